@@ -1,0 +1,84 @@
+/**
+ * The process environment, read once and validated with zod.
+ *
+ * Steps: load .env when present (process.loadEnvFile), parse process.env against the schema,
+ * freeze the result. A missing or malformed variable raises ConfigError naming the variable and
+ * what it expected; bin/ entry points print that one line and exit 1.
+ *
+ * Example: import { env } from '../config/env'; new Redis(env().REDIS_URL)
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './defaults';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const envSchema = z.object({
+  /** development | test | production. @defaultValue development */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** @defaultValue redis://127.0.0.1:6379 */
+  REDIS_URL: url(['redis:', 'rediss:']).default(DEFAULT_REDIS_URL),
+  /** @defaultValue postgresql://postgres@127.0.0.1:5432/backlot_development */
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default(DEFAULT_DATABASE_URL),
+  /** pino level. @defaultValue info (warn under NODE_ENV=test) */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /**
+   * BullMQ key prefix. Braces make it a Redis Cluster hash tag, so every key of every queue lands
+   * on one slot. @defaultValue {backlot}
+   */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}:-]+$/, { message: 'letters, digits, _ - : { } only' })
+    .default('{backlot}'),
+  /** Overrides the per-environment adapter from config/adapter.ts: bullmq | async | inline | test. */
+  JOB_ADAPTER: z.enum(['bullmq', 'async', 'inline', 'test']).optional(),
+  /** Argument keys whose values are replaced by [FILTERED] in DEBUG logs. */
+  LOG_FILTER_KEYS: csv.default(['password', 'passwd', 'secret', 'token', 'apiKey', 'api_key', 'authorization']),
+  /** Web port. @defaultValue 3000 */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses a source (process.env by default); throws ConfigError with one line per bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return Object.freeze(result.data);
+  const first = result.error.issues[0];
+  const variable = first?.path.join('.') ?? '?';
+  const given = cleaned[variable];
+  const expected = first?.message ?? 'a valid value';
+  throw new ConfigError(
+    `Invalid environment variable ${variable}${given === undefined ? '' : `=${JSON.stringify(given)}`}: expected ${expected}`,
+  );
+}
+
+let cached: Env | undefined;
+
+/** The validated environment, read once per process. */
+export function env(): Env {
+  if (!cached) {
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    cached = parseEnv(process.env);
+  }
+  return cached;
+}

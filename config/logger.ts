@@ -1,0 +1,27 @@
+/**
+ * The process logger: pino, structured JSON on stdout (pretty when LOG_PRETTY=1).
+ *
+ * Level comes from LOG_LEVEL (default info; warn under NODE_ENV=test so test output stays quiet).
+ * Example: logger.info({ jobId }, 'Enqueued'); logger.child({ role: 'worker' })
+ */
+import { pino, type Logger } from 'pino';
+import { env } from './env';
+
+function build(): Logger {
+  const e = env();
+  const level = e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info');
+  const transport = process.env.LOG_PRETTY === '1' ? { target: 'pino-pretty' } : undefined;
+  return pino({ level, base: { pid: process.pid }, ...(transport ? { transport } : {}) });
+}
+
+let instance: Logger | undefined;
+
+export function logger(): Logger {
+  instance ??= build();
+  return instance;
+}
+
+/** Replaces the process logger (tests capture log lines this way). */
+export function setLogger(next: Logger): void {
+  instance = next;
+}
