@@ -1,0 +1,123 @@
+/**
+ * BullMQ adapter: every Backlot queue is a BullMQ queue under one key prefix; a job is stored as
+ * its JobPayload under the job class name, with Backlot's job id as the BullMQ job id.
+ *
+ * Steps: enqueue -> Queue.add (delay for enqueueAt); enqueueAll -> one Queue.addBulk per queue,
+ * concurrently; attempts = 1 + every retry the class's retryOn handlers allow, with the custom
+ * 'backlot' backoff so retry delays come from retryOn (see processor.ts).
+ *
+ * Example: new BullmqAdapter({ connection: new Redis(url), prefix: '{backlot}' })
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { settingsOf } from '../../class-settings';
+import { maxAttempts } from '../../exceptions';
+import type { Job } from '../../job';
+import type { QueueAdapter } from '../adapter';
+
+export interface JobRetention {
+  /** Keep completed jobs this many seconds. @defaultValue 86400 (1 day) */
+  completedAge: number;
+  /** Keep at most this many completed jobs per queue. @defaultValue 50000 */
+  completedCount: number;
+  /** Keep failed jobs this many seconds. @defaultValue 2592000 (30 days) */
+  failedAge: number;
+}
+
+export const DEFAULT_RETENTION: JobRetention = { completedAge: 86_400, completedCount: 50_000, failedAge: 2_592_000 };
+
+export interface BullmqAdapterOptions {
+  /** The ioredis connection for producers. */
+  connection: Redis;
+  /** Close the connection in close(). @defaultValue false (the caller owns it) */
+  ownsConnection?: boolean;
+  /** Key prefix; braces make it a Redis Cluster hash tag. @defaultValue '{backlot}' */
+  prefix?: string;
+  retention?: Partial<JobRetention>;
+}
+
+export const BACKLOT_BACKOFF = 'backlot';
+
+export class BullmqAdapter implements QueueAdapter {
+  readonly name = 'bullmq';
+  readonly prefix: string;
+  readonly connection: Redis;
+  private readonly ownsConnection: boolean;
+  private readonly retention: JobRetention;
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(options: BullmqAdapterOptions) {
+    this.connection = options.connection;
+    this.ownsConnection = options.ownsConnection ?? false;
+    this.prefix = options.prefix ?? '{backlot}';
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+  }
+
+  /** The BullMQ Queue for a name (created once). */
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  jobOptions(job: Job, delayMs = 0): JobsOptions {
+    const attempts = maxAttempts(settingsOf(job.constructor).handlers);
+    const options: JobsOptions = {
+      jobId: job.jobId,
+      attempts,
+      removeOnComplete: { age: this.retention.completedAge, count: this.retention.completedCount },
+      removeOnFail: { age: this.retention.failedAge },
+    };
+    if (attempts > 1) options.backoff = { type: BACKLOT_BACKOFF };
+    if (job.priority) options.priority = job.priority;
+    if (delayMs > 0) options.delay = delayMs;
+    return options;
+  }
+
+  async enqueue(job: Job): Promise<void> {
+    const added = await this.queue(job.queueName).add(job.jobClassName, job.serialize(), this.jobOptions(job));
+    job.providerJobId = added.id;
+  }
+
+  async enqueueAt(job: Job, timestamp: number): Promise<void> {
+    const delay = Math.max(0, timestamp - Date.now());
+    const added = await this.queue(job.queueName).add(job.jobClassName, job.serialize(), this.jobOptions(job, delay));
+    job.providerJobId = added.id;
+  }
+
+  async enqueueAll(jobs: readonly Job[]): Promise<number> {
+    const byQueue = new Map<string, Job[]>();
+    for (const job of jobs) {
+      const list = byQueue.get(job.queueName) ?? [];
+      list.push(job);
+      byQueue.set(job.queueName, list);
+    }
+    const now = Date.now();
+    const results = await Promise.all(
+      [...byQueue].map(async ([queueName, list]) => {
+        const added = await this.queue(queueName).addBulk(
+          list.map((job) => ({
+            name: job.jobClassName,
+            data: job.serialize(),
+            opts: this.jobOptions(job, job.scheduledAt ? job.scheduledAt.getTime() - now : 0),
+          })),
+        );
+        added.forEach((bullJob, i) => {
+          const job = list[i];
+          if (job) job.providerJobId = bullJob.id;
+        });
+        return added.length;
+      }),
+    );
+    return results.reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+    if (this.ownsConnection) await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The BullMQ processor: turns a BullMQ job into a Backlot execution and its Outcome back into
+ * BullMQ terms.
+ *
+ * Steps: look up the class (unknown name -> UnrecoverableError "unknown job class X": the job
+ * lands in the failed set and the worker keeps running); load the payload; execute; then
+ *   completed -> return value; discarded/halted -> { discarded | halted } return value;
+ *   retry -> store the per-handler execution counts, throw the error marked with its delay
+ *            (backlotBackoff reads it: a real BullMQ attempt, delayed, visible in Bull Board);
+ *   failed -> throw the error unmarked (backoff -1: straight to the failed set, stack kept).
+ *
+ * Example: new Worker(queue, createProcessor(), { settings: { backoffStrategy: backlotBackoff } })
+ */
+import { UnrecoverableError, type Job as BullJob } from 'bullmq';
+import { UnknownJobClassError } from '../../errors';
+import { executeJob } from '../../execution';
+import type { Job, JobPayload } from '../../job';
+import { logUnknownJob } from '../../logging';
+import { lookupJob } from '../../registry';
+
+const RETRY_DELAY: unique symbol = Symbol('backlot.retryDelay');
+
+type MarkedError = Error & { [RETRY_DELAY]?: number };
+
+/** BullMQ backoff strategy: the delay retryOn chose, or -1 (do not retry) for a final failure. */
+export function backlotBackoff(_attemptsMade: number, _type?: string, error?: Error): number {
+  const delay = (error as MarkedError | undefined)?.[RETRY_DELAY];
+  return typeof delay === 'number' ? delay : -1;
+}
+
+export interface ProcessorHooks {
+  /** Called with the job instance before it runs and after it ends (worker bookkeeping). */
+  onStart?(job: Job, bullJob: BullJob): void;
+  onEnd?(job: Job, bullJob: BullJob): void;
+}
+
+export function createProcessor(hooks: ProcessorHooks = {}) {
+  return async function process(bullJob: BullJob, _token?: string, signal?: AbortSignal): Promise<unknown> {
+    const payload = bullJob.data as JobPayload;
+    let cls;
+    try {
+      cls = lookupJob(payload.jobClass ?? bullJob.name);
+    } catch (error) {
+      if (!(error instanceof UnknownJobClassError)) throw error;
+      logUnknownJob(error.jobClass, String(bullJob.id), bullJob.queueName);
+      throw new UnrecoverableError(error.message);
+    }
+    const job = new (cls as unknown as new () => Job)().loadPayload(payload);
+    job.executions = bullJob.attemptsMade;
+    job.providerJobId = bullJob.id;
+    if (signal) job.signal = signal;
+    job.context = { progress: (value) => bullJob.updateProgress(value) };
+    hooks.onStart?.(job, bullJob);
+    try {
+      const outcome = await executeJob(job);
+      switch (outcome.status) {
+        case 'completed':
+          return outcome.result;
+        case 'halted':
+          return { halted: true };
+        case 'discarded':
+          return { discarded: `${outcome.error.name}: ${outcome.error.message}` };
+        case 'retry':
+          await bullJob.updateData({ ...payload, exceptionExecutions: job.exceptionExecutions });
+          (outcome.error as MarkedError)[RETRY_DELAY] = outcome.delayMs;
+          throw outcome.error;
+        case 'failed':
+          delete (outcome.error as MarkedError)[RETRY_DELAY];
+          throw outcome.error;
+      }
+    } finally {
+      hooks.onEnd?.(job, bullJob);
+    }
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Per-class job settings that subclasses inherit and may extend without touching the parent
+ * (Rails' class_attribute). Stored under a symbol on the class; the static prototype chain gives
+ * inheritance, and the first write on a subclass copies the parent's settings.
+ *
+ * Example: ownSettings(ResizeJob).queueName = 'images'
+ */
+import type { ExceptionHandler } from './exceptions';
+import type { CallbackChains } from './callbacks';
+
+export interface JobSettings {
+  /** Queue name, or a function of the job. @defaultValue 'default' */
+  queueName: string | ((job: unknown) => string);
+  /** BullMQ priority: 1 is the highest, larger numbers run later. @defaultValue undefined (no priority) */
+  priority: number | undefined;
+  /** Handlers from retryOn/discardOn, in declaration order (matched last first). */
+  handlers: ExceptionHandler[];
+  /** Procs run when a job is discarded or fails for good. */
+  afterDiscard: ((job: any, error: unknown) => void | Promise<void>)[];
+  callbacks: CallbackChains;
+  /** Stored job name: the class name unless jobName is set. */
+}
+
+const SETTINGS: unique symbol = Symbol('backlot.jobSettings');
+
+type WithSettings = { [SETTINGS]?: JobSettings };
+
+export function emptySettings(): JobSettings {
+  return {
+    queueName: 'default',
+    priority: undefined,
+    handlers: [],
+    afterDiscard: [],
+    callbacks: {
+      beforeEnqueue: [],
+      aroundEnqueue: [],
+      afterEnqueue: [],
+      beforePerform: [],
+      aroundPerform: [],
+      afterPerform: [],
+    },
+  };
+}
+
+function copy(settings: JobSettings): JobSettings {
+  const c = settings.callbacks;
+  return {
+    ...settings,
+    handlers: [...settings.handlers],
+    afterDiscard: [...settings.afterDiscard],
+    callbacks: {
+      beforeEnqueue: [...c.beforeEnqueue],
+      aroundEnqueue: [...c.aroundEnqueue],
+      afterEnqueue: [...c.afterEnqueue],
+      beforePerform: [...c.beforePerform],
+      aroundPerform: [...c.aroundPerform],
+      afterPerform: [...c.afterPerform],
+    },
+  };
+}
+
+/** Settings as seen by the class (its own, or the nearest ancestor's). */
+export function settingsOf(cls: object): JobSettings {
+  return (cls as WithSettings)[SETTINGS] ?? emptySettings();
+}
+
+/** The class's own settings, created from its parent's on first write. */
+export function ownSettings(cls: object): JobSettings {
+  const holder = cls as WithSettings;
+  if (!Object.hasOwn(holder, SETTINGS)) {
+    Object.defineProperty(holder, SETTINGS, { value: copy(settingsOf(cls)), enumerable: false, writable: true });
+  }
+  return holder[SETTINGS] as JobSettings;
+}

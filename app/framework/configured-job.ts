@@ -1,0 +1,51 @@
+/**
+ * What Job.set(options) returns: the job class bound to options for one enqueue (Active Job's
+ * ConfiguredJob). Options are validated when the job is built, so a bad option fails at the call.
+ *
+ * Example: await ResizeJob.set({ wait: 300, priority: 1 }).performLater(url, 640)
+ */
+import type { Job, JobClass, PerformArgs, PerformResult } from './job';
+import { performNow } from './execution';
+import { scheduledTime, validatePriority, validateQueueName, type JobOptions } from './job-options';
+import { backlotSettings } from './settings';
+
+export class ConfiguredJob<J extends Job> {
+  constructor(
+    private readonly jobClass: JobClass<J>,
+    private readonly options: JobOptions,
+  ) {}
+
+  /** A job instance with the options applied, for performAllLater. */
+  build(...args: PerformArgs<J>): J {
+    const job = (this.jobClass as unknown as { build(...a: unknown[]): J }).build(...args);
+    applyJobOptions(job, this.options);
+    return job;
+  }
+
+  async performLater(...args: PerformArgs<J>): Promise<J> {
+    const job = this.build(...args);
+    await job.enqueue();
+    return job;
+  }
+
+  performNow(...args: PerformArgs<J>): Promise<PerformResult<J> | undefined> {
+    return performNow(this.build(...args)) as Promise<PerformResult<J> | undefined>;
+  }
+
+  set(more: JobOptions): ConfiguredJob<J> {
+    return new ConfiguredJob(this.jobClass, { ...this.options, ...more });
+  }
+}
+
+/** Applies set()/enqueue() options to a job instance, validating each. */
+export function applyJobOptions(job: Job, options: JobOptions): void {
+  const at = scheduledTime(options);
+  if (at) job.scheduledAt = at;
+  if (options.queue !== undefined) job.queueName = validateQueueName(options.queue);
+  if (options.priority !== undefined) job.priority = validatePriority(options.priority);
+}
+
+/** Checks the job's queue against the configured list (when one is configured). */
+export function checkKnownQueue(job: Job): void {
+  validateQueueName(job.queueName, backlotSettings().queues);
+}

@@ -1,0 +1,51 @@
+/**
+ * Named errors of the job framework. Each says what went wrong and where.
+ *
+ * Example: try { await ResizeJob.performLater(() => 1) } catch (e) { e instanceof SerializationError }
+ */
+export class BacklotError extends Error {
+  override name = 'BacklotError';
+}
+
+/** An argument cannot be stored as a job argument; raised at enqueue time, never in the worker. */
+export class SerializationError extends BacklotError {
+  override name = 'SerializationError';
+}
+
+/** A stored argument cannot be restored, e.g. a record that was deleted before the job ran. */
+export class DeserializationError extends BacklotError {
+  override name = 'DeserializationError';
+}
+
+/** The worker does not know the stored job class name. The job fails and stays in the failed set. */
+export class UnknownJobClassError extends BacklotError {
+  override name = 'UnknownJobClassError';
+  constructor(readonly jobClass: string) {
+    super(`unknown job class ${jobClass}`);
+  }
+}
+
+/** Two job classes claim the same stored name; raised at boot. */
+export class DuplicateJobClassError extends BacklotError {
+  override name = 'DuplicateJobClassError';
+}
+
+/** The adapter cannot schedule jobs in the future (inline). */
+export class EnqueueAtNotSupportedError extends BacklotError {
+  override name = 'EnqueueAtNotSupportedError';
+}
+
+/** No queue adapter has been configured before the first enqueue. */
+export class AdapterNotConfiguredError extends BacklotError {
+  override name = 'AdapterNotConfiguredError';
+}
+
+/** Invalid options given to set(), queueAs(), retryOn() and the like. */
+export class JobOptionsError extends BacklotError {
+  override name = 'JobOptionsError';
+}
+
+/** A test-helper assertion did not hold. */
+export class AssertionFailedError extends BacklotError {
+  override name = 'AssertionFailedError';
+}

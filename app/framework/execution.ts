@@ -1,0 +1,117 @@
+/**
+ * Executing a job (Active Job's Execution concern), shared by every adapter.
+ *
+ * Steps: count the execution; restore the arguments (a vanished record raises
+ * DeserializationError here, inside the error handling, so discardOn can claim it); run perform
+ * inside before/around/after_perform callbacks; map what happened to an Outcome that the adapter
+ * turns into its own terms (BullMQ: return value, a delayed retry, or the failed set).
+ *
+ * Example: const outcome = await executeJob(job); if (outcome.status === 'retry') schedule(outcome.delayMs)
+ */
+import { deserializeArguments } from './arguments';
+import { runCallbacks } from './callbacks';
+import { settingsOf } from './class-settings';
+import { findHandler, retryDelayMs } from './exceptions';
+import type { Job } from './job';
+import { logDiscarded, logFailed, logHalted, logPerformed, logRetry, logStarted } from './logging';
+import { backlotSettings } from './settings';
+
+export type Outcome =
+  | { status: 'completed'; result: unknown }
+  | { status: 'halted' }
+  | { status: 'retry'; error: Error; delayMs: number }
+  | { status: 'discarded'; error: Error }
+  | { status: 'failed'; error: Error; exhausted: boolean };
+
+function asError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const error = new Error(typeof thrown === 'string' ? thrown : `non-error thrown: ${JSON.stringify(thrown)}`);
+  return error;
+}
+
+async function runAfterDiscard(job: Job, error: Error): Promise<void> {
+  for (const callback of settingsOf(job.constructor).afterDiscard) {
+    try {
+      await callback(job, error);
+    } catch (callbackError) {
+      backlotSettings().logger.error(
+        { jobId: job.jobId, jobClass: job.jobClassName, err: callbackError },
+        `afterDiscard callback of ${job.jobClassName} raised`,
+      );
+    }
+  }
+}
+
+async function handleError(job: Job, thrown: unknown, durationMs: number): Promise<Outcome> {
+  const error = asError(thrown);
+  const handler = findHandler(settingsOf(job.constructor).handlers, error);
+  if (handler?.kind === 'retry') {
+    const count = (job.exceptionExecutions[handler.key] ?? 0) + 1;
+    job.exceptionExecutions[handler.key] = count;
+    if (count < handler.attempts) {
+      const delayMs = retryDelayMs(handler.wait, count, handler.jitter, error);
+      logRetry(job, error, delayMs, durationMs);
+      return { status: 'retry', error, delayMs };
+    }
+    if (handler.onExhausted) {
+      await handler.onExhausted(job, error);
+      logDiscarded(job, error, durationMs);
+      return { status: 'discarded', error };
+    }
+    await runAfterDiscard(job, error);
+    logFailed(job, error, durationMs, true);
+    return { status: 'failed', error, exhausted: true };
+  }
+  if (handler?.kind === 'discard') {
+    logDiscarded(job, error, durationMs);
+    await handler.handle?.(job, error);
+    await runAfterDiscard(job, error);
+    return { status: 'discarded', error };
+  }
+  await runAfterDiscard(job, error);
+  logFailed(job, error, durationMs, false);
+  return { status: 'failed', error, exhausted: false };
+}
+
+/** Runs one execution of a job and says how it ended. Never throws for errors raised by the job. */
+export async function executeJob(job: Job): Promise<Outcome> {
+  job.executions += 1;
+  const started = performance.now();
+  logStarted(job);
+  try {
+    if (job.serializedArguments) job.arguments = await deserializeArguments(job.serializedArguments);
+    const { callbacks } = settingsOf(job.constructor);
+    let result: unknown;
+    const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
+      result = await job.perform(...job.arguments);
+    });
+    if (!ran) {
+      logHalted(job);
+      return { status: 'halted' };
+    }
+    logPerformed(job, performance.now() - started);
+    return { status: 'completed', result };
+  } catch (thrown) {
+    return handleError(job, thrown, performance.now() - started);
+  }
+}
+
+/**
+ * performNow: executes in this process. A retry is enqueued through the adapter (as Rails'
+ * retry_job does); an unhandled failure is thrown to the caller; a discard resolves undefined.
+ */
+export async function performNow(job: Job): Promise<unknown> {
+  const outcome = await executeJob(job);
+  switch (outcome.status) {
+    case 'completed':
+      return outcome.result;
+    case 'halted':
+    case 'discarded':
+      return undefined;
+    case 'retry':
+      await job.enqueue({ wait: outcome.delayMs / 1000 });
+      return undefined;
+    case 'failed':
+      throw outcome.error;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Backlot's public entry: jobs and the app import the framework from here only.
+ *
+ * Example: import { Job, configureBacklot, BullmqAdapter } from '../app/framework';
+ */
+export { Job } from './job';
+export type { AnyJobClass, JobClass, JobPayload, PerformArgs, PerformResult, ExecutionContext } from './job';
+export { ConfiguredJob } from './configured-job';
+export type { JobOptions } from './job-options';
+export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';
+export * from './errors';
+export { configureBacklot, backlotSettings, queueAdapter } from './settings';
+export type { BacklotSettings } from './settings';
+export { registerJobs, lookupJob, isRegistered, registeredJobNames, jobNameOf } from './registry';
+export { serializeArguments, deserializeArguments } from './arguments';
+export { markRecord, recordModelOf, setRecordLocator, RECORD_MODEL } from './record-ref';
+export type { RecordLocator, RecordId } from './record-ref';
+export type { QueueAdapter } from './adapters/adapter';
+export { BullmqAdapter, DEFAULT_RETENTION } from './adapters/bullmq/adapter';
+export type { BullmqAdapterOptions, JobRetention } from './adapters/bullmq/adapter';
+export { createProcessor, backlotBackoff } from './adapters/bullmq/processor';
+export { AsyncAdapter } from './adapters/async';
+export { InlineAdapter } from './adapters/inline';
+export { TestAdapter } from './adapters/test';
+export type { EnqueuedJob } from './adapters/test';
+export { startWorker } from './runtime/worker';
+export type { RunningWorker, WorkerOptions } from './runtime/worker';
+export { filterSecrets } from './logging';
+export type { Outcome } from './execution';
+export { executeJob } from './execution';

@@ -1,0 +1,56 @@
+/**
+ * Options accepted by Job.set() and validated at enqueue time, each failure naming the option.
+ *
+ * Example: applyJobOptions(job, { wait: 30, queue: 'bulk_update', priority: 5 })
+ */
+import { JobOptionsError } from './errors';
+
+export interface JobOptions {
+  /** Delay in seconds before the job may run. */
+  wait?: number;
+  /** The time from which the job may run (a Date or ms since the epoch). */
+  waitUntil?: Date | number;
+  /** Queue name, overriding the class's queueAs. */
+  queue?: string;
+  /** 1 (highest) .. 2,097,152; overrides queueWithPriority. */
+  priority?: number;
+}
+
+export const MAX_PRIORITY = 2_097_152;
+const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+export function validateQueueName(name: unknown, known?: readonly string[]): string {
+  if (typeof name !== 'string' || !QUEUE_NAME.test(name)) {
+    throw new JobOptionsError(`queue must be a name of letters, digits, _ . - (got ${JSON.stringify(name)})`);
+  }
+  if (known && known.length > 0 && !known.includes(name)) {
+    throw new JobOptionsError(`unknown queue "${name}" (configured queues: ${known.join(', ')})`);
+  }
+  return name;
+}
+
+export function validatePriority(priority: unknown): number {
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) {
+    throw new JobOptionsError(`priority must be a whole number from 0 to ${MAX_PRIORITY} (got ${String(priority)})`);
+  }
+  return priority;
+}
+
+/** The time the options ask the job to wait for, or undefined to run now. */
+export function scheduledTime(options: JobOptions, now = Date.now()): Date | undefined {
+  if (options.wait !== undefined && options.waitUntil !== undefined) {
+    throw new JobOptionsError('give either wait or waitUntil, not both');
+  }
+  if (options.wait !== undefined) {
+    if (typeof options.wait !== 'number' || !Number.isFinite(options.wait) || options.wait < 0) {
+      throw new JobOptionsError(`wait must be a number of seconds >= 0 (got ${String(options.wait)})`);
+    }
+    return options.wait === 0 ? undefined : new Date(now + options.wait * 1000);
+  }
+  if (options.waitUntil !== undefined) {
+    const at = options.waitUntil instanceof Date ? options.waitUntil : new Date(options.waitUntil);
+    if (Number.isNaN(at.getTime())) throw new JobOptionsError(`waitUntil must be a valid Date (got ${String(options.waitUntil)})`);
+    return at;
+  }
+  return undefined;
+}

@@ -1,0 +1,212 @@
+/**
+ * The base job class (Active Job's Base): subclasses implement perform(...args); the class side
+ * offers performLater, performNow, set, build, performAllLater and the declarations queueAs,
+ * queueWithPriority, retryOn, discardOn, afterDiscard and the enqueue/perform callbacks.
+ *
+ * Lifecycle: build (arguments kept) -> enqueue (validated, serialized, handed to the adapter) ->
+ * a worker deserializes and executes it (execution.ts) -> completed, retried, discarded or failed.
+ *
+ * Example:
+ *   class ResizeJob extends ApplicationJob {
+ *     static { this.queueAs('images'); this.retryOn(NetworkError, { attempts: 3 }) }
+ *     async perform(url: string, width: number) { ... }
+ *   }
+ *   await ResizeJob.performLater('https://..', 640);   // ResizeJob.performLater(640) does not compile
+ *   await ResizeJob.set({ wait: 60 }).performLater('https://..', 320);
+ */
+import { randomUUID } from 'node:crypto';
+import { serializeArguments } from './arguments';
+import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
+import { ownSettings, settingsOf } from './class-settings';
+import { ConfiguredJob } from './configured-job';
+import { enqueueAll, enqueueJob } from './enqueuing';
+import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } from './exceptions';
+import { performNow } from './execution';
+import { validatePriority, validateQueueName, type JobOptions } from './job-options';
+import { jobNameOf } from './registry';
+import type { Json } from './serializers/serializer';
+
+/** What a queue stores for one job (plain JSON). */
+export interface JobPayload {
+  jobClass: string;
+  jobId: string;
+  queueName: string;
+  priority?: number;
+  arguments: Json[];
+  /** Executions before this enqueue (retries carry it on). */
+  executions: number;
+  /** Executions per retryOn handler, keyed by its error class names. */
+  exceptionExecutions: Record<string, number>;
+  enqueuedAt: string;
+  scheduledAt?: string;
+}
+
+/** Hooks a running job uses to talk to the adapter that runs it. */
+export interface ExecutionContext {
+  progress(value: number | object): Promise<void>;
+}
+
+export type PerformArgs<J> = J extends { perform(...args: infer A): unknown } ? A : never;
+export type PerformResult<J> = J extends { perform(...args: any[]): infer R } ? Awaited<R> : never;
+
+/** A concrete job class producing J. */
+export interface JobClass<J extends Job = Job> {
+  new (): J;
+  readonly name: string;
+  jobName?: string;
+}
+
+/** Any job class, abstract or concrete (for registries and settings). */
+export type AnyJobClass = (abstract new () => Job) & { readonly name: string; jobName?: string };
+
+const NEVER_ABORTED = new AbortController().signal;
+
+export abstract class Job {
+  /** The name stored in the queue and looked up by workers. @defaultValue the class name */
+  static jobName?: string;
+
+  jobId: string = randomUUID();
+  queueName = 'default';
+  priority: number | undefined;
+  arguments: unknown[] = [];
+  /** Serialized arguments, filled at enqueue or when loaded from a payload. */
+  serializedArguments: Json[] | undefined;
+  /** How many times perform has started, this run included. */
+  executions = 0;
+  exceptionExecutions: Record<string, number> = {};
+  enqueuedAt: Date | undefined;
+  scheduledAt: Date | undefined;
+  /** The adapter's id for the job (BullMQ job id). */
+  providerJobId: string | undefined;
+  successfullyEnqueued = false;
+  /** Aborted when the job is cancelled or times out; pass it to fetch, streams and timers. */
+  signal: AbortSignal = NEVER_ABORTED;
+  /** Set by the adapter that runs the job. */
+  context: ExecutionContext | undefined;
+
+  abstract perform(...args: any[]): unknown;
+
+  get jobClassName(): string {
+    return jobNameOf(this.constructor as AnyJobClass);
+  }
+
+  /** Reports progress (a percentage or an object) to the queue, where dashboards see it. */
+  async reportProgress(value: number | object): Promise<void> {
+    await this.context?.progress(value);
+  }
+
+  serialize(): JobPayload {
+    this.serializedArguments ??= serializeArguments(this.arguments);
+    const payload: JobPayload = {
+      jobClass: this.jobClassName,
+      jobId: this.jobId,
+      queueName: this.queueName,
+      arguments: this.serializedArguments,
+      executions: this.executions,
+      exceptionExecutions: this.exceptionExecutions,
+      enqueuedAt: (this.enqueuedAt ?? new Date()).toISOString(),
+    };
+    if (this.priority !== undefined) payload.priority = this.priority;
+    if (this.scheduledAt) payload.scheduledAt = this.scheduledAt.toISOString();
+    return payload;
+  }
+
+  /** Restores the instance's state from a stored payload; arguments stay serialized until perform. */
+  loadPayload(payload: JobPayload): this {
+    this.jobId = payload.jobId;
+    this.queueName = payload.queueName;
+    this.priority = payload.priority;
+    this.serializedArguments = payload.arguments;
+    this.executions = payload.executions ?? 0;
+    this.exceptionExecutions = { ...(payload.exceptionExecutions ?? {}) };
+    this.enqueuedAt = payload.enqueuedAt ? new Date(payload.enqueuedAt) : undefined;
+    this.scheduledAt = payload.scheduledAt ? new Date(payload.scheduledAt) : undefined;
+    return this;
+  }
+
+  /** Enqueues this instance; resolves false when a before_enqueue callback halted. */
+  enqueue(options: JobOptions = {}): Promise<boolean> {
+    return enqueueJob(this, options);
+  }
+
+  // ---- class side -------------------------------------------------------------------------
+
+  /** A job instance holding its arguments, not yet enqueued (for performAllLater). */
+  static build<J extends Job>(this: JobClass<J>, ...args: PerformArgs<J>): J {
+    const job = new this();
+    job.arguments = args;
+    const settings = settingsOf(this);
+    job.queueName = typeof settings.queueName === 'function' ? settings.queueName(job) : settings.queueName;
+    job.priority = settings.priority;
+    return job;
+  }
+
+  /** Enqueues the job; resolves the job instance (jobId, providerJobId, successfullyEnqueued). */
+  static async performLater<J extends Job>(this: JobClass<J>, ...args: PerformArgs<J>): Promise<J> {
+    const job = (this as unknown as typeof Job & JobClass<J>).build<J>(...args);
+    await job.enqueue();
+    return job;
+  }
+
+  /** Runs perform in this process, with callbacks and retryOn/discardOn; resolves its result. */
+  static performNow<J extends Job>(this: JobClass<J>, ...args: PerformArgs<J>): Promise<PerformResult<J> | undefined> {
+    const job = (this as unknown as typeof Job & JobClass<J>).build<J>(...args);
+    return performNow(job) as Promise<PerformResult<J> | undefined>;
+  }
+
+  /** The class with options for one enqueue: Job.set({ wait: 60, queue: 'low' }).performLater(...). */
+  static set<J extends Job>(this: JobClass<J>, options: JobOptions): ConfiguredJob<J> {
+    return new ConfiguredJob(this, options);
+  }
+
+  /** Enqueues many built jobs in one round trip per queue; enqueue callbacks do not run. */
+  static performAllLater(jobs: readonly Job[]): Promise<number> {
+    return enqueueAll(jobs);
+  }
+
+  /** The queue for this class's jobs (a name, or a function of the job). */
+  static queueAs(name: string | ((job: any) => string)): void {
+    ownSettings(this).queueName = typeof name === 'function' ? name : validateQueueName(name);
+  }
+
+  static queueWithPriority(priority: number): void {
+    ownSettings(this).priority = validatePriority(priority);
+  }
+
+  static retryOn(errors: ErrorClass | ErrorClass[], options?: RetryOnOptions): void {
+    ownSettings(this).handlers.push(retryHandler(Array.isArray(errors) ? errors : [errors], options));
+  }
+
+  static discardOn(errors: ErrorClass | ErrorClass[], handle?: (job: any, error: Error) => void | Promise<void>): void {
+    ownSettings(this).handlers.push(discardHandler(Array.isArray(errors) ? errors : [errors], handle));
+  }
+
+  /** Runs when a job is discarded, or fails for good (unhandled error or exhausted retries). */
+  static afterDiscard<J extends Job>(this: AnyJobClass, callback: (job: J, error: unknown) => void | Promise<void>): void {
+    ownSettings(this).afterDiscard.push(callback);
+  }
+
+  static beforeEnqueue<J extends Job>(this: AnyJobClass, callback: BeforeCallback<J>): void {
+    ownSettings(this).callbacks.beforeEnqueue.push(callback);
+  }
+
+  static aroundEnqueue<J extends Job>(this: AnyJobClass, callback: AroundCallback<J>): void {
+    ownSettings(this).callbacks.aroundEnqueue.push(callback);
+  }
+
+  static afterEnqueue<J extends Job>(this: AnyJobClass, callback: AfterCallback<J>): void {
+    ownSettings(this).callbacks.afterEnqueue.push(callback);
+  }
+
+  static beforePerform<J extends Job>(this: AnyJobClass, callback: BeforeCallback<J>): void {
+    ownSettings(this).callbacks.beforePerform.push(callback);
+  }
+
+  static aroundPerform<J extends Job>(this: AnyJobClass, callback: AroundCallback<J>): void {
+    ownSettings(this).callbacks.aroundPerform.push(callback);
+  }
+
+  static afterPerform<J extends Job>(this: AnyJobClass, callback: AfterCallback<J>): void {
+    ownSettings(this).callbacks.afterPerform.push(callback);
+  }
+}

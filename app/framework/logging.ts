@@ -1,0 +1,106 @@
+/**
+ * The framework's log lines: one INFO line per enqueue, start, finish, retry and discard, one
+ * ERROR line per failure, each with jobId, jobClass, queue, attempt and (when finished) durationMs.
+ * Argument values appear only at DEBUG, with configured secret keys replaced by [FILTERED].
+ *
+ * Example: logEnqueued(job) -> {"msg":"Enqueued ResizeJob (Job ID: 4f..) to default","jobId":...}
+ */
+import { backlotSettings } from './settings';
+import type { Job } from './job';
+
+const FILTERED = '[FILTERED]';
+
+/** Deep copy of a value with the configured secret keys filtered. */
+export function filterSecrets(value: unknown, keys: readonly string[] = backlotSettings().filterKeys): unknown {
+  const lowered = new Set(keys.map((k) => k.toLowerCase()));
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      if (v instanceof Date || v instanceof Map || v instanceof Set) return v;
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) out[k] = lowered.has(k.toLowerCase()) ? FILTERED : walk(item);
+      return out;
+    }
+    return typeof v === 'bigint' ? `${v}n` : v;
+  };
+  return walk(value);
+}
+
+function fields(job: Job): Record<string, unknown> {
+  return { jobId: job.jobId, jobClass: job.jobClassName, queue: job.queueName, attempt: job.executions };
+}
+
+function withArgs(job: Job, line: Record<string, unknown>): Record<string, unknown> {
+  const log = backlotSettings().logger;
+  if (!log.isLevelEnabled('debug')) return line;
+  return { ...line, arguments: filterSecrets(job.arguments) };
+}
+
+export function logEnqueued(job: Job): void {
+  const at = job.scheduledAt ? ` at ${job.scheduledAt.toISOString()}` : '';
+  backlotSettings().logger.info(
+    withArgs(job, { event: 'enqueue', ...fields(job), scheduledAt: job.scheduledAt?.toISOString() }),
+    `Enqueued ${job.jobClassName} (Job ID: ${job.jobId}) to ${job.queueName}${at}`,
+  );
+}
+
+export function logEnqueueHalted(job: Job): void {
+  backlotSettings().logger.info(
+    { event: 'enqueue_halted', ...fields(job) },
+    `Failed enqueuing ${job.jobClassName} to ${job.queueName}: a before_enqueue callback halted`,
+  );
+}
+
+export function logStarted(job: Job): void {
+  backlotSettings().logger.info(
+    withArgs(job, { event: 'start', ...fields(job) }),
+    `Performing ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName}`,
+  );
+}
+
+export function logPerformed(job: Job, durationMs: number): void {
+  backlotSettings().logger.info(
+    { event: 'finish', ...fields(job), durationMs },
+    `Performed ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName} in ${durationMs.toFixed(1)}ms`,
+  );
+}
+
+export function logHalted(job: Job): void {
+  backlotSettings().logger.info(
+    { event: 'perform_halted', ...fields(job) },
+    `Did not perform ${job.jobClassName} (Job ID: ${job.jobId}): a before_perform callback halted`,
+  );
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? `${error.name} (${error.message})` : String(error);
+}
+
+export function logRetry(job: Job, error: unknown, delayMs: number, durationMs: number): void {
+  backlotSettings().logger.info(
+    { event: 'retry', ...fields(job), durationMs, delayMs, error: errorName(error) },
+    `Retrying ${job.jobClassName} (Job ID: ${job.jobId}) after ${job.executions} attempts in ${(delayMs / 1000).toFixed(1)}s, due to a ${errorName(error)}`,
+  );
+}
+
+export function logDiscarded(job: Job, error: unknown, durationMs: number): void {
+  backlotSettings().logger.info(
+    { event: 'discard', ...fields(job), durationMs, error: errorName(error) },
+    `Discarded ${job.jobClassName} (Job ID: ${job.jobId}) due to a ${errorName(error)}`,
+  );
+}
+
+export function logFailed(job: Job, error: unknown, durationMs: number, exhausted: boolean): void {
+  const why = exhausted ? `, which reoccurred on ${job.executions} attempts` : '';
+  backlotSettings().logger.error(
+    { event: 'failure', ...fields(job), durationMs, err: error },
+    `Error performing ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName}: ${errorName(error)}${why}`,
+  );
+}
+
+export function logUnknownJob(jobClass: string, jobId: string, queue: string): void {
+  backlotSettings().logger.error(
+    { event: 'failure', jobId, jobClass, queue },
+    `Error performing job ${jobId} from ${queue}: unknown job class ${jobClass}`,
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * A worker: BullMQ Workers for a list of queues in this process, running Backlot jobs.
+ *
+ * Steps: one BullMQ Worker per queue, each with the given concurrency, the Backlot processor and
+ * the 'backlot' backoff strategy; errors from BullMQ itself are logged, never thrown; close()
+ * stops taking jobs and waits for running ones.
+ *
+ * Example: const worker = startWorker({ queues: ['default'], concurrency: 8, connection, prefix })
+ */
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { backlotBackoff, createProcessor, type ProcessorHooks } from '../adapters/bullmq/processor';
+import { backlotSettings } from '../settings';
+
+export interface WorkerOptions {
+  queues: readonly string[];
+  /** Jobs run at once per queue. @defaultValue 1 */
+  concurrency?: number;
+  /** A connection for the workers (duplicated by BullMQ for blocking reads). */
+  connection: Redis | ConnectionOptions;
+  prefix: string;
+  /** Lock duration in ms (see config/queues.ts). */
+  lockDuration?: number;
+  stalledInterval?: number;
+  maxStalledCount?: number;
+  hooks?: ProcessorHooks;
+}
+
+export interface RunningWorker {
+  readonly workers: readonly Worker[];
+  close(force?: boolean): Promise<void>;
+}
+
+export function startWorker(options: WorkerOptions): RunningWorker {
+  const processor = createProcessor(options.hooks);
+  const log = backlotSettings().logger;
+  const workers = options.queues.map((queueName) => {
+    const worker = new Worker(queueName, processor, {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 1,
+      settings: { backoffStrategy: backlotBackoff },
+      ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+      ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
+      ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
+    });
+    worker.on('error', (error) => log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`));
+    return worker;
+  });
+  return {
+    workers,
+    async close(force = false) {
+      await Promise.all(workers.map((w) => w.close(force)));
+    },
+  };
+}

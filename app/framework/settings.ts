@@ -1,0 +1,40 @@
+/**
+ * Framework-wide settings: the queue adapter, the logger and the argument keys filtered from logs.
+ * config/backlot.ts fills them at boot; tests swap the adapter.
+ *
+ * Example: configureBacklot({ adapter: new InlineAdapter(), logger: pino() })
+ */
+import { pino, type Logger } from 'pino';
+import { AdapterNotConfiguredError } from './errors';
+import type { QueueAdapter } from './adapters/adapter';
+
+export interface BacklotSettings {
+  adapter: QueueAdapter | undefined;
+  logger: Logger;
+  /** Keys whose values show as [FILTERED] in DEBUG argument logs. */
+  filterKeys: readonly string[];
+  /** Known queue names; enqueueing to another fails at once. Empty: any valid name. */
+  queues: readonly string[];
+}
+
+const current: BacklotSettings = {
+  adapter: undefined,
+  logger: pino({ level: 'silent' }),
+  filterKeys: ['password', 'secret', 'token'],
+  queues: [],
+};
+
+export function configureBacklot(next: Partial<BacklotSettings>): void {
+  Object.assign(current, next);
+}
+
+export function backlotSettings(): Readonly<BacklotSettings> {
+  return current;
+}
+
+export function queueAdapter(): QueueAdapter {
+  if (!current.adapter) {
+    throw new AdapterNotConfiguredError('no queue adapter is configured: call configureBacklot({ adapter }) at boot');
+  }
+  return current.adapter;
+}

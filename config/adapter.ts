@@ -1,0 +1,34 @@
+/**
+ * Which queue adapter each environment uses: bullmq in development and production, test under
+ * NODE_ENV=test; JOB_ADAPTER overrides (async for quick local runs without workers, inline to run
+ * jobs in the caller).
+ */
+import { AsyncAdapter, BullmqAdapter, InlineAdapter, TestAdapter, type QueueAdapter } from '../app/framework/index';
+import type { Env } from './env';
+import { createRedis } from './redis';
+
+export type AdapterName = 'bullmq' | 'async' | 'inline' | 'test';
+
+export function adapterNameFor(e: Pick<Env, 'NODE_ENV' | 'JOB_ADAPTER'>): AdapterName {
+  if (e.JOB_ADAPTER) return e.JOB_ADAPTER;
+  switch (e.NODE_ENV) {
+    case 'test':
+      return 'test';
+    case 'development':
+    case 'production':
+      return 'bullmq';
+  }
+}
+
+export function createAdapter(name: AdapterName, e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): QueueAdapter {
+  switch (name) {
+    case 'bullmq':
+      return new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
+    case 'async':
+      return new AsyncAdapter();
+    case 'inline':
+      return new InlineAdapter();
+    case 'test':
+      return new TestAdapter();
+  }
+}
