@@ -49,3 +49,18 @@ export class JobOptionsError extends BacklotError {
 export class AssertionFailedError extends BacklotError {
   override name = 'AssertionFailedError';
 }
+
+/** perform ran past the class's timeout, or reported no progress for touchTimeout. */
+export class JobTimeoutError extends BacklotError {
+  override name = 'JobTimeoutError';
+}
+
+/** The job was cancelled (bin/jobs cancel, cancelJob()); it ends canceled and is not retried. */
+export class JobCanceledError extends BacklotError {
+  override name = 'JobCanceledError';
+}
+
+/** The worker is shutting down past its grace period; the job goes back to the queue. */
+export class WorkerShutdownError extends BacklotError {
+  override name = 'WorkerShutdownError';
+}

@@ -11,13 +11,26 @@
 import { deserializeArguments } from './arguments';
 import { runCallbacks } from './callbacks';
 import { settingsOf } from './class-settings';
+import { JobCanceledError, WorkerShutdownError } from './errors';
 import { findHandler, retryDelayMs } from './exceptions';
-import type { Job } from './job';
-import { logDiscarded, logFailed, logHalted, logPerformed, logRetry, logStarted } from './logging';
+import type { AnyJobClass, Job } from './job';
+import { guardExecution, rejectOnAbort } from './timeouts';
+import {
+  logCanceled,
+  logDiscarded,
+  logFailed,
+  logHalted,
+  logInterrupted,
+  logPerformed,
+  logRetry,
+  logStarted,
+} from './logging';
 import { backlotSettings } from './settings';
 
 export type Outcome =
   | { status: 'completed'; result: unknown }
+  | { status: 'canceled'; error: JobCanceledError }
+  | { status: 'interrupted'; error: WorkerShutdownError }
   | { status: 'halted' }
   | { status: 'retry'; error: Error; delayMs: number }
   | { status: 'discarded'; error: Error }
@@ -44,6 +57,14 @@ async function runAfterDiscard(job: Job, error: Error): Promise<void> {
 
 async function handleError(job: Job, thrown: unknown, durationMs: number): Promise<Outcome> {
   const error = asError(thrown);
+  if (error instanceof JobCanceledError) {
+    logCanceled(job, error, durationMs);
+    return { status: 'canceled', error };
+  }
+  if (error instanceof WorkerShutdownError) {
+    logInterrupted(job, durationMs);
+    return { status: 'interrupted', error };
+  }
   const handler = findHandler(settingsOf(job.constructor).handlers, error);
   if (handler?.kind === 'retry') {
     const count = (job.exceptionExecutions[handler.key] ?? 0) + 1;
@@ -77,13 +98,19 @@ async function handleError(job: Job, thrown: unknown, durationMs: number): Promi
 export async function executeJob(job: Job): Promise<Outcome> {
   job.executions += 1;
   const started = performance.now();
+  const cls = job.constructor as AnyJobClass;
+  const guard = guardExecution(job.signal, cls.timeout, cls.touchTimeout);
+  const aborted = rejectOnAbort(guard.signal);
+  job.signal = guard.signal;
+  job.touchHook = guard.touch;
   logStarted(job);
   try {
     if (job.serializedArguments) job.arguments = await deserializeArguments(job.serializedArguments);
     const { callbacks } = settingsOf(job.constructor);
     let result: unknown;
     const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
-      result = await job.perform(...job.arguments);
+      // A perform that ignores its signal is abandoned (not awaited) once the signal aborts.
+      result = await Promise.race([job.perform(...job.arguments), aborted.promise]);
     });
     if (!ran) {
       logHalted(job);
@@ -92,7 +119,12 @@ export async function executeJob(job: Job): Promise<Outcome> {
     logPerformed(job, performance.now() - started);
     return { status: 'completed', result };
   } catch (thrown) {
-    return handleError(job, thrown, performance.now() - started);
+    // An abort reason wins over whatever perform threw while being aborted.
+    return handleError(job, guard.signal.aborted ? guard.signal.reason : thrown, performance.now() - started);
+  } finally {
+    guard.dispose();
+    aborted.dispose();
+    job.touchHook = undefined;
   }
 }
 
@@ -107,7 +139,10 @@ export async function performNow(job: Job): Promise<unknown> {
       return outcome.result;
     case 'halted':
     case 'discarded':
+    case 'canceled':
       return undefined;
+    case 'interrupted':
+      throw outcome.error;
     case 'retry':
       await job.enqueue({ wait: outcome.delayMs / 1000 });
       return undefined;

@@ -57,13 +57,22 @@ export interface JobClass<J extends Job = Job> {
 }
 
 /** Any job class, abstract or concrete (for registries and settings). */
-export type AnyJobClass = (abstract new () => Job) & { readonly name: string; jobName?: string };
+export type AnyJobClass = (abstract new () => Job) & {
+  readonly name: string;
+  jobName?: string;
+  timeout: number;
+  touchTimeout: number;
+};
 
 const NEVER_ABORTED = new AbortController().signal;
 
 export abstract class Job {
   /** The name stored in the queue and looked up by workers. @defaultValue the class name */
   static jobName?: string;
+  /** Seconds perform may run before it is aborted and fails "timed out after ...". @defaultValue 86400 (24 h) */
+  static timeout = 86_400;
+  /** Seconds without reportProgress() or touch() before perform is aborted ("no progress for ..."). @defaultValue 600 */
+  static touchTimeout = 600;
 
   jobId: string = randomUUID();
   queueName = 'default';
@@ -83,6 +92,8 @@ export abstract class Job {
   signal: AbortSignal = NEVER_ABORTED;
   /** Set by the adapter that runs the job. */
   context: ExecutionContext | undefined;
+  /** Set while perform runs: resets the inactivity timeout. */
+  touchHook: (() => void) | undefined;
 
   abstract perform(...args: any[]): unknown;
 
@@ -92,7 +103,13 @@ export abstract class Job {
 
   /** Reports progress (a percentage or an object) to the queue, where dashboards see it. */
   async reportProgress(value: number | object): Promise<void> {
+    this.touch();
     await this.context?.progress(value);
+  }
+
+  /** Tells the framework the job is alive without reporting progress (see touchTimeout). */
+  touch(): void {
+    this.touchHook?.();
   }
 
   serialize(): JobPayload {

@@ -104,3 +104,17 @@ export function logUnknownJob(jobClass: string, jobId: string, queue: string): v
     `Error performing job ${jobId} from ${queue}: unknown job class ${jobClass}`,
   );
 }
+
+export function logCanceled(job: Job, error: Error, durationMs: number): void {
+  backlotSettings().logger.info(
+    { event: 'cancel', ...fields(job), durationMs, reason: error.message },
+    `Canceled ${job.jobClassName} (Job ID: ${job.jobId}): ${error.message}`,
+  );
+}
+
+export function logInterrupted(job: Job, durationMs: number): void {
+  backlotSettings().logger.warn(
+    { event: 'interrupt', ...fields(job), durationMs },
+    `Interrupted ${job.jobClassName} (Job ID: ${job.jobId}) at shutdown: back to ${job.queueName}`,
+  );
+}

@@ -109,7 +109,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
     expect(await done.getState()).toBe('failed');
     expect(done.attemptsMade).toBe(3);
     expect(done.failedReason).toBe('flaky run 3');
-    expect(done.stacktrace.at(-1)).toContain('FlakyJob.perform');
+    expect(done.stacktrace?.at(-1)).toContain('FlakyJob.perform');
   });
 
   it('fails at once on an error no handler claims, keeping the stack', async () => {
@@ -118,7 +118,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
     expect(await done.getState()).toBe('failed');
     expect(done.attemptsMade).toBe(1);
     expect(done.failedReason).toBe('boom');
-    expect(done.stacktrace.join('\n')).toContain('BoomJob.perform');
+    expect(done.stacktrace?.join('\n')).toContain('BoomJob.perform');
   });
 
   it('fails a job of an unknown class with "unknown job class X" and keeps working', async () => {

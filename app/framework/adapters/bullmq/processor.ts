@@ -7,11 +7,13 @@
  *   completed -> return value; discarded/halted -> { discarded | halted } return value;
  *   retry -> store the per-handler execution counts, throw the error marked with its delay
  *            (backlotBackoff reads it: a real BullMQ attempt, delayed, visible in Bull Board);
- *   failed -> throw the error unmarked (backoff -1: straight to the failed set, stack kept).
+ *   failed -> throw the error unmarked (backoff -1: straight to the failed set, stack kept);
+ *   canceled -> UnrecoverableError with the cancel reason (failed, never retried);
+ *   interrupted (shutdown deadline) -> moved back to waiting for another worker.
  *
  * Example: new Worker(queue, createProcessor(), { settings: { backoffStrategy: backlotBackoff } })
  */
-import { UnrecoverableError, type Job as BullJob } from 'bullmq';
+import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob } from '../../execution';
 import type { Job, JobPayload } from '../../job';
@@ -29,13 +31,15 @@ export function backlotBackoff(_attemptsMade: number, _type?: string, error?: Er
 }
 
 export interface ProcessorHooks {
+  /** Awaited before the job runs (a pool's shared slot). */
+  beforeStart?(): Promise<void>;
   /** Called with the job instance before it runs and after it ends (worker bookkeeping). */
   onStart?(job: Job, bullJob: BullJob): void;
   onEnd?(job: Job, bullJob: BullJob): void;
 }
 
 export function createProcessor(hooks: ProcessorHooks = {}) {
-  return async function process(bullJob: BullJob, _token?: string, signal?: AbortSignal): Promise<unknown> {
+  return async function process(bullJob: BullJob, token?: string, signal?: AbortSignal): Promise<unknown> {
     const payload = bullJob.data as JobPayload;
     let cls;
     try {
@@ -50,6 +54,7 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     job.providerJobId = bullJob.id;
     if (signal) job.signal = signal;
     job.context = { progress: (value) => bullJob.updateProgress(value) };
+    await hooks.beforeStart?.();
     hooks.onStart?.(job, bullJob);
     try {
       const outcome = await executeJob(job);
@@ -64,6 +69,12 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
           await bullJob.updateData({ ...payload, exceptionExecutions: job.exceptionExecutions });
           (outcome.error as MarkedError)[RETRY_DELAY] = outcome.delayMs;
           throw outcome.error;
+        case 'canceled':
+          throw new UnrecoverableError(outcome.error.message);
+        case 'interrupted':
+          // Shutdown past the grace period: back to waiting for another worker, attempt not spent.
+          await bullJob.moveToWait(token);
+          throw new WaitingError();
         case 'failed':
           delete (outcome.error as MarkedError)[RETRY_DELAY];
           throw outcome.error;

@@ -1,0 +1,126 @@
+/**
+ * One worker process serving one pool (the child side of bin/worker).
+ *
+ * Steps:
+ *   1. apply each queue's global concurrency (BullMQ's queue-level limit, shared by every worker
+ *      process on every machine), e.g. bulk_update: 1;
+ *   2. start BullMQ workers for the pool's queues, sharing one semaphore of N slots;
+ *   3. keep a heartbeat key (pools, running job ids) and listen for cancel messages;
+ *   4. on shutdown: stop taking jobs, give running jobs `graceMs` to finish, then abort them
+ *      with WorkerShutdownError (they go back to waiting for another worker) and close.
+ *
+ * Example: const proc = await startWorkerProcess({ pool, connectionFactory, prefix, timings }); await proc.shutdown()
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JobCanceledError, WorkerShutdownError } from '../errors';
+import type { Job } from '../job';
+import { backlotSettings } from '../settings';
+import { listenForCancels } from './cancellation';
+import { startHeartbeat } from './heartbeat';
+import { formatPoolSpec, type PoolSpec } from './pool-spec';
+import { Semaphore } from './semaphore';
+import { startWorker, type RunningWorker } from './worker';
+
+export interface WorkerTimings {
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  shutdownGraceMs: number;
+}
+
+export interface WorkerProcessOptions {
+  pool: PoolSpec;
+  /** Opens a new Redis connection (workers, heartbeat, subscriber each get one). */
+  connect: () => Redis;
+  prefix: string;
+  timings: WorkerTimings;
+  /** Queue-level concurrency limits, e.g. { bulk_update: 1 }. */
+  globalConcurrency?: Record<string, number | undefined>;
+}
+
+export interface WorkerProcess {
+  readonly worker: RunningWorker;
+  running(): string[];
+  /** Graceful stop; resolves once every job finished or was handed back. */
+  shutdown(graceMs?: number): Promise<void>;
+  /** Immediate stop (second signal): abort everything, close without waiting. */
+  kill(): Promise<void>;
+}
+
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const log = backlotSettings().logger;
+  const admin = options.connect();
+  for (const queueName of options.pool.queues) {
+    const limit = options.globalConcurrency?.[queueName];
+    const queue = new Queue(queueName, { connection: admin, prefix: options.prefix });
+    if (limit) await queue.setGlobalConcurrency(limit);
+    await queue.close();
+  }
+
+  const running = new Map<string, Job>();
+  const slots = new Semaphore(options.pool.concurrency);
+  const worker = startWorker({
+    queues: options.pool.queues,
+    concurrency: options.pool.concurrency,
+    connection: options.connect(),
+    prefix: options.prefix,
+    lockDuration: options.timings.lockDurationMs,
+    stalledInterval: options.timings.stalledIntervalMs,
+    maxStalledCount: options.timings.maxStalledCount,
+    hooks: {
+      beforeStart: () => slots.acquire(),
+      onStart: (job: Job) => void running.set(job.jobId, job),
+      onEnd: (job: Job) => {
+        running.delete(job.jobId);
+        slots.release();
+      },
+    },
+  });
+
+  const poolName = formatPoolSpec(options.pool);
+  const heartbeat = startHeartbeat(admin, options.prefix, () => ({ pools: [poolName], running: [...running.keys()] }));
+  const subscriber = options.connect();
+  const stopListening = await listenForCancels(subscriber, options.prefix, (jobId, reason) => {
+    if (!running.has(jobId)) return;
+    log.info({ jobId, reason }, `Cancel requested for job ${jobId}`);
+    for (const w of worker.workers) w.cancelJob(jobId, new JobCanceledError(reason) as unknown as string);
+  });
+  log.info({ pool: poolName }, `Worker started for pool ${poolName}`);
+
+  const closeConnections = async () => {
+    await stopListening();
+    await heartbeat.stop();
+    await Promise.all([subscriber, admin].map((c) => c.quit().catch(() => c.disconnect())));
+  };
+
+  return {
+    worker,
+    running: () => [...running.keys()],
+    async shutdown(graceMs = options.timings.shutdownGraceMs) {
+      log.info({ pool: poolName, running: running.size, graceMs }, `Shutting down pool ${poolName}: waiting up to ${graceMs} ms for ${running.size} running job(s)`);
+      const closing = worker.close();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), graceMs);
+      });
+      const first = await Promise.race([closing.then(() => 'closed' as const), deadline]);
+      clearTimeout(timer);
+      if (first === 'deadline') {
+        log.warn({ pool: poolName, running: [...running.keys()] }, 'Grace period over: handing running jobs back to the queue');
+        for (const w of worker.workers) w.cancelAllJobs(new WorkerShutdownError('worker shutting down') as unknown as string);
+        const handedBack = await Promise.race([closing.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+        if (!handedBack) await worker.close(true);
+      }
+      await closeConnections();
+      log.info({ pool: poolName }, `Pool ${poolName} stopped`);
+    },
+    async kill() {
+      for (const w of worker.workers) w.cancelAllJobs(new WorkerShutdownError('worker killed') as unknown as string);
+      await worker.close(true);
+      await closeConnections();
+    },
+  };
+}
+
+

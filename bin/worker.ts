@@ -1,0 +1,101 @@
+/**
+ * bin/worker: runs job worker pools, delayed_job style.
+ *
+ *   bin/worker                                  one pool per queue in config/queues.ts
+ *   bin/worker --pool=default:8 --pool=bulk_update
+ *
+ * The supervisor forks one child per pool (--child, internal) and restarts crashed children;
+ * SIGTERM/SIGINT stop gracefully (config WORKER_TIMINGS.shutdownGraceMs), a second signal at once.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import {
+  configureBacklot,
+  formatPoolSpec,
+  parsePoolSpec,
+  runSupervisor,
+  startWorkerProcess,
+  type PoolSpec,
+} from '../app/framework/index';
+import { bootBacklot } from '../config/backlot';
+import { boot } from '../config/boot';
+import { env } from '../config/env';
+import { logger } from '../config/logger';
+import { QUEUE_NAMES, QUEUES, WORKER_TIMINGS } from '../config/queues';
+import { createRedis } from '../config/redis';
+import { assertServices } from '../config/services';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const program = new Command('bin/worker')
+  .description(
+    'Run job worker pools: each pool is a child process running up to N jobs at once from its queues.',
+  )
+  .option(
+    '--pool <QUEUES[:N]>',
+    `a pool: comma-separated queue names ("*" or empty: every queue) and how many jobs it runs at once (default 1); repeatable. Queues: ${QUEUE_NAMES.join(', ')}. Without --pool: ${QUEUE_NAMES.map((q) => `${q}:${QUEUES[q].concurrency}`).join(' ')}`,
+    collect,
+    [] as string[],
+  )
+  .addHelpText('after', '\nExample:\n  bin/worker --pool=default:8 --pool=bulk_update\n')
+  .option('--child <spec>', 'internal: run one pool in this process');
+
+async function runChild(spec: string): Promise<void> {
+  const e = env();
+  const backlot = bootBacklot();
+  const pool = parsePoolSpec(spec, QUEUE_NAMES);
+  const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));
+  const proc = await startWorkerProcess({
+    pool,
+    connect: () => createRedis(e.REDIS_URL, 'worker'),
+    prefix: e.QUEUE_PREFIX,
+    timings: WORKER_TIMINGS,
+    globalConcurrency,
+  });
+  let signals = 0;
+  const stop = async () => {
+    signals += 1;
+    if (signals > 1) {
+      await proc.kill();
+      process.exit(1);
+    }
+    await proc.shutdown();
+    await backlot.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  // The supervisor died (even kill -9): stop gracefully instead of running orphaned.
+  process.on('disconnect', () => void stop());
+}
+
+function runParent(specs: string[]): void {
+  const pools: PoolSpec[] =
+    specs.length > 0
+      ? specs.map((s) => parsePoolSpec(s, QUEUE_NAMES))
+      : QUEUE_NAMES.map((q) => ({ queues: [q], concurrency: QUEUES[q].concurrency }));
+  const script = fileURLToPath(import.meta.url);
+  const supervisor = runSupervisor({
+    pools,
+    // detached: a terminal's Ctrl-C reaches the supervisor only, which forwards one signal.
+    spawnChild: (pool) =>
+      fork(script, ['--child', formatPoolSpec(pool)], { detached: true, stdio: 'inherit' }),
+  });
+  process.on('SIGTERM', () => supervisor.stop('SIGTERM'));
+  process.on('SIGINT', () => supervisor.stop('SIGINT'));
+}
+
+await boot(async () => {
+  const options = program.parse().opts<{ pool: string[]; child?: string }>();
+  env();
+  await assertServices({ redis: true, postgres: true });
+  if (options.child) {
+    await runChild(options.child);
+  } else {
+    for (const spec of options.pool) parsePoolSpec(spec, QUEUE_NAMES);
+    logger().info({ pools: options.pool }, 'Starting worker supervisor');
+    configureBacklot({ logger: logger() });
+    runParent(options.pool);
+  }
+});
