@@ -21,6 +21,16 @@ export function logger(): Logger {
   return instance;
 }
 
+/**
+ * Logger for command-line tools: stderr (stdout is the command's output), warn unless LOG_LEVEL
+ * says otherwise. Installs itself as the process logger.
+ */
+export function useCliLogger(): Logger {
+  const e = env();
+  instance = pino({ level: e.LOG_LEVEL ?? 'warn', base: { pid: process.pid } }, pino.destination(2));
+  return instance;
+}
+
 /** Replaces the process logger (tests capture log lines this way). */
 export function setLogger(next: Logger): void {
   instance = next;

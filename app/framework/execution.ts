@@ -77,6 +77,7 @@ async function handleError(job: Job, thrown: unknown, durationMs: number): Promi
     if (handler.onExhausted) {
       await handler.onExhausted(job, error);
       logDiscarded(job, error, durationMs);
+      await runAfterDiscard(job, error);
       return { status: 'discarded', error };
     }
     await runAfterDiscard(job, error);

@@ -39,3 +39,6 @@ export type { WorkerInfo } from './runtime/heartbeat';
 export { cancelInQueues, cancelChannel } from './runtime/cancellation';
 export type { CancelResult } from './runtime/cancellation';
 export { guardExecution, formatDuration } from './timeouts';
+export { JobInspector, NoSuchJobError, JobStateError, JOB_STATES, isCanceled } from './inspection/job-inspector';
+export type { JobStatus, JobSummary, QueueStats, JobState } from './inspection/job-inspector';
+export { formatTable } from './cli/table';

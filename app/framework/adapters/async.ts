@@ -6,6 +6,7 @@
  * Example: configureBacklot({ adapter: new AsyncAdapter({ concurrency: 4 }) })
  */
 import { executeJob } from '../execution';
+import { backlotSettings } from '../settings';
 import type { Job } from '../job';
 import type { QueueAdapter } from './adapter';
 import { freshCopy } from './inline';
@@ -83,6 +84,12 @@ export class AsyncAdapter implements QueueAdapter {
     try {
       const outcome = await executeJob(job);
       if (outcome.status === 'retry') this.later(job, outcome.delayMs);
+    } catch (error) {
+      // executeJob throws only when a discardOn handler or onExhausted raises: log and drop the job.
+      backlotSettings().logger.error(
+        { jobId: job.jobId, jobClass: job.jobClassName, queue: job.queueName, err: error },
+        `Error handling a failure of ${job.jobClassName} (Job ID: ${job.jobId}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.running -= 1;
       this.pump();

@@ -1,0 +1,18 @@
+/**
+ * Plain-text tables for CLIs: columns padded to their widest cell, a header and a rule.
+ * (A dozen lines, so no table library is pulled in.)
+ *
+ * Example: formatTable([{ queue: 'default', waiting: 3 }]) ->
+ *   queue    waiting
+ *   -------  -------
+ *   default  3
+ */
+export function formatTable(objects: readonly object[], columns?: readonly string[]): string {
+  const rows = objects as readonly Record<string, unknown>[];
+  const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (rows.length === 0) return '(none)';
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line([...cols]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');
+}
