@@ -44,7 +44,7 @@ async function ctx(): Promise<Context> {
   await assertServices({ redis: true, postgres: true });
   const adapter = new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
   const backlot = bootBacklot({ adapter });
-  shutdown = backlot.shutdown;
+  shutdown = () => backlot.shutdown();
   context = { adapter, inspector: new JobInspector(adapter, QUEUE_NAMES) };
   return context;
 }

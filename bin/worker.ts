@@ -8,9 +8,13 @@
  * SIGTERM/SIGINT stop gracefully (config WORKER_TIMINGS.shutdownGraceMs), a second signal at once.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import {
+  Job,
+  registerJobs,
+  type AnyJobClass,
   configureBacklot,
   formatPoolSpec,
   parsePoolSpec,
@@ -39,11 +43,20 @@ const program = new Command('bin/worker')
     [] as string[],
   )
   .addHelpText('after', '\nExample:\n  bin/worker --pool=default:8 --pool=bulk_update\n')
+  .option('--require <module>', 'also load job classes exported by this module (repeatable), like sidekiq -r', collect, [] as string[])
   .option('--child <spec>', 'internal: run one pool in this process');
 
-async function runChild(spec: string): Promise<void> {
+async function loadJobModules(paths: string[]): Promise<void> {
+  for (const path of paths) {
+    const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    registerJobs(Object.values(module).filter((value): value is AnyJobClass => typeof value === 'function' && value.prototype instanceof Job));
+  }
+}
+
+async function runChild(spec: string, requires: string[]): Promise<void> {
   const e = env();
   const backlot = bootBacklot();
+  await loadJobModules(requires);
   const pool = parsePoolSpec(spec, QUEUE_NAMES);
   const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));
   const proc = await startWorkerProcess({
@@ -70,7 +83,7 @@ async function runChild(spec: string): Promise<void> {
   process.on('disconnect', () => void stop());
 }
 
-function runParent(specs: string[]): void {
+function runParent(specs: string[], requires: string[]): void {
   const pools: PoolSpec[] =
     specs.length > 0
       ? specs.map((s) => parsePoolSpec(s, QUEUE_NAMES))
@@ -80,22 +93,25 @@ function runParent(specs: string[]): void {
     pools,
     // detached: a terminal's Ctrl-C reaches the supervisor only, which forwards one signal.
     spawnChild: (pool) =>
-      fork(script, ['--child', formatPoolSpec(pool)], { detached: true, stdio: 'inherit' }),
+      fork(script, ['--child', formatPoolSpec(pool), ...requires.flatMap((r) => ['--require', r])], {
+        detached: true,
+        stdio: 'inherit',
+      }),
   });
   process.on('SIGTERM', () => supervisor.stop('SIGTERM'));
   process.on('SIGINT', () => supervisor.stop('SIGINT'));
 }
 
 await boot(async () => {
-  const options = program.parse().opts<{ pool: string[]; child?: string }>();
+  const options = program.parse().opts<{ pool: string[]; require: string[]; child?: string }>();
   env();
   await assertServices({ redis: true, postgres: true });
   if (options.child) {
-    await runChild(options.child);
+    await runChild(options.child, options.require);
   } else {
     for (const spec of options.pool) parsePoolSpec(spec, QUEUE_NAMES);
     logger().info({ pools: options.pool }, 'Starting worker supervisor');
     configureBacklot({ logger: logger() });
-    runParent(options.pool);
+    runParent(options.pool, options.require);
   }
 });

@@ -104,9 +104,10 @@ export async function executeJob(job: Job): Promise<Outcome> {
   const aborted = rejectOnAbort(guard.signal);
   job.signal = guard.signal;
   job.touchHook = guard.touch;
-  logStarted(job);
   try {
     if (job.serializedArguments) job.arguments = await deserializeArguments(job.serializedArguments);
+    // Logged once the arguments are restored, so DEBUG lines show them (Rails logs perform_start here too).
+    logStarted(job);
     const { callbacks } = settingsOf(job.constructor);
     let result: unknown;
     const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {

@@ -8,8 +8,9 @@ import type { AnyJobClass } from './job';
 
 const classes = new Map<string, AnyJobClass>();
 
+/** The class's own static jobName, else its class name (a subclass does not inherit its parent's jobName). */
 export function jobNameOf(cls: AnyJobClass): string {
-  return cls.jobName ?? cls.name;
+  return (Object.hasOwn(cls, 'jobName') ? cls.jobName : undefined) ?? cls.name;
 }
 
 export function registerJobs(list: readonly AnyJobClass[]): void {

@@ -13,8 +13,8 @@ import { JobTimeoutError } from './errors';
 
 export interface ExecutionGuard {
   readonly signal: AbortSignal;
-  touch(): void;
-  dispose(): void;
+  readonly touch: () => void;
+  readonly dispose: () => void;
 }
 
 /** "10m", "1h30m", "45s", "250ms" */
@@ -57,10 +57,10 @@ export function guardExecution(outer: AbortSignal | undefined, timeoutSeconds: n
   }
   return {
     signal: controller.signal,
-    touch() {
+    touch: () => {
       lastTouch = Date.now();
     },
-    dispose() {
+    dispose: () => {
       for (const t of timers) clearTimeout(t);
       if (idleTimer) clearTimeout(idleTimer);
       outer?.removeEventListener('abort', onOuterAbort);

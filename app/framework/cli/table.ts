@@ -11,7 +11,12 @@ export function formatTable(objects: readonly object[], columns?: readonly strin
   const rows = objects as readonly Record<string, unknown>[];
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (rows.length === 0) return '(none)';
-  const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown): string => {
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string') return v;
+    if (typeof v === 'bigint') return v.toString();
+    return JSON.stringify(v) ?? '';
+  };
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line([...cols]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))].join('\n');

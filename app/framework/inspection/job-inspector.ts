@@ -85,7 +85,7 @@ export class JobInspector {
   }
 
   async summarize(job: BullJob, knownState?: JobState): Promise<JobSummary> {
-    let state: JobState = knownState ?? ((await job.getState()) as JobState);
+    let state: JobState = knownState ?? ((await job.getState()));
     if (state === 'failed' && isCanceled(job)) state = 'canceled';
     return {
       id: String(job.id),

@@ -143,15 +143,16 @@ describe('BullmqAdapter with a worker on real Redis', () => {
   it('enqueues many jobs with performAllLater in one round trip per queue', async () => {
     const client = adapter.connection;
     let roundTrips = 0;
-    const { multi, pipeline } = client;
+    const multi = client.multi.bind(client);
+    const pipeline = client.pipeline.bind(client);
     client.multi = ((...args: Parameters<typeof multi>) => {
       roundTrips += 1;
-      return multi.apply(client, args);
+      return multi(...args);
     }) as typeof multi;
-    client.pipeline = ((...args: Parameters<typeof pipeline>) => {
+    client.pipeline = (...args: Parameters<typeof pipeline>) => {
       roundTrips += 1;
-      return pipeline.apply(client, args);
-    }) as typeof pipeline;
+      return pipeline(...args);
+    };
     try {
       const jobs = Array.from({ length: 50 }, (_, i) => AddJob.build(i, 1));
       expect(await Job.performAllLater(jobs)).toBe(50);

@@ -25,8 +25,8 @@ const RETRY_DELAY: unique symbol = Symbol('backlot.retryDelay');
 type MarkedError = Error & { [RETRY_DELAY]?: number };
 
 /** BullMQ backoff strategy: the delay retryOn chose, or -1 (do not retry) for a final failure. */
-export function backlotBackoff(_attemptsMade: number, _type?: string, error?: Error): number {
-  const delay = (error as MarkedError | undefined)?.[RETRY_DELAY];
+export function backlotBackoff(_attemptsMade: number, _type?: string, error?: MarkedError): number {
+  const delay = error?.[RETRY_DELAY];
   return typeof delay === 'number' ? delay : -1;
 }
 
