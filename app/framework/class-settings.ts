@@ -18,7 +18,21 @@ export interface JobSettings {
   /** Procs run when a job is discarded or fails for good. */
   afterDiscard: ((job: any, error: unknown) => void | Promise<void>)[];
   callbacks: CallbackChains;
-  /** Stored job name: the class name unless jobName is set. */
+  /** uniqueBy(): jobs with the same key are enqueued once (BullMQ deduplication). */
+  unique: UniqueOptions | undefined;
+  /** rateLimit(): at most `to` jobs of this class's queue start per `within` seconds, across workers. */
+  rateLimit: RateLimit | undefined;
+}
+
+export interface UniqueOptions {
+  key: (...args: any[]) => string;
+  /** Seconds the key stays taken; without it, until the job completes or fails. */
+  ttl: number | undefined;
+}
+
+export interface RateLimit {
+  to: number;
+  within: number;
 }
 
 const SETTINGS: unique symbol = Symbol('backlot.jobSettings');
@@ -31,6 +45,8 @@ export function emptySettings(): JobSettings {
     priority: undefined,
     handlers: [],
     afterDiscard: [],
+    unique: undefined,
+    rateLimit: undefined,
     callbacks: {
       beforeEnqueue: [],
       aroundEnqueue: [],

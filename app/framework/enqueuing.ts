@@ -12,10 +12,10 @@
 import { runCallbacks } from './callbacks';
 import { settingsOf } from './class-settings';
 import { applyJobOptions, checkKnownQueue } from './configured-job';
-import { SerializationError } from './errors';
+import { JobOptionsError, SerializationError } from './errors';
 import type { AnyJobClass, Job } from './job';
 import type { JobOptions } from './job-options';
-import { logEnqueued, logEnqueueHalted } from './logging';
+import { logDuplicate, logEnqueued, logEnqueueHalted } from './logging';
 import { registerJobs } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
@@ -24,6 +24,26 @@ function prepare(job: Job): void {
   checkKnownQueue(job);
   registerJobs([job.constructor as AnyJobClass]);
   job.serializedArguments = serializeArguments(job.arguments);
+}
+
+export type DependencyFailurePolicy = 'fail' | 'run';
+
+/** A job that runs after its dependencies (adapters that support flows: bullmq, test). */
+export async function enqueueFlow(job: Job, dependencies: readonly Job[], policy: DependencyFailurePolicy): Promise<void> {
+  if (policy !== 'fail' && policy !== 'run') {
+    throw new JobOptionsError(`ifDependencyFails must be 'fail' or 'run' (got ${JSON.stringify(policy)})`);
+  }
+  const adapter = queueAdapter();
+  if (!adapter.enqueueFlow) throw new JobOptionsError(`the ${adapter.name} adapter does not support job dependencies`);
+  const all = [job, ...dependencies];
+  for (const each of all) prepare(each);
+  const now = new Date();
+  for (const each of all) each.enqueuedAt = now;
+  await adapter.enqueueFlow(job, dependencies, policy);
+  for (const each of all) {
+    each.successfullyEnqueued = true;
+    logEnqueued(each);
+  }
 }
 
 export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean> {
@@ -38,11 +58,12 @@ export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean
     } else {
       await adapter.enqueue(job);
     }
-    job.successfullyEnqueued = true;
+    job.successfullyEnqueued = job.duplicateOf === undefined;
   });
-  if (ran) logEnqueued(job);
-  else logEnqueueHalted(job);
-  return ran;
+  if (!ran) logEnqueueHalted(job);
+  else if (job.duplicateOf !== undefined) logDuplicate(job);
+  else logEnqueued(job);
+  return ran && job.successfullyEnqueued;
 }
 
 export async function enqueueAll(jobs: readonly Job[]): Promise<number> {

@@ -19,10 +19,11 @@ import { serializeArguments } from './arguments';
 import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
 import { ownSettings, settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
-import { enqueueAll, enqueueJob } from './enqueuing';
+import { enqueueAll, enqueueFlow, enqueueJob, type DependencyFailurePolicy } from './enqueuing';
 import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } from './exceptions';
 import { performNow } from './execution';
 import { validatePriority, validateQueueName, type JobOptions } from './job-options';
+import { JobOptionsError } from './errors';
 import { jobNameOf } from './registry';
 import type { Json } from './serializers/serializer';
 
@@ -44,6 +45,8 @@ export interface JobPayload {
 /** Hooks a running job uses to talk to the adapter that runs it. */
 export interface ExecutionContext {
   progress(value: number | object): Promise<void>;
+  /** Return values of the jobs this one depended on, keyed by "queue:id". */
+  dependencyResults?(): Promise<Record<string, unknown>>;
 }
 
 export type PerformArgs<J> = J extends { perform(...args: infer A): unknown } ? A : never;
@@ -92,6 +95,8 @@ export abstract class Job {
   signal: AbortSignal = NEVER_ABORTED;
   /** Set by the adapter that runs the job. */
   context: ExecutionContext | undefined;
+  /** When a unique job was not enqueued because an equal one is queued: that job's id. */
+  duplicateOf: string | undefined;
   /** Set while perform runs: resets the inactivity timeout. */
   touchHook: (() => void) | undefined;
 
@@ -105,6 +110,19 @@ export abstract class Job {
   async reportProgress(value: number | object): Promise<void> {
     this.touch();
     await this.context?.progress(value);
+  }
+
+  /** Return values of the jobs this job waited for (see enqueueAfter), keyed by "queue:id". */
+  async dependencyResults(): Promise<Record<string, unknown>> {
+    return (await this.context?.dependencyResults?.()) ?? {};
+  }
+
+  /**
+   * Enqueues this job to run only after every dependency finished (BullMQ flows). When a
+   * dependency fails for good: 'fail' fails this job too, 'run' runs it anyway.
+   */
+  enqueueAfter(dependencies: readonly Job[], options: { ifDependencyFails?: DependencyFailurePolicy } = {}): Promise<void> {
+    return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail');
   }
 
   /** Tells the framework the job is alive without reporting progress (see touchTimeout). */
@@ -199,6 +217,22 @@ export abstract class Job {
   }
 
   /** Runs when a job is discarded, or fails for good (unhandled error or exhausted retries). */
+  /**
+   * Makes jobs unique by a key of their arguments: while one with the key is queued or running
+   * (or for `ttl` seconds), performLater of an equal one enqueues nothing and sets duplicateOf.
+   */
+  static uniqueBy<J extends Job>(this: JobClass<J>, key: (...args: PerformArgs<J>) => string, options: { ttl?: number } = {}): void {
+    if (options.ttl !== undefined && !(options.ttl > 0)) throw new JobOptionsError(`uniqueBy ttl must be seconds > 0 (got ${options.ttl})`);
+    ownSettings(this).unique = { key: key as (...args: any[]) => string, ttl: options.ttl };
+  }
+
+  /** At most `to` jobs of this class's queue start per `within` seconds, across every worker. */
+  static rateLimit(limit: { to: number; within: number }): void {
+    if (!Number.isInteger(limit.to) || limit.to < 1) throw new JobOptionsError(`rateLimit to must be a whole number >= 1 (got ${limit.to})`);
+    if (!(limit.within > 0)) throw new JobOptionsError(`rateLimit within must be seconds > 0 (got ${limit.within})`);
+    ownSettings(this).rateLimit = { to: limit.to, within: limit.within };
+  }
+
   static afterDiscard<J extends Job>(this: AnyJobClass, callback: (job: J, error: unknown) => void | Promise<void>): void {
     ownSettings(this).afterDiscard.push(callback);
   }

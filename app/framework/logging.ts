@@ -118,3 +118,10 @@ export function logInterrupted(job: Job, durationMs: number): void {
     `Interrupted ${job.jobClassName} (Job ID: ${job.jobId}) at shutdown: back to ${job.queueName}`,
   );
 }
+
+export function logDuplicate(job: Job): void {
+  backlotSettings().logger.info(
+    { event: 'enqueue_skipped', ...fields(job), duplicateOf: job.duplicateOf },
+    `Skipped enqueuing ${job.jobClassName}: an equal unique job is queued (Job ID: ${job.duplicateOf})`,
+  );
+}

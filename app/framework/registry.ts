@@ -35,6 +35,10 @@ export function isRegistered(name: string): boolean {
   return classes.has(name);
 }
 
+export function registeredJobs(): AnyJobClass[] {
+  return [...classes.values()];
+}
+
 export function registeredJobNames(): string[] {
   return [...classes.keys()].sort();
 }

@@ -14,6 +14,8 @@ export interface QueueAdapter {
   enqueueAt(job: Job, timestamp: number): Promise<void>;
   /** Enqueues many jobs in as few round trips as possible; resolves the number enqueued. */
   enqueueAll?(jobs: readonly Job[]): Promise<number>;
+  /** Enqueues `job` to run after `dependencies` finish; see Job#enqueueAfter. */
+  enqueueFlow?(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): Promise<void>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }

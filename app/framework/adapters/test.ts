@@ -15,6 +15,8 @@ export interface EnqueuedJob {
   priority: number | undefined;
   /** Scheduled time in ms since the epoch, for jobs enqueued for later. */
   at: number | undefined;
+  /** Jobs this one waits for (enqueueAfter), and the policy when one fails. */
+  dependsOn?: { jobs: Job[]; ifDependencyFails: 'fail' | 'run' };
 }
 
 export class TestAdapter implements QueueAdapter {
@@ -29,6 +31,14 @@ export class TestAdapter implements QueueAdapter {
 
   enqueueAt(job: Job, timestamp: number): Promise<void> {
     this.record(job, timestamp);
+    return Promise.resolve();
+  }
+
+  enqueueFlow(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): Promise<void> {
+    for (const dep of dependencies) this.record(dep, undefined);
+    this.record(job, undefined);
+    const entry = this.enqueued.at(-1);
+    if (entry) entry.dependsOn = { jobs: [...dependencies], ifDependencyFails };
     return Promise.resolve();
   }
 

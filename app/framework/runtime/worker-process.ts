@@ -16,7 +16,9 @@ import type { Redis } from 'ioredis';
 import { JobCanceledError, WorkerShutdownError } from '../errors';
 import type { Job } from '../job';
 import { backlotSettings } from '../settings';
+import { registeredJobs } from '../registry';
 import { listenForCancels } from './cancellation';
+import { queueRateLimits } from './rate-limits';
 import { startHeartbeat } from './heartbeat';
 import { formatPoolSpec, type PoolSpec } from './pool-spec';
 import { Semaphore } from './semaphore';
@@ -58,6 +60,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     await queue.close();
   }
 
+  const limiters = queueRateLimits(registeredJobs());
   const running = new Map<string, Job>();
   const slots = new Semaphore(options.pool.concurrency);
   const worker = startWorker({
@@ -68,6 +71,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     lockDuration: options.timings.lockDurationMs,
     stalledInterval: options.timings.stalledIntervalMs,
     maxStalledCount: options.timings.maxStalledCount,
+    limiters,
     hooks: {
       beforeStart: () => slots.acquire(),
       onStart: (job: Job) => void running.set(job.jobId, job),
@@ -84,7 +88,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const stopListening = await listenForCancels(subscriber, options.prefix, (jobId, reason) => {
     if (!running.has(jobId)) return;
     log.info({ jobId, reason }, `Cancel requested for job ${jobId}`);
-    for (const w of worker.workers) w.cancelJob(jobId, new JobCanceledError(reason) as unknown as string);
+    const message = reason.startsWith('canceled') ? reason : `canceled: ${reason}`;
+    for (const w of worker.workers) w.cancelJob(jobId, new JobCanceledError(message) as unknown as string);
   });
   log.info({ pool: poolName }, `Worker started for pool ${poolName}`);
 

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   stalledInterval?: number;
   maxStalledCount?: number;
   hooks?: ProcessorHooks;
+  /** Per-queue rate limits (see rate-limits.ts). */
+  limiters?: Record<string, { max: number; duration: number }>;
 }
 
 export interface RunningWorker {
@@ -40,6 +42,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       prefix: options.prefix,
       concurrency: options.concurrency ?? 1,
       settings: { backoffStrategy: backlotBackoff },
+      ...(options.limiters?.[queueName] ? { limiter: options.limiters[queueName] } : {}),
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),

@@ -8,7 +8,7 @@
  *
  * Example: new BullmqAdapter({ connection: new Redis(url), prefix: '{backlot}' })
  */
-import { Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { settingsOf } from '../../class-settings';
 import { maxAttempts } from '../../exceptions';
@@ -45,6 +45,7 @@ export class BullmqAdapter implements QueueAdapter {
   private readonly ownsConnection: boolean;
   private readonly retention: JobRetention;
   private readonly queues = new Map<string, Queue>();
+  private flows: FlowProducer | undefined;
 
   constructor(options: BullmqAdapterOptions) {
     this.connection = options.connection;
@@ -72,20 +73,53 @@ export class BullmqAdapter implements QueueAdapter {
       removeOnFail: { age: this.retention.failedAge },
     };
     if (attempts > 1) options.backoff = { type: BACKLOT_BACKOFF };
+    const unique = settingsOf(job.constructor).unique;
+    if (unique) {
+      const key = `${job.jobClassName}:${unique.key(...job.arguments)}`;
+      options.deduplication = unique.ttl ? { id: key, ttl: unique.ttl * 1000 } : { id: key };
+    }
     if (job.priority) options.priority = job.priority;
     if (delayMs > 0) options.delay = delayMs;
     return options;
   }
 
-  async enqueue(job: Job): Promise<void> {
-    const added = await this.queue(job.queueName).add(job.jobClassName, job.serialize(), this.jobOptions(job));
-    job.providerJobId = added.id;
+  enqueue(job: Job): Promise<void> {
+    return this.add(job, 0);
   }
 
-  async enqueueAt(job: Job, timestamp: number): Promise<void> {
-    const delay = Math.max(0, timestamp - Date.now());
-    const added = await this.queue(job.queueName).add(job.jobClassName, job.serialize(), this.jobOptions(job, delay));
+  enqueueAt(job: Job, timestamp: number): Promise<void> {
+    return this.add(job, Math.max(0, timestamp - Date.now()));
+  }
+
+  private async add(job: Job, delayMs: number): Promise<void> {
+    const added = await this.queue(job.queueName).add(job.jobClassName, job.serialize(), this.jobOptions(job, delayMs));
     job.providerJobId = added.id;
+    // BullMQ answers a deduplicated add with the job already holding the key.
+    if (added.id !== job.jobId) job.duplicateOf = added.id;
+  }
+
+  /** The dependent job as a BullMQ flow parent, its dependencies as children. */
+  async enqueueFlow(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): Promise<void> {
+    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    const node = (each: Job): FlowJob => ({
+      name: each.jobClassName,
+      queueName: each.queueName,
+      data: each.serialize(),
+      opts: this.jobOptions(each, each.scheduledAt ? each.scheduledAt.getTime() - Date.now() : 0),
+    });
+    const policy = ifDependencyFails === 'fail' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true };
+    const tree = await this.flows.add({
+      ...node(job),
+      children: dependencies.map((dep) => {
+        const child = node(dep);
+        return { ...child, opts: { ...child.opts, ...policy } };
+      }),
+    });
+    job.providerJobId = tree.job.id;
+    tree.children?.forEach((child, i) => {
+      const dep = dependencies[i];
+      if (dep) dep.providerJobId = child.job.id;
+    });
   }
 
   async enqueueAll(jobs: readonly Job[]): Promise<number> {
@@ -118,6 +152,8 @@ export class BullmqAdapter implements QueueAdapter {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+    await this.flows?.close();
+    this.flows = undefined;
     if (this.ownsConnection) await this.connection.quit().catch(() => this.connection.disconnect());
   }
 }

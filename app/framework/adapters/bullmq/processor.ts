@@ -53,7 +53,13 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     job.executions = bullJob.attemptsMade;
     job.providerJobId = bullJob.id;
     if (signal) job.signal = signal;
-    job.context = { progress: (value) => bullJob.updateProgress(value) };
+    job.context = {
+      progress: (value) => bullJob.updateProgress(value),
+      dependencyResults: async () => {
+        const values = await bullJob.getChildrenValues();
+        return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.split(':').slice(-2).join(':'), value]));
+      },
+    };
     await hooks.beforeStart?.();
     hooks.onStart?.(job, bullJob);
     try {
