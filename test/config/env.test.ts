@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../config/env';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '../../config/defaults';
+
+function configErrorOf(source: Record<string, string>): ConfigError {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`parseEnv accepted ${JSON.stringify(source)}`);
+}
+
+describe('parseEnv', () => {
+  it('fills in the defaults for an empty environment', () => {
+    const env = parseEnv({});
+
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      REDIS_URL: DEFAULT_REDIS_URL,
+      DATABASE_URL: DEFAULT_DATABASE_URL,
+      QUEUE_PREFIX: '{backlot}',
+      PORT: 3000,
+    });
+    expect(env.LOG_LEVEL).toBeUndefined();
+    expect(Object.isFrozen(env)).toBe(true);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseEnv({ REDIS_URL: '', DATABASE_URL: '' }).REDIS_URL).toBe(DEFAULT_REDIS_URL);
+  });
+
+  it('accepts redis:// and rediss:// URLs and postgres URLs', () => {
+    const env = parseEnv({ REDIS_URL: 'rediss://:pw@cache:6380/2', DATABASE_URL: 'postgres://u@db/app' });
+
+    expect(env.REDIS_URL).toBe('rediss://:pw@cache:6380/2');
+    expect(env.DATABASE_URL).toBe('postgres://u@db/app');
+  });
+
+  it('rejects a malformed REDIS_URL with a one-line message naming the variable and the expectation', () => {
+    const error = configErrorOf({ REDIS_URL: 'localhost:6379' });
+
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain('REDIS_URL');
+    expect(error.message).toContain('"localhost:6379"');
+    expect(error.message).toContain('redis://');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('rejects a REDIS_URL with the wrong scheme', () => {
+    expect(configErrorOf({ REDIS_URL: 'http://127.0.0.1:6379' }).message).toMatch(/REDIS_URL.*expected a URL starting with redis:\/\//);
+  });
+
+  it('rejects an unknown LOG_LEVEL, naming the allowed levels', () => {
+    const error = configErrorOf({ LOG_LEVEL: 'verbose' });
+
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.message).toContain('"verbose"');
+    expect(error.message).toMatch(/debug/);
+  });
+});

@@ -1,0 +1,47 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../../app/db/admin';
+import { scratchDatabaseUrl } from '../support/database';
+
+// Guards the whole offline Prisma path: Wasm schema engine + patched @prisma/adapter-pg
+// (prisma/orm#27403) applying every migration to an empty database.
+const url = scratchDatabaseUrl('migrations');
+
+afterAll(() => dropDatabase(url));
+
+async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('prisma migrate deploy', () => {
+  it('creates the schema on an empty database, and a second run changes nothing', { timeout: 60_000 }, async () => {
+    expect(await createDatabaseIfMissing(url)).toBe(true);
+
+    await migrateDeploy(url);
+    await migrateDeploy(url);
+
+    const tables = await query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    );
+    expect(tables.map((row) => row.tablename)).toEqual(['_prisma_migrations', 'posts', 'users']);
+
+    const columns = await query<{ column_name: string }>(
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' ORDER BY ordinal_position",
+    );
+    expect(columns.map((row) => row.column_name)).toEqual([
+      'id', 'md5', 'tag_string', 'score', 'uploader_id', 'created_at', 'updated_at',
+    ]);
+
+    const levels = await query<{ level: string }>('SELECT unnest(enum_range(NULL::user_level))::text AS level');
+    expect(levels.map((row) => row.level)).toEqual(['member', 'builder', 'moderator', 'admin']);
+
+    const applied = await query<{ n: string }>('SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+    expect(Number(applied[0]?.n)).toBeGreaterThanOrEqual(1);
+  });
+});
