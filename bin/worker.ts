@@ -26,7 +26,7 @@ import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
 import { logger } from '../config/logger';
-import { QUEUE_NAMES, QUEUES, WORKER_TIMINGS } from '../config/queues';
+import { QUEUE_NAMES, QUEUES, workerTimings } from '../config/queues';
 import { createRedis } from '../config/redis';
 import { assertServices } from '../config/services';
 
@@ -63,7 +63,7 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
     pool,
     connect: () => createRedis(e.REDIS_URL, 'worker'),
     prefix: e.QUEUE_PREFIX,
-    timings: WORKER_TIMINGS,
+    timings: workerTimings(e),
     globalConcurrency,
   });
   let signals = 0;

@@ -54,6 +54,36 @@ export const envSchema = z.object({
   LOG_FILTER_KEYS: csv.default(['password', 'passwd', 'secret', 'token', 'apiKey', 'api_key', 'authorization']),
   /** Web port. @defaultValue 3000 */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * Signs the web session cookie. Required under NODE_ENV=production; in development and test
+   * bin/web keeps a random one in tmp/development_secret.txt (Rails' way).
+   */
+  SESSION_SECRET: z.string().min(32, { message: 'at least 32 characters (e.g. `openssl rand -hex 32`)' }).optional(),
+  /**
+   * Express "trust proxy" for bin/web behind a load balancer: a hop count ("1"), "true", or
+   * addresses/subnets ("loopback", "10.0.0.0/8"). Client IPs (login rate limits) come from
+   * X-Forwarded-For only when set. @defaultValue unset (trust no proxy)
+   */
+  TRUST_PROXY: z.string().optional(),
+  /** The seeded admin's password (bin/setup); unset: a random one is printed once. */
+  ADMIN_PASSWORD: z.string().min(8, { message: 'at least 8 characters' }).optional(),
+  /**
+   * Overrides of config/queues.ts WORKER_TIMINGS for bin/worker (tests and experiments only; unset
+   * in production): lock duration, stalled-check interval, SIGTERM grace period, in ms.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(100).optional(),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
+  /** MQTT broker the event bus publishes to (mqtt://, mqtts://, ws://, wss://). @defaultValue unset (no MQTT) */
+  MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']).optional(),
+  /**
+   * Prepended to every event topic on MQTT: backlot + /jobs/12 -> backlot/jobs/12. Slash-separated
+   * segments, no leading or trailing slash, no MQTT wildcards. @defaultValue backlot
+   */
+  MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.{}:-]+(?:\/[A-Za-z0-9_.{}:-]+)*$/, { message: 'segments of letters, digits, _ . - : { } joined by /' })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,6 +6,8 @@
  * - bulk_update: bulk update requests, one job at a time across every worker process (the limit
  *   is set on the queue itself with BullMQ global concurrency).
  */
+import type { Env } from './env';
+
 export const QUEUES = {
   default: { name: 'default', concurrency: 8, globalConcurrency: undefined as number | undefined },
   bulk_update: { name: 'bulk_update', concurrency: 1, globalConcurrency: 1 as number | undefined },
@@ -29,3 +31,26 @@ export const WORKER_TIMINGS = {
   /** SIGTERM grace period before running jobs are aborted and requeued. @defaultValue 25000 ms */
   shutdownGraceMs: 25_000,
 } as const;
+
+export type WorkerTimingsConfig = { -readonly [K in keyof typeof WORKER_TIMINGS]: number };
+
+/** The environment variables that override WORKER_TIMINGS (see config/env.ts). */
+export type WorkerTimingOverrides = Partial<
+  Pick<Env, 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS' | 'WORKER_SHUTDOWN_GRACE_MS'>
+>;
+
+/**
+ * The timings bin/worker uses: WORKER_TIMINGS, each overridable by an environment variable
+ * (WORKER_LOCK_DURATION_MS, WORKER_STALLED_INTERVAL_MS, WORKER_SHUTDOWN_GRACE_MS) so that fault
+ * tests run in seconds. With none set (production) the result equals WORKER_TIMINGS.
+ *
+ * Example: workerTimings(env()) -> { lockDurationMs: 30000, stalledIntervalMs: 30000, ... }
+ */
+export function workerTimings(e: WorkerTimingOverrides): WorkerTimingsConfig {
+  return {
+    lockDurationMs: e.WORKER_LOCK_DURATION_MS ?? WORKER_TIMINGS.lockDurationMs,
+    stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS ?? WORKER_TIMINGS.stalledIntervalMs,
+    maxStalledCount: WORKER_TIMINGS.maxStalledCount,
+    shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS ?? WORKER_TIMINGS.shutdownGraceMs,
+  };
+}

@@ -6,14 +6,27 @@
  * Example: const redis = createRedis(env().REDIS_URL, 'worker')
  */
 import { Redis } from 'ioredis';
+import { logger } from './logger';
 
 export type RedisRole = 'producer' | 'worker';
 
 export function createRedis(url: string, role: RedisRole = 'producer'): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 3,
     enableReadyCheck: true,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: false,
   });
+  // While Redis is away ioredis reconnects by itself; log each failure once per outage instead of
+  // ioredis' unstructured "Unhandled error event" on stderr.
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    logger().warn({ err: error, role }, `Redis connection error (${error.message}); reconnecting`);
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  return redis;
 }
