@@ -29,14 +29,22 @@ describe('prisma migrate deploy', () => {
     const tables = await query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
-    expect(tables.map((row) => row.tablename)).toEqual(['_prisma_migrations', 'posts', 'users']);
+    expect(tables.map((row) => row.tablename)).toEqual([
+      '_prisma_migrations', 'bans', 'bulk_update_request_lines', 'bulk_update_requests', 'favorites', 'mod_actions',
+      'post_tags', 'posts', 'tag_aliases', 'tag_implications', 'tags', 'uploads', 'users',
+    ]);
 
     const columns = await query<{ column_name: string }>(
       "SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' ORDER BY ordinal_position",
     );
     expect(columns.map((row) => row.column_name)).toEqual([
-      'id', 'md5', 'tag_string', 'score', 'uploader_id', 'created_at', 'updated_at',
+      'id', 'md5', 'score', 'uploader_id', 'created_at', 'updated_at', 'deletion_requested_at',
     ]);
+
+    const partialIndexes = await query<{ indexname: string }>(
+      "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%' ORDER BY indexname",
+    );
+    expect(partialIndexes.map((row) => row.indexname)).toEqual(['tag_aliases_live_antecedent_key', 'tag_implications_live_pair_key']);
 
     const levels = await query<{ level: string }>('SELECT unnest(enum_range(NULL::user_level))::text AS level');
     expect(levels.map((row) => row.level)).toEqual(['member', 'builder', 'moderator', 'admin']);

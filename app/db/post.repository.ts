@@ -1,0 +1,60 @@
+/**
+ * A post's tags through the post_tags join table: read them as names or a tag string, replace them.
+ *
+ * Role: posts have no tag column (prisma/schema.prisma says why); these are the one-post
+ * primitives the web app and the seed use. Many-post changes (BURs) are set-based SQL of their own.
+ *
+ * Steps of setPostTags, in one transaction: create the tags that do not exist yet (category
+ * general), then one statement that deletes the post's other post_tags rows, inserts the missing
+ * ones and moves each affected tag's post_count by +1 / -1, and touches posts.updated_at. Names
+ * must already be normalized and valid (app/services/bulk-update-request/tag-name.ts).
+ *
+ * Example:
+ *   await setPostTags(prisma(), post.id, ['1girl', 'smile']);
+ *   (await tagNamesByPost(prisma(), [post.id])).get(post.id)   // ['1girl', 'smile']
+ *   tagString(['smile', '1girl'])                              // '1girl smile'
+ */
+import type { AppPrismaClient } from './client';
+
+type RawClient = Pick<AppPrismaClient, '$queryRaw' | '$executeRaw'>;
+
+/** Tag names of each post, sorted; a post without tags maps to []. */
+export async function tagNamesByPost(client: RawClient, postIds: readonly number[]): Promise<Map<number, string[]>> {
+  const result = new Map<number, string[]>(postIds.map((id) => [id, []]));
+  if (postIds.length === 0) return result;
+  const rows = await client.$queryRaw<Array<{ post_id: number; name: string }>>`
+    SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+    WHERE pt.post_id = ANY(${[...postIds]}::int[])
+    ORDER BY pt.post_id, t.name`;
+  for (const row of rows) result.get(row.post_id)?.push(row.name);
+  return result;
+}
+
+/** Danbooru's tag string: the names sorted and joined by single spaces. */
+export function tagString(names: readonly string[]): string {
+  return [...names].sort().join(' ');
+}
+
+/** Replaces the tags of post `postId` with `names`, keeping tags.post_count right. Resolves the sorted names. */
+export async function setPostTags(client: Pick<AppPrismaClient, '$transaction'>, postId: number, names: readonly string[]): Promise<string[]> {
+  const wanted = [...new Set(names)].sort();
+  await client.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO tags (name, updated_at) SELECT unnest(${wanted}::text[]), now()
+      ON CONFLICT (name) DO NOTHING`;
+    await tx.$executeRaw`
+      WITH wanted AS (SELECT id FROM tags WHERE name = ANY(${wanted}::text[])),
+      removed AS (
+        DELETE FROM post_tags WHERE post_id = ${postId} AND tag_id NOT IN (SELECT id FROM wanted) RETURNING tag_id
+      ),
+      added AS (
+        INSERT INTO post_tags (post_id, tag_id) SELECT ${postId}, id FROM wanted ON CONFLICT DO NOTHING RETURNING tag_id
+      ),
+      deltas AS (SELECT tag_id, 1 AS delta FROM added UNION ALL SELECT tag_id, -1 FROM removed),
+      counted AS (
+        UPDATE tags t SET post_count = t.post_count + d.delta, updated_at = now() FROM deltas d WHERE t.id = d.tag_id RETURNING t.id
+      )
+      UPDATE posts SET updated_at = now() WHERE id = ${postId} AND EXISTS (SELECT 1 FROM deltas)`;
+  });
+  return wanted;
+}

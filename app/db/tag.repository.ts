@@ -1,0 +1,96 @@
+/**
+ * Reading tags, aliases and implications by name, for the BUR script validator (and anything else
+ * that needs the current state of a few tags), plus the post-count recount.
+ *
+ * Role: the validator (app/services/bulk-update-request/script-validator.ts) reads the database
+ * only through TagReadRepository, so it stays free of side effects and its callers decide which
+ * client (or transaction) it reads from.
+ *
+ * Steps of a lookup: one query per call, names matched exactly (callers pass normalized names);
+ * "live" aliases and implications are those with status active or processing: the only ones that
+ * count for validation, and the only ones the partial unique indexes
+ * tag_aliases_live_antecedent_key / tag_implications_live_pair_key constrain.
+ *
+ * Example:
+ *   const tags = createTagRepository(prisma());
+ *   await tags.findLiveAliases(['long_hair'])   // [{ antecedentName: 'long_hair', consequentName: 'very_long_hair' }]
+ *   await recountTagPostCounts(prisma())         // fixes every tags.post_count from post_tags
+ */
+import type { AppPrismaClient } from './client';
+import type { TagCategory, TagRelationshipStatus } from './generated/enums';
+
+/** Statuses of an alias or implication that is in force (or being put in force by a running BUR). */
+export const LIVE_RELATIONSHIP_STATUSES = ['active', 'processing'] as const satisfies readonly TagRelationshipStatus[];
+
+export interface TagSnapshot {
+  name: string;
+  category: TagCategory;
+  postCount: number;
+  isDeprecated: boolean;
+}
+
+/** An alias (antecedent -> consequent) or implication (antecedent => consequent), by tag name. */
+export interface TagRelationshipSnapshot {
+  antecedentName: string;
+  consequentName: string;
+}
+
+/** What the BUR validator reads. Every method takes normalized tag names; order of results is unspecified. */
+export interface TagReadRepository {
+  /** The tags among `names` that exist. */
+  findTags(names: readonly string[]): Promise<TagSnapshot[]>;
+  /** Live aliases whose antecedent or consequent is among `names`. */
+  findLiveAliases(names: readonly string[]): Promise<TagRelationshipSnapshot[]>;
+  /** Live implications whose antecedent or consequent is among `names`. */
+  findLiveImplications(names: readonly string[]): Promise<TagRelationshipSnapshot[]>;
+}
+
+/** A TagReadRepository over `client` (the app's client, a test client, or a transaction client). */
+export function createTagRepository(client: Pick<AppPrismaClient, 'tag' | 'tagAlias' | 'tagImplication'>): TagReadRepository {
+  const live = { in: [...LIVE_RELATIONSHIP_STATUSES] };
+  const relationship = { antecedentName: true, consequentName: true } as const;
+  return {
+    async findTags(names) {
+      if (names.length === 0) return [];
+      return client.tag.findMany({
+        where: { name: { in: [...names] } },
+        select: { name: true, category: true, postCount: true, isDeprecated: true },
+      });
+    },
+    async findLiveAliases(names) {
+      if (names.length === 0) return [];
+      return client.tagAlias.findMany({
+        where: { status: live, OR: [{ antecedentName: { in: [...names] } }, { consequentName: { in: [...names] } }] },
+        select: relationship,
+      });
+    },
+    async findLiveImplications(names) {
+      if (names.length === 0) return [];
+      return client.tagImplication.findMany({
+        where: { status: live, OR: [{ antecedentName: { in: [...names] } }, { consequentName: { in: [...names] } }] },
+        select: relationship,
+      });
+    },
+  };
+}
+
+/**
+ * Sets tags.post_count to the number of post_tags rows of each tag (all tags, or those in
+ * `tagIds`), rewriting only the rows whose count is wrong. Resolves how many rows it fixed.
+ * One statement: a grouped count over the (tag_id, post_id) index.
+ */
+export async function recountTagPostCounts(client: Pick<AppPrismaClient, '$executeRaw'>, tagIds?: readonly number[]): Promise<number> {
+  const ids = tagIds ? [...tagIds] : null;
+  return client.$executeRaw`
+    UPDATE tags t
+    SET post_count = COALESCE(c.n, 0), updated_at = now()
+    FROM tags t2
+    LEFT JOIN (
+      SELECT tag_id, count(*)::int AS n FROM post_tags
+      WHERE ${ids}::int[] IS NULL OR tag_id = ANY(${ids}::int[])
+      GROUP BY tag_id
+    ) c ON c.tag_id = t2.id
+    WHERE t.id = t2.id
+      AND (${ids}::int[] IS NULL OR t.id = ANY(${ids}::int[]))
+      AND t.post_count IS DISTINCT FROM COALESCE(c.n, 0)`;
+}
