@@ -10,8 +10,15 @@ import { env } from './env';
 function build(): Logger {
   const e = env();
   const level = e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info');
-  const transport = process.env.LOG_PRETTY === '1' ? { target: 'pino-pretty' } : undefined;
-  return pino({ level, base: { pid: process.pid }, ...(transport ? { transport } : {}) });
+  if (process.env.LOG_PRETTY === '1') {
+    return pino({ level, base: { pid: process.pid }, transport: { target: 'pino-pretty' } });
+  }
+  // Asynchronous writes (no buffering delay: a line goes out on the next tick): a worker logs two
+  // lines per job, and a blocking write per line is the dearest part of logging. Flushed
+  // synchronously when the process exits.
+  const destination = pino.destination({ dest: 1, sync: false });
+  process.on('exit', () => destination.flushSync());
+  return pino({ level, base: { pid: process.pid } }, destination);
 }
 
 let instance: Logger | undefined;

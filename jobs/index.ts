@@ -4,5 +4,7 @@
  */
 import type { AnyJobClass } from '../app/framework/index';
 import { PingJob } from './ping.job';
+import { ProcessBulkUpdateRequestJob } from './process-bulk-update-request.job';
+import { PruneJobsJob } from './prune-jobs.job';
 
-export const ALL_JOBS: readonly AnyJobClass[] = [PingJob];
+export const ALL_JOBS: readonly AnyJobClass[] = [PingJob, PruneJobsJob, ProcessBulkUpdateRequestJob];

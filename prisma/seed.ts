@@ -18,7 +18,8 @@ import { boot } from '../config/boot';
 import { createPrismaClient, type AppPrismaClient } from '../app/db/client';
 import type { UserLevel } from '../app/db/generated/enums';
 import { setPostTags } from '../app/db/post.repository';
-import { ConfigError } from '../config/env';
+import { ensureAdminPassword } from '../app/web/auth/admin-password';
+import { ConfigError, env } from '../config/env';
 import { seedPosts } from './seed-posts';
 
 export const DEMO_USERS: ReadonlyArray<{ name: string; level: UserLevel }> = [
@@ -49,6 +50,8 @@ export async function seed(client: AppPrismaClient): Promise<SeedSummary> {
     const row = await client.user.upsert({ where: { name: user.name }, create: user, update: {} });
     ids.set(row.name, row.id);
   }
+  // The admin can sign in: ADMIN_PASSWORD, or a generated password printed once.
+  await ensureAdminPassword(client, { password: env().ADMIN_PASSWORD });
   for (const { uploader, tags, ...post } of DEMO_POSTS) {
     if (await client.post.findUnique({ where: { md5: post.md5 }, select: { id: true } })) continue;
     const created = await client.post.create({ data: { ...post, uploaderId: ids.get(uploader) ?? null } });

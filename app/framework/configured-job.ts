@@ -3,10 +3,11 @@
  * ConfiguredJob). Options are validated when the job is built, so a bad option fails at the call.
  *
  * Example: await ResizeJob.set({ wait: 300, priority: 1 }).performLater(url, 640)
+ *          await PruneJobsJob.set({ jobId: 'cron.prune_jobs.20250101T000000Z' }).performLater()
  */
 import type { Job, JobClass, PerformArgs, PerformResult } from './job';
 import { performNow } from './execution';
-import { scheduledTime, validatePriority, validateQueueName, type JobOptions } from './job-options';
+import { scheduledTime, validateJobId, validatePriority, validateQueueName, type JobOptions } from './job-options';
 import { backlotSettings } from './settings';
 
 export class ConfiguredJob<J extends Job> {
@@ -43,6 +44,7 @@ export function applyJobOptions(job: Job, options: JobOptions): void {
   if (at) job.scheduledAt = at;
   if (options.queue !== undefined) job.queueName = validateQueueName(options.queue);
   if (options.priority !== undefined) job.priority = validatePriority(options.priority);
+  if (options.jobId !== undefined) job.jobId = validateJobId(options.jobId);
 }
 
 /** Checks the job's queue against the configured list (when one is configured). */

@@ -19,6 +19,7 @@ import { logDuplicate, logEnqueued, logEnqueueHalted } from './logging';
 import { registerJobs } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
+import { publishJobEnqueued } from './events/framework-events';
 
 function prepare(job: Job): void {
   checkKnownQueue(job);
@@ -43,6 +44,7 @@ export async function enqueueFlow(job: Job, dependencies: readonly Job[], policy
   for (const each of all) {
     each.successfullyEnqueued = true;
     logEnqueued(each);
+    publishJobEnqueued(each);
   }
 }
 
@@ -62,7 +64,10 @@ export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean
   });
   if (!ran) logEnqueueHalted(job);
   else if (job.duplicateOf !== undefined) logDuplicate(job);
-  else logEnqueued(job);
+  else {
+    logEnqueued(job);
+    publishJobEnqueued(job);
+  }
   return ran && job.successfullyEnqueued;
 }
 
@@ -96,6 +101,7 @@ export async function enqueueAll(jobs: readonly Job[]): Promise<number> {
   for (const job of jobs) {
     job.successfullyEnqueued = true;
     logEnqueued(job);
+    publishJobEnqueued(job);
   }
   return count;
 }

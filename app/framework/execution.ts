@@ -14,7 +14,7 @@ import { settingsOf } from './class-settings';
 import { JobCanceledError, WorkerShutdownError } from './errors';
 import { findHandler, retryDelayMs } from './exceptions';
 import type { AnyJobClass, Job } from './job';
-import { guardExecution, rejectOnAbort } from './timeouts';
+import { ExecutionGuard } from './timeouts';
 import {
   logCanceled,
   logDiscarded,
@@ -26,6 +26,7 @@ import {
   logStarted,
 } from './logging';
 import { backlotSettings } from './settings';
+import { publishJobOutcome, publishJobStarted } from './events/framework-events';
 
 export type Outcome =
   | { status: 'completed'; result: unknown }
@@ -96,23 +97,33 @@ async function handleError(job: Job, thrown: unknown, durationMs: number): Promi
 }
 
 /** Runs one execution of a job and says how it ended. Never throws for errors raised by the job. */
-export async function executeJob(job: Job): Promise<Outcome> {
-  job.executions += 1;
+export function executeJob(job: Job): Promise<Outcome> {
   const started = performance.now();
+  const running = execute(job, started);
+  // Without an event bus the job's path gets nothing extra, not even a promise.
+  if (!backlotSettings().events) return running;
+  return running.then((outcome) => {
+    publishJobOutcome(job, outcome, performance.now() - started);
+    return outcome;
+  });
+}
+
+async function execute(job: Job, started: number): Promise<Outcome> {
+  job.executions += 1;
   const cls = job.constructor as AnyJobClass;
-  const guard = guardExecution(job.signal, cls.timeout, cls.touchTimeout);
-  const aborted = rejectOnAbort(guard.signal);
-  job.signal = guard.signal;
-  job.touchHook = guard.touch;
+  const guard = new ExecutionGuard(job, cls.timeout, cls.touchTimeout);
+  job.guard = guard;
+  if (job.abortReason) guard.reject(job.abortReason);
   try {
     if (job.serializedArguments) job.arguments = await deserializeArguments(job.serializedArguments);
     // Logged once the arguments are restored, so DEBUG lines show them (Rails logs perform_start here too).
     logStarted(job);
+    publishJobStarted(job);
     const { callbacks } = settingsOf(job.constructor);
     let result: unknown;
     const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
       // A perform that ignores its signal is abandoned (not awaited) once the signal aborts.
-      result = await Promise.race([job.perform(...job.arguments), aborted.promise]);
+      result = await Promise.race([job.perform(...job.arguments), guard.aborted]);
     });
     if (!ran) {
       logHalted(job);
@@ -122,11 +133,10 @@ export async function executeJob(job: Job): Promise<Outcome> {
     return { status: 'completed', result };
   } catch (thrown) {
     // An abort reason wins over whatever perform threw while being aborted.
-    return handleError(job, guard.signal.aborted ? guard.signal.reason : thrown, performance.now() - started);
+    return handleError(job, job.abortReason ?? thrown, performance.now() - started);
   } finally {
     guard.dispose();
-    aborted.dispose();
-    job.touchHook = undefined;
+    job.guard = undefined;
   }
 }
 

@@ -14,6 +14,12 @@ export interface JobOptions {
   queue?: string;
   /** 1 (highest) .. 2,097,152; overrides queueWithPriority. */
   priority?: number;
+  /**
+   * The job's id (Backlot's and BullMQ's), for deterministic ids such as the clock's
+   * `cron.<task>.<time>`: BullMQ adds nothing while a job with this id is still stored.
+   * @defaultValue a random UUID
+   */
+  jobId?: string;
 }
 
 export const MAX_PRIORITY = 2_097_152;
@@ -34,6 +40,14 @@ export function validatePriority(priority: unknown): number {
     throw new JobOptionsError(`priority must be a whole number from 0 to ${MAX_PRIORITY} (got ${String(priority)})`);
   }
   return priority;
+}
+
+/** A job id BullMQ accepts: 1-200 characters, not an integer, no ':' (BullMQ's own key separator). */
+export function validateJobId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200 || id.includes(':') || /^\d+$/.test(id)) {
+    throw new JobOptionsError(`jobId must be 1-200 characters, not an integer, without ':' (got ${JSON.stringify(id)})`);
+  }
+  return id;
 }
 
 /** The time the options ask the job to wait for, or undefined to run now. */

@@ -24,8 +24,10 @@ import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } fr
 import { performNow } from './execution';
 import { validatePriority, validateQueueName, type JobOptions } from './job-options';
 import { JobOptionsError } from './errors';
+import { publishJobProgress } from './events/framework-events';
 import { jobNameOf } from './registry';
 import type { Json } from './serializers/serializer';
+import type { ExecutionGuard } from './timeouts';
 
 /** What a queue stores for one job (plain JSON). */
 export interface JobPayload {
@@ -67,8 +69,6 @@ export type AnyJobClass = (abstract new () => Job) & {
   touchTimeout: number;
 };
 
-const NEVER_ABORTED = new AbortController().signal;
-
 export abstract class Job {
   /** The name stored in the queue and looked up by workers. @defaultValue the class name */
   static jobName?: string;
@@ -91,14 +91,14 @@ export abstract class Job {
   /** The adapter's id for the job (BullMQ job id). */
   providerJobId: string | undefined;
   successfullyEnqueued = false;
-  /** Aborted when the job is cancelled or times out; pass it to fetch, streams and timers. */
-  signal: AbortSignal = NEVER_ABORTED;
+  private abortController: AbortController | undefined;
+  private abortReasonValue: Error | undefined;
+  /** The running execution's guard (set by executeJob). */
+  guard: ExecutionGuard | undefined;
   /** Set by the adapter that runs the job. */
   context: ExecutionContext | undefined;
   /** When a unique job was not enqueued because an equal one is queued: that job's id. */
   duplicateOf: string | undefined;
-  /** Set while perform runs: resets the inactivity timeout. */
-  touchHook: (() => void) | undefined;
 
   abstract perform(...args: any[]): unknown;
 
@@ -109,6 +109,7 @@ export abstract class Job {
   /** Reports progress (a percentage or an object) to the queue, where dashboards see it. */
   async reportProgress(value: number | object): Promise<void> {
     this.touch();
+    publishJobProgress(this, value);
     await this.context?.progress(value);
   }
 
@@ -127,7 +128,32 @@ export abstract class Job {
 
   /** Tells the framework the job is alive without reporting progress (see touchTimeout). */
   touch(): void {
-    this.touchHook?.();
+    this.guard?.touch();
+  }
+
+  /**
+   * Aborted when the job is cancelled, times out or its worker shuts down; pass it to fetch,
+   * streams and timers. Created on first use, so jobs that never look pay nothing for it.
+   */
+  get signal(): AbortSignal {
+    if (!this.abortController) {
+      this.abortController = new AbortController();
+      if (this.abortReasonValue) this.abortController.abort(this.abortReasonValue);
+    }
+    return this.abortController.signal;
+  }
+
+  /** Why the job was aborted, if it was. */
+  get abortReason(): Error | undefined {
+    return this.abortReasonValue;
+  }
+
+  /** Aborts the running job: its signal fires and perform is abandoned with this reason. */
+  abort(reason: Error): void {
+    if (this.abortReasonValue) return;
+    this.abortReasonValue = reason;
+    this.abortController?.abort(reason);
+    this.guard?.reject(reason);
   }
 
   serialize(): JobPayload {

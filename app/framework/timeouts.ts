@@ -1,21 +1,17 @@
 /**
- * The signal a running job sees: aborted by the worker (cancel, shutdown), by the class's
- * `timeout` ("timed out after 10m"), or by `touchTimeout` when perform has not reported progress
- * or called touch() for that long ("no progress for 10m").
+ * Aborting running jobs: by the worker (cancel, shutdown), by the class's `timeout` ("timed out
+ * after 10m"), or by `touchTimeout` when perform has not reported progress or called touch() for
+ * that long ("no progress for 10m").
  *
- * Steps: link the outer signal; arm the total timer; arm the inactivity timer, which re-arms for
- * the remaining time when touched meanwhile (one timer, no clearTimeout per touch); dispose()
- * clears both.
+ * Steps: executeJob attaches a guard to the job; one shared watchdog timer (every 100 ms while any
+ * job runs in the process, stopped a second after the last) checks every guard's deadline and last
+ * touch; an abort rejects the guard's `aborted` promise (perform is raced against it) and aborts the
+ * job's signal if perform ever asked for it. Nothing per job touches timers or AbortControllers on
+ * the happy path: both cost several µs per job (see bench/throughput.bench.ts).
  *
- * Example: const guard = guardExecution(outerSignal, 600, 60); job.signal = guard.signal; guard.touch()
+ * Example: const guard = new ExecutionGuard(job, 600, 60); ...; guard.dispose()
  */
 import { JobTimeoutError } from './errors';
-
-export interface ExecutionGuard {
-  readonly signal: AbortSignal;
-  readonly touch: () => void;
-  readonly dispose: () => void;
-}
 
 /** "10m", "1h30m", "45s", "250ms" */
 export function formatDuration(seconds: number): string {
@@ -26,56 +22,79 @@ export function formatDuration(seconds: number): string {
   return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s';
 }
 
-export function guardExecution(outer: AbortSignal | undefined, timeoutSeconds: number, touchTimeoutSeconds: number): ExecutionGuard {
-  const controller = new AbortController();
-  const abort = (reason: unknown) => {
-    if (!controller.signal.aborted) controller.abort(reason);
-  };
-  const onOuterAbort = () => abort(outer?.reason);
-  if (outer?.aborted) abort(outer.reason);
-  else outer?.addEventListener('abort', onOuterAbort, { once: true });
-
-  const timers: NodeJS.Timeout[] = [];
-  if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) {
-    const total = setTimeout(() => abort(new JobTimeoutError(`timed out after ${formatDuration(timeoutSeconds)}`)), timeoutSeconds * 1000);
-    total.unref();
-    timers.push(total);
-  }
-  let lastTouch = Date.now();
-  let idleTimer: NodeJS.Timeout | undefined;
-  if (Number.isFinite(touchTimeoutSeconds) && touchTimeoutSeconds > 0) {
-    const limitMs = touchTimeoutSeconds * 1000;
-    const arm = (ms: number) => {
-      idleTimer = setTimeout(() => {
-        const idle = Date.now() - lastTouch;
-        if (idle >= limitMs) abort(new JobTimeoutError(`no progress for ${formatDuration(touchTimeoutSeconds)}`));
-        else arm(limitMs - idle);
-      }, ms);
-      idleTimer.unref();
-    };
-    arm(limitMs);
-  }
-  return {
-    signal: controller.signal,
-    touch: () => {
-      lastTouch = Date.now();
-    },
-    dispose: () => {
-      for (const t of timers) clearTimeout(t);
-      if (idleTimer) clearTimeout(idleTimer);
-      outer?.removeEventListener('abort', onOuterAbort);
-    },
-  };
+export interface Abortable {
+  abort(reason: Error): void;
 }
 
-/** A promise that rejects with the signal's reason once it aborts (never settles otherwise). */
-export function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
-  let onAbort: () => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => undefined);
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+export const WATCHDOG_INTERVAL_MS = 100;
+
+const guards = new Set<ExecutionGuard>();
+let watchdog: NodeJS.Timeout | undefined;
+let idleSweeps = 0;
+
+function sweep(): void {
+  if (guards.size === 0) {
+    if (++idleSweeps >= 10 && watchdog) {
+      clearInterval(watchdog);
+      watchdog = undefined;
+    }
+    return;
+  }
+  idleSweeps = 0;
+  const now = Date.now();
+  for (const guard of guards) guard.check(now);
+}
+
+export class ExecutionGuard {
+  readonly aborted: Promise<never>;
+  private rejectAborted!: (error: Error) => void;
+  private lastTouch = Date.now();
+  private readonly deadline: number;
+  private readonly touchLimitMs: number;
+  private done = false;
+
+  constructor(
+    private readonly target: Abortable,
+    private readonly timeoutSeconds: number,
+    private readonly touchTimeoutSeconds: number,
+  ) {
+    this.aborted = new Promise<never>((_, reject) => {
+      this.rejectAborted = reject;
+    });
+    this.aborted.catch(() => undefined);
+    this.deadline = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? this.lastTouch + timeoutSeconds * 1000 : Infinity;
+    this.touchLimitMs = Number.isFinite(touchTimeoutSeconds) && touchTimeoutSeconds > 0 ? touchTimeoutSeconds * 1000 : Infinity;
+    if (this.deadline !== Infinity || this.touchLimitMs !== Infinity) {
+      guards.add(this);
+      if (!watchdog) {
+        watchdog = setInterval(sweep, WATCHDOG_INTERVAL_MS);
+        watchdog.unref();
+      }
+    }
+  }
+
+  readonly touch = (): void => {
+    this.lastTouch = Date.now();
+  };
+
+  /** Rejects `aborted` with the reason (once). The job's own abort() calls this. */
+  reject(reason: Error): void {
+    if (this.done) return;
+    this.done = true;
+    guards.delete(this);
+    this.rejectAborted(reason);
+  }
+
+  check(now: number): void {
+    if (now >= this.deadline) {
+      this.target.abort(new JobTimeoutError(`timed out after ${formatDuration(this.timeoutSeconds)}`));
+    } else if (now - this.lastTouch >= this.touchLimitMs) {
+      this.target.abort(new JobTimeoutError(`no progress for ${formatDuration(this.touchTimeoutSeconds)}`));
+    }
+  }
+
+  dispose(): void {
+    this.done = true;
+    guards.delete(this);
+  }
 }

@@ -30,8 +30,9 @@ describe('prisma migrate deploy', () => {
       "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
     expect(tables.map((row) => row.tablename)).toEqual([
-      '_prisma_migrations', 'bans', 'bulk_update_request_lines', 'bulk_update_requests', 'favorites', 'mod_actions',
-      'post_tags', 'posts', 'tag_aliases', 'tag_implications', 'tags', 'uploads', 'users',
+      '_prisma_migrations', 'bans', 'bulk_update_request_lines', 'bulk_update_requests', 'favorites', 'mail_outbox',
+      'mail_transport_switches', 'mod_actions', 'post_tags', 'posts', 'tag_aliases', 'tag_implications', 'tags', 'uploads',
+      'users',
     ]);
 
     const columns = await query<{ column_name: string }>(
@@ -39,6 +40,7 @@ describe('prisma migrate deploy', () => {
     );
     expect(columns.map((row) => row.column_name)).toEqual([
       'id', 'md5', 'score', 'uploader_id', 'created_at', 'updated_at', 'deletion_requested_at',
+      'fav_count', 'tag_count', 'tag_count_artist', 'tag_count_character', 'tag_count_copyright', 'tag_count_general', 'tag_count_meta',
     ]);
 
     const partialIndexes = await query<{ indexname: string }>(

@@ -10,6 +10,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { publishJobDeleted } from '../events/framework-events';
 
 export type CancelResult = 'removed' | 'signalled' | 'already-finished' | 'not-found';
 
@@ -39,6 +40,7 @@ export async function cancelInQueues(
         return 'signalled';
       default:
         await job.remove();
+        publishJobDeleted(jobId, queue.name, job.name, reason);
         return 'removed';
     }
   }

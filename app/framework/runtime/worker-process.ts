@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import { JobCanceledError, WorkerShutdownError } from '../errors';
 import type { Job } from '../job';
 import { backlotSettings } from '../settings';
+import { publishWorkerDown, publishWorkerUp } from '../events/framework-events';
 import { registeredJobs } from '../registry';
 import { listenForCancels } from './cancellation';
 import { queueRateLimits } from './rate-limits';
@@ -52,7 +53,11 @@ export interface WorkerProcess {
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const log = backlotSettings().logger;
+  // ioredis reconnects by itself; without a listener each failed attempt is an "Unhandled error event" on stderr.
+  const onRedisError = (role: string) => (error: Error) =>
+    log.warn({ err: error, connection: role }, `Redis ${role} connection: ${error.message}`);
   const admin = options.connect();
+  admin.on('error', onRedisError('heartbeat'));
   for (const queueName of options.pool.queues) {
     const limit = options.globalConcurrency?.[queueName];
     const queue = new Queue(queueName, { connection: admin, prefix: options.prefix });
@@ -85,13 +90,15 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const poolName = formatPoolSpec(options.pool);
   const heartbeat = startHeartbeat(admin, options.prefix, () => ({ pools: [poolName], running: [...running.keys()] }));
   const subscriber = options.connect();
+  subscriber.on('error', onRedisError('cancel subscriber'));
   const stopListening = await listenForCancels(subscriber, options.prefix, (jobId, reason) => {
     if (!running.has(jobId)) return;
     log.info({ jobId, reason }, `Cancel requested for job ${jobId}`);
     const message = reason.startsWith('canceled') ? reason : `canceled: ${reason}`;
-    for (const w of worker.workers) w.cancelJob(jobId, new JobCanceledError(message) as unknown as string);
+    running.get(jobId)?.abort(new JobCanceledError(message));
   });
   log.info({ pool: poolName }, `Worker started for pool ${poolName}`);
+  publishWorkerUp([poolName], options.pool.queues, options.pool.concurrency);
 
   const closeConnections = async () => {
     await stopListening();
@@ -113,15 +120,17 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       clearTimeout(timer);
       if (first === 'deadline') {
         log.warn({ pool: poolName, running: [...running.keys()] }, 'Grace period over: handing running jobs back to the queue');
-        for (const w of worker.workers) w.cancelAllJobs(new WorkerShutdownError('worker shutting down') as unknown as string);
+        for (const job of running.values()) job.abort(new WorkerShutdownError('worker shutting down'));
         const handedBack = await Promise.race([closing.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
         if (!handedBack) await worker.close(true);
       }
       await closeConnections();
+      publishWorkerDown('shutdown');
       log.info({ pool: poolName }, `Pool ${poolName} stopped`);
     },
     async kill() {
-      for (const w of worker.workers) w.cancelAllJobs(new WorkerShutdownError('worker killed') as unknown as string);
+      publishWorkerDown('killed');
+      for (const job of running.values()) job.abort(new WorkerShutdownError('worker killed'));
       await worker.close(true);
       await closeConnections();
     },

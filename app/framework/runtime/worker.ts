@@ -7,7 +7,7 @@
  *
  * Example: const worker = startWorker({ queues: ['default'], concurrency: 8, connection, prefix })
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { MetricsTime, Worker, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { backlotBackoff, createProcessor, type ProcessorHooks } from '../adapters/bullmq/processor';
 import { backlotSettings } from '../settings';
@@ -41,6 +41,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 1,
+      // Per-minute completed/failed counts for the admin charts and /metrics, kept a week.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       settings: { backoffStrategy: backlotBackoff },
       ...(options.limiters?.[queueName] ? { limiter: options.limiters[queueName] } : {}),
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),

@@ -39,7 +39,9 @@ export interface ProcessorHooks {
 }
 
 export function createProcessor(hooks: ProcessorHooks = {}) {
-  return async function process(bullJob: BullJob, token?: string, signal?: AbortSignal): Promise<unknown> {
+  // Two parameters on purpose: BullMQ then creates no AbortController per job. Cancel and shutdown
+  // reach a running job through Job#abort (see runtime/worker-process.ts) instead.
+  return async function process(bullJob: BullJob, token?: string): Promise<unknown> {
     const payload = bullJob.data as JobPayload;
     let cls;
     try {
@@ -52,7 +54,6 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     const job = new (cls as unknown as new () => Job)().loadPayload(payload);
     job.executions = bullJob.attemptsMade;
     job.providerJobId = bullJob.id;
-    if (signal) job.signal = signal;
     job.context = {
       progress: (value) => bullJob.updateProgress(value),
       dependencyResults: async () => {

@@ -1,0 +1,233 @@
+/**
+ * Carries events between processes over one Redis stream, `<prefix>:events` (see ARCHITECTURE.md,
+ * "Event bus", for why a stream rather than pub/sub): worker processes append, web processes read.
+ *
+ * Publisher side, a broker forwarder (scope 'local': only events produced in this process):
+ *   each batch the broker hands it becomes one pipeline of XADD MAXLEN ~ maxLen (one round trip
+ *   per batch, off every job's path); an entry holds the source id and the event's JSON; an event
+ *   over maxEventBytes is dropped with a warning.
+ * Subscriber side, on a dedicated connection (it blocks in XREAD):
+ *   1. start after the stream's newest entry (XREVRANGE + - COUNT 1);
+ *   2. XREAD BLOCK from the last id read; validate each entry (parseEvent), skip this process's
+ *      own (its local forwarders already had them), publish the rest to the broker as 'remote';
+ *   3. on an error (connection killed, Redis restarting) log, wait retryDelayMs, read again from
+ *      the last id: entries appended meanwhile are still in the stream, so a short disconnect
+ *      loses nothing (a long one loses what MAXLEN trimmed);
+ *   4. stop() ends the loop and closes the connection.
+ *
+ * Example:
+ *   const transport = new RedisEventTransport({ prefix: '{backlot}' });
+ *   broker.register(transport.publisher(redis), { capacity: 10_000, batchSize: 200 });   // worker
+ *   const sub = transport.subscribe(broker, redis.duplicate()); await sub.ready;         // web
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { backlotSettings } from '../settings';
+import type { EventBroker, Forwarder } from './broker';
+import { LogThrottle } from './log-throttle';
+import { parseEvent, type BacklotEvent } from './payloads';
+
+export interface RedisEventTransportOptions {
+  /** Key prefix (QUEUE_PREFIX); the stream is `<prefix>:events`. */
+  prefix: string;
+  /** Entries the stream keeps, approximately (XADD MAXLEN ~). @defaultValue 10000 */
+  maxLen?: number;
+  /** Identifies this process in each entry. @defaultValue <host>:<pid>:<random> */
+  source?: string;
+  /** Larger events (JSON bytes) are not sent. @defaultValue 65536 */
+  maxEventBytes?: number;
+  /** @defaultValue the framework logger */
+  logger?: () => Logger;
+}
+
+export interface SubscribeOptions {
+  /** Longest XREAD BLOCK, ms. @defaultValue 5000 */
+  blockMs?: number;
+  /** Entries per read at most. @defaultValue 500 */
+  count?: number;
+  /** Wait after a failed read, ms. @defaultValue 1000 */
+  retryDelayMs?: number;
+}
+
+export interface SubscriptionStats {
+  received: number;
+  /** Entries that failed validation. */
+  invalid: number;
+  /** Failed reads (each followed by a retry). */
+  errors: number;
+  lastId: string;
+}
+
+export interface EventSubscription {
+  /** Resolves once the subscriber knows where the stream ends (events after that are received). */
+  readonly ready: Promise<void>;
+  stats(): SubscriptionStats;
+  /** Ends the read loop and closes the subscriber's connection. */
+  stop(): Promise<void>;
+}
+
+type StreamReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}
+
+export class RedisEventTransport {
+  readonly key: string;
+  readonly source: string;
+  private readonly maxLen: number;
+  private readonly maxEventBytes: number;
+  private readonly log: () => Logger;
+
+  constructor(options: RedisEventTransportOptions) {
+    this.key = `${options.prefix}:events`;
+    this.source = options.source ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.maxLen = options.maxLen ?? 10_000;
+    this.maxEventBytes = options.maxEventBytes ?? 65_536;
+    this.log = options.logger ?? (() => backlotSettings().logger);
+  }
+
+  /** The forwarder that appends this process's events to the stream over `connection`. */
+  publisher(connection: Redis): Forwarder {
+    const oversize = new LogThrottle(10_000);
+    return {
+      name: 'redis',
+      scope: 'local',
+      accepts: (event) => event.type !== 'clock.tick',
+      deliver: async (events) => {
+        const pipeline = connection.pipeline();
+        let queued = 0;
+        for (const event of events) {
+          const json = JSON.stringify(event);
+          if (Buffer.byteLength(json) > this.maxEventBytes) {
+            if (oversize.hit() > 0) {
+              this.log().warn(
+                { eventType: event.type, topic: event.topic, bytes: Buffer.byteLength(json) },
+                `Event ${event.type} on ${event.topic} is over ${this.maxEventBytes} bytes: not sent to other processes`,
+              );
+            }
+            continue;
+          }
+          pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 's', this.source, 'e', json);
+          queued += 1;
+        }
+        if (queued === 0) return;
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error);
+        if (failed?.[0]) throw failed[0];
+      },
+    };
+  }
+
+  /** Reads other processes' events into `broker`; `connection` becomes the subscription's own. */
+  subscribe(broker: EventBroker, connection: Redis, options: SubscribeOptions = {}): EventSubscription {
+    const blockMs = options.blockMs ?? 5_000;
+    const count = options.count ?? 500;
+    const retryDelayMs = options.retryDelayMs ?? 1_000;
+    const stopping = new AbortController();
+    const stats: SubscriptionStats = { received: 0, invalid: 0, errors: 0, lastId: '0-0' };
+    const readErrors = new LogThrottle(30_000);
+    const invalidLog = new LogThrottle(10_000);
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+    const handle = (id: string, fields: string[]) => {
+      stats.lastId = id;
+      if (field(fields, 's') === this.source) return;
+      let event: BacklotEvent;
+      try {
+        event = parseEvent(JSON.parse(field(fields, 'e') ?? 'null'));
+      } catch (error) {
+        stats.invalid += 1;
+        if (invalidLog.hit() > 0)
+          this.log().warn(
+            { stream: this.key, id, err: error },
+            `Skipped an invalid event in ${this.key} (${id}): ${(error as Error).message}`,
+          );
+        return;
+      }
+      stats.received += 1;
+      broker.publish(event, 'remote');
+    };
+
+    const loop = async () => {
+      let positioned = false;
+      let recovering = false;
+      while (!stopping.signal.aborted) {
+        try {
+          if (!positioned) {
+            const newest = (await connection.xrevrange(this.key, '+', '-', 'COUNT', 1)) as [
+              string,
+              string[],
+            ][];
+            stats.lastId = newest[0]?.[0] ?? '0-0';
+            positioned = true;
+            markReady();
+          }
+          const reply: StreamReply = await connection.xread(
+            'COUNT',
+            count,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            this.key,
+            stats.lastId,
+          );
+          if (recovering) {
+            recovering = false;
+            readErrors.reset();
+            this.log().info(
+              { stream: this.key, lastId: stats.lastId },
+              `Reading events from ${this.key} again after ${stats.lastId}`,
+            );
+          }
+          for (const [, entries] of reply ?? []) for (const [id, fields] of entries) handle(id, fields);
+        } catch (error) {
+          if (stopping.signal.aborted) break;
+          stats.errors += 1;
+          recovering = true;
+          if (readErrors.hit() > 0) {
+            this.log().warn(
+              { stream: this.key, err: error },
+              `Reading events from ${this.key} failed (${(error as Error).message}); retrying every ${retryDelayMs} ms`,
+            );
+          }
+          await sleep(retryDelayMs, stopping.signal);
+        }
+      }
+    };
+    // ioredis reconnects by itself; the listener keeps its connection errors off stderr.
+    connection.on('error', (error: Error) => {
+      if (!stopping.signal.aborted && readErrors.hit() > 0)
+        this.log().warn({ stream: this.key, err: error }, `Event subscriber connection: ${error.message}`);
+    });
+    const running = loop();
+
+    return {
+      ready,
+      stats: () => ({ ...stats }),
+      stop: async () => {
+        if (stopping.signal.aborted) return running;
+        stopping.abort();
+        markReady();
+        connection.disconnect();
+        await running;
+      },
+    };
+  }
+}

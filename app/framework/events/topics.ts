@@ -1,0 +1,59 @@
+/**
+ * Event topics: slash-separated paths, most specific first in the tree. An event is published on
+ * one topic (a job's events on /jobs/:id); a subscription to a topic receives that topic and
+ * everything below it (/jobs receives /jobs/4f2c..), as MQTT's `backlot/jobs/#` would.
+ *
+ *   /jobs/:id                 job.* events
+ *   /burs/:id                 bur.status, bur.progress
+ *   /records/:model/:id       record.deletion_requested, record.deleted
+ *   /workers/:workerId        worker.up, worker.down (workerId is host:pid)
+ *   /lifecycle/clock          clock.tick (a subscription to /lifecycle receives it)
+ *
+ * Example: topics.job(job.jobId) -> '/jobs/4f2c..'; topicMatches('/jobs', '/jobs/4f2c..') -> true
+ */
+
+/** One or more segments of letters, digits and `_ . : % ~ -`, each after a slash. */
+export const TOPIC_PATTERN = /^(?:\/[A-Za-z0-9_.:%~-]+)+$/;
+
+/** Longest topic accepted (a query string lists several). */
+export const MAX_TOPIC_LENGTH = 200;
+
+export function isValidTopic(topic: string): boolean {
+  return topic.length <= MAX_TOPIC_LENGTH && TOPIC_PATTERN.test(topic);
+}
+
+/** An id as one topic segment: percent-encoded, so '/', '+' and '#' never reach a topic. */
+export function topicSegment(id: string | number): string {
+  return encodeURIComponent(String(id)).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+export const topics = {
+  jobs: () => '/jobs',
+  job: (jobId: string) => `/jobs/${topicSegment(jobId)}`,
+  burs: () => '/burs',
+  bur: (burId: string | number) => `/burs/${topicSegment(burId)}`,
+  records: () => '/records',
+  record: (model: string, recordId: string | number) =>
+    `/records/${topicSegment(model)}/${topicSegment(recordId)}`,
+  workers: () => '/workers',
+  worker: (workerId: string) => `/workers/${topicSegment(workerId)}`,
+  lifecycle: () => '/lifecycle',
+  clock: () => '/lifecycle/clock',
+} as const;
+
+/** Whether a subscription to `subscription` receives an event on `topic`. */
+export function topicMatches(subscription: string, topic: string): boolean {
+  return (
+    topic === subscription ||
+    (topic.startsWith(subscription) && topic.charCodeAt(subscription.length) === 47) /* / */
+  );
+}
+
+/** The first segment without its slash: '/jobs/12' -> 'jobs'. */
+export function topicRoot(topic: string): string {
+  const end = topic.indexOf('/', 1);
+  return end === -1 ? topic.slice(1) : topic.slice(1, end);
+}

@@ -1,0 +1,39 @@
+/**
+ * `category T -> C`, `deprecate T`, `undeprecate T`: one row of tags each, changed in the
+ * transaction that marks the line done (so the change and its mod action go together).
+ *
+ * Mod actions: tag_category_change "changed the category of [[t]] from general to artist",
+ * tag_deprecate "deprecated [[t]]", tag_undeprecate "undeprecated [[t]]".
+ * Posts' cached per-category tag counts (posts.tag_count_*) are not rewritten here; the hourly
+ * RegeneratePostCountsJob brings them back in line (see prisma/schema.prisma).
+ *
+ * Example: const finish = await changeCategory(ctx, 'kantai_collection', 'copyright')
+ */
+import type { TagCategoryName } from '../types';
+import { BurCommandError, link, type CommandContext, type Finish } from './context';
+
+export function changeCategory(_ctx: CommandContext, name: string, category: TagCategoryName): Promise<Finish> {
+  return Promise.resolve(async (tx) => {
+    const rows = await tx.$queryRawUnsafe<Array<{ before: string }>>(
+      `UPDATE tags t SET category = $2::tag_category, updated_at = now()
+       FROM (SELECT id, category::text AS before FROM tags WHERE name = $1 FOR UPDATE) old
+       WHERE t.id = old.id
+       RETURNING old.before`,
+      name,
+      category,
+    );
+    const before = rows[0]?.before;
+    if (before === undefined) throw new BurCommandError(`the tag '${name}' doesn't exist`);
+    return { category: 'tag_category_change', description: `changed the category of ${link(name)} from ${before} to ${category}` };
+  });
+}
+
+export function setDeprecated(_ctx: CommandContext, name: string, deprecated: boolean): Promise<Finish> {
+  return Promise.resolve(async (tx) => {
+    const count = await tx.$executeRawUnsafe('UPDATE tags SET is_deprecated = $2, updated_at = now() WHERE name = $1', name, deprecated);
+    if (count === 0) throw new BurCommandError(`the tag '${name}' doesn't exist`);
+    return deprecated
+      ? { category: 'tag_deprecate', description: `deprecated ${link(name)}` }
+      : { category: 'tag_undeprecate', description: `undeprecated ${link(name)}` };
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The admin jobs pages and their JSON twins under /api/admin: list (moderators and admins),
+ * one job (arguments and result for admins only), the confirmation overlay, and the actions
+ * retry, run-now, cancel and destroy (admins; cancel and destroy only with `confirmed`).
+ *
+ * Example: POST /admin/jobs/ID/destroy confirmed=yes&_csrf=... -> 303 /admin/jobs with a notice
+ */
+import type { Request, RequestHandler } from 'express';
+import type { JobStatus } from '../../framework/index';
+import { DESTRUCTIVE_ACTIONS, isJobAction, type JobAction, type JobAdminService } from '../admin/job-admin.service';
+import { NotFoundError, ValidationError } from '../errors';
+import { flash, intParam, stringParam } from '../middleware/respond';
+import { isAdmin } from '../middleware/require-level';
+import { confirmPage, jobPage, jobPath, jobsPage } from '../views/admin-jobs.views';
+import { sendPage } from '../views/render';
+
+/** Jobs listed when no limit is given. @defaultValue 50 */
+export const DEFAULT_JOB_LIMIT = 50;
+/** Hours of throughput the charts show when none are given. @defaultValue 3 */
+export const DEFAULT_CHART_HOURS = 3;
+
+function filters(req: Request) {
+  const queue = stringParam(req.query.queue) || undefined;
+  const state = stringParam(req.query.state) || undefined;
+  return { queue, state, limit: intParam(req.query.limit, DEFAULT_JOB_LIMIT, 500) };
+}
+
+function actionOf(req: Request): JobAction {
+  const action = String(req.params.action);
+  if (!isJobAction(action)) throw new NotFoundError(`no job action "${action}"`);
+  return action;
+}
+
+function confirmed(req: Request): boolean {
+  const value = (req.body as { confirmed?: unknown } | undefined)?.confirmed;
+  return value === 'yes' || value === true;
+}
+
+/** A job's status as moderators may see it: without arguments and result. */
+export function visibleStatus(status: JobStatus, admin: boolean): JobStatus | Omit<JobStatus, 'arguments' | 'result'> {
+  if (admin) return status;
+  const { arguments: _args, result: _result, ...rest } = status;
+  return rest;
+}
+
+export function adminJobsController(jobs: JobAdminService) {
+  const index: RequestHandler = async (req, res) => {
+    const f = filters(req);
+    const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
+    const [stats, list, throughput] = await Promise.all([jobs.stats(), jobs.list(f), jobs.throughput(hours * 60)]);
+    sendPage(req, res, jobsPage({ stats, jobs: list, throughput, filters: f, admin: isAdmin(res.locals.currentUser) }));
+  };
+
+  const show: RequestHandler = async (req, res) => {
+    const status = await jobs.status(String(req.params.id));
+    sendPage(req, res, jobPage(status, isAdmin(res.locals.currentUser)));
+  };
+
+  const confirm: RequestHandler = async (req, res) => {
+    const action = actionOf(req);
+    if (!DESTRUCTIVE_ACTIONS.includes(action)) throw new NotFoundError(`${action} needs no confirmation`);
+    sendPage(req, res, confirmPage(await jobs.summary(String(req.params.id)), action));
+  };
+
+  const act: RequestHandler = async (req, res) => {
+    const action = actionOf(req);
+    const id = String(req.params.id);
+    if (DESTRUCTIVE_ACTIONS.includes(action) && !confirmed(req)) {
+      res.redirect(303, jobPath(id, `/${action}/confirm`));
+      return;
+    }
+    flash(req, 'notice', await jobs.perform(action, id, res.locals.currentUser?.name ?? 'an admin'));
+    res.redirect(303, '/admin/jobs');
+  };
+
+  const apiIndex: RequestHandler = async (req, res) => {
+    res.json({ jobs: await jobs.list(filters(req)) });
+  };
+
+  const apiQueues: RequestHandler = async (req, res) => {
+    const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
+    const [stats, throughput] = await Promise.all([jobs.stats(), jobs.throughput(hours * 60)]);
+    res.json({ queues: stats.map((s) => ({ ...s, throughput: throughput.find((t) => t.queue === s.queue) })) });
+  };
+
+  const apiShow: RequestHandler = async (req, res) => {
+    res.json(visibleStatus(await jobs.status(String(req.params.id)), isAdmin(res.locals.currentUser)));
+  };
+
+  const apiAct: RequestHandler = async (req, res) => {
+    const action = actionOf(req);
+    if (DESTRUCTIVE_ACTIONS.includes(action) && !confirmed(req)) {
+      throw new ValidationError({ confirmed: `${action} loses work: send {"confirmed": true} to go ahead` });
+    }
+    const id = String(req.params.id);
+    res.json({ id, action, message: await jobs.perform(action, id, res.locals.currentUser?.name ?? 'an admin') });
+  };
+
+  return { index, show, confirm, act, apiIndex, apiQueues, apiShow, apiAct };
+}

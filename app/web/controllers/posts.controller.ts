@@ -1,0 +1,65 @@
+/**
+ * Posts: list, show, edit tags (HTML) and the same as JSON under /api/posts.
+ *
+ * Example: PATCH /api/posts/1 {"tagString":"smile 1girl"} with X-CSRF-Token -> 200 the post
+ */
+import type { Request, RequestHandler } from 'express';
+import { ValidationError } from '../errors';
+import { flash, intParam } from '../middleware/respond';
+import type { PostsService } from '../services/posts.service';
+import { editPostPage, postPage, postsPage, type PostView } from '../views/posts.views';
+import { sendPage } from '../views/render';
+
+export function postJson(post: PostView) {
+  return {
+    id: post.id,
+    md5: post.md5,
+    tagString: post.tagString,
+    tags: post.tags,
+    score: post.score,
+    uploader: post.uploader ? { id: post.uploader.id, name: post.uploader.name } : null,
+    createdAt: post.createdAt,
+    updatedAt: post.updatedAt,
+  };
+}
+
+const idOf = (req: Request) => Number(req.params.id);
+
+export function postsController(posts: PostsService) {
+  const index: RequestHandler = async (req, res) => {
+    sendPage(req, res, postsPage(await posts.list(intParam(req.query.page, 1))));
+  };
+  const show: RequestHandler = async (req, res) => {
+    sendPage(req, res, postPage(await posts.find(idOf(req))));
+  };
+  const edit: RequestHandler = async (req, res) => {
+    sendPage(req, res, editPostPage(await posts.find(idOf(req))));
+  };
+  const updateTags: RequestHandler = async (req, res) => {
+    const tagString = (req.body as { tagString?: unknown } | undefined)?.tagString;
+    try {
+      const post = await posts.updateTags(idOf(req), tagString);
+      flash(req, 'notice', `Post #${post.id} updated`);
+      res.redirect(303, `/posts/${post.id}`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const post = await posts.find(idOf(req));
+      res.status(422);
+      sendPage(req, res, editPostPage(post, { tagString: typeof tagString === 'string' ? tagString : '', errors: error.fields }));
+    }
+  };
+
+  const apiIndex: RequestHandler = async (req, res) => {
+    const page = await posts.list(intParam(req.query.page, 1), intParam(req.query.limit, 20, 100));
+    res.json({ posts: page.posts.map(postJson), page: page.page, perPage: page.perPage, total: page.total });
+  };
+  const apiShow: RequestHandler = async (req, res) => {
+    res.json(postJson(await posts.find(idOf(req))));
+  };
+  const apiUpdate: RequestHandler = async (req, res) => {
+    const post = await posts.updateTags(idOf(req), (req.body as { tagString?: unknown } | undefined)?.tagString);
+    res.json(postJson(post));
+  };
+
+  return { index, show, edit, updateTags, apiIndex, apiShow, apiUpdate };
+}

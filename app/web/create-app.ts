@@ -1,0 +1,101 @@
+/**
+ * Builds the web app (express 5) from its dependencies and returns it; it never listens
+ * (bin/web does, and tests hand it to supertest).
+ *
+ * Steps, in middleware order:
+ *   1. security headers, request log, /assets/app.css;
+ *   2. /healthz, /readyz, /metrics (before sessions: probes create none);
+ *   3. body parsers (urlencoded forms, JSON; 100 kB), Redis sessions, the signed-in user;
+ *   4. CSRF protection for every request other than GET/HEAD/OPTIONS;
+ *   5. Bull Board (/admin/jobs/board), accounts, posts, users, admin jobs;
+ *   6. 404, then the error handler (HTML or JSON by route).
+ *
+ * Example:
+ *   const app = createApp({ prisma: prisma(), redis, queues: adapter, queueNames: QUEUE_NAMES, sessionSecret });
+ *   http.createServer(app).listen(3000);
+ */
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import type { AppPrismaClient } from '../db/client';
+import { JobInspector, type BullmqAdapter } from '../framework/index';
+import { BULL_BOARD_PATH, bullBoard } from './admin/bull-board';
+import { JobAdminService } from './admin/job-admin.service';
+import { csrfProtection } from './middleware/csrf';
+import { currentUser } from './middleware/current-user';
+import { errorHandler, notFound } from './middleware/errors';
+import { LOGIN_LIMITS, loginRateLimits } from './middleware/rate-limit';
+import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
+import { sessionMiddleware } from './middleware/session';
+import { adminRoutes } from './routes/admin.routes';
+import { healthRoutes } from './routes/health.routes';
+import { postsRoutes } from './routes/posts.routes';
+import { sessionsRoutes } from './routes/sessions.routes';
+import { usersRoutes } from './routes/users.routes';
+import { AccountsService } from './services/accounts.service';
+import { PostsService } from './services/posts.service';
+import { UsersService } from './services/users.service';
+import { STYLESHEET } from './views/stylesheet';
+
+export interface CreateAppOptions {
+  prisma: AppPrismaClient;
+  /** Sessions, login rate limits and the readiness check. */
+  redis: Redis;
+  /** The BullMQ queues the admin pages, Bull Board and /metrics read. */
+  queues: BullmqAdapter;
+  queueNames: readonly string[];
+  sessionSecret: string;
+  /** Secure cookies (HTTPS only). @defaultValue false */
+  secureCookies?: boolean;
+  /** express "trust proxy". @defaultValue undefined (none) */
+  trustProxy?: boolean | number | string;
+  /** Prefix of the Redis keys the web app writes (sessions, rate limits). @defaultValue 'backlot:web:' */
+  keyPrefix?: string;
+  logger?: Logger;
+  loginLimits?: Partial<typeof LOGIN_LIMITS>;
+  readinessTimeoutMs?: number;
+}
+
+/** @defaultValue prefix of the web app's own Redis keys */
+export const DEFAULT_WEB_KEY_PREFIX = 'backlot:web:';
+
+export function createApp(options: CreateAppOptions): Express {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const keyPrefix = options.keyPrefix ?? DEFAULT_WEB_KEY_PREFIX;
+  const secure = options.secureCookies ?? false;
+  const queues = options.queueNames.map((name) => {
+    const queue = options.queues.queue(name);
+    if (queue.listenerCount('error') === 0) queue.on('error', (error) => logger.warn({ err: error, queue: name }, `queue ${name}: ${error.message}`));
+    return queue;
+  });
+  const jobAdmin = new JobAdminService(new JobInspector(options.queues, options.queueNames), options.queues);
+
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
+  app.use(securityHeaders);
+  app.use(requestLog(logger));
+  app.get('/assets/app.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
+  });
+  app.use(healthRoutes(options));
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
+  app.use(currentUser(options.prisma));
+  app.use(csrfProtection);
+
+  app.use(BULL_BOARD_PATH, bullBoard({ queues, basePath: BULL_BOARD_PATH, secureCookies: secure }));
+  app.get('/', (_req, res) => res.redirect(303, '/posts'));
+  app.use(sessionsRoutes(new AccountsService(options.prisma), loginRateLimits({ redis: options.redis, keyPrefix, logger, limits: options.loginLimits })));
+  app.use(postsRoutes(new PostsService(options.prisma)));
+  app.use(usersRoutes(new UsersService(options.prisma)));
+  app.use(adminRoutes(jobAdmin));
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

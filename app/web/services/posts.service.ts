@@ -1,0 +1,89 @@
+/**
+ * Posts for the web app: a page of posts, one post, and replacing a post's tags. Tags live in
+ * post_tags (see prisma/schema.prisma); the tag string shown is computed from them
+ * (app/db/post.repository.ts), as are the edits.
+ *
+ * Steps of updateTags: split the input on whitespace and normalize each name (NFC, lower case,
+ * app/services/bulk-update-request/tag-name.ts), drop duplicates; check each name, by the rules for
+ * existing tags when the tag exists and for new tags otherwise (ValidationError naming the first
+ * bad one); then setPostTags, which creates missing tags and keeps post counts right.
+ *
+ * Example: await posts.updateTags(1, 'Smile  1girl smile')  // tags ['1girl', 'smile']
+ */
+import type { AppPrismaClient } from '../../db/client';
+import { setPostTags, tagNamesByPost, tagString } from '../../db/post.repository';
+import { checkTagName, normalizeTagName } from '../../services/bulk-update-request/tag-name';
+import { NotFoundError, ValidationError } from '../errors';
+
+/** Posts on one page of the list. @defaultValue 20 */
+export const POSTS_PER_PAGE = 20;
+/** Most tags on one post. @defaultValue 1000 */
+export const MAX_TAGS = 1000;
+
+export interface PostWithTags {
+  id: number;
+  md5: string | null;
+  score: number;
+  createdAt: Date;
+  updatedAt: Date;
+  uploader: { id: number; name: string } | null;
+  tags: string[];
+  tagString: string;
+}
+
+export function parseTagInput(input: string): string[] {
+  return [...new Set(input.split(/\s+/).filter(Boolean).map(normalizeTagName))].sort();
+}
+
+const select = {
+  id: true,
+  md5: true,
+  score: true,
+  createdAt: true,
+  updatedAt: true,
+  uploader: { select: { id: true, name: true } },
+} as const;
+
+export class PostsService {
+  constructor(private readonly db: AppPrismaClient) {}
+
+  private async withTags<T extends { id: number }>(posts: T[]): Promise<Array<T & { tags: string[]; tagString: string }>> {
+    const tags = await tagNamesByPost(this.db, posts.map((p) => p.id));
+    return posts.map((post) => {
+      const names = tags.get(post.id) ?? [];
+      return { ...post, tags: names, tagString: tagString(names) };
+    });
+  }
+
+  async list(page = 1, perPage = POSTS_PER_PAGE) {
+    const current = Number.isInteger(page) && page >= 1 ? page : 1;
+    const [posts, total] = await Promise.all([
+      this.db.post.findMany({ orderBy: { id: 'desc' }, skip: (current - 1) * perPage, take: perPage, select }),
+      this.db.post.count(),
+    ]);
+    return { posts: await this.withTags(posts), total, page: current, perPage };
+  }
+
+  async find(id: number): Promise<PostWithTags> {
+    const post = Number.isSafeInteger(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
+    if (!post) throw new NotFoundError(`no post ${id}`);
+    const [withTags] = await this.withTags([post]);
+    return withTags ?? { ...post, tags: [], tagString: '' };
+  }
+
+  async updateTags(id: number, input: unknown): Promise<PostWithTags> {
+    if (typeof input !== 'string') throw new ValidationError({ tagString: 'Tags are required' });
+    const names = parseTagInput(input);
+    if (names.length > MAX_TAGS) throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
+    await this.find(id);
+    const existing = new Set(
+      (await this.db.tag.findMany({ where: { name: { in: names } }, select: { name: true } })).map((t) => t.name),
+    );
+    for (const name of names) {
+      const problem = checkTagName(name, existing.has(name) ? 'existing' : 'new');
+      if (problem) throw new ValidationError({ tagString: problem.message });
+    }
+    await setPostTags(this.db, id, names);
+    return this.find(id);
+  }
+}

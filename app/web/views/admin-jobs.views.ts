@@ -1,0 +1,145 @@
+/**
+ * The admin jobs pages (Danbooru's /jobs): queue counts, a throughput chart per queue, recent
+ * jobs with their timings, one job's detail, and the confirmation overlay shown before a
+ * destructive action. Arguments and results appear for admins only; actions likewise.
+ */
+import type { JobStatus, JobSummary, QueueStats } from '../../framework/index';
+import { JOB_STATES } from '../../framework/index';
+import { actionsFor, DESTRUCTIVE_ACTIONS, type JobAction } from '../admin/job-admin.service';
+import type { Throughput } from '../admin/queue-metrics';
+import { BULL_BOARD_PATH } from '../admin/bull-board';
+import { throughputChart } from './chart';
+import { csrfField, postButton } from './forms';
+import { html, type SafeHtml } from './html';
+import type { PageView, ViewContext } from './render';
+
+export const ACTION_LABELS: Record<JobAction, string> = { retry: 'Retry', 'run-now': 'Run now', cancel: 'Cancel', destroy: 'Destroy' };
+
+export function jobPath(id: string, suffix = ''): string {
+  return `/admin/jobs/${encodeURIComponent(id)}${suffix}`;
+}
+
+/** BullMQ stores attempts: 0 for a job added without the option (one attempt). */
+function maxAttempts(job: JobSummary): number {
+  return Math.max(1, job.maxAttempts);
+}
+
+function duration(job: JobSummary): string {
+  if (!job.startedAt || !job.finishedAt) return '';
+  const ms = Date.parse(job.finishedAt) - Date.parse(job.startedAt);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function time(iso: string | undefined): SafeHtml {
+  return iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : html``;
+}
+
+function actionControls(ctx: ViewContext, job: JobSummary): SafeHtml {
+  return html`${actionsFor(job.state).map((action) =>
+    DESTRUCTIVE_ACTIONS.includes(action)
+      ? html`<a class="action" href="${jobPath(job.id, `/${action}/confirm`)}">${ACTION_LABELS[action]}</a> `
+      : html`${postButton(ctx, jobPath(job.id, `/${action}`), ACTION_LABELS[action])} `,
+  )}`;
+}
+
+export interface JobsPageData {
+  stats: QueueStats[];
+  jobs: JobSummary[];
+  throughput: Throughput[];
+  filters: { queue?: string; state?: string; limit: number };
+  admin: boolean;
+}
+
+export function jobsPage(data: JobsPageData): PageView {
+  const { filters } = data;
+  return (ctx) => ({
+    title: 'Jobs',
+    body: html`<h1>Jobs</h1>
+<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
+<h2>Queues</h2>
+<table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
+${data.stats.map(
+  (s) => html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${JOB_STATES.map(
+    (state) => html`<td class="num">${s.counts[state] ?? 0}</td>`,
+  )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
+)}
+</tbody></table>
+<div class="charts">${data.throughput.map((t) => throughputChart(t))}</div>
+<h2>Recent jobs</h2>
+<form method="get" action="/admin/jobs" class="filters">
+<label>Queue <select name="queue"><option value="">all</option>${data.stats.map(
+      (s) => html`<option value="${s.queue}"${filters.queue === s.queue ? html` selected` : ''}>${s.queue}</option>`,
+    )}</select></label>
+<label>State <select name="state"><option value="">all</option>${[...JOB_STATES, 'canceled'].map(
+      (s) => html`<option value="${s}"${filters.state === s ? html` selected` : ''}>${s}</option>`,
+    )}</select></label>
+<label>Limit <input type="number" name="limit" min="1" max="500" value="${filters.limit}"></label>
+<button type="submit">Filter</button>
+</form>
+<table class="jobs"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempts</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
+      data.admin ? html`<th>Actions</th>` : ''
+    }</tr></thead><tbody>
+${data.jobs.map(
+  (job) => html`<tr data-job-id="${job.id}"><td><a href="${jobPath(job.id)}">${job.id}</a></td><td>${job.jobClass}</td><td>${job.queue}</td>
+<td><span class="state state-${job.state}">${job.state}</span></td><td class="num">${job.attempts}/${maxAttempts(job)}</td>
+<td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td><td>${time(job.finishedAt)}</td><td class="num">${duration(job)}</td>
+<td>${job.error ? job.error.slice(0, 200) : ''}</td>${data.admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`,
+)}
+</tbody></table>
+${data.jobs.length === 0 ? html`<p><em>No jobs match.</em></p>` : ''}`,
+  });
+}
+
+function json(value: unknown): string {
+  if (value === undefined) return '';
+  try {
+    return JSON.stringify(value, null, 2) ?? '';
+  } catch (error) {
+    return `(not JSON: ${(error as Error).message})`;
+  }
+}
+
+export function jobPage(job: JobStatus, admin: boolean): PageView {
+  return (ctx) => ({
+    title: `Job ${job.id}`,
+    body: html`<p><a href="/admin/jobs">← Jobs</a></p>
+<h1>${job.jobClass} <span class="state state-${job.state}">${job.state}</span></h1>
+<dl>
+<dt>ID</dt><dd><code>${job.id}</code></dd><dt>Queue</dt><dd>${job.queue}</dd>
+<dt>Attempts</dt><dd>${job.attempts} of ${maxAttempts(job)}</dd>
+<dt>Enqueued</dt><dd>${time(job.enqueuedAt)}</dd><dt>Started</dt><dd>${time(job.startedAt)}</dd><dt>Finished</dt><dd>${time(job.finishedAt)}</dd>
+<dt>Duration</dt><dd>${duration(job)}</dd>
+${job.dependencies.length > 0 ? html`<dt>Waits for</dt><dd>${job.dependencies.join(', ')}</dd>` : ''}
+${job.dependents.length > 0 ? html`<dt>Awaited by</dt><dd>${job.dependents.join(', ')}</dd>` : ''}
+</dl>
+${admin ? html`<p>${actionControls(ctx, job)}</p>` : ''}
+<h2>Arguments</h2>
+${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p class="hidden-args">Arguments are visible to admins only.</p>`}
+${admin && job.result !== undefined && job.result !== null ? html`<h2>Result</h2><pre>${json(job.result)}</pre>` : ''}
+${job.progress !== undefined && job.progress !== 0 ? html`<h2>Progress</h2><pre>${json(job.progress)}</pre>` : ''}
+${job.error ? html`<h2>Error</h2><pre>${job.error}</pre>` : ''}
+${job.stacktrace.length > 0 ? html`<h2>Stack traces</h2>${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}` : ''}`,
+  });
+}
+
+const CONFIRM_TEXT: Partial<Record<JobAction, string>> = {
+  cancel: 'A waiting or delayed job is removed; a running one is aborted by its worker and ends failed as canceled. It will not be retried.',
+  destroy: 'The job and its record are removed from Redis for good; its arguments, result and error are lost.',
+};
+
+/** The confirmation overlay shown before a destructive action; the form posts `confirmed=yes`. */
+export function confirmPage(job: JobSummary, action: JobAction): PageView {
+  return (ctx) => ({
+    title: `${ACTION_LABELS[action]} job ${job.id}?`,
+    body: html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+<div class="dialog">
+<h2 id="confirm-title">${ACTION_LABELS[action]} job ${job.id}?</h2>
+<p><strong>${job.jobClass}</strong> on ${job.queue}, ${job.state}, attempt ${job.attempts} of ${maxAttempts(job)}.</p>
+<p>${CONFIRM_TEXT[action] ?? ''}</p>
+<form method="post" action="${jobPath(job.id, `/${action}`)}">${csrfField(ctx)}<input type="hidden" name="confirmed" value="yes">
+<div class="actions"><a href="/admin/jobs">Keep it</a><button type="submit" class="danger">${ACTION_LABELS[action]}</button></div>
+</form>
+</div>
+</div>`,
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * The page frame: head, navigation (admin link for moderators and admins), the signed-in user
+ * with a sign-out button, flash messages, then the view's body.
+ */
+import { atLeast } from '../auth/levels';
+import type { FlashMessage } from '../middleware/session';
+import { postButton } from './forms';
+import { html, type SafeHtml } from './html';
+import type { Page, ViewContext } from './render';
+
+export function layout(ctx: ViewContext, page: Page, flash: FlashMessage[]): SafeHtml {
+  const user = ctx.user;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} · Backlot</title>
+<link rel="stylesheet" href="/assets/app.css">
+</head>
+<body>
+<header class="top">
+<nav>
+<a href="/" class="brand">Backlot</a>
+<a href="/posts">Posts</a>
+<a href="/users">Users</a>
+${atLeast(user?.level, 'moderator') ? html`<a href="/admin/jobs">Jobs</a>` : ''}
+</nav>
+<div class="account">
+${
+  user
+    ? html`<a href="/users/${user.id}">${user.name}</a> <span class="level">${user.level}</span> ${postButton(ctx, '/logout', 'Sign out', {}, 'link')}`
+    : html`<a href="/login">Sign in</a> <a href="/signup">Sign up</a>`
+}
+</div>
+</header>
+<main>
+${flash.map((m) => html`<p class="flash ${m.kind}" role="status">${m.text}</p>`)}
+${page.body}
+</main>
+</body>
+</html>`;
+}

@@ -1,0 +1,46 @@
+/**
+ * The app's one stylesheet, served at /assets/app.css (a file of its own so that the pages'
+ * Content-Security-Policy can forbid inline styles). The confirmation overlay is pure CSS.
+ */
+export const STYLESHEET = `
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,sans-serif;color:#1d2330;background:#f6f7f9}
+a{color:#0b5cad}
+header.top{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#1d2330;color:#fff}
+header.top a{color:#fff;margin-right:1rem;text-decoration:none}
+header.top .brand{font-weight:700}
+header.top .level{opacity:.7;margin-right:.5rem}
+main{padding:1rem;max-width:1200px;margin:0 auto}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6eb;vertical-align:top}
+th{background:#eef0f4;font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+code,pre{font-family:ui-monospace,monospace;font-size:13px}
+pre{background:#fff;border:1px solid #e3e6eb;padding:.5rem;overflow:auto;max-height:24rem}
+.flash{padding:.5rem .75rem;border-radius:4px}
+.flash.notice{background:#e3f4e5}
+.flash.alert,.errors{background:#fbe4e4}
+.field{margin:.5rem 0}
+.field label{display:block;font-weight:600}
+.field input,textarea{padding:.35rem;border:1px solid #b9c0cc;border-radius:3px;width:100%;max-width:32rem}
+.field .error{color:#a11;display:block}
+form.inline{display:inline}
+button{padding:.3rem .7rem;border:1px solid #7a8596;border-radius:3px;background:#fff;cursor:pointer}
+button.danger{border-color:#a11;color:#a11}
+button.link{border:0;background:none;color:#fff;text-decoration:underline;padding:0}
+.state{padding:0 .35rem;border-radius:3px;background:#e3e6eb}
+.state-failed,.state-canceled{background:#fbe4e4}
+.state-completed{background:#e3f4e5}
+.state-active{background:#e0ecfb}
+.state-delayed{background:#fff3d6}
+.charts{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
+.chart{background:#fff;border:1px solid #e3e6eb;padding:.5rem}
+.chart h3{margin:0 0 .25rem;font-size:14px}
+.legend-completed{color:#2e8b57}.legend-failed{color:#c0392b}
+.filters{margin:.5rem 0}
+.pager{margin:1rem 0}
+.overlay{position:fixed;inset:0;background:rgba(20,24,33,.55);display:flex;align-items:center;justify-content:center}
+.dialog{background:#fff;border-radius:6px;padding:1.25rem 1.5rem;max-width:32rem;box-shadow:0 10px 30px rgba(0,0,0,.3)}
+.dialog .actions{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1rem}
+.hidden-args{color:#667}
+`;

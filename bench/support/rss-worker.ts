@@ -1,0 +1,130 @@
+/**
+ * Child process for the throughput benchmark's RSS figure. mode 'backlot': a real Backlot worker
+ * process (startWorkerProcess: BullMQ workers, semaphore, heartbeat, cancel listener) running
+ * NoopJob, logging at INFO to /dev/null as in production. mode 'raw' (reference): one plain BullMQ
+ * Worker with an async no-op processor and the same lock timings; the framework is not loaded.
+ * Either way it reports its memory over IPC.
+ *
+ * Run by bench/throughput.bench.ts:
+ *   node --import <tsx loader> bench/support/rss-worker.ts '{"mode":"backlot","prefix":"{bench-rss-..}","concurrency":50,"reportEvery":5000,"redisUrl":"redis://..","queue":"default"}'
+ * Messages to the parent: { type: 'ready' | 'rss' | 'stopped', completed, failed, rss, heapUsed, maxRss, .. }
+ * Message from the parent: { type: 'stop' } -> graceful shutdown, 'stopped', exit 0.
+ */
+import type { Worker } from 'bullmq';
+import { WORKER_TIMINGS } from '../../config/queues';
+import { connect } from './redis';
+
+export interface RssWorkerConfig {
+  mode: 'backlot' | 'raw';
+  prefix: string;
+  concurrency: number;
+  reportEvery: number;
+  /** Jobs the parent will enqueue: a last report is sent when they are all finished. */
+  total: number;
+  redisUrl: string;
+  queue: string;
+}
+
+export interface RssSample {
+  type: 'ready' | 'rss' | 'stopped';
+  completed: number;
+  failed: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** The kernel's high-water mark of this process's RSS so far, in bytes. */
+  maxRss: number;
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as RssWorkerConfig;
+if (!process.send || !config.prefix) {
+  console.error(
+    'rss-worker: run by bench/throughput.bench.ts (needs an IPC channel and a JSON config argument)',
+  );
+  process.exit(2);
+}
+
+let completed = 0;
+let failed = 0;
+
+function sample(type: RssSample['type']): RssSample {
+  const m = process.memoryUsage();
+  return {
+    type,
+    completed,
+    failed,
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+const send = (message: RssSample) => process.send?.(message);
+
+/** Starts the workers; resolves them and a graceful stop. */
+async function start(): Promise<{ workers: readonly Worker[]; stop(): Promise<void> }> {
+  if (config.mode === 'raw') {
+    const { Worker } = await import('bullmq');
+    const worker = new Worker(config.queue, async () => {}, {
+      connection: connect(config.redisUrl),
+      prefix: config.prefix,
+      concurrency: config.concurrency,
+      lockDuration: WORKER_TIMINGS.lockDurationMs,
+      stalledInterval: WORKER_TIMINGS.stalledIntervalMs,
+      maxStalledCount: WORKER_TIMINGS.maxStalledCount,
+    });
+    worker.on('error', () => undefined);
+    return { workers: [worker], stop: () => worker.close() };
+  }
+  const { pino } = await import('pino');
+  const { configureBacklot, startWorkerProcess } = await import('../../app/framework/index');
+  await import('./jobs');
+  configureBacklot({ logger: pino({ level: 'info' }, pino.destination('/dev/null')) });
+  const proc = await startWorkerProcess({
+    pool: { queues: [config.queue], concurrency: config.concurrency },
+    connect: () => connect(config.redisUrl),
+    prefix: config.prefix,
+    timings: WORKER_TIMINGS,
+  });
+  return { workers: proc.worker.workers, stop: () => proc.shutdown(5_000) };
+}
+
+function report(): void {
+  const finished = completed + failed;
+  if (finished % config.reportEvery === 0 || finished === config.total) send(sample('rss'));
+}
+
+const running = await start();
+for (const worker of running.workers) {
+  // Reports every reportEvery finished jobs (completed or failed), so the parent never waits forever.
+  worker.on('completed', () => {
+    completed += 1;
+    report();
+  });
+  worker.on('failed', () => {
+    failed += 1;
+    report();
+  });
+}
+send(sample('ready'));
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await running.stop();
+  // Exit once the last message is handed to the channel.
+  process.send?.(sample('stopped'), undefined, {}, () => process.exit(0));
+};
+process.on('message', (message: { type?: string }) => {
+  if (message.type === 'stop') void stop();
+});
+// The parent died: do not linger.
+process.on('disconnect', () => {
+  if (!stopping) process.exit(1);
+});

@@ -1,0 +1,89 @@
+/**
+ * bin/maintenance: enqueues one maintenance list of config/schedule.ts now, whatever the time,
+ * and prints what it enqueued (Danbooru's `DanbooruMaintenance.hourly` from a console).
+ *
+ *   bin/maintenance hourly|daily|weekly|monthly [--json]
+ *
+ * The jobs get ordinary random ids, not the clock's `cron.<task>.<time>`, so a manual run never
+ * collides with a tick and does not change what `bin/jobs cron` shows.
+ * Exit codes: 0 every task enqueued; 1 a task failed to enqueue (the others still were), or
+ * Redis does not answer; 2 usage error.
+ */
+import { Argument, Command, CommanderError } from 'commander';
+import { BullmqAdapter, enqueueTask, resolveSchedule } from '../app/framework/index';
+import { bootBacklot } from '../config/backlot';
+import { boot } from '../config/boot';
+import { env } from '../config/env';
+import { useCliLogger } from '../config/logger';
+import { createRedis } from '../config/redis';
+import { maintenanceEntries, PERIODS, type Period } from '../config/schedule';
+import { assertServices } from '../config/services';
+
+interface Enqueued {
+  task: string;
+  job: string;
+  id?: string;
+  queue?: string;
+  error?: string;
+}
+
+const program = new Command('bin/maintenance')
+  .description('Enqueue one maintenance list of config/schedule.ts now.')
+  .addArgument(new Argument('<period>', 'which list').choices(PERIODS))
+  .option('--json', 'machine-readable output')
+  .exitOverride()
+  .showHelpAfterError();
+
+async function run(period: Period, json: boolean): Promise<void> {
+  const e = env();
+  useCliLogger();
+  await assertServices({ redis: true, postgres: false });
+  const adapter = new BullmqAdapter({
+    connection: createRedis(e.REDIS_URL),
+    ownsConnection: true,
+    prefix: e.QUEUE_PREFIX,
+  });
+  const backlot = bootBacklot({ adapter });
+  try {
+    const tasks = resolveSchedule(maintenanceEntries(period));
+    const results: Enqueued[] = [];
+    for (const task of tasks) {
+      try {
+        const job = await enqueueTask(task);
+        results.push({ task: task.name, job: task.jobName, id: job.jobId, queue: job.queueName });
+      } catch (error) {
+        results.push({ task: task.name, job: task.jobName, error: (error as Error).message });
+      }
+    }
+    const lines = results.map((r) =>
+      r.error === undefined
+        ? `Enqueued ${r.job} (Job ID: ${r.id}) to ${r.queue}`
+        : `Failed to enqueue ${r.job}: ${r.error}`,
+    );
+    if (tasks.length === 0) lines.push(`Nothing to enqueue: the ${period} list is empty`);
+    process.stdout.write(
+      `${json ? JSON.stringify({ period, enqueued: results }, null, 2) : lines.join('\n')}\n`,
+    );
+    if (results.some((r) => r.error !== undefined)) process.exitCode = 1;
+  } finally {
+    await backlot.shutdown();
+  }
+}
+
+await boot(async () => {
+  let parsed: { period: Period; json: boolean };
+  try {
+    program.parse();
+    parsed = {
+      period: program.processedArgs[0] as Period,
+      json: program.opts<{ json?: boolean }>().json === true,
+    };
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+  await run(parsed.period, parsed.json);
+});

@@ -1,0 +1,167 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createEvent,
+  EventBroker,
+  RedisEventTransport,
+  type EventSubscription,
+} from '../../../app/framework/index';
+import { captureLogs } from '../../support/log-capture';
+import { useRedisPrefix } from '../../support/redis';
+import { recorder, waitUntil } from './support';
+
+const scope = useRedisPrefix('events');
+const status = (burId: number) => createEvent('bur.status', { burId, status: 'processing' });
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** A "worker" broker appending to the stream and a "web" broker reading it, on separate connections. */
+function pair(label: string, subscribeOptions = {}) {
+  const prefix = `${scope.prefix}:${label}`;
+  const worker = new EventBroker();
+  const web = new EventBroker();
+  const workerSide = new RedisEventTransport({ prefix, source: `worker-${label}`, maxLen: 1_000 });
+  const webSide = new RedisEventTransport({ prefix, source: `web-${label}` });
+  worker.register(workerSide.publisher(scope.connection()), { batchSize: 50 });
+  const received = recorder('received');
+  web.register(received);
+  const subscriberConnection = new Redis(scope.url, {
+    maxRetriesPerRequest: null,
+    connectionName: `events-sub-${label}`,
+    retryStrategy: () => 50,
+  });
+  const subscription: EventSubscription = webSide.subscribe(web, subscriberConnection, {
+    blockMs: 500,
+    retryDelayMs: 50,
+    ...subscribeOptions,
+  });
+  cleanups.push(
+    () => subscription.stop(),
+    () => worker.close(500),
+    () => web.close(500),
+  );
+  return { worker, web, received, subscription, subscriberConnection, key: workerSide.key, webSide };
+}
+
+describe('RedisEventTransport', () => {
+  it('carries events published in one broker to another over a Redis stream, in order, validated', async () => {
+    const { worker, received, subscription } = pair('basic');
+    await subscription.ready;
+    for (let i = 1; i <= 120; i += 1) worker.publish(status(i));
+    await waitUntil(() => received.events.length === 120, 5_000, '120 events across Redis');
+    expect(received.events.map((e) => (e.data as { burId: number }).burId)).toEqual(
+      Array.from({ length: 120 }, (_, i) => i + 1),
+    );
+    expect(received.events[0]).toMatchObject({ v: 1, type: 'bur.status', topic: '/burs/1' });
+    expect(subscription.stats()).toMatchObject({ received: 120, invalid: 0 });
+  });
+
+  it('sends one pipeline per batch and trims the stream to about maxLen', async () => {
+    const { worker, key } = pair('trim');
+    for (let i = 1; i <= 3_000; i += 1) worker.publish(status(i));
+    expect(await worker.flush(10_000)).toBe(true);
+    const length = await scope.connection().xlen(key);
+    expect(length).toBeGreaterThanOrEqual(1_000);
+    expect(length).toBeLessThan(1_500);
+  });
+
+  it('does not send clock ticks, nor events from other processes back, and skips its own entries', async () => {
+    const prefix = `${scope.prefix}:loop`;
+    const transport = new RedisEventTransport({ prefix, source: 'web-1' });
+    const broker = new EventBroker();
+    const seen = recorder('seen');
+    broker.register(transport.publisher(scope.connection()));
+    broker.register(seen);
+    const subscription = transport.subscribe(broker, new Redis(scope.url, { maxRetriesPerRequest: null }), {
+      blockMs: 200,
+    });
+    cleanups.push(
+      () => subscription.stop(),
+      () => broker.close(500),
+    );
+    await subscription.ready;
+    broker.publish(createEvent('clock.tick', { intervalMs: 1 }));
+    broker.publish(status(1)); // local: delivered to `seen` directly, appended, skipped on the way back
+    const other = new RedisEventTransport({ prefix, source: 'worker-9' });
+    const otherBroker = new EventBroker();
+    otherBroker.register(other.publisher(scope.connection()));
+    cleanups.push(() => otherBroker.close(500));
+    otherBroker.publish(status(2));
+    await waitUntil(() => seen.events.length === 3, 5_000, 'three events');
+    await broker.flush(1_000);
+    const entries = await scope.connection().xrange(transport.key, '-', '+');
+    expect(entries.map(([, fields]) => fields[1])).toEqual(['web-1', 'worker-9']); // no tick, no echo of burId 2
+    expect(seen.events.map((e) => e.type)).toEqual(['clock.tick', 'bur.status', 'bur.status']);
+    expect(subscription.stats().received).toBe(1);
+  });
+
+  it('skips and counts entries that fail validation, with a warning', async () => {
+    const logs = captureLogs('info');
+    const { received, subscription, key } = pair('invalid');
+    await subscription.ready;
+    const redis = scope.connection();
+    await redis.xadd(key, '*', 's', 'evil', 'e', '{not json');
+    await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), v: 99 }));
+    await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), data: { burId: 1 } }));
+    await redis.xadd(key, '*', 's', 'worker', 'e', JSON.stringify(status(7)));
+    await waitUntil(() => received.events.length === 1, 5_000, 'the valid event');
+    expect(received.events[0]?.data).toEqual({ burId: 7, status: 'processing' });
+    expect(subscription.stats()).toMatchObject({ received: 1, invalid: 3 });
+    expect(logs.lines.some((l) => l.level === 40 && /Skipped an invalid event/.test(l.msg))).toBe(true);
+  });
+
+  it("resumes after the subscriber's connection is killed (CLIENT KILL), losing nothing published meanwhile", async () => {
+    const logs = captureLogs('info');
+    const { worker, received, subscription } = pair('kill');
+    await subscription.ready;
+    worker.publish(status(1));
+    await waitUntil(() => received.events.length === 1, 5_000, 'the first event');
+
+    const admin = scope.connection();
+    const clients = (await admin.client('LIST')) as string;
+    const line = clients.split('\n').find((l) => / name=events-sub-kill /.test(l));
+    const id = / id=(\d+) /.exec(` ${line ?? ''}`)?.[1];
+    expect(id, 'subscriber connection in CLIENT LIST').toBeDefined();
+    expect(await admin.client('KILL', 'ID', id as string)).toBe(1);
+    // published while the subscriber is away: the stream keeps them
+    for (let i = 2; i <= 20; i += 1) worker.publish(status(i));
+
+    await waitUntil(() => received.events.length === 20, 10_000, 'all 20 events after the kill');
+    expect(received.events.map((e) => (e.data as { burId: number }).burId)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const after = (await admin.client('LIST')) as string;
+    expect(after.split('\n').filter((l) => / name=events-sub-kill /.test(l))).toHaveLength(1);
+    // and it keeps working
+    worker.publish(status(21));
+    await waitUntil(() => received.events.length === 21, 5_000, 'event 21');
+    expect(logs.lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('retries reads while Redis refuses them and stop() ends the loop promptly', async () => {
+    const logs = captureLogs('info');
+    const prefix = `${scope.prefix}:down`;
+    const transport = new RedisEventTransport({ prefix, source: 'web' });
+    const broker = new EventBroker();
+    // a port nobody listens on: every read fails, the loop waits retryDelayMs between tries
+    const dead = new Redis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 20,
+      lazyConnect: false,
+    });
+    const subscription = transport.subscribe(broker, dead, { retryDelayMs: 20 });
+    await waitUntil(() => subscription.stats().errors >= 3, 5_000, 'three failed reads');
+    const started = Date.now();
+    await subscription.stop();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await broker.close(100);
+    const warnings = logs.lines.filter(
+      (l) => l.level === 40 && /Reading events from|Event subscriber connection/.test(l.msg),
+    );
+    expect(warnings.length).toBeGreaterThanOrEqual(1);
+    expect(warnings.length).toBeLessThanOrEqual(2); // throttled: not one line per failed read
+  });
+});
