@@ -38,7 +38,7 @@ await boot(async () => {
     ownsConnection: true,
     prefix: e.QUEUE_PREFIX,
   });
-  const backlot = bootBacklot({ adapter });
+  const backlot = bootBacklot({ adapter, events: 'publish' });
   const entries = await loadSchedule(options.schedule);
   const redis = createRedis(e.REDIS_URL);
   // An invalid entry (e.g. an unregistered job class) throws here; boot() prints it and exits 1.

@@ -53,7 +53,7 @@ async function ctx(): Promise<Context> {
   useCliLogger();
   await assertServices({ redis: true, postgres: true });
   const adapter = new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
-  const backlot = bootBacklot({ adapter });
+  const backlot = bootBacklot({ adapter, events: 'publish' });
   shutdown = () => backlot.shutdown();
   context = { adapter, inspector: new JobInspector(adapter, QUEUE_NAMES) };
   return context;

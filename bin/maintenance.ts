@@ -43,7 +43,7 @@ async function run(period: Period, json: boolean): Promise<void> {
     ownsConnection: true,
     prefix: e.QUEUE_PREFIX,
   });
-  const backlot = bootBacklot({ adapter });
+  const backlot = bootBacklot({ adapter, events: 'publish' });
   try {
     const tasks = resolveSchedule(maintenanceEntries(period));
     const results: Enqueued[] = [];

@@ -55,7 +55,7 @@ async function loadJobModules(paths: string[]): Promise<void> {
 
 async function runChild(spec: string, requires: string[]): Promise<void> {
   const e = env();
-  const backlot = bootBacklot();
+  const backlot = bootBacklot({ events: 'publish' });
   await loadJobModules(requires);
   const pool = parsePoolSpec(spec, QUEUE_NAMES);
   const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));

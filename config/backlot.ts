@@ -5,7 +5,7 @@
  * Steps: read env -> configure -> register jobs (duplicates fail here) -> return a shutdown hook.
  * Example: const backlot = bootBacklot(); ...; await backlot.shutdown()
  */
-import { configureBacklot, registerJobs, type QueueAdapter } from '../app/framework/index';
+import { configureBacklot, registerJobs, startEventBus, type EventBus, type QueueAdapter } from '../app/framework/index';
 import { disconnectPrisma, prisma } from '../app/db/client';
 import { installRecordLocator } from '../app/db/record-locator';
 import { ALL_JOBS } from '../jobs/index';
@@ -17,10 +17,18 @@ import { QUEUE_NAMES } from './queues';
 export interface BootOptions {
   /** Use this adapter instead of the environment's. */
   adapter?: QueueAdapter;
+  /**
+   * The event bus: 'publish' (workers, clock, CLIs: this process's events go to the Redis stream
+   * and MQTT), 'subscribe' (the web process: also reads every process's events for live pages).
+   * @defaultValue no bus
+   */
+  events?: 'publish' | 'subscribe';
 }
 
 export interface BootedBacklot {
   adapter: QueueAdapter;
+  /** The event bus, when BootOptions.events asked for one. */
+  events: EventBus | undefined;
   shutdown(): Promise<void>;
 }
 
@@ -30,9 +38,18 @@ export function bootBacklot(options: BootOptions = {}): BootedBacklot {
   configureBacklot({ adapter, logger: logger(), filterKeys: e.LOG_FILTER_KEYS, queues: QUEUE_NAMES });
   installRecordLocator(prisma());
   registerJobs(ALL_JOBS);
+  const events = options.events
+    ? startEventBus({
+        redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX, subscribe: options.events === 'subscribe' },
+        mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
+      })
+    : undefined;
   return {
     adapter,
+    events,
     async shutdown() {
+      // First: the bus flushes, so a worker's last events (worker.down) reach Redis.
+      await events?.stop();
       await adapter.close?.();
       await disconnectPrisma();
     },
