@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueEvents } from 'bullmq';
+import { BullmqAdapter, configureBacklot, Job, registerJobs, startWorker } from '../../app/framework/index';
+import { PingJob } from '../../jobs/ping.job';
+import { runBin } from '../support/processes';
+import { useRedisPrefix } from '../support/redis';
+
+class BrokenJob extends Job {
+  static override jobName = 'JobsCliTest_BrokenJob';
+  static {
+    this.queueAs('bulk_update');
+  }
+  perform(message: string) {
+    throw new Error(message);
+  }
+}
+
+describe('bin/jobs (a real process against real Redis)', () => {
+  const scope = useRedisPrefix('jobs-cli');
+  const env = { QUEUE_PREFIX: scope.prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq' };
+  let adapter: BullmqAdapter;
+  let failedId: string;
+  let delayedId: string;
+
+  const jobs = async (...args: string[]) => runBin('jobs', args, env);
+
+  beforeAll(async () => {
+    adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
+    configureBacklot({ adapter, queues: ['default', 'bulk_update'] });
+    registerJobs([PingJob, BrokenJob]);
+    await PingJob.performLater('waiting one');
+    delayedId = (await PingJob.set({ wait: 3600 }).performLater('later')).jobId;
+    failedId = (await failOnAWorker('disk full')).jobId;
+  });
+
+  /** Runs a BrokenJob on a real (in-process) worker of bulk_update until it has failed. */
+  async function failOnAWorker(message: string) {
+    const events = new QueueEvents('bulk_update', { connection: scope.connection({ worker: true }), prefix: scope.prefix });
+    await events.waitUntilReady();
+    const job = await BrokenJob.performLater(message);
+    const worker = startWorker({ queues: ['bulk_update'], connection: scope.connection({ worker: true }), prefix: scope.prefix });
+    await (await adapter.queue('bulk_update').getJob(job.jobId))?.waitUntilFinished(events, 10_000).catch(() => undefined);
+    await worker.close();
+    await events.close();
+    return job;
+  }
+
+  afterAll(async () => {
+    await adapter.close();
+  });
+
+  it('stats: counts per queue and state, as a table and as JSON', async () => {
+    const table = await jobs('stats');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^queue\s+waiting\s+active\s+delayed/m);
+    const json = JSON.parse((await jobs('stats', '--json')).stdout) as { queue: string; counts: Record<string, number> }[];
+    expect(json.find((q) => q.queue === 'default')?.counts).toMatchObject({ waiting: 1, delayed: 1, failed: 0 });
+    expect(json.find((q) => q.queue === 'bulk_update')?.counts).toMatchObject({ failed: 1 });
+    expect(json.map((q) => q.queue)).toEqual(['default', 'bulk_update']);
+  });
+
+  it('list: filters by queue and state and limits, newest first', async () => {
+    const failed = JSON.parse((await jobs('list', '--state', 'failed', '--json')).stdout) as { id: string; error: string }[];
+    expect(failed).toEqual([expect.objectContaining({ id: failedId, error: 'disk full' })]);
+    const limited = JSON.parse((await jobs('list', '--queue', 'default', '--limit', '2', '--json')).stdout) as unknown[];
+    expect(limited).toHaveLength(2);
+  });
+
+  it('list: an unknown queue or state is a clear error with exit 1', async () => {
+    const queue = await jobs('list', '--queue', 'nope');
+    expect(queue.code).toBe(1);
+    expect(queue.stderr.trim()).toBe('unknown queue "nope" (configured queues: default, bulk_update)');
+    const state = await jobs('list', '--state', 'sleeping');
+    expect(state.code).toBe(1);
+    expect(state.stderr).toContain('unknown state "sleeping"');
+  });
+
+  it('status: class, queue, state, attempts and error of one job; unknown ids exit 1', async () => {
+    const status = await jobs('status', failedId);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^class\s+JobsCliTest_BrokenJob$/m);
+    expect(status.stdout).toMatch(/^state\s+failed$/m);
+    expect(status.stdout).toMatch(/^error\s+disk full$/m);
+    const missing = await jobs('status', 'no-such-id');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('no such job: no-such-id');
+  });
+
+  it('retry: a failed job goes back to waiting; a waiting one is refused', async () => {
+    const retried = await jobs('retry', failedId);
+    expect(retried.code).toBe(0);
+    expect(await (await adapter.queue('bulk_update').getJob(failedId))?.getState()).toBe('waiting');
+    const refused = await jobs('retry', delayedId);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('only failed jobs can be retried');
+  });
+
+  it('retry --all-failed QUEUE retries every failed job of the queue', async () => {
+    await adapter.queue('bulk_update').drain();
+    await failOnAWorker('again');
+    await failOnAWorker('and again');
+    const result = await jobs('retry', '--all-failed', 'bulk_update', '--json');
+    expect(JSON.parse(result.stdout)).toEqual({ retried: 2 });
+    expect(await adapter.queue('bulk_update').getFailedCount()).toBe(0);
+  });
+
+  it('run-now: a delayed job moves to waiting', async () => {
+    expect((await jobs('run-now', delayedId)).code).toBe(0);
+    expect(await (await adapter.queue('default').getJob(delayedId))?.getState()).toBe('waiting');
+  });
+
+  it('enqueue: JSON arguments, a clear error for bad JSON and for unknown classes', async () => {
+    const ok = await jobs('enqueue', 'PingJob', '"cli"', '--queue', 'bulk_update', '--json');
+    expect(ok.code).toBe(0);
+    const { id, queue } = JSON.parse(ok.stdout) as { id: string; queue: string };
+    expect(queue).toBe('bulk_update');
+    expect((await adapter.queue('bulk_update').getJob(id))?.data).toMatchObject({ jobClass: 'PingJob', arguments: ['cli'] });
+
+    const badJson = await jobs('enqueue', 'PingJob', 'hello');
+    expect(badJson.code).toBe(1);
+    expect(badJson.stderr).toContain('argument 1 is not valid JSON');
+    const unknown = await jobs('enqueue', 'NopeJob');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^unknown job class NopeJob \(known: .*PingJob/);
+    const badQueue = await jobs('enqueue', 'PingJob', '--queue', 'nope');
+    expect(badQueue.code).toBe(1);
+    expect(badQueue.stderr).toContain('unknown queue "nope"');
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await jobs('frobnicate')).code).toBe(2);
+  });
+});
