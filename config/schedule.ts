@@ -21,6 +21,13 @@ import {
   type ScheduleEntry,
 } from '../app/framework/index';
 import { PruneJobsJob } from '../jobs/prune-jobs.job';
+import { PruneBansJob } from '../jobs/prune-bans.job';
+import { PruneUploadsJob } from '../jobs/prune-uploads.job';
+import { RegeneratePostCountsJob } from '../jobs/regenerate-post-counts.job';
+import { PruneBulkUpdateRequestsJob } from '../jobs/prune-bulk-update-requests.job';
+import { VacuumDatabaseJob } from '../jobs/vacuum-database.job';
+import { RetireTagRelationshipsJob } from '../jobs/retire-tag-relationships.job';
+import { PruneMailOutboxJob } from '../jobs/prune-mail-outbox.job';
 
 export const PERIODS = ['hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -56,10 +63,22 @@ export function task<J extends Job>(
 }
 
 export const MAINTENANCE: Record<Period, readonly MaintenanceTask[]> = {
-  hourly: [task('prune_jobs', PruneJobsJob)],
-  daily: [],
-  weekly: [],
-  monthly: [],
+  hourly: [
+    task('prune_jobs', PruneJobsJob),
+    task('prune_bans', PruneBansJob),
+    task('prune_uploads', PruneUploadsJob),
+    task('regenerate_post_counts', RegeneratePostCountsJob),
+  ],
+  daily: [
+    task('prune_bulk_update_requests', PruneBulkUpdateRequestsJob),
+    task('vacuum_database', VacuumDatabaseJob),
+  ],
+  weekly: [
+    task('retire_tag_relationships', RetireTagRelationshipsJob),
+  ],
+  monthly: [
+    task('prune_mail_outbox', PruneMailOutboxJob),
+  ],
 };
 
 /** One list as clock entries. */

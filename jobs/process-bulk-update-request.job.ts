@@ -16,7 +16,7 @@
  * Example: await ProcessBulkUpdateRequestJob.performLater(bur.id)   // done by approveBur
  */
 import { prisma } from '../app/db/client';
-import { WorkerShutdownError } from '../app/framework/index';
+import { backlotSettings, WorkerShutdownError } from '../app/framework/index';
 import { processBulkUpdateRequest, type ProcessResult } from '../app/services/bulk-update-request/processing';
 import { ApplicationJob } from './application-job';
 
@@ -34,6 +34,7 @@ export class ProcessBulkUpdateRequestJob extends ApplicationJob {
       onProgress: (progress) => this.reportProgress(progress),
       chunkSize: ProcessBulkUpdateRequestJob.chunkSize,
       isInterruption: (error) => error instanceof WorkerShutdownError,
+      onWarning: (message, error) => backlotSettings().logger.warn({ jobId: this.jobId, burId, err: error }, message),
     });
   }
 }

@@ -159,7 +159,12 @@ describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
     const json = await runBin('maintenance', ['hourly', '--json'], env);
     expect(JSON.parse(json.stdout)).toMatchObject({
       period: 'hourly',
-      enqueued: [{ task: 'prune_jobs', job: 'PruneJobsJob', queue: 'default' }],
+      enqueued: [
+        { task: 'prune_jobs', job: 'PruneJobsJob', queue: 'default' },
+        { task: 'prune_bans', job: 'PruneBansJob', queue: 'default' },
+        { task: 'prune_uploads', job: 'PruneUploadsJob', queue: 'default' },
+        { task: 'regenerate_post_counts', job: 'RegeneratePostCountsJob', queue: 'default' },
+      ],
     });
     const usage = await runBin('maintenance', ['yearly'], env);
     expect(usage.code).toBe(2);

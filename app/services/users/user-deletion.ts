@@ -1,0 +1,67 @@
+/**
+ * Deleting a user account, Danbooru's UserDeletion adapted: the users row stays (posts, bans, mod
+ * actions and BURs keep pointing at it) and is marked; what belongs to the user alone is removed by
+ * a job.
+ *
+ * Steps of deleteUser, in one transaction: set users.deletion_requested_at (unless already set),
+ * clear the password hash (no more sign-in) and the mail address (no more mail), record a
+ * `user_delete` mod action (creator: the actor, else the user). After the commit, enqueue
+ * DeleteFavoritesJob(user) on the default queue, also when the user was already marked (so
+ * calling deleteUser again re-enqueues a lost job; the job is unique per user while queued).
+ * The web app should treat a user with deletionRequestedAt as signed out.
+ *
+ * Example (web controller, after checking the password or the moderator's level):
+ *   const { user, job } = await deleteUser(prisma(), currentUser);
+ *   await deleteUser(prisma(), target, { actor: moderator });
+ */
+import type { AppPrismaClient } from '../../db/client';
+import type { User } from '../../db/generated/client';
+import { logModAction } from '../../db/mod-action.repository';
+import { DeleteFavoritesJob } from '../../../jobs/delete-favorites.job';
+
+export interface DeleteUserOptions {
+  /** Who deletes the account (a moderator); default the user themself. */
+  actor?: { id: number } | null;
+  /** @defaultValue new Date() */
+  now?: Date;
+}
+
+export interface DeleteUserResult {
+  /** The user as stored after the deletion mark. */
+  user: User;
+  /** false: the user had been marked before; nothing was logged again. */
+  marked: boolean;
+  /** The enqueued DeleteFavoritesJob. */
+  job: DeleteFavoritesJob;
+}
+
+export class UserNotFoundError extends Error {
+  override name = 'UserNotFoundError';
+}
+
+export async function deleteUser(
+  client: Pick<AppPrismaClient, '$transaction'>,
+  user: { id: number },
+  options: DeleteUserOptions = {},
+): Promise<DeleteUserResult> {
+  const now = options.now ?? new Date();
+  const { stored, marked } = await client.$transaction(async (tx) => {
+    const result = await tx.user.updateMany({
+      where: { id: user.id, deletionRequestedAt: null },
+      data: { deletionRequestedAt: now, passwordHash: null, email: null },
+    });
+    const stored = await tx.user.findUnique({ where: { id: user.id } });
+    if (!stored) throw new UserNotFoundError(`no user ${user.id}`);
+    if (result.count === 1) {
+      await logModAction(tx, {
+        creatorId: options.actor?.id ?? user.id,
+        category: 'user_delete',
+        description: `deleted user #${user.id}`,
+        subject: { type: 'User', id: user.id },
+      });
+    }
+    return { stored, marked: result.count === 1 };
+  });
+  const job = await DeleteFavoritesJob.performLater(stored);
+  return { user: stored, marked, job };
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { disconnectPrisma } from '../../app/db/client';
+import { addFavorite, removeFavorite } from '../../app/db/favorite.repository';
+import { installRecordLocator } from '../../app/db/record-locator';
+import { assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
+import { DeleteFavoritesJob } from '../../jobs/delete-favorites.job';
+import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { createPost, createUser } from './fixtures';
+
+const db = testPrisma();
+
+beforeAll(() => installRecordLocator(db));
+beforeEach(async () => {
+  await truncateAll();
+  useTestAdapter();
+});
+afterAll(async () => {
+  await disconnectPrisma();
+  await disconnectTestPrisma();
+});
+
+async function favCounts(): Promise<Record<number, number>> {
+  const posts = await db.post.findMany({ select: { id: true, favCount: true }, orderBy: { id: 'asc' } });
+  return Object.fromEntries(posts.map((p) => [p.id, p.favCount]));
+}
+
+describe('favorites and posts.fav_count', () => {
+  it('moves the count with each favorite added or removed, once per pair', async () => {
+    const [alice, bob] = [await createUser(db, 'alice'), await createUser(db, 'bob')];
+    const post = await createPost(db);
+    expect(await addFavorite(db, alice.id, post.id)).toBe(true);
+    expect(await addFavorite(db, alice.id, post.id)).toBe(false);
+    expect(await addFavorite(db, bob.id, post.id)).toBe(true);
+    expect(await favCounts()).toEqual({ [post.id]: 2 });
+    expect(await removeFavorite(db, alice.id, post.id)).toBe(true);
+    expect(await removeFavorite(db, alice.id, post.id)).toBe(false);
+    expect(await favCounts()).toEqual({ [post.id]: 1 });
+  });
+});
+
+describe('DeleteFavoritesJob', () => {
+  it("deletes the user's favorites in chunks and lowers each post's fav_count, leaving other users' favorites", async () => {
+    const alice = await createUser(db, 'alice');
+    const bob = await createUser(db, 'bob');
+    const posts = [];
+    for (let i = 0; i < 7; i++) posts.push(await createPost(db));
+    for (const post of posts) await addFavorite(db, alice.id, post.id);
+    for (const post of posts.slice(0, 3)) await addFavorite(db, bob.id, post.id);
+
+    const result = await DeleteFavoritesJob.performNow(alice, 3);
+
+    expect(result).toEqual({ userId: alice.id, deleted: 7 });
+    expect(await db.favorite.count({ where: { userId: alice.id } })).toBe(0);
+    expect(await db.favorite.count({ where: { userId: bob.id } })).toBe(3);
+    expect(Object.values(await favCounts())).toEqual([1, 1, 1, 0, 0, 0, 0]);
+  });
+
+  it('does nothing for a user without favorites', async () => {
+    const carol = await createUser(db, 'carol');
+    expect(await DeleteFavoritesJob.performNow(carol)).toEqual({ userId: carol.id, deleted: 0 });
+  });
+
+  it('takes the user by reference and runs from the queue', async () => {
+    const alice = await createUser(db, 'alice');
+    const post = await createPost(db);
+    await addFavorite(db, alice.id, post.id);
+    const job = await DeleteFavoritesJob.performLater(alice);
+    expect(job.serializedArguments?.[0]).toEqual({ _bl: 'Record', v: { model: 'User', id: alice.id } });
+    assertEnqueuedWith({ job: DeleteFavoritesJob, queue: 'default' });
+    expect(await performEnqueuedJobs()).toBe(1);
+    expect(await db.favorite.count()).toBe(0);
+    expect(await favCounts()).toEqual({ [post.id]: 0 });
+  });
+});

@@ -1,0 +1,29 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { disconnectPrisma } from '../../app/db/client';
+import { useTestAdapter } from '../../app/framework/testing/test-helper';
+import { PruneMailOutboxJob } from '../../jobs/prune-mail-outbox.job';
+import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { daysAgo } from './fixtures';
+
+const db = testPrisma();
+
+beforeEach(async () => {
+  await truncateAll();
+  useTestAdapter();
+});
+afterAll(async () => {
+  await disconnectPrisma();
+  await disconnectTestPrisma();
+});
+
+describe('PruneMailOutboxJob', () => {
+  it('deletes outbox mail older than 90 days in chunks and keeps newer mail', async () => {
+    const ages = [400, 120, 91, 90.5, 89, 10, 0];
+    await db.mailOutbox.createMany({
+      data: ages.map((age, i) => ({ messageId: `m${i}`, recipient: 'a@example.com', subject: `age ${age}`, body: '', createdAt: daysAgo(age) })),
+    });
+
+    expect(await PruneMailOutboxJob.performNow(90, 2)).toEqual({ deleted: 4 });
+    expect((await db.mailOutbox.findMany({ orderBy: { id: 'asc' } })).map((m) => m.subject)).toEqual(['age 89', 'age 10', 'age 0']);
+  });
+});
