@@ -21,6 +21,7 @@ import { setPostTags } from '../app/db/post.repository';
 import { ensureAdminPassword } from '../app/web/auth/admin-password';
 import { ConfigError, env } from '../config/env';
 import { seedPosts } from './seed-posts';
+import { regeneratePostCounts } from '../app/services/maintenance/post-counts';
 
 export const DEMO_USERS: ReadonlyArray<{ name: string; level: UserLevel }> = [
   { name: 'admin', level: 'admin' },
@@ -93,6 +94,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
           `Seeded ${summary.insertedPosts} new posts (${summary.insertedPostTags} post tags over ${summary.tags} tags) in ${summary.seconds.toFixed(1)}s\n`,
         );
       }
+      // Per-post tag counts are a cache the hourly job keeps; fill it now so pages are right at once.
+      await regeneratePostCounts(client);
     } finally {
       await client.$disconnect();
     }
