@@ -12,7 +12,8 @@
  *        c. run the command (commands/): large lines in chunk statements that advance the line's
  *           rowsDone and report progress after each chunk, honouring options.signal between chunks;
  *        d. ONE transaction: the command's finishing step, the line marked done (finishedAt) and
- *           one ModAction (creator: the approver; subject: the request).
+ *           one ModAction (creator: the approver; subject: the request); then the command's
+ *           afterCommit, if any (a category line enqueues UpdateTagCategoryPostCountsJob).
  *      No transaction spans lines, so lines that finished stay applied whatever happens next.
  *   3. A line that throws stops the request: the line becomes `failed` with the error, the request
  *      `failed` with failedLine (its line number) and failedError; BurLineFailedError is thrown.
@@ -52,6 +53,8 @@ export interface ProcessOptions {
   chunkSize?: number;
   /** Errors after which the request stays processing because it will be run again. */
   isInterruption?: (error: unknown) => boolean;
+  /** A failure after a line committed (its follow-up job could not be enqueued); the line stays done. */
+  onWarning?: (message: string, error: unknown) => void;
 }
 
 export type ProcessResult =
@@ -121,12 +124,18 @@ export async function processBulkUpdateRequest(db: AppPrismaClient, burId: numbe
         },
       };
       const finish = await runCommand(ctx, parsed.command);
-      await db.$transaction(async (tx) => {
-        const action = await finish(tx);
+      const afterCommit = await db.$transaction(async (tx) => {
+        const { afterCommit: then, ...action } = await finish(tx);
         if (!(await finishLine(tx, row.id))) throw new LineDoneElsewhere();
         await logModAction(tx, { ...action, creatorId: bur.approverId, subject: { type: 'BulkUpdateRequest', id: burId } });
+        return then;
       });
       ranLines += 1;
+      try {
+        await afterCommit?.();
+      } catch (error) {
+        options.onWarning?.(`bulk update request #${burId} line ${row.lineNumber}: the follow-up after the line failed: ${describeError(error)}`, error);
+      }
       await report(ctx.line.rowsDone);
     } catch (error) {
       if (error instanceof LineDoneElsewhere) continue;

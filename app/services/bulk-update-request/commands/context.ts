@@ -55,8 +55,17 @@ export interface ModActionSpec {
   description: string;
 }
 
+/** What the finishing step resolves: the mod action, and work to do once its transaction committed. */
+export interface FinishResult extends ModActionSpec {
+  /**
+   * Runs after the line's transaction committed (e.g. enqueue a follow-up job). Its failure does
+   * not undo or fail the line: processing reports it through ProcessOptions.onWarning.
+   */
+  afterCommit?: () => Promise<unknown>;
+}
+
 /** The last step of a command, run in the transaction that marks its line done. */
-export type Finish = (tx: Tx) => Promise<ModActionSpec>;
+export type Finish = (tx: Tx) => Promise<FinishResult>;
 
 /** A failure a command detects itself (the database no longer fits the line). */
 export class BurCommandError extends Error {

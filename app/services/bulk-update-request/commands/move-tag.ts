@@ -33,9 +33,10 @@ export async function moveTag(ctx: CommandContext, from: string, to: string): Pr
   if (!source) return 0;
   const added = (await withImpliedTags(ctx.db, [to])).filter((name) => name !== from);
   const ids = await ensureTags(ctx.db, added);
+  const target = ids.get(to) ?? 0;
   return changePostsInChunks(
     ctx,
     { driver: source.id, include: [], exclude: [] },
-    { add: added.map((name) => ids.get(name) ?? 0).filter((id) => id > 0), remove: [source.id] },
+    { add: added.map((name) => ids.get(name) ?? 0).filter((id) => id > 0 && id !== target), remove: [], replace: { from: source.id, to: target } },
   );
 }

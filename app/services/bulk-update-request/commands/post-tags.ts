@@ -14,13 +14,15 @@
  *   2. repeat, with a post-id cursor, ONE statement per chunk (its own implicit transaction):
  *        chunk    = the next `chunkSize` selected posts after the cursor, via the (tag_id, post_id)
  *                   index of the driver tag, in post-id order
+ *        moved    = (alias, rename: tag A replaced by B) UPDATE post_tags SET tag_id = B for the
+ *                   chunk's A rows on posts without B; dropped = DELETE the A rows of posts with B
  *        added    = INSERT INTO post_tags SELECT chunk x add ON CONFLICT DO NOTHING
- *        removed  = DELETE FROM post_tags USING chunk WHERE tag_id = ANY(remove)
+ *        removed  = DELETE FROM post_tags WHERE tag_id = ANY(remove) AND post_id in the chunk
  *        counted  = UPDATE tags SET post_count += inserted - deleted rows, per tag
  *        progress = UPDATE bulk_update_request_lines SET rows_done += chunk size
  *      so post counts and the line's progress commit with the rows they describe; then report
  *      progress and check the abort signal;
- *   3. stop after a chunk shorter than chunkSize.
+ *   3. stop after a chunk shorter than chunkSize, or once as many posts as counted are done.
  * A statement per chunk: an alias over 100,000 posts is 20 chunk statements at the default 5,000.
  *
  * Example:
@@ -41,6 +43,12 @@ export interface PostSelection {
 export interface TagEdit {
   add: readonly number[];
   remove: readonly number[];
+  /**
+   * Tag `from` replaced by `to` (alias, rename), besides `add` and `remove`. `from` must be the
+   * selection's driver. Done by UPDATE of the (post_id, tag_id) rows in place, which costs one
+   * foreign-key check per row where INSERT + DELETE costs two plus a second write.
+   */
+  replace?: { from: number; to: number };
 }
 
 type Raw = Pick<Db, '$queryRawUnsafe'>;
@@ -55,8 +63,10 @@ class Params {
 }
 
 /** The WHERE conditions on `pt` (a post_tags row of the driver tag) that select a post to change. */
-function selectionSql(params: Params, selection: PostSelection, edit: TagEdit): string {
+function selectionSql(params: Params, selection: PostSelection, edit: TagEdit, after?: string): string {
   const conditions = [`pt.tag_id = ${params.add(selection.driver)}`];
+  // Past the cursor: bounds the (anti) joins the planner may choose to the rows still ahead.
+  const ahead = (alias: string) => (after === undefined ? '' : ` AND ${alias}.post_id > ${after}`);
   if (selection.include.length > 0) {
     const include = params.add([...selection.include]);
     conditions.push(
@@ -64,17 +74,19 @@ function selectionSql(params: Params, selection: PostSelection, edit: TagEdit): 
     );
   }
   if (selection.exclude.length > 0) {
-    conditions.push(`NOT EXISTS (SELECT 1 FROM post_tags e WHERE e.post_id = pt.post_id AND e.tag_id = ANY(${params.add([...selection.exclude])}::int[]))`);
+    conditions.push(
+      `NOT EXISTS (SELECT 1 FROM post_tags e WHERE e.post_id = pt.post_id AND e.tag_id = ANY(${params.add([...selection.exclude])}::int[])${ahead('e')})`,
+    );
   }
-  // Only posts the edit changes. Removing the driver tag changes every selected post.
-  if (!edit.remove.includes(selection.driver)) {
+  // Only posts the edit changes. Removing or replacing the driver tag changes every selected post.
+  if (!edit.remove.includes(selection.driver) && edit.replace?.from !== selection.driver) {
     const needs: string[] = [];
     if (edit.add.length > 0) {
       const add = params.add([...edit.add]);
       needs.push(`(SELECT count(*) FROM post_tags a WHERE a.post_id = pt.post_id AND a.tag_id = ANY(${add}::int[])) < cardinality(${add}::int[])`);
     }
     if (edit.remove.length > 0) {
-      needs.push(`EXISTS (SELECT 1 FROM post_tags r WHERE r.post_id = pt.post_id AND r.tag_id = ANY(${params.add([...edit.remove])}::int[]))`);
+      needs.push(`EXISTS (SELECT 1 FROM post_tags r WHERE r.post_id = pt.post_id AND r.tag_id = ANY(${params.add([...edit.remove])}::int[])${ahead('r')})`);
     }
     conditions.push(needs.length > 0 ? `(${needs.join(' OR ')})` : 'false');
   }
@@ -107,8 +119,8 @@ export async function changePostsChunk(
   options: { after: number; limit: number; lineId: number | null },
 ): Promise<ChunkResult> {
   const params = new Params();
-  const where = selectionSql(params, selection, edit);
   const after = params.add(options.after);
+  const where = selectionSql(params, selection, edit, after);
   const limit = params.add(options.limit);
   const parts = [
     `chunk AS MATERIALIZED (
@@ -120,6 +132,33 @@ export async function changePostsChunk(
   )`,
   ];
   const deltas: string[] = [];
+  // The chunk is every selected row of the driver tag in (after, hi]: statements on the driver's
+  // rows use that range on the (tag_id, post_id) index instead of joining all its rows.
+  const range = (alias: string) => `${alias}.post_id > ${after} AND ${alias}.post_id <= (SELECT max(post_id) FROM chunk)`;
+  // Without query filters, the chunk IS every driver row in that range: no join with it needed.
+  const unfiltered = selection.include.length === 0 && selection.exclude.length === 0;
+  const inChunk = (alias: string, driverRows: boolean) => (driverRows && unfiltered ? '' : ` AND ${alias}.post_id IN (SELECT post_id FROM chunk)`);
+  if (edit.replace) {
+    const from = params.add(edit.replace.from);
+    const to = params.add(edit.replace.to);
+    // The range on x too, so the planner never scans every row of `to` (it grows chunk by chunk).
+    const hasTo = (alias: string) =>
+      `EXISTS (SELECT 1 FROM post_tags x WHERE x.post_id = ${alias}.post_id AND x.tag_id = ${to}::int AND ${range('x')})`;
+    const driverRows = edit.replace.from === selection.driver;
+    parts.push(`moved AS (
+    UPDATE post_tags m SET tag_id = ${to}::int
+    WHERE m.tag_id = ${from}::int AND ${range('m')}${inChunk('m', driverRows)} AND NOT ${hasTo('m')}
+    RETURNING m.post_id
+  )`);
+    parts.push(`dropped AS (
+    DELETE FROM post_tags d
+    WHERE d.tag_id = ${from}::int AND ${range('d')}${inChunk('d', driverRows)} AND ${hasTo('d')}
+    RETURNING d.post_id
+  )`);
+    deltas.push(`SELECT ${to}::int AS tag_id, 1 AS delta FROM moved`);
+    deltas.push(`SELECT ${from}::int, -1 FROM moved`);
+    deltas.push(`SELECT ${from}::int, -1 FROM dropped`);
+  }
   if (edit.add.length > 0) {
     parts.push(`added AS (
     INSERT INTO post_tags (post_id, tag_id)
@@ -131,8 +170,8 @@ export async function changePostsChunk(
   }
   if (edit.remove.length > 0) {
     parts.push(`removed AS (
-    DELETE FROM post_tags d USING chunk c
-    WHERE d.post_id = c.post_id AND d.tag_id = ANY(${params.add([...edit.remove])}::int[])
+    DELETE FROM post_tags d
+    WHERE d.tag_id = ANY(${params.add([...edit.remove])}::int[]) AND ${range('d')}${inChunk('d', edit.remove.length === 1 && edit.remove[0] === selection.driver)}
     RETURNING d.tag_id
   )`);
     deltas.push('SELECT tag_id, -1 AS delta FROM removed');
@@ -163,9 +202,11 @@ SELECT (SELECT count(*) FROM chunk)::int AS posts, (SELECT max(post_id) FROM chu
  * stopping between chunks when ctx.signal is aborted. Resolves the posts changed by this run.
  */
 export async function changePostsInChunks(ctx: CommandContext, selection: PostSelection, edit: TagEdit): Promise<number> {
-  const add = edit.add.filter((id) => !edit.remove.includes(id));
-  const clean: TagEdit = { add, remove: [...edit.remove] };
-  if (clean.add.length === 0 && clean.remove.length === 0) return 0;
+  const replaced = edit.replace ? [edit.replace.from, edit.replace.to] : [];
+  const remove = edit.remove.filter((id) => !replaced.includes(id));
+  const add = edit.add.filter((id) => !remove.includes(id) && !replaced.includes(id));
+  const clean: TagEdit = { add, remove, ...(edit.replace ? { replace: edit.replace } : {}) };
+  if (!clean.replace && clean.add.length === 0 && clean.remove.length === 0) return 0;
   checkSignal(ctx.signal);
   const remaining = await countPostsToChange(ctx.db, selection, clean);
   const total = ctx.line.rowsDone + remaining;
@@ -178,7 +219,8 @@ export async function changePostsInChunks(ctx: CommandContext, selection: PostSe
     done += chunk.posts;
     ctx.line.rowsDone += chunk.posts;
     if (chunk.posts > 0) await ctx.progress(ctx.line.rowsDone, Math.max(total, ctx.line.rowsDone));
-    if (chunk.last === null || chunk.posts < ctx.chunkSize) break;
+    // A short chunk reached the end; so did a run that changed as many posts as were counted.
+    if (chunk.last === null || chunk.posts < ctx.chunkSize || done >= remaining) break;
     after = chunk.last;
   }
   return done;

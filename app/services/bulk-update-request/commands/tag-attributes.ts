@@ -4,15 +4,17 @@
  *
  * Mod actions: tag_category_change "changed the category of [[t]] from general to artist",
  * tag_deprecate "deprecated [[t]]", tag_undeprecate "undeprecated [[t]]".
- * Posts' cached per-category tag counts (posts.tag_count_*) are not rewritten here; the hourly
- * RegeneratePostCountsJob brings them back in line (see prisma/schema.prisma).
+ * After a category line commits with a new category, UpdateTagCategoryPostCountsJob(tag) (default
+ * queue) recomputes the cached per-category tag counts of the tag's posts, as the web app's
+ * changeTagCategory does; the hourly RegeneratePostCountsJob repairs them should that enqueue fail.
  *
  * Example: const finish = await changeCategory(ctx, 'kantai_collection', 'copyright')
  */
+import { UpdateTagCategoryPostCountsJob } from '../../../../jobs/update-tag-category-post-counts.job';
 import type { TagCategoryName } from '../types';
 import { BurCommandError, link, type CommandContext, type Finish } from './context';
 
-export function changeCategory(_ctx: CommandContext, name: string, category: TagCategoryName): Promise<Finish> {
+export function changeCategory(ctx: CommandContext, name: string, category: TagCategoryName): Promise<Finish> {
   return Promise.resolve(async (tx) => {
     const rows = await tx.$queryRawUnsafe<Array<{ before: string }>>(
       `UPDATE tags t SET category = $2::tag_category, updated_at = now()
@@ -24,7 +26,15 @@ export function changeCategory(_ctx: CommandContext, name: string, category: Tag
     );
     const before = rows[0]?.before;
     if (before === undefined) throw new BurCommandError(`the tag '${name}' doesn't exist`);
-    return { category: 'tag_category_change', description: `changed the category of ${link(name)} from ${before} to ${category}` };
+    return {
+      category: 'tag_category_change',
+      description: `changed the category of ${link(name)} from ${before} to ${category}`,
+      // The posts' cached per-category counts, as changeTagCategory (app/services/tags) does.
+      afterCommit:
+        before === category
+          ? undefined
+          : async () => UpdateTagCategoryPostCountsJob.performLater(await ctx.db.tag.findUniqueOrThrow({ where: { name } })),
+    };
   });
 }
 

@@ -1,0 +1,179 @@
+/**
+ * The BUR service on the real database: create and edit store the validation per line, approval
+ * validates again, refuses twice, records the lines and enqueues exactly one job on bulk_update
+ * (into a TestAdapter here; test/jobs runs it on a real worker), reject, and who may do what.
+ */
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TestAdapter } from '../../../app/framework/index';
+import {
+  approveBur,
+  BurAlreadyApprovedError,
+  BurPermissionError,
+  BurStateError,
+  BurValidationError,
+  createBur,
+  rejectBur,
+  updateBur,
+} from '../../../app/services/bulk-update-request/approval';
+import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
+import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
+import { createAliases } from '../../support/tag-fixtures';
+import { createPostsWithTags, createUsers, modActionsOf, useTestQueue, type Users } from './processing-support';
+
+const db = testPrisma();
+let users: Users;
+let queue: TestAdapter;
+
+beforeEach(async () => {
+  await truncateAll();
+  queue = useTestQueue();
+  users = await createUsers(db);
+  await createPostsWithTags(db, [['a'], ['c']]);
+});
+afterAll(() => disconnectTestPrisma());
+
+async function lineRows(burId: number) {
+  const rows = await db.bulkUpdateRequestLine.findMany({ where: { bulkUpdateRequestId: burId }, orderBy: { lineNumber: 'asc' } });
+  return rows.map((row) => ({ lineNumber: row.lineNumber, text: row.text, status: row.status, error: row.error }));
+}
+
+describe('createBur', () => {
+  it('stores a valid script pending, its lines in canonical form', async () => {
+    const { bur, check } = await createBur(users.member, 'ALIAS  a   ->  b\n\nimply c -> d', '  Hair   tags ', { db });
+    expect(check.ok).toBe(true);
+    expect(bur).toMatchObject({ status: 'pending', userId: users.member.id, title: 'Hair tags', script: 'ALIAS  a   ->  b\n\nimply c -> d' });
+    expect(await lineRows(bur.id)).toEqual([
+      { lineNumber: 1, text: 'create alias a -> b', status: 'pending', error: null },
+      { lineNumber: 3, text: 'create implication c -> d', status: 'pending', error: null },
+    ]);
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('stores a malformed script with every bad line and its reason', async () => {
+    const { bur, check } = await createBur(users.member, 'alias a -> b\nfrobnicate x\nunalias q -> r', null, { db });
+    expect(check.ok).toBe(false);
+    expect(await lineRows(bur.id)).toEqual([
+      { lineNumber: 1, text: 'create alias a -> b', status: 'pending', error: null },
+      { lineNumber: 2, text: 'frobnicate x', status: 'failed', error: expect.stringMatching(/^unknown command 'frobnicate'/) as unknown },
+      { lineNumber: 3, text: 'unalias q -> r', status: 'failed', error: "the alias q -> r doesn't exist" },
+    ]);
+  });
+
+  it('refuses and does not store an empty script or one over its limits', async () => {
+    await expect(createBur(users.member, '  \n ', null, { db })).rejects.toThrow(BurValidationError);
+    const long = Array.from({ length: 101 }, (_, i) => `deprecate t${i}`).join('\n');
+    await expect(createBur(users.member, long, null, { db })).rejects.toThrow(/101 lines, more than the 100 allowed/);
+    await expect(createBur(users.member, 'deprecate a', 'x'.repeat(201), { db })).rejects.toThrow(/title is longer than 200/);
+    expect(await db.bulkUpdateRequest.count()).toBe(0);
+  });
+});
+
+describe('updateBur', () => {
+  it('lets the author edit a pending request and validates the new script', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    const { bur: edited, check } = await updateBur(bur, users.member, { script: 'alias a -> b\nnuke nothing_here', title: 'New' }, { db });
+    expect(edited).toMatchObject({ title: 'New', script: 'alias a -> b\nnuke nothing_here' });
+    expect(check.errors).toEqual([{ lineNumber: 2, text: 'nuke nothing_here', reason: "the tag 'nothing_here' doesn't exist" }]);
+    expect((await lineRows(bur.id)).map((r) => r.status)).toEqual(['pending', 'failed']);
+  });
+
+  it('refuses other members, and any request that is not pending', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    await expect(updateBur(bur, users.builder, { title: 'mine' }, { db })).rejects.toThrow(BurPermissionError);
+    await updateBur(bur, users.moderator, { title: 'moderated' }, { db });
+    await rejectBur(bur, users.member, { db });
+    await expect(updateBur(bur, users.member, { title: 'late' }, { db })).rejects.toThrow(BurStateError);
+  });
+});
+
+describe('approveBur', () => {
+  it('is for moderators and admins only', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    await expect(approveBur(bur, users.member, { db })).rejects.toThrow(BurPermissionError);
+    await expect(approveBur(bur, users.builder, { db })).rejects.toThrow(/takes a moderator or above/);
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('sets status processing, records the lines, logs it and enqueues ONE job on bulk_update', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b\n\n\ncategory c -> artist', null, { db });
+    const approved = await approveBur(bur, users.moderator, { db });
+    expect(approved.bur).toMatchObject({ status: 'processing', approverId: users.moderator.id });
+    expect(approved.bur.approvedAt).toBeInstanceOf(Date);
+    expect(approved.resumed).toBe(false);
+    expect(await lineRows(bur.id)).toEqual([
+      { lineNumber: 1, text: 'create alias a -> b', status: 'pending', error: null },
+      { lineNumber: 4, text: 'category c -> artist', status: 'pending', error: null },
+    ]);
+    expect(queue.enqueued.map((e) => [e.jobClass, e.queue, e.arguments])).toEqual([['ProcessBulkUpdateRequestJob', 'bulk_update', [bur.id]]]);
+    expect(approved.jobId).toBe(queue.enqueued[0]?.job.jobId);
+    expect(await modActionsOf(db, bur.id)).toEqual([`bulk_update_request_approve: approved bulk update request #${bur.id}`]);
+  });
+
+  it('refuses an approved (processing) or completed request with BurAlreadyApprovedError, and a rejected one', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    await approveBur(bur, users.moderator, { db });
+    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(BurAlreadyApprovedError);
+    await processBulkUpdateRequest(db, bur.id);
+    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(/was approved and has completed/);
+    await db.bulkUpdateRequest.update({ where: { id: bur.id }, data: { status: 'approved' } });
+    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(BurAlreadyApprovedError);
+
+    const { bur: other } = await createBur(users.member, 'alias c -> d', null, { db });
+    await rejectBur(other, users.moderator, { db });
+    const refusal = await approveBur(other, users.moderator, { db }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(BurStateError);
+    expect(refusal).not.toBeInstanceOf(BurAlreadyApprovedError);
+    expect(queue.enqueued).toHaveLength(1);
+  });
+
+  it('lets only one of two concurrent approvals through', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    const results = await Promise.allSettled([approveBur(bur, users.moderator, { db }), approveBur(bur, users.admin, { db })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.status === 'rejected' ? rejected.reason : undefined).toBeInstanceOf(BurAlreadyApprovedError);
+    expect(queue.enqueued).toHaveLength(1);
+  });
+
+  it('validates again: a script that went bad since it was written is refused and its stored errors refreshed', async () => {
+    const { bur, check } = await createBur(users.member, 'alias a -> b', null, { db });
+    expect(check.ok).toBe(true);
+    await createAliases(db, [['a', 'z']]);
+    await expect(approveBur(bur, users.moderator, { db })).rejects.toThrow(BurValidationError);
+    expect(await lineRows(bur.id)).toEqual([
+      { lineNumber: 1, text: 'alias a -> b', status: 'failed', error: "'a' is already aliased to 'z' (remove that alias first)" },
+    ]);
+    expect((await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).status).toBe('pending');
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('never approves a malformed script', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b\nalias a ->', null, { db });
+    const error = await approveBur(bur, users.admin, { db }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BurValidationError);
+    expect((error as BurValidationError).check?.errors.map((e) => e.lineNumber)).toEqual([2]);
+    expect(queue.enqueued).toEqual([]);
+  });
+
+  it('marks the request failed when the job cannot be enqueued, so it can be approved again', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    queue.enqueue = () => Promise.reject(new Error('redis is down'));
+    await expect(approveBur(bur, users.moderator, { db })).rejects.toThrow('redis is down');
+    expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({
+      status: 'failed',
+      failedError: 'the processing job could not be enqueued: redis is down',
+    });
+    useTestQueue();
+    expect((await approveBur(bur, users.moderator, { db })).resumed).toBe(true);
+  });
+});
+
+describe('rejectBur', () => {
+  it('rejects a pending request (author or moderator) and logs it', async () => {
+    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+    await expect(rejectBur(bur, users.builder, { db })).rejects.toThrow(BurPermissionError);
+    expect((await rejectBur(bur, users.moderator, { db })).status).toBe('rejected');
+    expect(await modActionsOf(db, bur.id)).toEqual([`bulk_update_request_reject: rejected bulk update request #${bur.id}`]);
+    await expect(rejectBur(bur, users.moderator, { db })).rejects.toThrow(/only a pending request can be rejected/);
+  });
+});

@@ -1,0 +1,282 @@
+/**
+ * Each BUR command's effect on the real database, run through createBur + approveBur +
+ * processBulkUpdateRequest with chunks of 2 posts (so every large line takes several chunks), and
+ * post counts checked against a recount after every script.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestAdapter } from '../../../app/framework/index';
+import { createAliases, createImplications } from '../../support/tag-fixtures';
+import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
+import {
+  createPostsWithTags,
+  createUsers,
+  modActionsOf,
+  postCount,
+  postsWith,
+  relationships,
+  runScript,
+  tagsOf,
+  useTestQueue,
+  wrongPostCounts,
+  type Users,
+} from './processing-support';
+
+const db = testPrisma();
+let users: Users;
+let queue: TestAdapter;
+
+beforeEach(async () => {
+  await truncateAll();
+  queue = useTestQueue();
+  users = await createUsers(db);
+});
+afterEach(async () => {
+  expect(await wrongPostCounts(db)).toEqual([]);
+});
+afterAll(() => disconnectTestPrisma());
+
+describe('create alias', () => {
+  it('moves every post and its count from A to B, and B keeps posts it had', async () => {
+    const [p1, p2, p3, p4, p5] = await createPostsWithTags(db, [['a', 'x'], ['a', 'b'], ['a'], ['b'], ['a', 'y']]);
+    const { burId } = await runScript(db, users, 'alias a -> b');
+
+    expect(await postsWith(db, 'a')).toEqual([]);
+    expect(await postsWith(db, 'b')).toEqual([p1, p2, p3, p4, p5]);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['b', 'x']);
+    expect(await postCount(db, 'a')).toBe(0);
+    expect(await postCount(db, 'b')).toBe(5);
+    const alias = await db.tagAlias.findFirstOrThrow({ where: { antecedentName: 'a' } });
+    expect(alias).toMatchObject({ consequentName: 'b', status: 'active', creatorId: users.member.id, approverId: users.moderator.id });
+    expect(await modActionsOf(db, burId)).toEqual([
+      `bulk_update_request_approve: approved bulk update request #${burId}`,
+      'tag_alias_create: created tag alias [[a]] -> [[b]]',
+    ]);
+    const bur = await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: burId }, include: { lines: true } });
+    expect(bur.status).toBe('completed');
+    expect(bur.completedAt).toBeInstanceOf(Date);
+    expect(bur.lines).toMatchObject([{ status: 'done', rowsDone: 4, rowsTotal: 4 }]);
+  });
+
+  it('retargets aliases and implications of A to B (Danbooru TagMover) and adds what B implies', async () => {
+    const [p1] = await createPostsWithTags(db, [['a'], ['c']]);
+    await createAliases(db, [['old_a', 'a'], ['b', 'x', 'deleted']]);
+    await createImplications(db, [['a', 'animal'], ['kit', 'a'], ['b', 'thing']]);
+    await runScript(db, users, 'alias a -> b');
+
+    expect(await relationships(db, 'alias')).toEqual(['a -> b active', 'old_a -> b active']);
+    expect(await relationships(db, 'implication')).toEqual(['b -> animal active', 'b -> thing active', 'kit -> b active']);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['animal', 'b', 'thing']);
+  });
+
+  it('deletes implications that would become duplicates or imply B itself', async () => {
+    await createPostsWithTags(db, [['a'], ['b']]);
+    await createImplications(db, [['a', 'z'], ['b', 'z'], ['q', 'a'], ['q', 'b']]);
+    await runScript(db, users, 'alias a -> b');
+    expect(await relationships(db, 'implication')).toEqual(['b -> z active', 'q -> b active']);
+    expect(await relationships(db, 'implication', true)).toEqual(['a -> z deleted', 'b -> z active', 'q -> a deleted', 'q -> b active']);
+  });
+
+  it('gives a new or general B the category of a non-general A', async () => {
+    await createPostsWithTags(db, [['artist_a'], ['artist_c', 'general_d']]);
+    await db.tag.updateMany({ where: { name: { in: ['artist_a', 'artist_c'] } }, data: { category: 'artist' } });
+    await runScript(db, users, 'alias artist_a -> new_name\nalias artist_c -> general_d');
+    expect((await db.tag.findUniqueOrThrow({ where: { name: 'new_name' } })).category).toBe('artist');
+    expect((await db.tag.findUniqueOrThrow({ where: { name: 'general_d' } })).category).toBe('artist');
+  });
+});
+
+describe('remove alias', () => {
+  it('deletes the alias and leaves posts alone', async () => {
+    const [p1] = await createPostsWithTags(db, [['b']]);
+    await createAliases(db, [['a', 'b']]);
+    const { burId } = await runScript(db, users, 'unalias a -> b');
+    expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['b']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_alias_delete: deleted tag alias [[a]] -> [[b]]');
+  });
+
+  it('runs after the create alias of the same script', async () => {
+    await createPostsWithTags(db, [['a']]);
+    await runScript(db, users, 'alias a -> b\nunalias a -> b');
+    expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
+    expect(await postsWith(db, 'b')).toHaveLength(1);
+  });
+});
+
+describe('create implication', () => {
+  it('adds B and what B implies to every post with A, counting each tag once', async () => {
+    const [p1, p2, p3, p4] = await createPostsWithTags(db, [['kitten'], ['kitten', 'cat'], ['kitten', 'cat', 'animal'], ['dog']]);
+    await createImplications(db, [['cat', 'animal']]);
+    const { burId, progress } = await runScript(db, users, 'imply kitten -> cat');
+
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['animal', 'cat', 'kitten']);
+    expect(await tagsOf(db, p2 ?? 0)).toEqual(['animal', 'cat', 'kitten']);
+    expect(await tagsOf(db, p3 ?? 0)).toEqual(['animal', 'cat', 'kitten']);
+    expect(await tagsOf(db, p4 ?? 0)).toEqual(['dog']);
+    expect(await postCount(db, 'cat')).toBe(3);
+    expect(await postCount(db, 'animal')).toBe(3);
+    expect(await relationships(db, 'implication')).toEqual(['cat -> animal active', 'kitten -> cat active']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_implication_create: created tag implication [[kitten]] -> [[cat]]');
+    // Only posts missing something are touched: p3 had everything.
+    expect(progress.at(-1)).toMatchObject({ rowsDone: 2, rowsTotal: 2 });
+  });
+});
+
+describe('remove implication', () => {
+  it('deletes the implication; posts keep the implied tag', async () => {
+    const [p1] = await createPostsWithTags(db, [['kitten', 'cat']]);
+    await createImplications(db, [['kitten', 'cat']]);
+    const { burId } = await runScript(db, users, 'unimply kitten -> cat');
+    expect(await relationships(db, 'implication', true)).toEqual(['kitten -> cat deleted']);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'kitten']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_implication_delete: deleted tag implication [[kitten]] -> [[cat]]');
+  });
+});
+
+describe('rename', () => {
+  it('moves posts, counts and relationships without creating an alias', async () => {
+    const [p1, p2] = await createPostsWithTags(db, [['colour'], ['colour', 'red']]);
+    await createImplications(db, [['colour', 'visual']]);
+    const { burId } = await runScript(db, users, 'rename colour -> color');
+    expect(await postsWith(db, 'color')).toEqual([p1, p2]);
+    expect(await postCount(db, 'colour')).toBe(0);
+    expect(await relationships(db, 'alias', true)).toEqual([]);
+    expect(await relationships(db, 'implication')).toEqual(['color -> visual active']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_rename: renamed [[colour]] -> [[color]]');
+  });
+
+  it('is refused for a tag with more than 200 posts, at validation and again when the line runs', async () => {
+    await createPostsWithTags(db, Array.from({ length: 201 }, () => ['big']));
+    const { approveBur, createBur } = await import('../../../app/services/bulk-update-request/approval');
+    const { check } = await createBur(users.member, 'rename big -> large', null, { db });
+    expect(check.errors).toEqual([
+      { lineNumber: 1, text: 'rename big -> large', reason: "'big' has 201 posts, more than the 200 a rename may move: use an alias instead (create alias big -> large)" },
+    ]);
+
+    // Valid at approval (200 posts), 201 when the line runs.
+    await db.$executeRaw`DELETE FROM post_tags WHERE post_id = (SELECT min(post_id) FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = 'big')`;
+    await db.$executeRaw`UPDATE tags SET post_count = 200 WHERE name = 'big'`;
+    const { bur } = await createBur(users.member, 'rename big -> large', null, { db });
+    await approveBur(bur, users.moderator, { db });
+    await createPostsWithTags(db, [['big']]);
+    const { processBulkUpdateRequest } = await import('../../../app/services/bulk-update-request/processing');
+    await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(/has 201 posts, more than the 200 a rename may move: use an alias/);
+    expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({ status: 'failed', failedLine: 1 });
+    expect(await postsWith(db, 'large')).toEqual([]);
+  });
+});
+
+describe('mass update', () => {
+  it('applies adds and removes to posts matching every tag and no excluded tag', async () => {
+    const [p1, p2, p3, p4, p5] = await createPostsWithTags(db, [
+      ['a', 'b', 'old'],
+      ['a', 'b', 'c', 'old'],
+      ['a', 'old'],
+      ['a', 'b'],
+      ['b', 'old'],
+    ]);
+    const { burId } = await runScript(db, users, 'update a b -c -> fresh -old');
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['a', 'b', 'fresh']);
+    expect(await tagsOf(db, p2 ?? 0)).toEqual(['a', 'b', 'c', 'old']);
+    expect(await tagsOf(db, p3 ?? 0)).toEqual(['a', 'old']);
+    expect(await tagsOf(db, p4 ?? 0)).toEqual(['a', 'b', 'fresh']);
+    expect(await tagsOf(db, p5 ?? 0)).toEqual(['b', 'old']);
+    expect(await postCount(db, 'fresh')).toBe(2);
+    expect(await postCount(db, 'old')).toBe(3);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('mass_update: mass updated a b -c -> fresh -old');
+  });
+
+  it('adds implied tags, resolves aliased names, and lets an explicit -tag win over an implied one', async () => {
+    const [p1] = await createPostsWithTags(db, [['q', 'animal']]);
+    await createAliases(db, [['kitty', 'cat']]);
+    await createImplications(db, [['cat', 'animal'], ['cat', 'pet']]);
+    await runScript(db, users, 'update q -> kitty -animal');
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'pet', 'q']);
+    expect(await postsWith(db, 'kitty')).toEqual([]);
+  });
+
+  it('does nothing when a required tag does not exist', async () => {
+    const [p1] = await createPostsWithTags(db, [['a']]);
+    await runScript(db, users, 'update a missing_tag -> b');
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['a']);
+  });
+});
+
+describe('category', () => {
+  it('changes the category and logs from and to', async () => {
+    await createPostsWithTags(db, [['some_artist']]);
+    const { burId } = await runScript(db, users, 'category some_artist -> artist');
+    expect((await db.tag.findUniqueOrThrow({ where: { name: 'some_artist' } })).category).toBe('artist');
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_category_change: changed the category of [[some_artist]] from general to artist');
+  });
+
+  it("enqueues UpdateTagCategoryPostCountsJob for the tag once the line committed, as the web app's category change does", async () => {
+    await createPostsWithTags(db, [['some_artist']]);
+    await runScript(db, users, 'category some_artist -> artist');
+    const tag = await db.tag.findUniqueOrThrow({ where: { name: 'some_artist' } });
+    const followUps = queue.enqueued.filter((e) => e.jobClass === 'UpdateTagCategoryPostCountsJob');
+    expect(followUps.map((e) => [e.queue, (e.arguments[0] as { id: number }).id])).toEqual([['default', tag.id]]);
+  });
+});
+
+describe('nuke', () => {
+  it('removes the tag from every post and deletes its implications both ways', async () => {
+    const [p1, p2] = await createPostsWithTags(db, [['bad', 'x'], ['bad'], ['x']]);
+    await createImplications(db, [['bad', 'x'], ['y', 'bad'], ['y', 'x']]);
+    const { burId } = await runScript(db, users, 'nuke bad');
+    expect(await postsWith(db, 'bad')).toEqual([]);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['x']);
+    expect(await tagsOf(db, p2 ?? 0)).toEqual([]);
+    expect(await postCount(db, 'bad')).toBe(0);
+    expect(await relationships(db, 'implication')).toEqual(['y -> x active']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_nuke: nuked [[bad]]');
+  });
+});
+
+describe('deprecate and undeprecate', () => {
+  it('set and clear the flag, one mod action each', async () => {
+    await createPostsWithTags(db, [['dusty']]);
+    const { burId } = await runScript(db, users, 'deprecate dusty');
+    expect((await db.tag.findUniqueOrThrow({ where: { name: 'dusty' } })).isDeprecated).toBe(true);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_deprecate: deprecated [[dusty]]');
+    const second = await runScript(db, users, 'undeprecate dusty');
+    expect((await db.tag.findUniqueOrThrow({ where: { name: 'dusty' } })).isDeprecated).toBe(false);
+    expect((await modActionsOf(db, second.burId)).at(-1)).toBe('tag_undeprecate: undeprecated [[dusty]]');
+  });
+});
+
+describe('a mixed script', () => {
+  it('keeps every post count equal to a recount, and logs one mod action per command', async () => {
+    const posts = Array.from({ length: 40 }, (_, i) => [
+      ...(i % 2 === 0 ? ['a'] : []),
+      ...(i % 3 === 0 ? ['b'] : []),
+      ...(i % 5 === 0 ? ['c'] : []),
+      ...(i % 7 === 0 ? ['d'] : []),
+      'e',
+      ...(i === 39 ? ['f'] : []),
+    ]);
+    await createPostsWithTags(db, posts);
+    const script = [
+      'alias a -> b',
+      'imply b -> f',
+      'update b -c -> g -e',
+      'rename d -> dd',
+      'nuke c',
+      'category f -> meta',
+      'deprecate e',
+    ].join('\n');
+    const { burId } = await runScript(db, users, script, { chunkSize: 3 });
+    expect(await wrongPostCounts(db)).toEqual([]);
+    const actions = await modActionsOf(db, burId);
+    expect(actions).toHaveLength(8);
+    expect(actions.slice(1).map((a) => a.split(':')[0])).toEqual([
+      'tag_alias_create',
+      'tag_implication_create',
+      'mass_update',
+      'tag_rename',
+      'tag_nuke',
+      'tag_category_change',
+      'tag_deprecate',
+    ]);
+  });
+});
