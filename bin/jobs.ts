@@ -4,6 +4,8 @@
  *   bin/jobs stats | list [--queue Q] [--state S] [--limit N] | status ID | retry ID | retry --all-failed Q
  *   bin/jobs cancel ID | run-now ID | enqueue JobClass [JSON args...] [--queue Q] [--wait S] [--priority P] | workers
  *   bin/jobs cron [--schedule MODULE]   the clock: heartbeat; each task's schedule, last run, next run, outcome
+ *   bin/jobs mark-deleted --model Post|Upload --updated-before ISO   mark records for the deleter
+ *   bin/jobs deletions                  records marked for deletion, per model, and the oldest mark
  *
  * Exit codes: 0 done; 1 the job, class or queue was not found or the action does not apply;
  * 2 usage error; services down or bad configuration: 1 with a one-line message; `cron` exits 1 (after
@@ -38,6 +40,9 @@ import { createRedis } from '../config/redis';
 import { loadSchedule } from '../config/schedule';
 import { assertServices } from '../config/services';
 import { ALL_JOBS } from '../jobs/index';
+import { prisma } from '../app/db/client';
+import { countMarked } from '../app/db/deletion.repository';
+import { DELETABLE_MODELS, deletableModel, InvalidCutoffError, markUpdatedBefore } from '../app/services/deletion/index';
 
 interface Context {
   inspector: JobInspector;
@@ -271,6 +276,42 @@ program
     } finally {
       await redis.quit();
     }
+  });
+
+// --- deletions (app/services/deletion/) ---
+
+program
+  .command('mark-deleted')
+  .description('mark every record of a model whose updated_at is before a timestamp (exact, microseconds) for the deleter')
+  .requiredOption('--model <model>', `${DELETABLE_MODELS.join(' or ')}`)
+  .requiredOption('--updated-before <iso>', 'ISO 8601 with a zone, up to 6 fractional digits: 2026-01-01T00:00:00.123456Z')
+  .option('--json', 'machine-readable output')
+  .action(async (o: { model: string; updatedBefore: string; json?: boolean }) => {
+    const model = deletableModel(o.model);
+    if (!model) throw new CliFailure(`unknown model ${o.model} (known: ${DELETABLE_MODELS.join(', ')})`);
+    await ctx();
+    let result;
+    try {
+      result = await markUpdatedBefore(prisma(), { model, before: o.updatedBefore });
+    } catch (error) {
+      if (error instanceof InvalidCutoffError) throw new CliFailure(`--updated-before: ${error.message}`);
+      throw error;
+    }
+    print(o.json, result, () =>
+      `Marked ${result.marked} ${model} record(s) updated before ${result.before} for deletion; the deleter (bin/worker) removes them (progress: bin/jobs deletions)`,
+    );
+  });
+
+program
+  .command('deletions')
+  .description('records marked for deletion and waiting for the deleter, per model, with the oldest mark')
+  .option('--json', 'machine-readable output')
+  .action(async (o: { json?: boolean }) => {
+    await ctx();
+    const counts = await countMarked(prisma());
+    print(o.json, counts, () =>
+      formatTable(counts.map((c) => ({ model: c.model, marked: c.marked, oldest: c.oldest?.toISOString() ?? '' }))),
+    );
   });
 
 await boot(async () => {

@@ -22,6 +22,8 @@ import {
   startWorkerProcess,
   type PoolSpec,
 } from '../app/framework/index';
+import { closeDbPool } from '../app/db/pg-pool';
+import { startDeleter } from '../app/services/deletion/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
@@ -66,6 +68,8 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
     timings: workerTimings(e),
     globalConcurrency,
   });
+  // The background deleter (marked posts and uploads); one per database is active at a time.
+  const deleter = await startDeleter();
   let signals = 0;
   const stop = async () => {
     signals += 1;
@@ -74,6 +78,8 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
       process.exit(1);
     }
     await proc.shutdown();
+    await deleter.stop();
+    await closeDbPool();
     await backlot.shutdown();
     process.exit(0);
   };

@@ -74,6 +74,13 @@ export const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(100).optional(),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
+  /**
+   * Root of the files the app keeps on disk (app/services/deletion/storage.ts): uploads/ (upload
+   * source files; Upload.sourceFile is a path relative to it or an absolute path inside it),
+   * thumbnails/<posts|uploads>/<id>/ and logs/<posts|uploads>/<id>/ (files derived from a record).
+   * The deleter removes nothing outside it. Relative: to the working directory. @defaultValue storage
+   */
+  STORAGE_ROOT: z.string().min(1).default('storage'),
   /** MQTT broker the event bus publishes to (mqtt://, mqtts://, ws://, wss://). @defaultValue unset (no MQTT) */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:']).optional(),
   /**

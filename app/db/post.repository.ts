@@ -13,8 +13,10 @@
  *   await setPostTags(prisma(), post.id, ['1girl', 'smile']);
  *   (await tagNamesByPost(prisma(), [post.id])).get(post.id)   // ['1girl', 'smile']
  *   tagString(['smile', '1girl'])                              // '1girl smile'
+ *   await deleteManyPosts(dbPool(), ids)                       // rows deleted; tags' post counts follow
  */
 import type { AppPrismaClient } from './client';
+import { deleteManyWith, type ConnectionPool, type DeleteManyOptions, type RecordIds } from './delete-many';
 
 type RawClient = Pick<AppPrismaClient, '$queryRaw' | '$executeRaw'>;
 
@@ -57,4 +59,28 @@ export async function setPostTags(client: Pick<AppPrismaClient, '$transaction'>,
       UPDATE posts SET updated_at = now() WHERE id = ${postId} AND EXISTS (SELECT 1 FROM deltas)`;
   });
   return wanted;
+}
+
+/**
+ * One chunk of deleteManyPosts ($1: the ids): the posts' post_tags rows go first, each tag's
+ * post_count dropping by as many rows as it lost, then the posts (favorites cascade). One
+ * statement, so the counts cannot disagree with post_tags after a crash. Its row count is the posts
+ * deleted.
+ */
+export const DELETE_POSTS_STATEMENT = `
+  WITH removed AS (DELETE FROM post_tags WHERE post_id = ANY($1::bigint[]) RETURNING tag_id),
+  counted AS (
+    UPDATE tags t SET post_count = GREATEST(t.post_count - r.n, 0), updated_at = now()
+    FROM (SELECT tag_id, count(*)::int AS n FROM removed GROUP BY tag_id) r
+    WHERE t.id = r.tag_id
+    RETURNING t.id
+  )
+  DELETE FROM posts WHERE id = ANY($1::bigint[])`;
+
+/**
+ * The post repository's deleteMany: deletes posts by id, one statement per chunk of ids on one
+ * connection (app/db/delete-many.ts), keeping tags.post_count right. Resolves the posts deleted.
+ */
+export async function deleteManyPosts(pool: ConnectionPool, ids: RecordIds, options?: DeleteManyOptions): Promise<number> {
+  return deleteManyWith(pool, DELETE_POSTS_STATEMENT, ids, options);
 }

@@ -46,7 +46,12 @@ describe('prisma migrate deploy', () => {
     const partialIndexes = await query<{ indexname: string }>(
       "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%' ORDER BY indexname",
     );
-    expect(partialIndexes.map((row) => row.indexname)).toEqual(['tag_aliases_live_antecedent_key', 'tag_implications_live_pair_key']);
+    expect(partialIndexes.map((row) => row.indexname)).toEqual([
+      'posts_deletion_requested_at_idx',
+      'tag_aliases_live_antecedent_key',
+      'tag_implications_live_pair_key',
+      'uploads_deletion_requested_at_idx',
+    ]);
 
     const levels = await query<{ level: string }>('SELECT unnest(enum_range(NULL::user_level))::text AS level');
     expect(levels.map((row) => row.level)).toEqual(['member', 'builder', 'moderator', 'admin']);

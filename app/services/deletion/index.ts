@@ -1,0 +1,36 @@
+/**
+ * Fast, safe deletion: marking (returns at once, whatever the size), a deleter on the worker side
+ * that removes files then rows in batches, and the batch delete primitive underneath
+ * (app/db/delete-many.ts). ARCHITECTURE.md "Deletion" has the whole picture.
+ *
+ * Example:
+ *   // web: a moderator deletes a post
+ *   await markPostForDeletion(prisma(), 12, { requestedBy: moderator.id });
+ *   // worker process (bin/worker)
+ *   const deleter = await startDeleter(); ...; await deleter.stop();
+ *   // shell: bin/jobs mark-deleted --model Post --updated-before 2026-01-01T00:00:00.123456Z
+ */
+export {
+  markPostForDeletion,
+  markUploadForDeletion,
+  markUserContentForDeletion,
+  markUpdatedBefore,
+  RecordNotFoundError,
+  InvalidCutoffError,
+  USER_CONTENT_INLINE_LIMIT,
+  MARK_CHUNK_SIZE,
+} from './marking';
+export type { MarkOptions, MarkResult, MarkUserContentResult, MarkUpdatedBeforeInput, MarkUpdatedBeforeResult } from './marking';
+export { markAllUserContent } from './mark-chunks';
+export {
+  startDeleter,
+  DELETER_BATCH_SIZE,
+  DELETER_FOLLOW_UP_MS,
+  DELETER_CHECK_INTERVAL_MS,
+} from './deleter';
+export type { Deleter, DeleterOptions, DeleterStatus } from './deleter';
+export { deleteBatch } from './batch';
+export type { BatchOutcome, FailedRecord } from './batch';
+export { checkForeignKeys, assertForeignKeys, ForeignKeysNotEnforcedError } from './foreign-keys';
+export { DeletionStorage, StorageError } from './storage';
+export { DELETABLE_MODELS, deletableModel, type DeletableModel } from './models';
