@@ -3,10 +3,13 @@
  *
  * Steps: validate the environment and the web settings (SESSION_SECRET under production); check
  * that Redis and PostgreSQL answer (one line and exit 1 otherwise); boot the job framework (so
- * requests can enqueue); build the app with createApp and listen. SIGTERM/SIGINT: stop accepting
- * connections, let requests in flight finish (idle keep-alive connections are closed at once), and
- * after SHUTDOWN_GRACE_MS close whatever is left; then close Redis, the queues and PostgreSQL and
- * exit 0. A second signal exits 1 at once.
+ * requests can enqueue) with the event bus subscribed (every process's job and BUR events reach
+ * this one); build the live updates (GET /events, app/web/live) and the app with createApp; wait
+ * until the bus reads the stream, then listen. SIGTERM/SIGINT: end the live event streams first
+ * (an open stream would keep server.close() waiting), stop accepting connections, let requests in
+ * flight finish (idle keep-alive connections are closed at once), and after SHUTDOWN_GRACE_MS
+ * close whatever is left; then close Redis, the queues, the bus and PostgreSQL and exit 0. A
+ * second signal exits 1 at once.
  *
  * Example: PORT=8080 bin/web
  */
@@ -14,6 +17,7 @@ import { createServer } from 'node:http';
 import { prisma } from '../app/db/client';
 import { BullmqAdapter } from '../app/framework/index';
 import { createApp, DEFAULT_WEB_KEY_PREFIX } from '../app/web/create-app';
+import { createLiveEvents } from '../app/web/live/index';
 import { webSettings } from '../app/web/settings';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
@@ -25,19 +29,23 @@ import { assertServices } from '../config/services';
 
 /** How long requests in flight get after SIGTERM. @defaultValue 10000 ms */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often idle connections are closed while stopping. @defaultValue 100 ms */
+const IDLE_SWEEP_MS = 100;
 
 await boot(async () => {
   const e = env();
   const settings = webSettings(e);
   await assertServices();
   const log = logger().child({ role: 'web' });
-  const backlot = bootBacklot();
+  const backlot = bootBacklot({ events: 'subscribe' });
+  if (!backlot.events) throw new Error('bootBacklot did not start the event bus');
   const redis = createRedis(e.REDIS_URL);
   const queues =
     backlot.adapter instanceof BullmqAdapter
       ? backlot.adapter
       : new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
   redis.on('error', (error) => log.warn({ err: error }, `redis: ${error.message}`));
+  const live = createLiveEvents({ broker: backlot.events.broker, queues, queueNames: QUEUE_NAMES, logger: log });
 
   const app = createApp({
     prisma: prisma(),
@@ -49,7 +57,9 @@ await boot(async () => {
     trustProxy: settings.trustProxy,
     keyPrefix: DEFAULT_WEB_KEY_PREFIX,
     logger: log,
+    live,
   });
+  await backlot.events.ready;
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -62,10 +72,15 @@ await boot(async () => {
     signals += 1;
     if (signals > 1) process.exit(1);
     log.info({ signal }, 'Stopping the web server');
+    await live.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets become idle as their last response ends (the event streams just ended,
+    // requests in flight finish): close each as soon as it is idle, not only those idle now.
     server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
+    clearInterval(sweep);
     clearTimeout(timer);
     await redis.quit().catch(() => redis.disconnect());
     if (queues !== backlot.adapter) await queues.close();

@@ -7,11 +7,14 @@
  *   2. /healthz, /readyz, /metrics (before sessions: probes create none);
  *   3. body parsers (urlencoded forms, JSON; 100 kB), Redis sessions, the signed-in user;
  *   4. CSRF protection for every request other than GET/HEAD/OPTIONS;
- *   5. Bull Board (/admin/jobs/board), accounts, posts, users, admin jobs;
+ *   5. GET /events (Server-Sent Events, when `live` is given), Bull Board (/admin/jobs/board),
+ *      accounts, posts, favorites, tags, aliases and implications, bulk update requests, users,
+ *      admin jobs;
  *   6. 404, then the error handler (HTML or JSON by route).
  *
  * Example:
- *   const app = createApp({ prisma: prisma(), redis, queues: adapter, queueNames: QUEUE_NAMES, sessionSecret });
+ *   const live = createLiveEvents({ broker: bus.broker, queues: adapter, queueNames: QUEUE_NAMES });
+ *   const app = createApp({ prisma: prisma(), redis, queues: adapter, queueNames: QUEUE_NAMES, sessionSecret, live });
  *   http.createServer(app).listen(3000);
  */
 import express, { type Express } from 'express';
@@ -36,6 +39,16 @@ import { usersRoutes } from './routes/users.routes';
 import { AccountsService } from './services/accounts.service';
 import { PostsService } from './services/posts.service';
 import { UsersService } from './services/users.service';
+import type { LiveEvents } from './live/index';
+import { BursService } from './services/burs.service';
+import { FavoritesService } from './services/favorites.service';
+import { TagRelationshipsService } from './services/tag-relationships.service';
+import { TagsService } from './services/tags.service';
+import { bursRoutes } from './routes/burs.routes';
+import { favoritesRoutes } from './routes/favorites.routes';
+import { tagsRoutes } from './routes/tags.routes';
+import { LIVE_LOCAL } from './views/render';
+import { LIVE_SCRIPT } from './views/live-script';
 import { STYLESHEET } from './views/stylesheet';
 
 export interface CreateAppOptions {
@@ -55,6 +68,11 @@ export interface CreateAppOptions {
   logger?: Logger;
   loginLimits?: Partial<typeof LOGIN_LIMITS>;
   readinessTimeoutMs?: number;
+  /**
+   * Live updates (app/web/live): mounted at GET /events, and pages that follow topics load
+   * /assets/live.js. Without it there is no /events and pages are static.
+   */
+  live?: LiveEvents;
 }
 
 /** @defaultValue prefix of the web app's own Redis keys */
@@ -80,6 +98,9 @@ export function createApp(options: CreateAppOptions): Express {
   app.get('/assets/app.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
   });
+  app.get('/assets/live.js', (_req, res) => {
+    res.type('js').set('Cache-Control', 'public, max-age=3600').send(LIVE_SCRIPT);
+  });
   app.use(healthRoutes(options));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
@@ -87,11 +108,19 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
   app.use(currentUser(options.prisma));
   app.use(csrfProtection);
+  if (options.live) {
+    app.locals[LIVE_LOCAL] = true;
+    app.get('/events', options.live.handler);
+  }
 
   app.use(BULL_BOARD_PATH, bullBoard({ queues, basePath: BULL_BOARD_PATH, secureCookies: secure }));
   app.get('/', (_req, res) => res.redirect(303, '/posts'));
   app.use(sessionsRoutes(new AccountsService(options.prisma), loginRateLimits({ redis: options.redis, keyPrefix, logger, limits: options.loginLimits })));
-  app.use(postsRoutes(new PostsService(options.prisma)));
+  const favorites = new FavoritesService(options.prisma);
+  app.use(postsRoutes(new PostsService(options.prisma), favorites));
+  app.use(favoritesRoutes(favorites));
+  app.use(tagsRoutes(new TagsService(options.prisma), new TagRelationshipsService(options.prisma)));
+  app.use(bursRoutes(new BursService(options.prisma)));
   app.use(usersRoutes(new UsersService(options.prisma)));
   app.use(adminRoutes(jobAdmin));
 

@@ -25,6 +25,31 @@ const BOARD_API = appRoutes.api.flatMap((route) =>
   })),
 );
 
+describe('deleting accounts and posts by level', () => {
+  const web = useWebApp({}, 'web-delete-access');
+
+  it('refuses account deletion below admin and post deletion below moderator with 403 (pages and JSON)', async () => {
+    const target = await createUser(web().db, 'target', 'member');
+    const post = await web().db.post.create({ data: {} });
+    for (const level of ['member', 'builder', 'moderator'] as const) {
+      const agent = request.agent(web().app);
+      const token = await signIn(agent, await createUser(web().db, `${level}-deleter`, level));
+      expect((await agent.get(`/users/${target.id}/delete/confirm`)).status, level).toBe(403);
+      expect((await agent.post(`/users/${target.id}/delete`).type('form').send({ _csrf: token, confirmed: 'yes' })).status, level).toBe(403);
+      expect((await agent.delete(`/api/users/${target.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status, level).toBe(403);
+      if (level === 'moderator') continue;
+      expect((await agent.get(`/posts/${post.id}/delete/confirm`)).status, level).toBe(403);
+      expect((await agent.delete(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status, level).toBe(403);
+    }
+    const anonymous = request.agent(web().app);
+    const token = await apiToken(anonymous);
+    expect((await anonymous.delete(`/api/users/${target.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(403);
+    expect((await anonymous.delete(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(403);
+    expect((await web().db.user.findUniqueOrThrow({ where: { id: target.id } })).deletionRequestedAt).toBeNull();
+    expect((await web().db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt).toBeNull();
+  });
+});
+
 describe('admin access by level', () => {
   const web = useWebApp({}, 'web-admin-access', { truncate: 'once' });
   const agents = new Map<Who, { agent: Agent; token: string }>();
@@ -47,7 +72,14 @@ describe('admin access by level', () => {
     return entry;
   }
 
-  const PAGES = ['/admin', '/admin/jobs', `/admin/jobs/${JOB_IDS.failed}`, `/admin/jobs/${JOB_IDS.delayed}/cancel/confirm`, '/admin/nothing-here'];
+  const PAGES = [
+    '/admin',
+    '/admin/jobs',
+    `/admin/jobs/${JOB_IDS.failed}`,
+    `/admin/jobs/${JOB_IDS.failed}/row`,
+    `/admin/jobs/${JOB_IDS.delayed}/cancel/confirm`,
+    '/admin/nothing-here',
+  ];
   const API_READS = ['/api/admin/jobs', '/api/admin/queues', `/api/admin/jobs/${JOB_IDS.failed}`];
 
   it('refuses every /admin page and /api/admin call below moderator with 403', async () => {
@@ -89,10 +121,13 @@ describe('admin access by level', () => {
     expect(await web().adapter.queue('default').getJobState(JOB_IDS.failed)).toBe('failed');
   });
 
-  it('lets admins read everything, arguments included, and act', async () => {
+  it('lets admins read everything, arguments included (secret keys filtered), and act', async () => {
     const { agent, token } = as('admin');
     for (const path of [...PAGES.slice(1, 4), ...API_READS]) expect((await agent.get(path)).status, path).toBe(200);
-    expect((await agent.get(`/api/admin/jobs/${JOB_IDS.failed}`)).body.arguments[1]).toEqual({ password: 'secret' });
+    const job = await agent.get(`/api/admin/jobs/${JOB_IDS.failed}`);
+    expect(job.body.arguments[1]).toEqual({ password: '[FILTERED]' });
+    expect(job.text).not.toContain('secret');
+    expect((await agent.get(`/admin/jobs/${JOB_IDS.failed}`)).text).not.toContain('secret');
     const retried = await agent.post(`/api/admin/jobs/${JOB_IDS.failed}/retry`).set('X-CSRF-Token', token);
     expect(retried.status).toBe(200);
     expect(await web().adapter.queue('default').getJobState(JOB_IDS.failed)).toBe('waiting');
@@ -141,7 +176,8 @@ describe('admin access by level', () => {
     expect(xsrf).toBe(token);
 
     const queues = await agent.get(`${BOARD}/api/queues?activeQueue=default&status=failed`).expect(200);
-    expect(JSON.stringify(queues.body)).toContain('secret');
+    expect(JSON.stringify(queues.body)).toContain('"password":"[FILTERED]"');
+    expect(JSON.stringify(queues.body)).not.toContain('secret');
     await agent.put(`${BOARD}/api/queues/default/${JOB_IDS.failed}/retry`).set('X-XSRF-Token', xsrf ?? '').expect(204);
     expect(await web().adapter.queue('default').getJobState(JOB_IDS.failed)).toBe('waiting');
     await agent.put(`${BOARD}/api/queues/default/pause`).set('X-XSRF-Token', xsrf ?? '').expect(200);

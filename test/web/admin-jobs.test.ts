@@ -25,7 +25,7 @@ describe('the admin jobs page', () => {
 
   it('lists recent jobs across queues with class, queue, state, attempts and timings', async () => {
     const res = await admin.get('/admin/jobs').expect(200);
-    const row = (id: string) => new RegExp(`<tr data-job-id="${id}">([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '';
+    const row = (id: string) => new RegExp(`<tr data-job-id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '';
 
     expect(row(JOB_IDS.completed)).toContain('<td>PingJob</td><td>default</td>');
     expect(row(JOB_IDS.completed)).toContain('state-completed');

@@ -32,7 +32,7 @@ describe('CSRF protection', () => {
     expect(await web().db.user.count()).toBe(0);
   });
 
-  it('refuses state changes of a signed-in user without the token: sign-out, tag edits, JSON API, admin actions', async () => {
+  it('refuses state changes of a signed-in user without the token: sign-out, tag edits, favorites, BURs, deletions, JSON API, admin actions', async () => {
     const user = await createUser(web().db, 'carol', 'admin');
     const post = await web().db.post.create({ data: {} });
     const agent = request.agent(web().app);
@@ -47,10 +47,25 @@ describe('CSRF protection', () => {
       ['job retry API', () => agent.post('/api/admin/jobs/some-id/retry').send({})],
       ['Bull Board pause', () => agent.put('/admin/jobs/board/api/queues/default/pause')],
       ['API sign-out', () => agent.delete('/api/session')],
+      ['favorite', () => agent.post('/favorites').type('form').send({ postId: String(post.id) })],
+      ['favorite API', () => agent.post('/api/favorites').send({ postId: post.id })],
+      ['unfavorite API', () => agent.delete(`/api/favorites/${post.id}`)],
+      ['BUR create', () => agent.post('/bulk_update_requests').type('form').send({ script: 'nuke a' })],
+      ['BUR create API', () => agent.post('/api/bulk_update_requests').send({ script: 'nuke a' })],
+      ['BUR edit API', () => agent.patch('/api/bulk_update_requests/1').send({ script: 'nuke a' })],
+      ['BUR approve', () => agent.post('/bulk_update_requests/1/approve').type('form').send({})],
+      ['BUR reject API', () => agent.post('/api/bulk_update_requests/1/reject').send({})],
+      ['post delete', () => agent.post(`/posts/${post.id}/delete`).type('form').send({ confirmed: 'yes' })],
+      ['post delete API', () => agent.delete(`/api/posts/${post.id}`).send({ confirmed: true })],
+      ['user delete', () => agent.post(`/users/${user.id}/delete`).type('form').send({ confirmed: 'yes' })],
+      ['user delete API', () => agent.delete(`/api/users/${user.id}`).send({ confirmed: true })],
     ];
     for (const [what, send] of attempts) expect((await send()).status, what).toBe(403);
     expect((await agent.get('/api/session')).body.user).toMatchObject({ name: 'carol' });
     expect(await web().db.tag.count()).toBe(0);
+    expect(await web().db.favorite.count()).toBe(0);
+    expect(await web().db.bulkUpdateRequest.count()).toBe(0);
+    expect((await web().db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt).toBeNull();
   });
 
   it('accepts the token in a form field, the X-CSRF-Token header and the X-XSRF-Token header', async () => {

@@ -27,7 +27,7 @@ describe('posts and users pages and JSON API', () => {
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     }
     const show = await request(web().app).get(`/posts/${p.id}`);
-    expect(show.text).toContain('<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>');
+    expect(show.text).toContain('>&lt;script&gt;alert(1)&lt;/script&gt;</a></li>');
     expect(show.text).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
   });
 
@@ -115,7 +115,7 @@ describe('posts and users pages and JSON API', () => {
     expect(show.text).toContain(`<a href="/posts/${p.id}">#${p.id}</a> landscape`);
 
     const apiList = await request(web().app).get('/api/users').expect(200);
-    expect(apiList.body.users).toEqual([{ id: user.id, name: 'lister', level: 'builder', createdAt: expect.any(String) as unknown, postCount: 1 }]);
+    expect(apiList.body.users).toEqual([{ id: user.id, name: 'lister', level: 'builder', createdAt: expect.any(String) as unknown, postCount: 1, favoriteCount: 0, deleted: false }]);
     const apiShow = await request(web().app).get(`/api/users/${user.id}`).expect(200);
     expect(apiShow.body).toMatchObject({ id: user.id, name: 'lister', postCount: 1, posts: [{ id: p.id, tagString: 'landscape' }] });
     expect(JSON.stringify([apiList.body, apiShow.body])).not.toMatch(/passwordHash|scrypt/);

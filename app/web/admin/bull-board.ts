@@ -16,6 +16,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
+import { filterSecrets } from '../../framework/index';
 import { ForbiddenError } from '../errors';
 import { xsrfCookie } from '../middleware/csrf';
 import { isAdmin, requireLevel } from '../middleware/require-level';
@@ -41,6 +42,10 @@ function board(queues: readonly Queue[], basePath: string, readOnly: boolean): E
       if (readOnly) {
         adapter.setFormatter('data', () => HIDDEN_FOR_MODERATORS);
         adapter.setFormatter('returnValue', () => HIDDEN_FOR_MODERATORS);
+      } else {
+        // Admins see job data and results, with secret keys (LOG_FILTER_KEYS) as [FILTERED].
+        adapter.setFormatter('data', (data) => filterSecrets(data));
+        adapter.setFormatter('returnValue', (value) => filterSecrets(value));
       }
       return adapter;
     }),

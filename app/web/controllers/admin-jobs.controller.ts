@@ -6,13 +6,13 @@
  * Example: POST /admin/jobs/ID/destroy confirmed=yes&_csrf=... -> 303 /admin/jobs with a notice
  */
 import type { Request, RequestHandler } from 'express';
-import type { JobStatus } from '../../framework/index';
+import { filterSecrets, type JobStatus } from '../../framework/index';
 import { DESTRUCTIVE_ACTIONS, isJobAction, type JobAction, type JobAdminService } from '../admin/job-admin.service';
 import { NotFoundError, ValidationError } from '../errors';
 import { flash, intParam, stringParam } from '../middleware/respond';
 import { isAdmin } from '../middleware/require-level';
-import { confirmPage, jobPage, jobPath, jobsPage } from '../views/admin-jobs.views';
-import { sendPage } from '../views/render';
+import { confirmPage, jobPage, jobPath, jobRow, jobsPage } from '../views/admin-jobs.views';
+import { sendFragment, sendPage } from '../views/render';
 
 /** Jobs listed when no limit is given. @defaultValue 50 */
 export const DEFAULT_JOB_LIMIT = 50;
@@ -36,11 +36,13 @@ function confirmed(req: Request): boolean {
   return value === 'yes' || value === true;
 }
 
-/** A job's status as moderators may see it: without arguments and result. */
+/**
+ * A job's status as the viewer may see it: admins get arguments and result with secret keys
+ * filtered (LOG_FILTER_KEYS), moderators neither.
+ */
 export function visibleStatus(status: JobStatus, admin: boolean): JobStatus | Omit<JobStatus, 'arguments' | 'result'> {
-  if (admin) return status;
-  const { arguments: _args, result: _result, ...rest } = status;
-  return rest;
+  const { arguments: args, result, ...rest } = status;
+  return admin ? { ...rest, arguments: filterSecrets(args), result: filterSecrets(result) } : rest;
 }
 
 export function adminJobsController(jobs: JobAdminService) {
@@ -54,6 +56,17 @@ export function adminJobsController(jobs: JobAdminService) {
   const show: RequestHandler = async (req, res) => {
     const status = await jobs.status(String(req.params.id));
     sendPage(req, res, jobPage(status, isAdmin(res.locals.currentUser)));
+  };
+
+  /** One row of the list, for live.js; 204 when the job does not match the page's filters. */
+  const row: RequestHandler = async (req, res) => {
+    const summary = await jobs.summary(String(req.params.id));
+    const f = filters(req);
+    if ((f.queue && summary.queue !== f.queue) || (f.state && summary.state !== f.state)) {
+      res.status(204).end();
+      return;
+    }
+    sendFragment(req, res, (ctx) => jobRow(ctx, summary, isAdmin(res.locals.currentUser)));
   };
 
   const confirm: RequestHandler = async (req, res) => {
@@ -96,5 +109,5 @@ export function adminJobsController(jobs: JobAdminService) {
     res.json({ id, action, message: await jobs.perform(action, id, res.locals.currentUser?.name ?? 'an admin') });
   };
 
-  return { index, show, confirm, act, apiIndex, apiQueues, apiShow, apiAct };
+  return { index, show, row, confirm, act, apiIndex, apiQueues, apiShow, apiAct };
 }

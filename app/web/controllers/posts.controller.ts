@@ -4,10 +4,11 @@
  * Example: PATCH /api/posts/1 {"tagString":"smile 1girl"} with X-CSRF-Token -> 200 the post
  */
 import type { Request, RequestHandler } from 'express';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import { flash, intParam } from '../middleware/respond';
+import type { FavoritesService } from '../services/favorites.service';
 import type { PostsService } from '../services/posts.service';
-import { editPostPage, postPage, postsPage, type PostView } from '../views/posts.views';
+import { deletePostConfirmPage, editPostPage, postPage, postsPage, type PostView } from '../views/posts.views';
 import { sendPage } from '../views/render';
 
 export function postJson(post: PostView) {
@@ -17,6 +18,8 @@ export function postJson(post: PostView) {
     tagString: post.tagString,
     tags: post.tags,
     score: post.score,
+    favCount: post.favCount,
+    deletionRequested: post.deletionRequestedAt !== null,
     uploader: post.uploader ? { id: post.uploader.id, name: post.uploader.name } : null,
     createdAt: post.createdAt,
     updatedAt: post.updatedAt,
@@ -25,12 +28,24 @@ export function postJson(post: PostView) {
 
 const idOf = (req: Request) => Number(req.params.id);
 
-export function postsController(posts: PostsService) {
+function confirmed(req: Request): boolean {
+  const value = (req.body as { confirmed?: unknown } | undefined)?.confirmed;
+  return value === 'yes' || value === true;
+}
+
+function moderatorId(res: Parameters<RequestHandler>[1]): number {
+  const user = res.locals.currentUser;
+  if (!user) throw new NotFoundError('post deletion runs after requireLevel');
+  return user.id;
+}
+
+export function postsController(posts: PostsService, favorites: FavoritesService) {
   const index: RequestHandler = async (req, res) => {
     sendPage(req, res, postsPage(await posts.list(intParam(req.query.page, 1))));
   };
   const show: RequestHandler = async (req, res) => {
-    sendPage(req, res, postPage(await posts.find(idOf(req))));
+    const post = await posts.find(idOf(req));
+    sendPage(req, res, postPage(post, await favorites.isFavorite(res.locals.currentUser?.id, post.id)));
   };
   const edit: RequestHandler = async (req, res) => {
     sendPage(req, res, editPostPage(await posts.find(idOf(req))));
@@ -61,5 +76,23 @@ export function postsController(posts: PostsService) {
     res.json(postJson(post));
   };
 
-  return { index, show, edit, updateTags, apiIndex, apiShow, apiUpdate };
+  const confirmDelete: RequestHandler = async (req, res) => {
+    sendPage(req, res, deletePostConfirmPage(await posts.find(idOf(req))));
+  };
+  const destroy: RequestHandler = async (req, res) => {
+    const id = idOf(req);
+    if (!confirmed(req)) {
+      res.redirect(303, `/posts/${id}/delete/confirm`);
+      return;
+    }
+    const { marked } = await posts.markForDeletion(id, moderatorId(res));
+    flash(req, 'notice', marked ? `Post #${id} is being deleted` : `Post #${id} was already being deleted`);
+    res.redirect(303, `/posts/${id}`);
+  };
+  const apiDestroy: RequestHandler = async (req, res) => {
+    if (!confirmed(req)) throw new ValidationError({ confirmed: 'deleting a post cannot be undone: send {"confirmed": true} to go ahead' });
+    res.status(202).json(await posts.markForDeletion(idOf(req), moderatorId(res)));
+  };
+
+  return { index, show, edit, updateTags, apiIndex, apiShow, apiUpdate, confirmDelete, destroy, apiDestroy };
 }

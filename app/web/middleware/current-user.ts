@@ -1,6 +1,7 @@
 /**
  * Loads the signed-in user (session userId) into res.locals.currentUser on every request, so a
- * level change or a deleted account takes effect at once; a vanished user signs the session out.
+ * level change or a deleted account takes effect at once; a vanished user, or one whose account
+ * deletion was requested (deletionRequestedAt), signs the session out.
  *
  * Example: app.use(currentUser(prisma)); ... res.locals.currentUser?.level
  */
@@ -27,8 +28,8 @@ export function currentUser(db: AppPrismaClient): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId !== undefined) {
-      const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, level: true } });
-      if (user) res.locals.currentUser = user;
+      const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, level: true, deletionRequestedAt: true } });
+      if (user && user.deletionRequestedAt === null) res.locals.currentUser = { id: user.id, name: user.name, level: user.level };
       else delete req.session.userId;
     }
     next();

@@ -16,6 +16,7 @@ export function adminRoutes(jobs: JobAdminService): Router {
     .get('/admin', (_req, res) => res.redirect(303, '/admin/jobs'))
     .get('/admin/jobs', c.index)
     .get('/admin/jobs/:id', c.show)
+    .get('/admin/jobs/:id/row', c.row)
     .get('/admin/jobs/:id/:action/confirm', admin, c.confirm)
     .post('/admin/jobs/:id/:action', admin, c.act)
     .get('/api/admin/jobs', c.apiIndex)

@@ -13,7 +13,8 @@
 import type { AppPrismaClient } from '../../db/client';
 import { setPostTags, tagNamesByPost, tagString } from '../../db/post.repository';
 import { checkTagName, normalizeTagName } from '../../services/bulk-update-request/tag-name';
-import { NotFoundError, ValidationError } from '../errors';
+import { markPostForDeletion, RecordNotFoundError } from '../../services/deletion/index';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 /** Posts on one page of the list. @defaultValue 20 */
 export const POSTS_PER_PAGE = 20;
@@ -24,6 +25,9 @@ export interface PostWithTags {
   id: number;
   md5: string | null;
   score: number;
+  favCount: number;
+  /** Set when the post was marked for deletion: the deleter removes it soon. */
+  deletionRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   uploader: { id: number; name: string } | null;
@@ -39,6 +43,8 @@ const select = {
   id: true,
   md5: true,
   score: true,
+  favCount: true,
+  deletionRequestedAt: true,
   createdAt: true,
   updatedAt: true,
   uploader: { select: { id: true, name: true } },
@@ -71,11 +77,26 @@ export class PostsService {
     return withTags ?? { ...post, tags: [], tagString: '' };
   }
 
+  /**
+   * Marks the post for deletion (moderators; app/services/deletion): one UPDATE, so the request
+   * returns at once; the deleter on the worker side removes its files and row later.
+   */
+  async markForDeletion(id: number, requestedBy: number): Promise<{ id: number; marked: boolean; deletionRequestedAt: Date }> {
+    try {
+      const result = await markPostForDeletion(this.db, id, { requestedBy });
+      return { id, marked: result.marked, deletionRequestedAt: result.deletionRequestedAt };
+    } catch (error) {
+      if (error instanceof RecordNotFoundError) throw new NotFoundError(`no post ${id}`);
+      throw error;
+    }
+  }
+
   async updateTags(id: number, input: unknown): Promise<PostWithTags> {
     if (typeof input !== 'string') throw new ValidationError({ tagString: 'Tags are required' });
     const names = parseTagInput(input);
     if (names.length > MAX_TAGS) throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
-    await this.find(id);
+    const post = await this.find(id);
+    if (post.deletionRequestedAt) throw new ConflictError(`post #${id} is being deleted`);
     const existing = new Set(
       (await this.db.tag.findMany({ where: { name: { in: names } }, select: { name: true } })).map((t) => t.name),
     );

@@ -1,17 +1,33 @@
 /**
- * Users for the web app: a page of users and one user with their recent posts. Never returns
- * password hashes (every query selects its fields).
+ * Users for the web app: a page of users, one user with their recent posts, and deleting an
+ * account (admins). Never returns password hashes or mail addresses (every query selects its
+ * fields).
  *
- * Example: const { users } = await usersService.list(1)
+ * Steps of delete(id, actor, { content }): refuse an admin account (403: demote it first);
+ * deleteUser (app/services/users/user-deletion.ts) marks the user deleted, clears the password and
+ * mail, logs a mod action and enqueues DeleteFavoritesJob; with `content`, also
+ * markUserContentForDeletion (app/services/deletion): the user's posts and uploads are marked (the
+ * first thousand of each at once, the rest by MarkUserContentForDeletionJob) for the deleter. The
+ * request returns without waiting for any job.
+ *
+ * Example: const { jobId } = await usersService.delete(7, currentUser)
  */
 import type { AppPrismaClient } from '../../db/client';
 import { tagNamesByPost, tagString } from '../../db/post.repository';
-import { NotFoundError } from '../errors';
+import { markUserContentForDeletion } from '../../services/deletion/index';
+import { deleteUser } from '../../services/users/user-deletion';
+import { ForbiddenError, NotFoundError } from '../errors';
 
 /** Users on one page of the list. @defaultValue 50 */
 export const USERS_PER_PAGE = 50;
 
 export const PUBLIC_USER_FIELDS = { id: true, name: true, level: true, createdAt: true } as const;
+const WITH_DELETION = { ...PUBLIC_USER_FIELDS, deletionRequestedAt: true } as const;
+
+function publicUser<T extends { deletionRequestedAt: Date | null }>(user: T): Omit<T, 'deletionRequestedAt'> & { deleted: boolean } {
+  const { deletionRequestedAt, ...rest } = user;
+  return { ...rest, deleted: deletionRequestedAt !== null };
+}
 
 export class UsersService {
   constructor(private readonly db: AppPrismaClient) {}
@@ -23,11 +39,16 @@ export class UsersService {
         orderBy: { id: 'asc' },
         skip: (current - 1) * perPage,
         take: perPage,
-        select: { ...PUBLIC_USER_FIELDS, _count: { select: { posts: true } } },
+        select: { ...WITH_DELETION, _count: { select: { posts: true, favorites: true } } },
       }),
       this.db.user.count(),
     ]);
-    return { users: users.map(({ _count, ...u }) => ({ ...u, postCount: _count.posts })), total, page: current, perPage };
+    return {
+      users: users.map(({ _count, ...u }) => ({ ...publicUser(u), postCount: _count.posts, favoriteCount: _count.favorites })),
+      total,
+      page: current,
+      perPage,
+    };
   }
 
   async find(id: number) {
@@ -35,8 +56,8 @@ export class UsersService {
       ? await this.db.user.findUnique({
           where: { id },
           select: {
-            ...PUBLIC_USER_FIELDS,
-            _count: { select: { posts: true } },
+            ...WITH_DELETION,
+            _count: { select: { posts: true, favorites: true } },
             posts: { orderBy: { id: 'desc' }, take: 10, select: { id: true, score: true } },
           },
         })
@@ -44,6 +65,28 @@ export class UsersService {
     if (!user) throw new NotFoundError(`no user ${id}`);
     const { _count, posts, ...rest } = user;
     const tags = await tagNamesByPost(this.db, posts.map((p) => p.id));
-    return { ...rest, postCount: _count.posts, posts: posts.map((p) => ({ ...p, tagString: tagString(tags.get(p.id) ?? []) })) };
+    return {
+      ...publicUser(rest),
+      postCount: _count.posts,
+      favoriteCount: _count.favorites,
+      posts: posts.map((p) => ({ ...p, tagString: tagString(tags.get(p.id) ?? []) })),
+    };
+  }
+
+  /** Deletes user `id` on behalf of `actor` (an admin); resolves once the jobs are enqueued. */
+  async delete(id: number, actor: { id: number }, options: { content?: boolean } = {}) {
+    const target = Number.isSafeInteger(id) ? await this.db.user.findUnique({ where: { id }, select: { id: true, name: true, level: true } }) : null;
+    if (!target) throw new NotFoundError(`no user ${id}`);
+    if (target.level === 'admin') throw new ForbiddenError(`${target.name} is an admin: demote the account before deleting it`);
+    const { marked, job } = await deleteUser(this.db, target, { actor });
+    const content = options.content ? await markUserContentForDeletion(this.db, target.id, { requestedBy: actor.id }) : undefined;
+    return {
+      id: target.id,
+      name: target.name,
+      marked,
+      jobId: job.jobId,
+      jobClass: job.jobClassName,
+      ...(content ? { content: { marked: content.marked, complete: content.complete, jobId: content.jobId ?? null } } : {}),
+    };
   }
 }

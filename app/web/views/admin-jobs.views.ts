@@ -4,7 +4,7 @@
  * destructive action. Arguments and results appear for admins only; actions likewise.
  */
 import type { JobStatus, JobSummary, QueueStats } from '../../framework/index';
-import { JOB_STATES } from '../../framework/index';
+import { filterSecrets, JOB_STATES, topics } from '../../framework/index';
 import { actionsFor, DESTRUCTIVE_ACTIONS, type JobAction } from '../admin/job-admin.service';
 import type { Throughput } from '../admin/queue-metrics';
 import { BULL_BOARD_PATH } from '../admin/bull-board';
@@ -50,10 +50,33 @@ export interface JobsPageData {
   admin: boolean;
 }
 
+/** The topic of a job's events (what its row follows live). */
+export function jobTopic(id: string): string {
+  return topics.job(id);
+}
+
+/** Where live.js fetches a new row ({id}: the job id as a topic segment), with the page's filters. */
+function rowSource(filters: JobsPageData['filters']): string {
+  const query = new URLSearchParams();
+  if (filters.queue) query.set('queue', filters.queue);
+  if (filters.state) query.set('state', filters.state);
+  const qs = query.toString();
+  return `/admin/jobs/{id}/row${qs ? `?${qs}` : ''}`;
+}
+
+/** One job's row; live.js replaces it from /admin/jobs/:id/row when the job's events arrive. */
+export function jobRow(ctx: ViewContext, job: JobSummary, admin: boolean): SafeHtml {
+  return html`<tr data-job-id="${job.id}" data-live-topic="${jobTopic(job.id)}" data-live-src="${jobPath(job.id, '/row')}"><td><a href="${jobPath(job.id)}">${job.id}</a></td><td>${job.jobClass}</td><td>${job.queue}</td>
+<td><span class="state state-${job.state}">${job.state}</span></td><td class="num">${job.attempts}/${maxAttempts(job)}</td>
+<td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td><td>${time(job.finishedAt)}</td><td class="num">${duration(job)}</td>
+<td class="error">${job.error ? job.error.slice(0, 200) : ''}</td>${admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`;
+}
+
 export function jobsPage(data: JobsPageData): PageView {
   const { filters } = data;
   return (ctx) => ({
     title: 'Jobs',
+    live: ['/jobs'],
     body: html`<h1>Jobs</h1>
 <p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
 <h2>Queues</h2>
@@ -78,22 +101,18 @@ ${data.stats.map(
 </form>
 <table class="jobs"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempts</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
       data.admin ? html`<th>Actions</th>` : ''
-    }</tr></thead><tbody>
-${data.jobs.map(
-  (job) => html`<tr data-job-id="${job.id}"><td><a href="${jobPath(job.id)}">${job.id}</a></td><td>${job.jobClass}</td><td>${job.queue}</td>
-<td><span class="state state-${job.state}">${job.state}</span></td><td class="num">${job.attempts}/${maxAttempts(job)}</td>
-<td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td><td>${time(job.finishedAt)}</td><td class="num">${duration(job)}</td>
-<td>${job.error ? job.error.slice(0, 200) : ''}</td>${data.admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`,
-)}
+    }</tr></thead><tbody data-live-insert="/jobs" data-live-insert-on="job.enqueued job.started" data-live-row-src="${rowSource(filters)}">
+${data.jobs.map((job) => jobRow(ctx, job, data.admin))}
 </tbody></table>
 ${data.jobs.length === 0 ? html`<p><em>No jobs match.</em></p>` : ''}`,
   });
 }
 
+/** Pretty JSON with the secret keys (LOG_FILTER_KEYS: password, token, ...) shown as [FILTERED]. */
 function json(value: unknown): string {
   if (value === undefined) return '';
   try {
-    return JSON.stringify(value, null, 2) ?? '';
+    return JSON.stringify(filterSecrets(value), null, 2) ?? '';
   } catch (error) {
     return `(not JSON: ${(error as Error).message})`;
   }

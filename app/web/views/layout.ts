@@ -1,6 +1,8 @@
 /**
  * The page frame: head, navigation (admin link for moderators and admins), the signed-in user
- * with a sign-out button, flash messages, then the view's body.
+ * with a sign-out button, flash messages, then the view's body. A page that follows topics live
+ * gets them in body[data-live-topics] and loads /assets/live.js (a same-origin script, so the
+ * pages' CSP stays free of inline script).
  */
 import { atLeast } from '../auth/levels';
 import type { FlashMessage } from '../middleware/session';
@@ -10,6 +12,7 @@ import type { Page, ViewContext } from './render';
 
 export function layout(ctx: ViewContext, page: Page, flash: FlashMessage[]): SafeHtml {
   const user = ctx.user;
+  const live = ctx.live && page.live && page.live.length > 0 ? page.live.join(',') : undefined;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -17,16 +20,22 @@ export function layout(ctx: ViewContext, page: Page, flash: FlashMessage[]): Saf
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · Backlot</title>
 <link rel="stylesheet" href="/assets/app.css">
+${live ? html`<script src="/assets/live.js" defer></script>` : ''}
 </head>
-<body>
+<body${live ? html` data-live-topics="${live}"` : ''}>
 <header class="top">
 <nav>
 <a href="/" class="brand">Backlot</a>
 <a href="/posts">Posts</a>
+<a href="/tags">Tags</a>
+<a href="/tag_aliases">Aliases</a>
+<a href="/tag_implications">Implications</a>
+<a href="/bulk_update_requests">BURs</a>
 <a href="/users">Users</a>
 ${atLeast(user?.level, 'moderator') ? html`<a href="/admin/jobs">Jobs</a>` : ''}
 </nav>
 <div class="account">
+${live ? html`<span class="live-status" data-live-status>offline</span>` : ''}
 ${
   user
     ? html`<a href="/users/${user.id}">${user.name}</a> <span class="level">${user.level}</span> ${postButton(ctx, '/logout', 'Sign out', {}, 'link')}`

@@ -43,4 +43,38 @@ button.link{border:0;background:none;color:#fff;text-decoration:underline;paddin
 .dialog{background:#fff;border-radius:6px;padding:1.25rem 1.5rem;max-width:32rem;box-shadow:0 10px 30px rgba(0,0,0,.3)}
 .dialog .actions{display:flex;gap:.75rem;justify-content:flex-end;margin-top:1rem}
 .hidden-args{color:#667}
+button.primary{border-color:#0b5cad;background:#0b5cad;color:#fff}
+a.button{display:inline-block;padding:.3rem .7rem;border:1px solid #7a8596;border-radius:3px;background:#fff;text-decoration:none;color:#1d2330}
+a.action.danger{color:#a11}
+.actions form.inline,.actions a.button{margin-right:.5rem}
+.badge{padding:0 .35rem;border-radius:3px;background:#eef0f4;font-size:12px}
+.badge-deleted{background:#fbe4e4}
+.live-status{font-size:12px;padding:0 .4rem;border-radius:3px;background:#555;margin-right:.75rem}
+.live-status[data-state=open]{background:#2e8b57}
+.live-status[data-state=error]{background:#c0392b}
+.state-pending,.state-waiting{background:#eef0f4}
+.state-processing,.state-running,.state-approved{background:#e0ecfb}
+.state-done,.state-valid,.state-active{background:#e3f4e5}
+.state-rejected,.state-invalid,.state-deleted,.state-retired{background:#fbe4e4}
+.bur-live{background:#fff;border:1px solid #e3e6eb;padding:.5rem 1rem;margin:1rem 0}
+.bur-progress progress#bur-progress{width:min(40rem,100%);height:1.25rem;vertical-align:middle}
+.bur-progress .percent{font-weight:700;margin-left:.5rem;font-variant-numeric:tabular-nums}
+.bur-progress progress.line-progress{width:min(40rem,100%);height:.6rem}
+tr.line-failed td{background:#fdf1f1}
+tr.line-running td{background:#f1f6fd}
+td.error,.line-reason{color:#a11}
+.script-editor{display:flex;gap:1rem;flex-wrap:wrap;align-items:flex-start}
+.script-editor .field{flex:1 1 24rem}
+.script-editor textarea{font-family:ui-monospace,monospace;max-width:none}
+.script-check{flex:1 1 20rem;background:#fff;border:1px solid #e3e6eb;padding:.5rem .75rem}
+.script-check h3{margin:.25rem 0;font-size:14px}
+.checked-lines{list-style:none;padding:0;margin:0;font-size:13px}
+.checked-lines li{padding:.2rem 0;border-bottom:1px solid #f0f1f4}
+.checked-lines .line-number{display:inline-block;min-width:2rem;color:#667;font-variant-numeric:tabular-nums}
+.checked-lines .line-bad{background:#fdf1f1}
+.checked-lines .line-reason{display:block;margin-left:2rem}
+.checked-lines .ok{color:#2e8b57}
+.errors{padding:.5rem .75rem;border-radius:4px}
+.errors ul{margin:0;padding-left:1.25rem}
+.tag-name{word-break:break-all}
 `;

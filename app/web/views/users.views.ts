@@ -1,5 +1,8 @@
-/** User pages: the list and one user's profile with their recent posts. */
+/** User pages: the list, one user's profile with their recent posts, and the admin's delete confirmation. */
+import { isAdmin } from '../middleware/require-level';
+import { csrfField } from './forms';
 import { html } from './html';
+import { pager } from './pager';
 import type { PageView } from './render';
 
 export interface UserRow {
@@ -8,34 +11,60 @@ export interface UserRow {
   level: string;
   createdAt: Date;
   postCount: number;
+  favoriteCount: number;
+  deleted: boolean;
+}
+
+function deletedBadge(user: { deleted: boolean }) {
+  return user.deleted ? html` <span class="badge badge-deleted">deleted</span>` : '';
 }
 
 export function usersPage(data: { users: UserRow[]; page: number; perPage: number; total: number }): PageView {
-  const pages = Math.max(1, Math.ceil(data.total / data.perPage));
   return {
     title: 'Users',
     body: html`<h1>Users</h1>
-<table><thead><tr><th>Name</th><th>Level</th><th>Posts</th><th>Joined</th></tr></thead><tbody>
+<table><thead><tr><th>Name</th><th>Level</th><th>Posts</th><th>Favorites</th><th>Joined</th></tr></thead><tbody>
 ${data.users.map(
-  (u) => html`<tr><td><a href="/users/${u.id}">${u.name}</a></td><td>${u.level}</td><td class="num">${u.postCount}</td><td>${u.createdAt.toISOString()}</td></tr>`,
+  (u) => html`<tr data-user-id="${u.id}"><td><a href="/users/${u.id}">${u.name}</a>${deletedBadge(u)}</td><td>${u.level}</td><td class="num">${u.postCount}</td><td class="num">${u.favoriteCount}</td><td>${u.createdAt.toISOString()}</td></tr>`,
 )}
 </tbody></table>
-<p class="pager">Page ${data.page} of ${pages}
-${data.page > 1 ? html` <a href="/users?page=${data.page - 1}" rel="prev">Previous</a>` : ''}
-${data.page < pages ? html` <a href="/users?page=${data.page + 1}" rel="next">Next</a>` : ''}</p>`,
+${pager('/users', {}, data, 'users')}`,
   };
 }
 
 export function userPage(user: UserRow & { posts: Array<{ id: number; tagString: string; score: number }> }): PageView {
-  return {
+  return (ctx) => ({
     title: user.name,
-    body: html`<h1>${user.name}</h1>
-<dl><dt>Level</dt><dd>${user.level}</dd><dt>Joined</dt><dd>${user.createdAt.toISOString()}</dd><dt>Posts</dt><dd>${user.postCount}</dd></dl>
+    body: html`<h1>${user.name}${deletedBadge(user)}</h1>
+<dl><dt>Level</dt><dd>${user.level}</dd><dt>Joined</dt><dd>${user.createdAt.toISOString()}</dd><dt>Posts</dt><dd>${user.postCount}</dd>
+<dt>Favorites</dt><dd><a href="/users/${user.id}/favorites">${user.favoriteCount}</a></dd></dl>
+${
+  isAdmin(ctx.user) && user.level !== 'admin'
+    ? html`<p class="admin-actions"><a class="action danger" href="/users/${user.id}/delete/confirm">${user.deleted ? 'Delete again (re-run the cleanup)' : 'Delete account'}</a></p>`
+    : ''
+}
 <h2>Recent posts</h2>
 ${
   user.posts.length === 0
     ? html`<p><em>none</em></p>`
     : html`<ul>${user.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}</ul>`
 }`,
-  };
+  });
+}
+
+/** The confirmation overlay before deleting an account; the form posts confirmed=yes. */
+export function deleteUserConfirmPage(user: { id: number; name: string; favoriteCount: number; postCount: number }): PageView {
+  return (ctx) => ({
+    title: `Delete ${user.name}?`,
+    body: html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+<div class="dialog">
+<h2 id="confirm-title">Delete the account ${user.name}?</h2>
+<p>The account can no longer sign in; its password and mail address are removed now, and a job removes its ${user.favoriteCount} favorites. Its requests stay.</p>
+<form method="post" action="/users/${user.id}/delete">${csrfField(ctx)}<input type="hidden" name="confirmed" value="yes">
+<p><label><input type="checkbox" name="content" value="yes"> Also delete the ${user.postCount} posts and the uploads of ${user.name}</label></p>
+<div class="actions"><a href="/users/${user.id}">Keep it</a><button type="submit" class="danger">Delete</button></div>
+</form>
+</div>
+</div>`,
+  });
 }

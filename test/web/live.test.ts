@@ -1,0 +1,240 @@
+/**
+ * Live updates: GET /events (Server-Sent Events over the broker) with the viewer's level from the
+ * session, the app's topic and field policies, the BUR bridge turning the processing job's events
+ * into bur.* events, /assets/live.js and the fragments it fetches, and close().
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, EventBroker, type BacklotEvent } from '../../app/framework/index';
+import { createLiveEvents, type LiveEvents } from '../../app/web/live/index';
+import { BUR_JOB_CLASS } from '../../app/web/live/bur-bridge';
+import { QUEUE_NAMES } from '../../config/queues';
+import { JOB_IDS, seedJobs } from './jobs-fixture';
+import { createUser, formToken, useWebApp } from './support';
+
+interface Stream {
+  events: BacklotEvent[];
+  text(): string;
+  waitFor(check: (events: BacklotEvent[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  close(): void;
+  ended: Promise<void>;
+}
+
+const broker = new EventBroker();
+let live: LiveEvents;
+let server: Server;
+let base = '';
+
+async function openStream(topics: string, cookie = ''): Promise<{ status: number; stream?: Stream }> {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/events?topics=${encodeURIComponent(topics)}`, { headers: { cookie }, signal: controller.signal });
+  if (res.status !== 200 || !res.body) {
+    await res.body?.cancel();
+    return { status: res.status };
+  }
+  let buffer = '';
+  const events: BacklotEvent[] = [];
+  const listeners = new Set<() => void>();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const ended = (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        events.length = 0;
+        for (const frame of buffer.split('\n\n')) {
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (data && !/^event: /m.test(frame)) events.push(JSON.parse(data) as BacklotEvent);
+        }
+        for (const listener of listeners) listener();
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  const stream: Stream = {
+    events,
+    text: () => buffer,
+    ended,
+    close: () => controller.abort(),
+    waitFor(check, what, timeoutMs = 5_000) {
+      return new Promise((resolve, reject) => {
+        const test = () => {
+          if (check(events)) {
+            listeners.delete(test);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(test);
+          reject(new Error(`timed out waiting for ${what}; got ${buffer}`));
+        }, timeoutMs);
+        listeners.add(test);
+        test();
+      });
+    },
+  };
+  return { status: 200, stream };
+}
+
+function cookiesOf(res: Response, jar: Map<string, string>): void {
+  for (const header of res.headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const [name, ...value] = (pair ?? '').split('=');
+    if (name) jar.set(name, value.join('='));
+  }
+}
+
+async function signInCookie(name: string, password: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const page = await fetch(`${base}/login`);
+  cookiesOf(page, jar);
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: header(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name, password, _csrf: formToken(await page.text()) }).toString(),
+  });
+  expect(res.status).toBe(303);
+  cookiesOf(res, jar);
+  return header();
+}
+
+const jobEvent = (type: 'job.enqueued' | 'job.completed', jobId: string, jobClass = 'PingJob') =>
+  type === 'job.enqueued'
+    ? createEvent('job.enqueued', { jobId, jobClass, queue: 'default', attempt: 0, arguments: ['hello', { token: '[FILTERED]' }] })
+    : createEvent('job.completed', { jobId, jobClass, queue: 'bulk_update', attempt: 1, durationMs: 5 });
+
+describe('live updates over Server-Sent Events', () => {
+  // The app is built in useWebApp's beforeAll, before `live` exists: hand it a forwarder.
+  const lazyLive: LiveEvents = {
+    handler: (req, res, next) => live.handler(req, res, next),
+    get clientCount() {
+      return live.clientCount;
+    },
+    close: () => live.close(),
+  };
+  const web = useWebApp({ live: lazyLive }, 'web-live', { truncate: 'once' });
+  const cookies: Record<'member' | 'moderator' | 'admin', string> = { member: '', moderator: '', admin: '' };
+
+  beforeAll(async () => {
+    live = createLiveEvents({ broker, queues: web().adapter, queueNames: QUEUE_NAMES, heartbeatMs: 60_000 });
+    server = createServer(web().app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const level of ['member', 'moderator', 'admin'] as const) {
+      const user = await createUser(web().db, `live-${level}`, level);
+      cookies[level] = await signInCookie(user.name, user.password);
+    }
+  });
+  afterAll(async () => {
+    await live.close();
+    await new Promise((resolve) => server.close(resolve));
+    await broker.close();
+  });
+
+  it('lets everyone follow /burs, members /records, moderators /jobs, admins everything else', async () => {
+    const cases: Array<[string, string, number]> = [
+      ['/burs/1', '', 200],
+      ['/lifecycle', '', 200],
+      ['/records', '', 403],
+      ['/jobs', '', 403],
+      ['/records/User/1', cookies.member, 200],
+      ['/jobs', cookies.member, 403],
+      ['/jobs', cookies.moderator, 200],
+      ['/workers', cookies.moderator, 403],
+      ['/workers', cookies.admin, 200],
+      ['not-a-topic', cookies.admin, 400],
+    ];
+    for (const [topics, cookie, status] of cases) {
+      const { status: got, stream } = await openStream(topics, cookie);
+      stream?.close();
+      expect(got, `${topics} as ${cookie ? 'user' : 'anonymous'}`).toBe(status);
+    }
+  });
+
+  it('streams job events to moderators without arguments and to admins with them (secrets already filtered)', async () => {
+    const mod = (await openStream('/jobs', cookies.moderator)).stream;
+    const admin = (await openStream('/jobs', cookies.admin)).stream;
+    if (!mod || !admin) throw new Error('streams did not open');
+    await new Promise((r) => setTimeout(r, 50));
+    broker.publish(jobEvent('job.enqueued', 'j-1'));
+    await mod.waitFor((e) => e.some((x) => x.type === 'job.enqueued'), 'job.enqueued for the moderator');
+    await admin.waitFor((e) => e.some((x) => x.type === 'job.enqueued'), 'job.enqueued for the admin');
+    expect(mod.events[0]?.data).not.toHaveProperty('arguments');
+    expect(admin.events[0]?.data).toMatchObject({ arguments: ['hello', { token: '[FILTERED]' }] });
+    expect(mod.text()).toMatch(/^retry: \d+/);
+    expect(mod.text()).toMatch(/\nid: [0-9a-f]+-\d+\n/);
+    mod.close();
+    admin.close();
+  });
+
+  it('turns the BUR job\'s progress and outcome into bur.progress and bur.status on /burs/:id, for anonymous viewers too', async () => {
+    const viewer = (await openStream('/burs/5')).stream;
+    if (!viewer) throw new Error('stream did not open');
+    await new Promise((r) => setTimeout(r, 50));
+    const progress = { burId: 5, line: 2, lines: 3, lineNumber: 4, rowsDone: 100, rowsTotal: 250 };
+    broker.publish(createEvent('job.started', { jobId: 'bur-job', jobClass: BUR_JOB_CLASS, queue: 'bulk_update', attempt: 1, arguments: [5] }));
+    broker.publish(createEvent('job.progress', { jobId: 'bur-job', jobClass: BUR_JOB_CLASS, queue: 'bulk_update', attempt: 1, progress }));
+    broker.publish(jobEvent('job.completed', 'bur-job', BUR_JOB_CLASS));
+    await viewer.waitFor((e) => e.length >= 3, 'three bur events');
+    expect(viewer.events.map((e) => [e.type, e.topic, e.data])).toEqual([
+      ['bur.status', '/burs/5', { burId: 5, status: 'processing', jobId: 'bur-job' }],
+      ['bur.progress', '/burs/5', { burId: 5, done: 100, total: 250, message: 'line 2 of 3 (script line 4)' }],
+      ['bur.status', '/burs/5', { burId: 5, status: 'completed', jobId: 'bur-job' }],
+    ]);
+    viewer.close();
+  });
+
+  it('finds the BUR of a job it has not seen from the job\'s arguments in Redis', async () => {
+    await web().adapter.queue('bulk_update').add(BUR_JOB_CLASS, { arguments: [9] }, { jobId: 'unseen-bur-job' });
+    const viewer = (await openStream('/burs/9')).stream;
+    if (!viewer) throw new Error('stream did not open');
+    await new Promise((r) => setTimeout(r, 50));
+    broker.publish(jobEvent('job.completed', 'unseen-bur-job', BUR_JOB_CLASS));
+    await viewer.waitFor((e) => e.length >= 1, 'bur.status for 9');
+    expect(viewer.events[0]).toMatchObject({ type: 'bur.status', data: { burId: 9, status: 'completed' } });
+    viewer.close();
+  });
+
+  it('serves /assets/live.js; pages that follow topics load it, and /admin/jobs/:id/row answers one row (204 off the filters)', async () => {
+    const script = await fetch(`${base}/assets/live.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(await script.text()).toContain("new window.EventSource('/events?topics='");
+
+    await seedJobs(web().adapter, web().scope);
+    const page = await fetch(`${base}/admin/jobs`, { headers: { cookie: cookies.admin } });
+    const html = await page.text();
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(html).toContain('<script src="/assets/live.js" defer></script>');
+    expect(html).toContain('<body data-live-topics="/jobs">');
+    expect(html).toContain(`data-live-topic="/jobs/${JOB_IDS.failed}" data-live-src="/admin/jobs/${JOB_IDS.failed}/row"`);
+    expect(html).not.toMatch(/<script>/);
+
+    const row = await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.admin } });
+    const rowHtml = await row.text();
+    expect(rowHtml.startsWith(`<tr data-job-id="${JOB_IDS.failed}"`)).toBe(true);
+    expect(rowHtml).toContain(`action="/admin/jobs/${JOB_IDS.failed}/retry"`);
+    expect(rowHtml).not.toContain('<script>alert');
+    expect((await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row?state=completed`, { headers: { cookie: cookies.admin } })).status).toBe(204);
+    expect((await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.member } })).status).toBe(403);
+    const asMod = await (await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.moderator } })).text();
+    expect(asMod).not.toContain('/retry');
+  });
+
+  it('close() ends every open stream, so server.close() need not wait for them', async () => {
+    const a = (await openStream('/burs/1')).stream;
+    const b = (await openStream('/jobs', cookies.admin)).stream;
+    if (!a || !b) throw new Error('streams did not open');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(live.clientCount).toBe(2);
+    await live.close();
+    await Promise.all([a.ended, b.ended]);
+    expect(live.clientCount).toBe(0);
+  });
+});
