@@ -134,7 +134,9 @@ export class ScriptState {
     this.aliases.delete(antecedent);
   }
 
+  /** As processing does, a new consequent tag exists afterwards (a later line may categorize it). */
   createImplication(antecedent: string, consequent: string): void {
+    this.ensureTag(consequent);
     this.addImplication(antecedent, consequent);
   }
 

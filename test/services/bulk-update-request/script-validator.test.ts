@@ -97,6 +97,10 @@ describe('create implication', () => {
     expect(await errorsOf('imply feline -> cat')).toEqual([]); // only a deleted one exists
   });
 
+  it('creates a new consequent tag for later lines, as processing does', async () => {
+    expect(await errorsOf('imply plain -> brand_new_tag\ncategory brand_new_tag -> meta')).toEqual([]);
+  });
+
   it('refuses an implication that already exists', async () => {
     expect(await errorsOf('imply cat -> animal')).toEqual([[1, 'the implication cat -> animal already exists']]);
   });
