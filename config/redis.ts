@@ -30,3 +30,15 @@ export function createRedis(url: string, role: RedisRole = 'producer'): Redis {
   });
   return redis;
 }
+
+/** Deletes every key under `<prefix>:` in batches (SCAN + UNLINK); resolves how many. */
+export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

@@ -1,12 +1,13 @@
 /**
  * Redis for benchmarks: the URL, a fresh key prefix per measured side, and cleanup.
- * (test/support/redis.ts does the same for vitest, but imports vitest's hooks.)
+ * (test/support/redis.ts does the same for vitest; both delete keys with config/redis.ts.)
  *
  * Example: const prefix = benchPrefix('raw'); ...; await deletePrefix(admin, prefix)
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../../config/defaults';
+import { deleteKeysByPrefix } from '../../config/redis';
 
 export function benchRedisUrl(): string {
   return process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
@@ -21,16 +22,7 @@ export function connect(url = benchRedisUrl()): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
 
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
+export const deletePrefix = deleteKeysByPrefix;
 
 export async function redisVersion(url = benchRedisUrl()): Promise<string> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll } from 'vitest';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../../config/defaults';
+import { deleteKeysByPrefix } from '../../config/redis';
 
 export function testRedisUrl(): string {
   return process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
@@ -20,16 +21,7 @@ export function uniquePrefix(label = 'test'): string {
 }
 
 /** Deletes every key under a prefix. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
+export const deletePrefix = deleteKeysByPrefix;
 
 export interface RedisScope {
   prefix: string;
