@@ -1,0 +1,63 @@
+/**
+ * What every bin/jobs command shares: the lazily booted framework (BullMQ adapter, inspector),
+ * output as a table or --json, and CliFailure, the one-line error that exits 1.
+ *
+ * Steps: a command calls cliContext() when it needs Redis/PostgreSQL (services checked, framework
+ * booted with the event bus publishing); bin/jobs calls shutdownCliContext() after the command.
+ *
+ * Example: const { inspector } = await cliContext(); print(o.json, await inspector.stats(), () => '...')
+ */
+import { BacklotError, BullmqAdapter, JobInspector } from '../../framework/index';
+import { bootBacklot } from '../../../config/backlot';
+import { env } from '../../../config/env';
+import { useCliLogger } from '../../../config/logger';
+import { QUEUE_NAMES } from '../../../config/queues';
+import { createRedis } from '../../../config/redis';
+import { assertServices } from '../../../config/services';
+
+export interface CliContext {
+  inspector: JobInspector;
+  adapter: BullmqAdapter;
+}
+
+let context: CliContext | undefined;
+let shutdown: (() => Promise<void>) | undefined;
+
+export async function cliContext(): Promise<CliContext> {
+  if (context) return context;
+  const e = env();
+  useCliLogger();
+  await assertServices({ redis: true, postgres: true });
+  const adapter = new BullmqAdapter({
+    connection: createRedis(e.REDIS_URL),
+    ownsConnection: true,
+    prefix: e.QUEUE_PREFIX,
+  });
+  const backlot = bootBacklot({ adapter, events: 'publish' });
+  shutdown = () => backlot.shutdown();
+  context = { adapter, inspector: new JobInspector(adapter, QUEUE_NAMES) };
+  return context;
+}
+
+export async function shutdownCliContext(): Promise<void> {
+  await shutdown?.();
+}
+
+export function print(json: boolean | undefined, data: unknown, human: () => string): void {
+  process.stdout.write(`${json ? JSON.stringify(data, null, 2) : human()}\n`);
+}
+
+/** A failure the user caused: its message is printed alone and the command exits 1. */
+export class CliFailure extends BacklotError {
+  override name = 'CliFailure';
+}
+
+export function parseJsonArgument(raw: string, position: number): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (error) {
+    throw new CliFailure(
+      `argument ${position} is not valid JSON (${(error as Error).message}); quote strings like '"hello"'`,
+    );
+  }
+}

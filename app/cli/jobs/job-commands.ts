@@ -1,0 +1,188 @@
+/**
+ * bin/jobs commands over the queues: stats, list, status, retry, run-now, cancel, enqueue, workers.
+ *
+ * Example: registerJobCommands(program)   // bin/jobs.ts
+ */
+import type { Command } from 'commander';
+import {
+  formatTable,
+  listWorkers,
+  lookupJob,
+  registeredJobNames,
+  UnknownJobClassError,
+  type AnyJobClass,
+  type Job,
+  type JobOptions,
+} from '../../framework/index';
+import { env } from '../../../config/env';
+import { createRedis } from '../../../config/redis';
+import { assertServices } from '../../../config/services';
+import { CliFailure, cliContext, parseJsonArgument, print } from './context';
+
+export function registerJobCommands(program: Command): void {
+  program
+    .command('stats')
+    .description('job counts per queue and state')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const stats = await (await cliContext()).inspector.stats();
+      print(o.json, stats, () =>
+        formatTable(stats.map((s) => ({ queue: s.queue, ...s.counts, paused: s.paused ? 'yes' : '' }))),
+      );
+    });
+
+  program
+    .command('list')
+    .description('recent jobs, newest first')
+    .option('--queue <name>', 'only this queue')
+    .option(
+      '--state <state>',
+      'waiting, active, delayed, prioritized, waiting-children, completed, failed or canceled',
+    )
+    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--json', 'machine-readable output')
+    .action(async (o: { queue?: string; state?: string; limit: number; json?: boolean }) => {
+      const jobs = await (await cliContext()).inspector.list(o);
+      print(o.json, jobs, () =>
+        formatTable(jobs, [
+          'id',
+          'jobClass',
+          'queue',
+          'state',
+          'attempts',
+          'enqueuedAt',
+          'finishedAt',
+          'error',
+        ]),
+      );
+    });
+
+  program
+    .command('status <id>')
+    .description('one job: class, queue, state, attempts, result or error, times, dependencies')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const s = await (await cliContext()).inspector.status(id);
+      print(o.json, s, () =>
+        [
+          ['id', s.id],
+          ['class', s.jobClass],
+          ['queue', s.queue],
+          ['state', s.state],
+          ['attempts', `${s.attempts} of ${s.maxAttempts}`],
+          ['arguments', JSON.stringify(s.arguments)],
+          ['result', s.result === undefined || s.result === null ? '' : JSON.stringify(s.result)],
+          ['error', s.error ?? ''],
+          ['enqueuedAt', s.enqueuedAt ?? ''],
+          ['startedAt', s.startedAt ?? ''],
+          ['finishedAt', s.finishedAt ?? ''],
+          ['dependencies', s.dependencies.join(', ')],
+          ['dependents', s.dependents.join(', ')],
+        ]
+          .map(([k, v]) => `${(k ?? '').padEnd(13)}${v ?? ''}`)
+          .join('\n'),
+      );
+    });
+
+  program
+    .command('retry [id]')
+    .description('retry a failed job, or every failed job of a queue')
+    .option('--all-failed <queue>', 'retry every failed job of this queue')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string | undefined, o: { allFailed?: string; json?: boolean }) => {
+      const { inspector } = await cliContext();
+      if (o.allFailed) {
+        const count = await inspector.retryAllFailed(o.allFailed);
+        print(o.json, { retried: count }, () => `Retrying ${count} failed job(s) from ${o.allFailed}`);
+        return;
+      }
+      if (!id) throw new CliFailure('give a job id or --all-failed QUEUE');
+      await inspector.retry(id);
+      print(o.json, { retried: id }, () => `Retrying job ${id}`);
+    });
+
+  program
+    .command('run-now <id>')
+    .description('run a delayed job now')
+    .action(async (id: string) => {
+      await (await cliContext()).inspector.promote(id);
+      process.stdout.write(`Job ${id} moved to waiting\n`);
+    });
+
+  program
+    .command('cancel <id>')
+    .description('cancel a waiting or delayed job (removed) or a running one (aborted on its worker)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const result = await (await cliContext()).inspector.cancel(id, 'canceled from bin/jobs');
+      const messages = {
+        removed: `Job ${id} removed from its queue`,
+        signalled: `Job ${id} is running: its worker was told to abort it`,
+        'already-finished': `Job ${id} already finished`,
+        'not-found': `no such job: ${id}`,
+      } as const;
+      print(o.json, { id, result }, () => messages[result]);
+      if (result === 'already-finished' || result === 'not-found') process.exitCode = 1;
+    });
+
+  program
+    .command('enqueue <jobClass> [args...]')
+    .description('enqueue a job; each argument is JSON (quote strings: \'"hello"\')')
+    .option('--queue <name>', 'queue (default: the class’s)')
+    .option('--wait <seconds>', 'run after this many seconds', (v) => Number(v))
+    .option('--priority <n>', '1 is the highest', (v) => Number(v))
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        jobClass: string,
+        args: string[],
+        o: { queue?: string; wait?: number; priority?: number; json?: boolean },
+      ) => {
+        await cliContext();
+        let cls: AnyJobClass;
+        try {
+          cls = lookupJob(jobClass);
+        } catch (error) {
+          if (error instanceof UnknownJobClassError) {
+            throw new CliFailure(`unknown job class ${jobClass} (known: ${registeredJobNames().join(', ')})`);
+          }
+          throw error;
+        }
+        const values = args.map((raw, i) => parseJsonArgument(raw, i + 1));
+        const options: JobOptions = {};
+        if (o.queue !== undefined) options.queue = o.queue;
+        if (o.wait !== undefined) options.wait = o.wait;
+        if (o.priority !== undefined) options.priority = o.priority;
+        const configured = (
+          cls as unknown as { set(opts: JobOptions): { performLater(...a: unknown[]): Promise<Job> } }
+        ).set(options);
+        const job = await configured.performLater(...values);
+        print(
+          o.json,
+          { id: job.jobId, jobClass, queue: job.queueName },
+          () => `Enqueued ${jobClass} (Job ID: ${job.jobId}) to ${job.queueName}`,
+        );
+      },
+    );
+
+  program
+    .command('workers')
+    .description('live worker processes: pid, host, pools, running jobs, last heartbeat')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }) => {
+      const e = env();
+      await assertServices({ redis: true, postgres: false });
+      const redis = createRedis(e.REDIS_URL);
+      try {
+        const workers = await listWorkers(redis, e.QUEUE_PREFIX);
+        print(o.json, workers, () =>
+          formatTable(
+            workers.map((w) => ({ ...w, pools: w.pools.join(' '), running: w.running.join(' ') })),
+            ['pid', 'host', 'pools', 'running', 'lastBeat', 'startedAt'],
+          ),
+        );
+      } finally {
+        await redis.quit();
+      }
+    });
+}
