@@ -45,7 +45,7 @@ await boot(async () => {
       ? backlot.adapter
       : new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
   redis.on('error', (error) => log.warn({ err: error }, `redis: ${error.message}`));
-  const live = createLiveEvents({ broker: backlot.events.broker, queues, queueNames: QUEUE_NAMES, logger: log });
+  const live = createLiveEvents({ broker: backlot.events.broker, logger: log });
 
   const app = createApp({
     prisma: prisma(),

@@ -12,11 +12,14 @@
  * - A worker shutdown past its grace period hands the job back to the queue: the request stays
  *   processing and the next run resumes at the interrupted line (every line is safe to re-run).
  * - No retryOn: a failed line fails the request and the job (the job's error names the line).
+ * - Events (when the process has a bus): bur.status processing at the start, bur.progress with
+ *   each progress report, bur.status with the outcome (completed, skipped or failed); live pages
+ *   and MQTT subscribers follow /burs/:id.
  *
  * Example: await ProcessBulkUpdateRequestJob.performLater(bur.id)   // done by approveBur
  */
 import { prisma } from '../app/db/client';
-import { backlotSettings, WorkerShutdownError } from '../app/framework/index';
+import { backlotSettings, publishEvent, WorkerShutdownError } from '../app/framework/index';
 import { processBulkUpdateRequest, type ProcessResult } from '../app/services/bulk-update-request/processing';
 import { ApplicationJob } from './application-job';
 
@@ -29,12 +32,34 @@ export class ProcessBulkUpdateRequestJob extends ApplicationJob {
   static chunkSize: number | undefined;
 
   async perform(burId: number): Promise<ProcessResult> {
-    return processBulkUpdateRequest(prisma(), burId, {
-      signal: this.signal,
-      onProgress: (progress) => this.reportProgress(progress),
-      chunkSize: ProcessBulkUpdateRequestJob.chunkSize,
-      isInterruption: (error) => error instanceof WorkerShutdownError,
-      onWarning: (message, error) => backlotSettings().logger.warn({ jobId: this.jobId, burId, err: error }, message),
-    });
+    const jobId = this.jobId;
+    publishEvent('bur.status', () => ({ burId, status: 'processing', jobId }));
+    let result: ProcessResult;
+    try {
+      result = await processBulkUpdateRequest(prisma(), burId, {
+        signal: this.signal,
+        onProgress: (progress) => {
+          publishEvent('bur.progress', () => ({
+            burId,
+            done: progress.rowsDone,
+            total: progress.rowsTotal ?? 0,
+            message: `line ${progress.line} of ${progress.lines} (script line ${progress.lineNumber})`,
+          }));
+          return this.reportProgress(progress);
+        },
+        chunkSize: ProcessBulkUpdateRequestJob.chunkSize,
+        isInterruption: (error) => error instanceof WorkerShutdownError,
+        onWarning: (message, error) => backlotSettings().logger.warn({ jobId, burId, err: error }, message),
+      });
+    } catch (error) {
+      // A shutdown hands the job back and the request stays processing: no status change to tell.
+      if (!(error instanceof WorkerShutdownError)) {
+        const message = error instanceof Error ? error.message : String(error);
+        publishEvent('bur.status', () => ({ burId, status: 'failed', message, jobId }));
+      }
+      throw error;
+    }
+    publishEvent('bur.status', () => ({ burId, status: result.status, jobId }));
+    return result;
   }
 }

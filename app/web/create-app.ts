@@ -13,7 +13,7 @@
  *   6. 404, then the error handler (HTML or JSON by route).
  *
  * Example:
- *   const live = createLiveEvents({ broker: bus.broker, queues: adapter, queueNames: QUEUE_NAMES });
+ *   const live = createLiveEvents({ broker: bus.broker });
  *   const app = createApp({ prisma: prisma(), redis, queues: adapter, queueNames: QUEUE_NAMES, sessionSecret, live });
  *   http.createServer(app).listen(3000);
  */

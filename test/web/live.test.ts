@@ -1,15 +1,12 @@
 /**
  * Live updates: GET /events (Server-Sent Events over the broker) with the viewer's level from the
- * session, the app's topic and field policies, the BUR bridge turning the processing job's events
- * into bur.* events, /assets/live.js and the fragments it fetches, and close().
+ * session, the app's topic and field policies, bur.* events on /burs/:id, /assets/live.js and the fragments it fetches, and close().
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, EventBroker, type BacklotEvent } from '../../app/framework/index';
 import { createLiveEvents, type LiveEvents } from '../../app/web/live/index';
-import { BUR_JOB_CLASS } from '../../app/web/live/bur-bridge';
-import { QUEUE_NAMES } from '../../config/queues';
 import { JOB_IDS, seedJobs } from './jobs-fixture';
 import { createUser, formToken, useWebApp } from './support';
 
@@ -28,7 +25,10 @@ let base = '';
 
 async function openStream(topics: string, cookie = ''): Promise<{ status: number; stream?: Stream }> {
   const controller = new AbortController();
-  const res = await fetch(`${base}/events?topics=${encodeURIComponent(topics)}`, { headers: { cookie }, signal: controller.signal });
+  const res = await fetch(`${base}/events?topics=${encodeURIComponent(topics)}`, {
+    headers: { cookie },
+    signal: controller.signal,
+  });
   if (res.status !== 200 || !res.body) {
     await res.body?.cancel();
     return { status: res.status };
@@ -107,7 +107,13 @@ async function signInCookie(name: string, password: string): Promise<string> {
 
 const jobEvent = (type: 'job.enqueued' | 'job.completed', jobId: string, jobClass = 'PingJob') =>
   type === 'job.enqueued'
-    ? createEvent('job.enqueued', { jobId, jobClass, queue: 'default', attempt: 0, arguments: ['hello', { token: '[FILTERED]' }] })
+    ? createEvent('job.enqueued', {
+        jobId,
+        jobClass,
+        queue: 'default',
+        attempt: 0,
+        arguments: ['hello', { token: '[FILTERED]' }],
+      })
     : createEvent('job.completed', { jobId, jobClass, queue: 'bulk_update', attempt: 1, durationMs: 5 });
 
 describe('live updates over Server-Sent Events', () => {
@@ -123,7 +129,7 @@ describe('live updates over Server-Sent Events', () => {
   const cookies: Record<'member' | 'moderator' | 'admin', string> = { member: '', moderator: '', admin: '' };
 
   beforeAll(async () => {
-    live = createLiveEvents({ broker, queues: web().adapter, queueNames: QUEUE_NAMES, heartbeatMs: 60_000 });
+    live = createLiveEvents({ broker, heartbeatMs: 60_000 });
     server = createServer(web().app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -174,31 +180,31 @@ describe('live updates over Server-Sent Events', () => {
     admin.close();
   });
 
-  it('turns the BUR job\'s progress and outcome into bur.progress and bur.status on /burs/:id, for anonymous viewers too', async () => {
+  it('streams bur.* events on /burs/:id, for anonymous viewers too', async () => {
     const viewer = (await openStream('/burs/5')).stream;
     if (!viewer) throw new Error('stream did not open');
     await new Promise((r) => setTimeout(r, 50));
-    const progress = { burId: 5, line: 2, lines: 3, lineNumber: 4, rowsDone: 100, rowsTotal: 250 };
-    broker.publish(createEvent('job.started', { jobId: 'bur-job', jobClass: BUR_JOB_CLASS, queue: 'bulk_update', attempt: 1, arguments: [5] }));
-    broker.publish(createEvent('job.progress', { jobId: 'bur-job', jobClass: BUR_JOB_CLASS, queue: 'bulk_update', attempt: 1, progress }));
-    broker.publish(jobEvent('job.completed', 'bur-job', BUR_JOB_CLASS));
+    broker.publish(createEvent('bur.status', { burId: 5, status: 'processing', jobId: 'bur-job' }));
+    broker.publish(
+      createEvent('bur.progress', {
+        burId: 5,
+        done: 100,
+        total: 250,
+        message: 'line 2 of 3 (script line 4)',
+      }),
+    );
+    broker.publish(createEvent('bur.status', { burId: 6, status: 'completed', jobId: 'other' }));
+    broker.publish(createEvent('bur.status', { burId: 5, status: 'completed', jobId: 'bur-job' }));
     await viewer.waitFor((e) => e.length >= 3, 'three bur events');
     expect(viewer.events.map((e) => [e.type, e.topic, e.data])).toEqual([
       ['bur.status', '/burs/5', { burId: 5, status: 'processing', jobId: 'bur-job' }],
-      ['bur.progress', '/burs/5', { burId: 5, done: 100, total: 250, message: 'line 2 of 3 (script line 4)' }],
+      [
+        'bur.progress',
+        '/burs/5',
+        { burId: 5, done: 100, total: 250, message: 'line 2 of 3 (script line 4)' },
+      ],
       ['bur.status', '/burs/5', { burId: 5, status: 'completed', jobId: 'bur-job' }],
     ]);
-    viewer.close();
-  });
-
-  it('finds the BUR of a job it has not seen from the job\'s arguments in Redis', async () => {
-    await web().adapter.queue('bulk_update').add(BUR_JOB_CLASS, { arguments: [9] }, { jobId: 'unseen-bur-job' });
-    const viewer = (await openStream('/burs/9')).stream;
-    if (!viewer) throw new Error('stream did not open');
-    await new Promise((r) => setTimeout(r, 50));
-    broker.publish(jobEvent('job.completed', 'unseen-bur-job', BUR_JOB_CLASS));
-    await viewer.waitFor((e) => e.length >= 1, 'bur.status for 9');
-    expect(viewer.events[0]).toMatchObject({ type: 'bur.status', data: { burId: 9, status: 'completed' } });
     viewer.close();
   });
 
@@ -213,17 +219,32 @@ describe('live updates over Server-Sent Events', () => {
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(html).toContain('<script src="/assets/live.js" defer></script>');
     expect(html).toContain('<body data-live-topics="/jobs">');
-    expect(html).toContain(`data-live-topic="/jobs/${JOB_IDS.failed}" data-live-src="/admin/jobs/${JOB_IDS.failed}/row"`);
+    expect(html).toContain(
+      `data-live-topic="/jobs/${JOB_IDS.failed}" data-live-src="/admin/jobs/${JOB_IDS.failed}/row"`,
+    );
     expect(html).not.toMatch(/<script>/);
 
-    const row = await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.admin } });
+    const row = await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, {
+      headers: { cookie: cookies.admin },
+    });
     const rowHtml = await row.text();
     expect(rowHtml.startsWith(`<tr data-job-id="${JOB_IDS.failed}"`)).toBe(true);
     expect(rowHtml).toContain(`action="/admin/jobs/${JOB_IDS.failed}/retry"`);
     expect(rowHtml).not.toContain('<script>alert');
-    expect((await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row?state=completed`, { headers: { cookie: cookies.admin } })).status).toBe(204);
-    expect((await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.member } })).status).toBe(403);
-    const asMod = await (await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.moderator } })).text();
+    expect(
+      (
+        await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row?state=completed`, {
+          headers: { cookie: cookies.admin },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.member } }))
+        .status,
+    ).toBe(403);
+    const asMod = await (
+      await fetch(`${base}/admin/jobs/${JOB_IDS.failed}/row`, { headers: { cookie: cookies.moderator } })
+    ).text();
     expect(asMod).not.toContain('/retry');
   });
 

@@ -52,6 +52,16 @@ function errorInfo(error: Error | undefined): { name: string; message: string } 
   return { name: error?.name ?? 'Error', message: error?.message ?? '' };
 }
 
+/**
+ * Publishes an app event (e.g. bur.progress from a job) on this process's bus, if it has one:
+ * never waits, never throws into the caller; without a bus nothing is built.
+ */
+export function publishEvent<T extends EventType>(type: T, build: () => EventData<T>): void {
+  const bus = backlotSettings().events;
+  if (!bus) return;
+  emit(bus, type, build);
+}
+
 export function publishJobEnqueued(job: Job): void {
   const bus = backlotSettings().events;
   if (!bus) return;

@@ -20,7 +20,7 @@ export type {
 export { BoundedQueue } from './bounded-queue';
 export { startEventBus } from './bus';
 export type { EventBus, EventBusOptions } from './bus';
-export { configureEvents, workerId } from './framework-events';
+export { configureEvents, publishEvent, workerId } from './framework-events';
 export { logForwarder } from './log-forwarder';
 export type { LogForwarderOptions } from './log-forwarder';
 export { MqttForwarder } from './mqtt-forwarder';

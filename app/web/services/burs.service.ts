@@ -8,8 +8,8 @@
  * the first line not done (the running or failed one), rows done/total within that line (total
  * unknown until the line has counted its posts), and the percentage of the whole request:
  * (lines done + the running line's share of rows) / n. 100 % only when every line is done.
- * BUR events on /burs/:id are published for approve and reject (live/publish.ts); the job's
- * progress reaches pages through live/bur-bridge.ts.
+ * BUR events on /burs/:id are published for approve and reject (live/publish.ts); the job
+ * publishes its own status and progress there from the worker.
  *
  * Example:
  *   const { bur, check } = await burs.create(user, { script: 'alias a -> b', title: 'A' });
