@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addFavorite, removeFavorite } from '../../app/db/favorite.repository';
 import { installRecordLocator } from '../../app/db/record-locator';
-import { assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
+import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
 import { DeleteFavoritesJob } from '../../jobs/delete-favorites.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createPost, createUser } from './fixtures';
 
 const db = testPrisma();
 
 beforeAll(() => installRecordLocator(db));
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 async function favCounts(): Promise<Record<number, number>> {
   const posts = await db.post.findMany({ select: { id: true, favCount: true }, orderBy: { id: 'asc' } });

@@ -2,13 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../app/db/record-locator';
-import { assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
+import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
 import { createUpload } from '../../app/services/uploads/index';
 import { ProcessUploadJob } from '../../jobs/process-upload.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createUser } from './fixtures';
 
 const db = testPrisma();
@@ -18,15 +17,8 @@ beforeAll(async () => {
   installRecordLocator(db);
   dir = await mkdtemp(join(tmpdir(), 'backlot-upload-'));
 });
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('ProcessUploadJob', () => {
   it('has a 10-minute timeout', () => {

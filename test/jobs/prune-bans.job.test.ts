@@ -1,21 +1,12 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findActiveBan } from '../../app/db/ban.repository';
-import { disconnectPrisma } from '../../app/db/client';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { PruneBansJob } from '../../jobs/prune-bans.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createUser, daysAgo, hoursAgo } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 describe('PruneBansJob', () => {
   it('lifts expired bans (kept as history, with a mod action) and keeps unexpired and permanent ones in force', async () => {

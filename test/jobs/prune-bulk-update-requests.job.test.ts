@@ -1,21 +1,13 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
-import { enqueuedJobs, performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
+import { describe, expect, it } from 'vitest';
+import { enqueuedJobs, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
 import { MailDeliveryJob } from '../../jobs/mail-delivery.job';
 import { PruneBulkUpdateRequestsJob } from '../../jobs/prune-bulk-update-requests.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createUser, DAY_MS, daysAgo } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 function bur(title: string, createdAt: Date, data: { userId?: number | null; status?: 'pending' | 'approved' | 'completed' | 'rejected' } = {}) {
   return db.bulkUpdateRequest.create({ data: { title, script: `nuke ${title}`, createdAt, ...data } });

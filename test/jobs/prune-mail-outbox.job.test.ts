@@ -1,20 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
+import { describe, expect, it } from 'vitest';
 import { PruneMailOutboxJob } from '../../jobs/prune-mail-outbox.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { daysAgo } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 describe('PruneMailOutboxJob', () => {
   it('deletes outbox mail older than 90 days in chunks and keeps newer mail', async () => {

@@ -1,21 +1,12 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
+import { describe, expect, it } from 'vitest';
 import { STUCK_UPLOAD_MESSAGE } from '../../app/services/maintenance/uploads';
 import { PruneUploadsJob } from '../../jobs/prune-uploads.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { hoursAgo } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 async function upload(name: string, status: 'pending' | 'processing' | 'completed' | 'error', processingStartedAt: Date | null) {
   return db.upload.create({ data: { sourceFile: `/uploads/${name}`, status, processingStartedAt } });

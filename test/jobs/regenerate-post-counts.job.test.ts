@@ -1,21 +1,12 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
+import { describe, expect, it } from 'vitest';
 import { addFavorite } from '../../app/db/favorite.repository';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { RegeneratePostCountsJob } from '../../jobs/regenerate-post-counts.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createPost, createUser, postCounts } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 describe('RegeneratePostCountsJob', () => {
   it("fixes wrong tag post counts and posts' cached counts, and only those", async () => {

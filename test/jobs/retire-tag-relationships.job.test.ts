@@ -1,20 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
+import { describe, expect, it } from 'vitest';
 import { RetireTagRelationshipsJob } from '../../jobs/retire-tag-relationships.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createPost, daysAgo } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 const YEARS_3 = daysAgo(3 * 365);
 const YEAR_1 = daysAgo(365);

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { refreshPostTagCounts } from '../../app/db/post-counts.repository';
 import { installRecordLocator } from '../../app/db/record-locator';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { UpdateTagCategoryPostCountsJob } from '../../jobs/update-tag-category-post-counts.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { testPrisma, useFreshDatabase } from '../support/database';
 import { createPost, postCounts } from './fixtures';
 
 const db = testPrisma();
 
 beforeAll(() => installRecordLocator(db));
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 const zero = { favCount: 0, tagCount: 0, tagCountGeneral: 0, tagCountArtist: 0, tagCountCopyright: 0, tagCountCharacter: 0, tagCountMeta: 0 };
 

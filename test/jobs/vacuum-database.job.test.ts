@@ -1,23 +1,14 @@
 import pg from 'pg';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../app/db/client';
+import { describe, expect, it } from 'vitest';
 import { JobCanceledError } from '../../app/framework/index';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { vacuumDatabase } from '../../app/services/maintenance/vacuum';
 import { VacuumDatabaseJob } from '../../jobs/vacuum-database.job';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../support/database';
+import { testDatabaseUrl, testPrisma, useFreshDatabase } from '../support/database';
 import { createPost } from './fixtures';
 
 const db = testPrisma();
 
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 async function lastVacuumed(table: string): Promise<{ vacuumed: Date | null; analyzed: Date | null }> {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });

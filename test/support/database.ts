@@ -13,9 +13,10 @@
  *   const url = scratchDatabaseUrl('migrations'); await createDatabaseIfMissing(url); ... await dropDatabase(url);
  */
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeEach, inject } from 'vitest';
 import { databaseName } from '../../app/db/admin';
-import { createPrismaClient, type AppPrismaClient } from '../../app/db/client';
+import { createPrismaClient, disconnectPrisma, type AppPrismaClient } from '../../app/db/client';
+import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { withDatabase } from '../../config/database-url';
 
 /** This worker's test database. */
@@ -55,4 +56,22 @@ export async function truncateAll(db: AppPrismaClient = testPrisma()): Promise<v
   if (tables.length === 0) return;
   const list = tables.map(({ tablename }) => `"public"."${tablename.replaceAll('"', '""')}"`).join(', ');
   await db.$executeRawUnsafe(`TRUNCATE TABLE ${list} RESTART IDENTITY CASCADE`);
+}
+
+/**
+ * The lifecycle of a job or service spec: before each test the tables are empty and a fresh
+ * TestAdapter records enqueued jobs; after the file both Prisma clients (the test's and the
+ * app's prisma(), which the code under test uses) are closed.
+ *
+ * Example: const db = testPrisma(); useFreshDatabase();
+ */
+export function useFreshDatabase(): void {
+  beforeEach(async () => {
+    await truncateAll();
+    useTestAdapter();
+  });
+  afterAll(async () => {
+    await disconnectPrisma();
+    await disconnectTestPrisma();
+  });
 }

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../../app/db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../../app/db/record-locator';
-import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../../app/framework/testing/test-helper';
+import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs } from '../../../app/framework/testing/test-helper';
 import { changeTagCategory, TagNotFoundError } from '../../../app/services/tags/tag-category';
 import { UpdateTagCategoryPostCountsJob } from '../../../jobs/update-tag-category-post-counts.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
+import { testPrisma, useFreshDatabase } from '../../support/database';
 import { createPost, createUser, postCounts } from '../../jobs/fixtures';
 
 const db = testPrisma();
 
 beforeAll(() => installRecordLocator(db));
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 describe('changeTagCategory', () => {
   it('changes the category, logs it, and enqueues the post-count update that moves the posts to the new category', async () => {

@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { disconnectPrisma } from '../../../app/db/client';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addFavorite } from '../../../app/db/favorite.repository';
 import { installRecordLocator } from '../../../app/db/record-locator';
-import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../../app/framework/testing/test-helper';
+import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs } from '../../../app/framework/testing/test-helper';
 import { deleteUser, UserNotFoundError } from '../../../app/services/users/user-deletion';
 import { DeleteFavoritesJob } from '../../../jobs/delete-favorites.job';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
+import { testPrisma, useFreshDatabase } from '../../support/database';
 import { createPost, createUser } from '../../jobs/fixtures';
 
 const db = testPrisma();
 
 beforeAll(() => installRecordLocator(db));
-beforeEach(async () => {
-  await truncateAll();
-  useTestAdapter();
-});
-afterAll(async () => {
-  await disconnectPrisma();
-  await disconnectTestPrisma();
-});
+useFreshDatabase();
 
 describe('deleteUser', () => {
   it('marks the user, clears password and mail address, logs the act and enqueues DeleteFavoritesJob', async () => {
