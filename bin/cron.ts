@@ -11,7 +11,8 @@
  * the ticks in flight are recorded (exit 0), or after 10 s regardless (exit 1).
  */
 import { Command } from 'commander';
-import { BullmqAdapter, createClock } from '../app/framework/index';
+import { createClock } from '../app/framework/index';
+import { createBullmqAdapter } from '../config/adapter';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
@@ -33,11 +34,7 @@ await boot(async () => {
   const e = env();
   await assertServices({ redis: true, postgres: false });
   // Always BullMQ: an in-process adapter (async, inline) would run job work inside the clock.
-  const adapter = new BullmqAdapter({
-    connection: createRedis(e.REDIS_URL),
-    ownsConnection: true,
-    prefix: e.QUEUE_PREFIX,
-  });
+  const adapter = createBullmqAdapter(e);
   const backlot = bootBacklot({ adapter, events: 'publish' });
   const entries = await loadSchedule(options.schedule);
   const redis = createRedis(e.REDIS_URL);

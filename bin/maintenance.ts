@@ -10,12 +10,12 @@
  * Redis does not answer; 2 usage error.
  */
 import { Argument, Command, CommanderError } from 'commander';
-import { BullmqAdapter, enqueueTask, resolveSchedule } from '../app/framework/index';
+import { enqueueTask, resolveSchedule } from '../app/framework/index';
+import { createBullmqAdapter } from '../config/adapter';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
 import { useCliLogger } from '../config/logger';
-import { createRedis } from '../config/redis';
 import { maintenanceEntries, PERIODS, type Period } from '../config/schedule';
 import { assertServices } from '../config/services';
 
@@ -38,11 +38,7 @@ async function run(period: Period, json: boolean): Promise<void> {
   const e = env();
   useCliLogger();
   await assertServices({ redis: true, postgres: false });
-  const adapter = new BullmqAdapter({
-    connection: createRedis(e.REDIS_URL),
-    ownsConnection: true,
-    prefix: e.QUEUE_PREFIX,
-  });
+  const adapter = createBullmqAdapter(e);
   const backlot = bootBacklot({ adapter, events: 'publish' });
   try {
     const tasks = resolveSchedule(maintenanceEntries(period));

@@ -20,10 +20,15 @@ export function adapterNameFor(e: Pick<Env, 'NODE_ENV' | 'JOB_ADAPTER'>): Adapte
   }
 }
 
+/** The BullMQ adapter on its own producer connection (closed with the adapter). */
+export function createBullmqAdapter(e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): BullmqAdapter {
+  return new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
+}
+
 export function createAdapter(name: AdapterName, e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): QueueAdapter {
   switch (name) {
     case 'bullmq':
-      return new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
+      return createBullmqAdapter(e);
     case 'async':
       return new AsyncAdapter();
     case 'inline':

@@ -7,12 +7,12 @@
  *
  * Example: const { inspector } = await cliContext(); print(o.json, await inspector.stats(), () => '...')
  */
-import { BacklotError, BullmqAdapter, JobInspector } from '../../framework/index';
+import { BacklotError, JobInspector, type BullmqAdapter } from '../../framework/index';
+import { createBullmqAdapter } from '../../../config/adapter';
 import { bootBacklot } from '../../../config/backlot';
 import { env } from '../../../config/env';
 import { useCliLogger } from '../../../config/logger';
 import { QUEUE_NAMES } from '../../../config/queues';
-import { createRedis } from '../../../config/redis';
 import { assertServices } from '../../../config/services';
 
 export interface CliContext {
@@ -28,11 +28,7 @@ export async function cliContext(): Promise<CliContext> {
   const e = env();
   useCliLogger();
   await assertServices({ redis: true, postgres: true });
-  const adapter = new BullmqAdapter({
-    connection: createRedis(e.REDIS_URL),
-    ownsConnection: true,
-    prefix: e.QUEUE_PREFIX,
-  });
+  const adapter = createBullmqAdapter(e);
   const backlot = bootBacklot({ adapter, events: 'publish' });
   shutdown = () => backlot.shutdown();
   context = { adapter, inspector: new JobInspector(adapter, QUEUE_NAMES) };
