@@ -16,7 +16,7 @@
 import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob } from '../../execution';
-import type { Job, JobPayload } from '../../job';
+import type { ExecutionContext, Job, JobPayload } from '../../job';
 import { logUnknownJob } from '../../logging';
 import { lookupJob } from '../../registry';
 
@@ -28,6 +28,20 @@ type MarkedError = Error & { [RETRY_DELAY]?: number };
 export function backlotBackoff(_attemptsMade: number, _type?: string, error?: MarkedError): number {
   const delay = error?.[RETRY_DELAY];
   return typeof delay === 'number' ? delay : -1;
+}
+
+/** What a running job asks of BullMQ: one small object per job, no closures. */
+class BullmqContext implements ExecutionContext {
+  constructor(private readonly bullJob: BullJob) {}
+
+  progress(value: number | object): Promise<void> {
+    return this.bullJob.updateProgress(value);
+  }
+
+  async dependencyResults(): Promise<Record<string, unknown>> {
+    const values = await this.bullJob.getChildrenValues();
+    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.split(':').slice(-2).join(':'), value]));
+  }
 }
 
 export interface ProcessorHooks {
@@ -54,13 +68,7 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     const job = new (cls as unknown as new () => Job)().loadPayload(payload);
     job.executions = bullJob.attemptsMade;
     job.providerJobId = bullJob.id;
-    job.context = {
-      progress: (value) => bullJob.updateProgress(value),
-      dependencyResults: async () => {
-        const values = await bullJob.getChildrenValues();
-        return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.split(':').slice(-2).join(':'), value]));
-      },
-    };
+    job.context = new BullmqContext(bullJob);
     await hooks.beforeStart?.();
     hooks.onStart?.(job, bullJob);
     try {
