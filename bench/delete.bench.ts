@@ -1,23 +1,25 @@
 /**
  * delete: deleting N posts through deleteMany (app/db/delete-many.ts, the post repository's
- * deleteManyPosts: one statement per 10,000 ids on one connection) against a per-id loop (one
- * DELETE ... WHERE id = $1 per post), on the same kind of data, in the same run.
+ * deleteManyPosts: one statement per 10,000 ids on one connection) against deleting them one by
+ * one, on the same kind of data, in the same run. Two per-record loops:
+ *   - "per-record delete through Prisma, as app code does": `await prisma.post.delete({ where:
+ *     { id } })` per id through the app's Prisma client (createPrismaClient on the scratch database,
+ *     as app/db/client.ts builds prisma()). The >= 100x ratio target applies to this loop;
+ *   - "cheapest possible loop (raw prepared DELETE, one connection)": one prepared
+ *     `DELETE FROM posts WHERE id = $1` per id on ONE checked-out pg connection (no pool checkout,
+ *     no ORM). A reference: the floor of any per-id loop; its ratio has no target.
  *
  * Steps:
- *   1. A scratch database (created, migrated, dropped at the end).
- *   2. Per round, sides alternating (deleteMany first in odd rounds), each on fresh rows:
- *      - deleteMany: insert N posts (one INSERT ... SELECT generate_series), VACUUM ANALYZE, then
- *        time deleteManyPosts(pool, ids) (statements counted through a wrapped connection);
- *        checked: N deleted, the table empty.
- *      - per-id loop: insert --sample posts the same way, VACUUM ANALYZE, then time one prepared
- *        `DELETE FROM posts WHERE id = $1` per post on ONE checked-out connection (the cheapest
- *        loop there is: no pool checkout, no ORM); posts/s over the sample, N / that rate is the
- *        extrapolated time for all N posts.
- *      Both sides pay the same per-row costs: the posts' foreign keys (post_tags, favorites:
- *      ON DELETE CASCADE) are checked for every deleted row; the rows carry no tags or favorites.
- *   3. For reference, N uploads through deleteManyUploads (no foreign key points at uploads): what
+ *   1. A scratch database (created, migrated, dropped at the end); a pg pool and a Prisma client on it.
+ *   2. Warm-up: each side once on a small batch (plans, caches, connections).
+ *   3. Per round, the three sides in an order rotated each round (bench/support/delete-sides.ts),
+ *      each on fresh rows: deleteMany on N posts; each loop on --sample posts, extrapolated to N
+ *      (N / its rate). All sides pay the same per-row costs: the posts' foreign keys (post_tags,
+ *      favorites: ON DELETE CASCADE) are checked for every deleted row; the rows carry no tags or
+ *      favorites.
+ *   4. For reference, N uploads through deleteManyUploads (no foreign key points at uploads): what
  *      the same primitive does when PostgreSQL has no cascade to check per row.
- *   4. rows/s of both sides (medians over rounds) and the ratio.
+ *   5. rows/s of every side (medians over rounds) and both ratios; tmp/bench/delete.json.
  *
  * Example: npm run bench -- delete                    (N = 100,000, loop sample 5,000, 3 rounds)
  *          npm run bench -- delete --rows 20000 --sample 1000 --rounds 1
@@ -25,115 +27,40 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
 import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../app/db/admin';
-import { DELETE_CHUNK_SIZE, type ConnectionPool } from '../app/db/delete-many';
+import { createPrismaClient } from '../app/db/client';
+import { DELETE_CHUNK_SIZE } from '../app/db/delete-many';
 import { createDbPool } from '../app/db/pg-pool';
-import { deleteManyPosts } from '../app/db/post.repository';
 import { deleteManyUploads } from '../app/db/upload.repository';
 import { withDatabase } from '../config/database-url';
 import { env } from '../config/env';
-import { defineBenchmark, type BenchContext, type BenchRow } from './support/benchmark';
+import { defineBenchmark, type BenchRow } from './support/benchmark';
+import { insertRows, runBatch, runPrismaLoop, runRawLoop, type BatchRun, type LoopRun, type SideContext } from './support/delete-sides';
 import { median, round } from './support/stats';
 
 const ROWS_PER_SEC_TARGET = 100_000;
 const RATIO_TARGET = 100;
+const PRISMA_LOOP = 'per-record delete through Prisma, as app code does';
+const RAW_LOOP = 'cheapest possible loop (raw prepared DELETE, one connection)';
 
-interface BatchRun {
-  round: number;
-  rows: number;
-  seconds: number;
-  rowsPerSec: number;
-  statements: number;
+type SideName = 'deleteMany' | 'prisma' | 'raw';
+const SIDES: readonly SideName[] = ['deleteMany', 'prisma', 'raw'];
+
+/** The sides in round `r`'s order: rotated by one each round, so none always runs first. */
+function orderFor(r: number): SideName[] {
+  const shift = (r - 1) % SIDES.length;
+  return [...SIDES.slice(shift), ...SIDES.slice(0, shift)];
 }
 
-interface LoopRun {
-  round: number;
-  sample: number;
-  seconds: number;
-  rowsPerSec: number;
-  extrapolatedSeconds: number;
-}
-
-async function insertRows(pool: pg.Pool, table: 'posts' | 'uploads', n: number): Promise<number[]> {
-  const sql =
-    table === 'posts'
-      ? 'INSERT INTO posts (updated_at) SELECT now() FROM generate_series(1, $1::int) RETURNING id'
-      : `INSERT INTO uploads (source_file, updated_at) SELECT 'uploads/' || g, now() FROM generate_series(1, $1::int) g RETURNING id`;
-  const { rows } = await pool.query<{ id: number }>(sql, [n]);
-  await pool.query(`VACUUM ANALYZE ${table}`);
-  return rows.map((r) => r.id);
-}
-
-async function count(pool: pg.Pool, table: 'posts' | 'uploads'): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-  return rows[0]?.n ?? -1;
-}
-
-/** The pool, counting the statements run on the connections it hands out. */
-function counting(pool: pg.Pool): { pool: ConnectionPool; statements: () => number } {
-  let statements = 0;
-  return {
-    statements: () => statements,
-    pool: {
-      async connect() {
-        const client = await pool.connect();
-        return {
-          query: (text: string, values?: unknown[]) => {
-            statements += 1;
-            return client.query(text, values);
-          },
-          release: (error?: Error | boolean) => client.release(error),
-        };
-      },
-    },
-  };
-}
-
-async function runBatch(pool: pg.Pool, rows: number, roundNo: number, ctx: BenchContext): Promise<BatchRun> {
-  const ids = await insertRows(pool, 'posts', rows);
-  ctx.gc();
-  const wrapped = counting(pool);
-  const t0 = performance.now();
-  const deleted = await deleteManyPosts(wrapped.pool, ids);
-  const seconds = (performance.now() - t0) / 1000;
-  if (deleted !== rows || (await count(pool, 'posts')) !== 0)
-    throw new Error(`deleteMany deleted ${deleted} of ${rows} posts; ${await count(pool, 'posts')} left`);
-  const run = { round: roundNo, rows, seconds, rowsPerSec: rows / seconds, statements: wrapped.statements() };
-  ctx.log(`round ${roundNo} deleteMany: ${rows} posts in ${seconds.toFixed(3)} s (${Math.round(run.rowsPerSec)} rows/s, ${run.statements} statements)`);
-  return run;
-}
-
-async function runLoop(pool: pg.Pool, rows: number, sample: number, roundNo: number, ctx: BenchContext): Promise<LoopRun> {
-  const ids = await insertRows(pool, 'posts', sample);
-  ctx.gc();
-  const client = await pool.connect();
-  let deleted = 0;
-  const t0 = performance.now();
-  try {
-    for (const id of ids) {
-      const result = await client.query({ name: 'bench-delete-post', text: 'DELETE FROM posts WHERE id = $1', values: [id] });
-      deleted += result.rowCount ?? 0;
-    }
-  } finally {
-    client.release();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  if (deleted !== sample) throw new Error(`the loop deleted ${deleted} of ${sample} posts`);
-  const rowsPerSec = sample / seconds;
-  const run = { round: roundNo, sample, seconds, rowsPerSec, extrapolatedSeconds: rows / rowsPerSec };
-  ctx.log(
-    `round ${roundNo} per-id loop: ${sample} posts in ${seconds.toFixed(3)} s (${Math.round(rowsPerSec)} rows/s; ${rows} would take ~${run.extrapolatedSeconds.toFixed(1)} s)`,
-  );
-  return run;
-}
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const loopJson = (l: LoopRun) => ({ ...l, seconds: round(l.seconds, 3), rowsPerSec: Math.round(l.rowsPerSec), extrapolatedSeconds: round(l.extrapolatedSeconds, 1) });
 
 export default defineBenchmark({
-  description: 'deleteMany (one statement per 10,000 ids, one connection) against a per-id DELETE loop, on a scratch database',
+  description: 'deleteMany (one statement per 10,000 ids, one connection) against per-record delete loops (Prisma, raw prepared), on a scratch database',
   flags: {
     rows: { default: 100_000, min: 1, description: 'posts deleted through deleteMany per round' },
-    sample: { default: 5_000, min: 1, description: 'posts deleted by the per-id loop per round (extrapolated to --rows)' },
-    rounds: { default: 3, min: 1, description: 'rounds, sides alternating' },
+    sample: { default: 5_000, min: 1, description: 'posts deleted by each per-record loop per round (extrapolated to --rows)' },
+    rounds: { default: 3, min: 1, description: 'rounds, the order of the sides rotating' },
   },
   async run(ctx) {
     const { rows, sample, rounds } = ctx.flags as { rows: number; sample: number; rounds: number };
@@ -141,21 +68,23 @@ export default defineBenchmark({
     ctx.log(`scratch database ${url.replace(/\/\/[^@]*@/, '//')}: creating and migrating`);
     await createDatabaseIfMissing(url);
     const pool = createDbPool(url, 2);
+    const prisma = createPrismaClient(url);
+    const side: SideContext = { pool, prisma, ctx };
     const batches: BatchRun[] = [];
-    const loops: LoopRun[] = [];
+    const prismaLoops: LoopRun[] = [];
+    const rawLoops: LoopRun[] = [];
     let uploads: BatchRun | undefined;
     try {
       await migrateDeploy(url);
-      // Warm-up: plans, caches and the connection itself, on a small batch of each kind.
-      await runBatch(pool, Math.min(rows, 2_000), 0, { ...ctx, log: () => undefined });
-      await runLoop(pool, rows, Math.min(sample, 200), 0, { ...ctx, log: () => undefined });
+      const quiet: SideContext = { ...side, ctx: { ...ctx, log: () => undefined } };
+      await runBatch(quiet, Math.min(rows, 2_000), 0);
+      await runPrismaLoop(quiet, rows, Math.min(sample, 200), 0);
+      await runRawLoop(quiet, rows, Math.min(sample, 200), 0);
       for (let r = 1; r <= rounds; r += 1) {
-        if (r % 2 === 1) {
-          batches.push(await runBatch(pool, rows, r, ctx));
-          loops.push(await runLoop(pool, rows, sample, r, ctx));
-        } else {
-          loops.push(await runLoop(pool, rows, sample, r, ctx));
-          batches.push(await runBatch(pool, rows, r, ctx));
+        for (const name of orderFor(r)) {
+          if (name === 'deleteMany') batches.push(await runBatch(side, rows, r));
+          else if (name === 'prisma') prismaLoops.push(await runPrismaLoop(side, rows, sample, r));
+          else rawLoops.push(await runRawLoop(side, rows, sample, r));
         }
       }
       const uploadIds = await insertRows(pool, 'uploads', rows);
@@ -166,14 +95,16 @@ export default defineBenchmark({
       uploads = { round: 0, rows: deleted, seconds, rowsPerSec: deleted / seconds, statements: Math.ceil(rows / DELETE_CHUNK_SIZE) };
       ctx.log(`uploads (no foreign key points at them): ${deleted} in ${seconds.toFixed(3)} s (${Math.round(uploads.rowsPerSec)} rows/s)`);
     } finally {
+      await prisma.$disconnect();
       await pool.end();
       await dropDatabase(url);
     }
 
     const batchRate = median(batches.map((b) => b.rowsPerSec));
-    const loopRate = median(loops.map((l) => l.rowsPerSec));
-    const ratio = batchRate / loopRate;
-    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    const prismaRate = median(prismaLoops.map((l) => l.rowsPerSec));
+    const rawRate = median(rawLoops.map((l) => l.rowsPerSec));
+    const prismaRatio = batchRate / prismaRate;
+    const rawRatio = batchRate / rawRate;
     const rowsOut: BenchRow[] = [
       {
         section: `deleteMany, ${fmt(rows)} posts`,
@@ -184,9 +115,12 @@ export default defineBenchmark({
       },
       { section: '', metric: 'seconds (median)', value: median(batches.map((b) => b.seconds)).toFixed(3) },
       { section: '', metric: 'statements per call', value: String(batches[0]?.statements ?? 0), target: `ceil(${fmt(rows)} / ${fmt(DELETE_CHUNK_SIZE)})` },
-      { section: `per-id loop, ${fmt(sample)}-post sample`, metric: 'rows/s (median)', value: fmt(loopRate) },
-      { section: '', metric: `extrapolated to ${fmt(rows)}`, value: `${(rows / loopRate).toFixed(1)} s` },
-      { section: 'ratio', metric: 'deleteMany / loop', value: `${ratio.toFixed(1)} x`, target: `>= ${RATIO_TARGET} x`, pass: ratio >= RATIO_TARGET },
+      { section: PRISMA_LOOP, metric: `rows/s (median, ${fmt(sample)}-post sample)`, value: fmt(prismaRate) },
+      { section: '', metric: `extrapolated to ${fmt(rows)}`, value: `${(rows / prismaRate).toFixed(1)} s` },
+      { section: '', metric: 'ratio deleteMany / this loop', value: `${prismaRatio.toFixed(1)} x`, target: `>= ${RATIO_TARGET} x`, pass: prismaRatio >= RATIO_TARGET },
+      { section: RAW_LOOP, metric: `rows/s (median, ${fmt(sample)}-post sample)`, value: fmt(rawRate) },
+      { section: '', metric: `extrapolated to ${fmt(rows)}`, value: `${(rows / rawRate).toFixed(1)} s` },
+      { section: '', metric: 'ratio deleteMany / this loop', value: `${rawRatio.toFixed(1)} x`, target: 'reference: no target' },
     ];
     if (uploads)
       rowsOut.push({ section: 'reference', metric: `deleteMany, ${fmt(rows)} uploads`, value: `${fmt(uploads.rowsPerSec)} rows/s`, target: 'no foreign key to check per row' });
@@ -197,23 +131,26 @@ export default defineBenchmark({
         rounds,
         chunkSize: DELETE_CHUNK_SIZE,
         deleteManyRowsPerSec: Math.round(batchRate),
-        loopRowsPerSec: Math.round(loopRate),
-        loopExtrapolated: true,
-        loopExtrapolatedSeconds: round(rows / loopRate, 1),
         statementsPerCall: batches[0]?.statements ?? 0,
+        loopsExtrapolated: true,
+        prismaLoop: { label: PRISMA_LOOP, rowsPerSec: Math.round(prismaRate), extrapolatedSeconds: round(rows / prismaRate, 1), ratio: round(prismaRatio, 1), ratioTarget: RATIO_TARGET },
+        rawLoop: { label: RAW_LOOP, rowsPerSec: Math.round(rawRate), extrapolatedSeconds: round(rows / rawRate, 1), ratio: round(rawRatio, 1), ratioTarget: null },
         uploadsDeleteManyRowsPerSec: uploads ? Math.round(uploads.rowsPerSec) : null,
-        targets: { rowsPerSec: ROWS_PER_SEC_TARGET, ratio: RATIO_TARGET },
+        targets: { rowsPerSec: ROWS_PER_SEC_TARGET, ratio: RATIO_TARGET, ratioAppliesTo: 'prismaLoop' },
         loadAverage1m: round(loadavg()[0] ?? 0),
         batches: batches.map((b) => ({ ...b, seconds: round(b.seconds, 3), rowsPerSec: Math.round(b.rowsPerSec) })),
-        loops: loops.map((l) => ({ ...l, seconds: round(l.seconds, 3), rowsPerSec: Math.round(l.rowsPerSec), extrapolatedSeconds: round(l.extrapolatedSeconds, 1) })),
+        prismaLoops: prismaLoops.map(loopJson),
+        rawLoops: rawLoops.map(loopJson),
       },
-      ratio: round(ratio, 1),
+      ratio: round(prismaRatio, 1),
       rows: rowsOut,
       notes: [
-        `the per-id loop ran on a ${fmt(sample)}-post sample per round and is extrapolated to ${fmt(rows)} (rows / its rate)`,
-        'both sides delete posts rows whose two ON DELETE CASCADE foreign keys (post_tags, favorites) PostgreSQL checks per row; the rows carry no tags or favorites',
-        'deleteMany: each 10,000-id chunk commits on its own, on one connection; the loop: one prepared statement per id on one connection, each committing on its own (and waiting for its WAL flush), as app code deleting record by record does',
-        `load average (1 min) at the end: ${round(loadavg()[0] ?? 0)} on ${cpus().length} CPUs; other work on the machine lowers both rates`,
+        `each per-record loop ran on a ${fmt(sample)}-post sample per round and is extrapolated to ${fmt(rows)} (rows / its rate); the sides' order rotates each round`,
+        'every side deletes posts rows whose two ON DELETE CASCADE foreign keys (post_tags, favorites) PostgreSQL checks per row; the rows carry no tags or favorites',
+        'deleteMany: each 10,000-id chunk commits on its own, on one connection. Both loops commit each row on its own (and wait for its WAL flush)',
+        `the Prisma loop is what app code deleting record by record does here (prisma.post.delete per id: a round trip through the query compiler and adapter-pg's pool, RETURNING the row); the ratio target (>= ${RATIO_TARGET}x) applies to it`,
+        'the raw loop (one prepared DELETE per id on one checked-out connection) is the cheapest per-id loop possible: a reference row, no target',
+        `load average (1 min) at the end: ${round(loadavg()[0] ?? 0)} on ${cpus().length} CPUs; other work on the machine lowers every rate`,
       ],
     };
   },

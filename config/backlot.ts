@@ -7,6 +7,7 @@
  */
 import { configureBacklot, registerJobs, startEventBus, type EventBus, type QueueAdapter } from '../app/framework/index';
 import { disconnectPrisma, prisma } from '../app/db/client';
+import { closeDbPool } from '../app/db/pg-pool';
 import { installRecordLocator } from '../app/db/record-locator';
 import { ALL_JOBS } from '../jobs/index';
 import { adapterNameFor, createAdapter } from './adapter';
@@ -51,6 +52,8 @@ export function bootBacklot(options: BootOptions = {}): BootedBacklot {
       // First: the bus flushes, so a worker's last events (worker.down) reach Redis.
       await events?.stop();
       await adapter.close?.();
+      // Jobs that delete in bulk use the pg pool beside Prisma (deleteMany); closed once no job runs.
+      await closeDbPool();
       await disconnectPrisma();
     },
   };

@@ -9,6 +9,12 @@
  * (BullMQ) removes up to `batchSize` jobs that finished before the cutoff, again until a batch
  * comes back short. Active, waiting and delayed jobs are never touched.
  *
+ * Batches, not one call per job: Queue.clean is this job's deleteMany. Jobs live in Redis, not
+ * PostgreSQL, so app/db/delete-many.ts does not apply; a clean call with a limit of up to 10,000
+ * (BullMQ 6 splits larger ones) is ONE Redis script call that removes up to `batchSize` jobs with
+ * their keys, server-side. 2,500 old completed jobs at batch 1,000 cost 3 calls for that queue and
+ * state (1,000, 1,000, 500), and 1 for each other queue and state.
+ *
  * Example: await PruneJobsJob.performLater();           // older than 3 days
  *          await PruneJobsJob.performLater(3600, 500);  // older than an hour, 500 per batch
  */

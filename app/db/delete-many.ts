@@ -1,6 +1,6 @@
 /**
- * deleteMany: the batch delete primitive (hero_proc's delete_many). Every bulk cleanup path deletes
- * rows through it, never one statement per id.
+ * deleteMany: the batch delete primitive (hero_proc's delete_many). Every bulk cleanup path that
+ * deletes rows by id goes through it, never one statement per id.
  *
  * Steps of deleteMany(pool, table, ids):
  *   1. check the ids (safe integers or bigints) and the table and column names (plain identifiers,
@@ -19,6 +19,10 @@
  * deleted. A statement with side effects of its own (counters kept in step with cascaded rows:
  * deleteManyWith) is atomic per chunk, which is what keeping a counter right needs.
  *
+ * deleteManyWith(pool, statement, ids, { params }): the statement's $1 is the chunk's ids; the
+ * values of `params` (the same for every chunk) are bound as $2, $3, ... after them, for a
+ * statement scoped by something besides the ids (a composite key: favorites of ONE user by post id).
+ *
  * Cascades: rows referencing a deleted row go the way their foreign keys say (ON DELETE CASCADE /
  * SET NULL), in the same statement. The deleter refuses to start when foreign keys are not enforced
  * (app/services/deletion/foreign-keys.ts).
@@ -27,6 +31,8 @@
  *   await deleteMany(dbPool(), 'uploads', ids)                          // -> 100000
  *   await deleteMany(dbPool(), 'mail_outbox', ids, { chunkSize: 5000 })
  *   await deleteManyWith(dbPool(), 'DELETE FROM posts WHERE id = ANY($1::bigint[])', ids)
+ *   await deleteManyWith(dbPool(), 'DELETE FROM favorites WHERE user_id = $2 AND post_id = ANY($1::bigint[])', postIds,
+ *     { params: [userId] })
  */
 
 /** What deleteMany needs of a connection: node-postgres's PoolClient has it. */
@@ -49,6 +55,14 @@ export interface DeleteManyOptions {
   chunkSize?: number;
   /** After each chunk: rows deleted so far and ids handled so far (progress, a job's touch()). */
   onChunk?(deleted: number, done: number, total: number): void;
+}
+
+export interface DeleteManyWithOptions extends DeleteManyOptions {
+  /**
+   * Values bound as $2, $3, ... after the chunk's ids ($1), the same for every chunk (never ids:
+   * those are chunked). @defaultValue none: the statement has $1 only
+   */
+  params?: readonly unknown[];
 }
 
 /** A chunk failed: earlier chunks are committed; run the call again to finish. */
@@ -89,19 +103,21 @@ export function deleteStatement(table: string, column = 'id'): string {
 }
 
 /**
- * Runs `statement` (whose $1 is one chunk of ids as bigint[]) once per chunk on one connection;
- * resolves the sum of the statements' row counts. For statements that do more than delete from
- * one table (counters kept in step, in a data-modifying CTE); its row count must be the deleted rows.
+ * Runs `statement` (whose $1 is one chunk of ids as bigint[], and $2.. options.params) once per
+ * chunk on one connection; resolves the sum of the statements' row counts. For statements that do
+ * more than delete from one table (counters kept in step, in a data-modifying CTE) or that are
+ * scoped by more than the ids; its row count must be the deleted rows.
  */
 export async function deleteManyWith(
   pool: ConnectionPool,
   statement: string,
   ids: RecordIds,
-  options: DeleteManyOptions = {},
+  options: DeleteManyWithOptions = {},
 ): Promise<number> {
   const chunkSize = options.chunkSize ?? DELETE_CHUNK_SIZE;
   checkChunkSize(chunkSize);
   checkIds(ids);
+  const params = options.params ?? [];
   if (ids.length === 0) return 0;
   const session = await pool.connect();
   let deleted = 0;
@@ -110,7 +126,7 @@ export async function deleteManyWith(
     for (let start = 0; start < ids.length; start += chunkSize) {
       const chunk = ids.slice(start, start + chunkSize).map((id) => (typeof id === 'bigint' ? id.toString() : id));
       try {
-        const result = await session.query(statement, [chunk]);
+        const result = await session.query(statement, [chunk, ...params]);
         deleted += result.rowCount ?? 0;
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DELETE_CHUNK_SIZE,
@@ -6,34 +6,13 @@ import {
   deleteManyWith,
   DeleteManyError,
   deleteStatement,
-  type ConnectionPool,
 } from '../../app/db/delete-many';
 import { createDbPool } from '../../app/db/pg-pool';
 import { deleteManyPosts, setPostTags } from '../../app/db/post.repository';
 import { deleteManyUploads } from '../../app/db/upload.repository';
 import { deleteManyUsers } from '../../app/db/user.repository';
+import { countingPool } from '../support/counting-pool';
 import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../support/database';
-
-/** The real pool, wrapped so the test sees every connection checked out and every statement run. */
-function counting(pool: pg.Pool) {
-  const seen = { connections: 0, statements: [] as string[], backends: new Set<number>() };
-  const wrapped: ConnectionPool = {
-    async connect() {
-      seen.connections += 1;
-      const client = await pool.connect();
-      const pid = (client as unknown as { processID: number }).processID;
-      return {
-        query(text: string, values?: unknown[]) {
-          seen.statements.push(text);
-          seen.backends.add(pid);
-          return client.query(text, values);
-        },
-        release: (error?: Error | boolean) => client.release(error),
-      };
-    },
-  };
-  return { pool: wrapped, seen };
-}
 
 describe('deleteMany (real PostgreSQL)', () => {
   const db = testPrisma();
@@ -62,7 +41,7 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('issues one DELETE ... = ANY($1) statement per chunk, all on one connection, and returns the count', async () => {
     const ids = await insertUploads(25);
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     const deleted = await deleteMany(wrapped, 'uploads', ids, { chunkSize: 10 });
     expect(deleted).toBe(25);
     expect(seen.statements).toEqual([deleteStatement('uploads'), deleteStatement('uploads'), deleteStatement('uploads')]);
@@ -75,7 +54,7 @@ describe('deleteMany (real PostgreSQL)', () => {
   it('chunks by 10,000 ids by default: 25,000 rows in 3 statements, the array being one parameter', async () => {
     expect(DELETE_CHUNK_SIZE).toBe(10_000);
     const ids = await insertPosts(25_000);
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     expect(await deleteManyPosts(wrapped, ids)).toBe(25_000);
     expect(seen.statements).toHaveLength(3);
     expect(seen.connections).toBe(1);
@@ -84,7 +63,7 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('counts only rows that existed; no ids: no connection at all', async () => {
     const ids = await insertUploads(3);
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     expect(await deleteManyUploads(wrapped, [...ids, 999_999, ids[0] as number])).toBe(3);
     expect(await deleteManyUploads(wrapped, ids)).toBe(0);
     expect(await deleteManyUploads(wrapped, [])).toBe(0);
@@ -98,7 +77,7 @@ describe('deleteMany (real PostgreSQL)', () => {
   });
 
   it('refuses ids that are not integers and names that are not plain identifiers, before touching the pool', async () => {
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     await expect(deleteMany(wrapped, 'uploads', [1, 2.5])).rejects.toThrow('id at position 1 is 2.5, not an integer');
     await expect(deleteMany(wrapped, 'uploads; DROP TABLE posts', [1])).rejects.toThrow(/table must be a plain identifier/);
     await expect(deleteMany(wrapped, 'uploads', [1], { chunkSize: 0 })).rejects.toThrow(/chunkSize/);
@@ -110,7 +89,7 @@ describe('deleteMany (real PostgreSQL)', () => {
     const poison = ids[4] as number;
     // Division by zero in the chunk that holds `poison` (ids 4-6 with chunks of 3).
     const statement = `DELETE FROM uploads WHERE id = ANY($1::bigint[]) AND 1 / (CASE WHEN $1::bigint[] @> ARRAY[${poison}::bigint] THEN 0 ELSE 1 END) = 1`;
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     const error = await deleteManyWith(wrapped, statement, ids, { chunkSize: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeleteManyError);
     expect((error as DeleteManyError).deleted).toBe(3);
@@ -118,6 +97,17 @@ describe('deleteMany (real PostgreSQL)', () => {
     expect(seen.statements).toHaveLength(2);
     expect(await db.upload.count()).toBe(6);
     expect(await deleteManyUploads(pool, ids)).toBe(6);
+  });
+
+  it('deleteManyWith binds options.params as $2, $3, ... after each chunk of ids, the same for every chunk', async () => {
+    const ids = await insertUploads(7);
+    await db.upload.updateMany({ where: { id: { in: ids.slice(0, 5) } }, data: { sourceFile: 'uploads/doomed.jpg' } });
+    const statement = 'DELETE FROM uploads WHERE id = ANY($1::bigint[]) AND source_file = $2 AND status::text = $3';
+    const { pool: wrapped, seen } = countingPool(pool);
+    expect(await deleteManyWith(wrapped, statement, ids, { chunkSize: 3, params: ['uploads/doomed.jpg', 'pending'] })).toBe(5);
+    expect(seen.statements).toEqual([statement, statement, statement]);
+    expect(seen.connections).toBe(1);
+    expect((await db.upload.findMany({ orderBy: { id: 'asc' } })).map((u) => u.id)).toEqual(ids.slice(5));
   });
 
   it('reports progress after each chunk', async () => {
@@ -138,7 +128,7 @@ describe('deleteMany (real PostgreSQL)', () => {
     await setPostTags(db, b as number, ['shared']);
     await setPostTags(db, c as number, ['shared', 'kept']);
     await db.favorite.createMany({ data: [{ userId: user.id, postId: a as number }, { userId: user.id, postId: c as number }] });
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     expect(await deleteManyPosts(wrapped, [a as number, b as number])).toBe(2);
     expect(seen.statements).toHaveLength(1);
     const counts = Object.fromEntries((await db.tag.findMany()).map((t) => [t.name, t.postCount]));
@@ -155,7 +145,7 @@ describe('deleteMany (real PostgreSQL)', () => {
     await db.post.update({ where: { id: post.id }, data: { favCount: 2 } });
     const before = await db.post.findUniqueOrThrow({ where: { id: post.id } });
     await db.ban.create({ data: { userId: gone.id, reason: 'spam' } });
-    const { pool: wrapped, seen } = counting(pool);
+    const { pool: wrapped, seen } = countingPool(pool);
     expect(await deleteManyUsers(wrapped, [gone.id])).toBe(1);
     expect(seen.statements).toHaveLength(1);
     const after = await db.post.findUniqueOrThrow({ where: { id: post.id } });

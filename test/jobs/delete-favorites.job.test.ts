@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addFavorite, removeFavorite } from '../../app/db/favorite.repository';
+import { addFavorite, deleteUserFavorites, removeFavorite } from '../../app/db/favorite.repository';
+import { dbPool } from '../../app/db/pg-pool';
 import { installRecordLocator } from '../../app/db/record-locator';
 import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
 import { DeleteFavoritesJob } from '../../jobs/delete-favorites.job';
@@ -27,6 +28,18 @@ describe('favorites and posts.fav_count', () => {
     expect(await removeFavorite(db, alice.id, post.id)).toBe(true);
     expect(await removeFavorite(db, alice.id, post.id)).toBe(false);
     expect(await favCounts()).toEqual({ [post.id]: 1 });
+  });
+
+  it("deleteUserFavorites deletes only that user's favorites among the post ids, each once, and counts them", async () => {
+    const [alice, bob] = [await createUser(db, 'alice'), await createUser(db, 'bob')];
+    const [p1, p2, p3] = [await createPost(db), await createPost(db), await createPost(db)];
+    await addFavorite(db, alice.id, p1.id);
+    await addFavorite(db, alice.id, p2.id);
+    await addFavorite(db, bob.id, p2.id);
+    await addFavorite(db, bob.id, p3.id);
+    expect(await deleteUserFavorites(dbPool(), alice.id, [p1.id, p2.id, p2.id, p3.id, 999_999])).toBe(2);
+    expect(await favCounts()).toEqual({ [p1.id]: 0, [p2.id]: 1, [p3.id]: 1 });
+    expect(await db.favorite.count({ where: { userId: bob.id } })).toBe(2);
   });
 });
 

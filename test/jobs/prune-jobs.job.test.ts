@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BullmqAdapter,
   configureBacklot,
@@ -132,5 +132,80 @@ describe('PruneJobsJob (real Redis)', () => {
     } finally {
       configureBacklot({ adapter });
     }
+  });
+});
+
+describe('PruneJobsJob: Queue.clean is its batch primitive (real Redis)', () => {
+  const scope = useRedisPrefix('prune-jobs-batches');
+  const OLD_JOBS = 2_500;
+  let adapter: BullmqAdapter;
+
+  beforeAll(async () => {
+    adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
+    configureBacklot({ adapter, queues: QUEUE_NAMES });
+    registerJobs([PruneTest_DoneJob]);
+    // One addBulk round trip, then a real worker completes them all.
+    await Job.performAllLater(
+      Array.from({ length: OLD_JOBS }, (_, i) => PruneTest_DoneJob.build(`bulk-${i}`)),
+    );
+    const worker = startWorker({
+      queues: ['default'],
+      concurrency: 50,
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      while ((await adapter.queue('default').getCompletedCount()) < OLD_JOBS) {
+        if (Date.now() > deadline) throw new Error(`${OLD_JOBS} jobs did not complete in time`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await worker.close();
+    }
+    // Older than the 1 s cutoff the test prunes with.
+    await new Promise((r) => setTimeout(r, 1_100));
+  }, 60_000);
+
+  afterAll(() => adapter.close());
+
+  it('2,500 old completed jobs at batch 1,000: 3 Queue.clean calls (one Redis script call each) for that queue and state, 1 for every other', async () => {
+    const spies = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, vi.spyOn(adapter.queue(name), 'clean')]),
+    );
+    const scriptCalls: string[] = [];
+    for (const name of QUEUE_NAMES)
+      adapter.queue(name).on('cleaned', (_ids, type) => scriptCalls.push(`${name} ${type}`));
+
+    const result = await PruneJobsJob.performNow(1, 1_000);
+
+    expect(result).toEqual({
+      olderThanSeconds: 1,
+      removed: { default: { completed: 2_500, failed: 0 }, bulk_update: { completed: 0, failed: 0 } },
+      total: 2_500,
+    });
+    const calls = (name: string) =>
+      spies[name]?.mock.calls.map(([grace, limit, state]) => `${state} ${limit} ${grace}ms`);
+    expect(calls('default')).toEqual([
+      'completed 1000 1000ms',
+      'completed 1000 1000ms',
+      'completed 1000 1000ms',
+      'failed 1000 1000ms',
+    ]);
+    expect(calls('bulk_update')).toEqual(['completed 1000 1000ms', 'failed 1000 1000ms']);
+    const removedPerCall = await Promise.all(
+      (spies.default?.mock.results ?? []).map(async (r) => ((await r.value) as string[]).length),
+    );
+    expect(removedPerCall).toEqual([1_000, 1_000, 500, 0]);
+    expect(scriptCalls).toEqual([
+      'default completed',
+      'default completed',
+      'default completed',
+      'default failed',
+      'bulk_update completed',
+      'bulk_update failed',
+    ]);
+    expect(await adapter.queue('default').getCompletedCount()).toBe(0);
+    for (const spy of Object.values(spies)) spy.mockRestore();
   });
 });

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeEach, inject } from 'vitest';
 import { databaseName } from '../../app/db/admin';
 import { createPrismaClient, disconnectPrisma, type AppPrismaClient } from '../../app/db/client';
+import { closeDbPool } from '../../app/db/pg-pool';
 import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { withDatabase } from '../../config/database-url';
 
@@ -61,7 +62,8 @@ export async function truncateAll(db: AppPrismaClient = testPrisma()): Promise<v
 /**
  * The lifecycle of a job or service spec: before each test the tables are empty and a fresh
  * TestAdapter records enqueued jobs; after the file both Prisma clients (the test's and the
- * app's prisma(), which the code under test uses) are closed.
+ * app's prisma(), which the code under test uses) and the app's pg pool (dbPool(), which jobs
+ * hand to deleteMany) are closed.
  *
  * Example: const db = testPrisma(); useFreshDatabase();
  */
@@ -71,6 +73,7 @@ export function useFreshDatabase(): void {
     useTestAdapter();
   });
   afterAll(async () => {
+    await closeDbPool();
     await disconnectPrisma();
     await disconnectTestPrisma();
   });

@@ -1,7 +1,7 @@
 /**
  * Processing a BUR line by line on the real database: failure mid-script, resuming a re-approved
  * request (at a failed line, or in the middle of a chunked line) without applying anything twice,
- * progress, interruptions, and the number of statements a large alias costs.
+ * progress, interruptions, and the number of statements a large alias or nuke costs.
  */
 import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -238,6 +238,18 @@ describe('statements', () => {
     }
     const [small, large] = runs;
     expect((small?.total ?? 0) - (large?.total ?? 0)).toBe((small?.chunks ?? 0) - (large?.chunks ?? 0));
+    expect(await wrongPostCounts(db)).toEqual([]);
+  });
+
+  it('a nuke over 2,500 posts at chunk 1,000 deletes post_tags in 3 statements, one per chunk of post ids, none per post', async () => {
+    await createManyPosts(db, 2_500, ['doomed', 'kept']);
+    const burId = await approve('nuke doomed');
+    const statements = await countStatements(() => processBulkUpdateRequest(db, burId, { chunkSize: 1_000 }));
+    const deletes = statements.filter((s) => /DELETE FROM post_tags/.test(s));
+    expect(deletes).toHaveLength(3);
+    expect(deletes.every((s) => s.includes('WITH chunk AS'))).toBe(true);
+    expect(await postCount(db, 'doomed')).toBe(0);
+    expect(await postCount(db, 'kept')).toBe(2_500);
     expect(await wrongPostCounts(db)).toEqual([]);
   });
 });
