@@ -85,7 +85,8 @@ export function serializeArguments(args: readonly unknown[]): Json[] {
 }
 
 /** Restores positional arguments; records are reloaded through the record locator. */
-export async function deserializeArguments(stored: readonly Json[]): Promise<unknown[]> {
+export function deserializeArguments(stored: readonly Json[]): unknown[] | Promise<unknown[]> {
+  // Plain JSON (the common case) comes back at once: no promise, no microtask.
   if (!stored.some(needsWork)) return [...stored];
   return Promise.all(stored.map((json) => codec.deserialize(json)));
 }

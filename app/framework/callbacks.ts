@@ -21,6 +21,23 @@ export interface CallbackChains {
   afterPerform: AfterCallback<any>[];
 }
 
+/** Runs around[index] with next() running the rest of the chain, then the action (state.ran: it ran). */
+async function runAround<J>(
+  job: J,
+  around: readonly AroundCallback<J>[],
+  index: number,
+  action: () => Promise<void>,
+  state: { ran: boolean },
+): Promise<void> {
+  const callback = around[index];
+  if (!callback) {
+    await action();
+    state.ran = true;
+    return;
+  }
+  await callback(job, () => runAround(job, around, index + 1, action, state));
+}
+
 /**
  * Runs before callbacks, the action wrapped in the around callbacks, then the after callbacks.
  * Resolves true when the action ran, false when a before callback halted the chain.
@@ -35,23 +52,9 @@ export async function runCallbacks<J>(
   for (const callback of before) {
     if ((await callback(job)) === false) return false;
   }
-  let ran = false;
-  const invoke = async (index: number): Promise<void> => {
-    const callback = around[index];
-    if (!callback) {
-      await action();
-      ran = true;
-      return;
-    }
-    await callback(job, () => invoke(index + 1));
-  };
-  if (around.length === 0) {
-    await action();
-    ran = true;
-  } else {
-    await invoke(0);
-  }
-  if (!ran) return false;
+  const state = { ran: false };
+  await runAround(job, around, 0, action, state);
+  if (!state.ran) return false;
   for (const callback of after) await callback(job);
   return true;
 }

@@ -69,7 +69,8 @@ async function handleError(job: Job, thrown: unknown, durationMs: number): Promi
   const handler = findHandler(settingsOf(job.constructor).handlers, error);
   if (handler?.kind === 'retry') {
     const count = (job.exceptionExecutions[handler.key] ?? 0) + 1;
-    job.exceptionExecutions[handler.key] = count;
+    // A new object: the loaded one may be the stored payload's own.
+    job.exceptionExecutions = { ...job.exceptionExecutions, [handler.key]: count };
     if (count < handler.attempts) {
       const delayMs = retryDelayMs(handler.wait, count, handler.jitter, error);
       logRetry(job, error, delayMs, durationMs);
@@ -115,19 +116,26 @@ async function execute(job: Job, started: number): Promise<Outcome> {
   job.guard = guard;
   if (job.abortReason) guard.reject(job.abortReason);
   try {
-    if (job.serializedArguments) job.arguments = await deserializeArguments(job.serializedArguments);
+    if (job.serializedArguments) {
+      const restored = deserializeArguments(job.serializedArguments);
+      job.arguments = restored instanceof Promise ? await restored : restored;
+    }
     // Logged once the arguments are restored, so DEBUG lines show them (Rails logs perform_start here too).
     logStarted(job);
     publishJobStarted(job);
     const { callbacks } = settingsOf(job.constructor);
     let result: unknown;
-    const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
-      // A perform that ignores its signal is abandoned (not awaited) once the signal aborts.
-      result = await Promise.race([job.perform(...job.arguments), guard.aborted]);
-    });
-    if (!ran) {
-      logHalted(job);
-      return { status: 'halted' };
+    if (callbacks.beforePerform.length === 0 && callbacks.aroundPerform.length === 0 && callbacks.afterPerform.length === 0) {
+      // No callbacks (the common case): no chain, no closure.
+      result = await guard.run(() => job.perform(...job.arguments));
+    } else {
+      const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
+        result = await guard.run(() => job.perform(...job.arguments));
+      });
+      if (!ran) {
+        logHalted(job);
+        return { status: 'halted' };
+      }
     }
     logPerformed(job, performance.now() - started);
     return { status: 'completed', result };

@@ -77,7 +77,10 @@ export abstract class Job {
   /** Seconds without reportProgress() or touch() before perform is aborted ("no progress for ..."). @defaultValue 600 */
   static touchTimeout = 600;
 
-  jobId: string = randomUUID();
+  // jobId and enqueuedAt are accessors over lazily filled fields: a worker loads every job from a
+  // payload, and generating a UUID it overwrites or parsing a date nobody reads costs per job.
+  private jobIdValue: string | undefined;
+  private enqueuedAtValue: Date | string | undefined;
   queueName = 'default';
   priority: number | undefined;
   arguments: unknown[] = [];
@@ -86,7 +89,6 @@ export abstract class Job {
   /** How many times perform has started, this run included. */
   executions = 0;
   exceptionExecutions: Record<string, number> = {};
-  enqueuedAt: Date | undefined;
   scheduledAt: Date | undefined;
   /** The adapter's id for the job (BullMQ job id). */
   providerJobId: string | undefined;
@@ -101,6 +103,28 @@ export abstract class Job {
   duplicateOf: string | undefined;
 
   abstract perform(...args: any[]): unknown;
+
+  /** The job's id (a UUID unless set), the same in every adapter. */
+  get jobId(): string {
+    return (this.jobIdValue ??= randomUUID());
+  }
+
+  set jobId(value: string) {
+    this.jobIdValue = value;
+  }
+
+  /** When the job was (last) enqueued. */
+  get enqueuedAt(): Date | undefined {
+    const value = this.enqueuedAtValue;
+    if (typeof value !== 'string') return value;
+    const date = new Date(value);
+    this.enqueuedAtValue = date;
+    return date;
+  }
+
+  set enqueuedAt(value: Date | undefined) {
+    this.enqueuedAtValue = value;
+  }
 
   get jobClassName(): string {
     return jobNameOf(this.constructor as AnyJobClass);
@@ -179,8 +203,9 @@ export abstract class Job {
     this.priority = payload.priority;
     this.serializedArguments = payload.arguments;
     this.executions = payload.executions ?? 0;
-    this.exceptionExecutions = { ...(payload.exceptionExecutions ?? {}) };
-    this.enqueuedAt = payload.enqueuedAt ? new Date(payload.enqueuedAt) : undefined;
+    // Shared with the payload until a retry handler counts (execution.ts copies before writing).
+    this.exceptionExecutions = payload.exceptionExecutions ?? {};
+    this.enqueuedAtValue = payload.enqueuedAt || undefined;
     this.scheduledAt = payload.scheduledAt ? new Date(payload.scheduledAt) : undefined;
     return this;
   }

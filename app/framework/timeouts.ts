@@ -5,11 +5,11 @@
  *
  * Steps: executeJob attaches a guard to the job; one shared watchdog timer (every 100 ms while any
  * job runs in the process, stopped a second after the last) checks every guard's deadline and last
- * touch; an abort rejects the guard's `aborted` promise (perform is raced against it) and aborts the
- * job's signal if perform ever asked for it. Nothing per job touches timers or AbortControllers on
- * the happy path: both cost several µs per job (see bench/throughput.bench.ts).
+ * touch; an abort rejects the promise guard.run() wrapped perform in and aborts the job's signal if
+ * perform ever asked for it. Nothing per job touches timers or AbortControllers on the happy path,
+ * and a job costs one wrapper promise: each costs µs per job (see bench/throughput.bench.ts).
  *
- * Example: const guard = new ExecutionGuard(job, 600, 60); ...; guard.dispose()
+ * Example: const guard = new ExecutionGuard(job, 600, 60); await guard.run(() => job.perform()); guard.dispose()
  */
 import { JobTimeoutError } from './errors';
 
@@ -46,22 +46,20 @@ function sweep(): void {
 }
 
 export class ExecutionGuard {
-  readonly aborted: Promise<never>;
-  private rejectAborted!: (error: Error) => void;
   private lastTouch = Date.now();
   private readonly deadline: number;
   private readonly touchLimitMs: number;
+  /** Set once the guard was rejected (aborted) or disposed. */
   private done = false;
+  private reason: Error | undefined;
+  /** Rejects the promise run() handed out, while perform runs. */
+  private rejectRun: ((error: Error) => void) | undefined;
 
   constructor(
     private readonly target: Abortable,
     private readonly timeoutSeconds: number,
     private readonly touchTimeoutSeconds: number,
   ) {
-    this.aborted = new Promise<never>((_, reject) => {
-      this.rejectAborted = reject;
-    });
-    this.aborted.catch(() => undefined);
     this.deadline = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? this.lastTouch + timeoutSeconds * 1000 : Infinity;
     this.touchLimitMs = Number.isFinite(touchTimeoutSeconds) && touchTimeoutSeconds > 0 ? touchTimeoutSeconds * 1000 : Infinity;
     if (this.deadline !== Infinity || this.touchLimitMs !== Infinity) {
@@ -73,16 +71,32 @@ export class ExecutionGuard {
     }
   }
 
-  readonly touch = (): void => {
+  touch(): void {
     this.lastTouch = Date.now();
-  };
+  }
 
-  /** Rejects `aborted` with the reason (once). The job's own abort() calls this. */
+  /**
+   * Runs `perform` and settles with it, or rejects with the abort reason as soon as the guard is
+   * rejected: a perform that ignores its signal is abandoned (not awaited). One promise per job,
+   * none at all for a synchronous perform.
+   */
+  run<T>(perform: () => T): T | Promise<Awaited<T>> {
+    if (this.reason) throw this.reason;
+    const value = perform();
+    if (!(value instanceof Promise)) return value;
+    return new Promise<Awaited<T>>((resolve, reject) => {
+      this.rejectRun = reject;
+      (value as Promise<Awaited<T>>).then(resolve, reject);
+    });
+  }
+
+  /** Rejects run()'s promise with the reason (once). The job's own abort() calls this. */
   reject(reason: Error): void {
     if (this.done) return;
     this.done = true;
+    this.reason = reason;
     guards.delete(this);
-    this.rejectAborted(reason);
+    this.rejectRun?.(reason);
   }
 
   check(now: number): void {
@@ -95,6 +109,7 @@ export class ExecutionGuard {
 
   dispose(): void {
     this.done = true;
+    this.rejectRun = undefined;
     guards.delete(this);
   }
 }

@@ -69,7 +69,7 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     job.executions = bullJob.attemptsMade;
     job.providerJobId = bullJob.id;
     job.context = new BullmqContext(bullJob);
-    await hooks.beforeStart?.();
+    if (hooks.beforeStart) await hooks.beforeStart();
     hooks.onStart?.(job, bullJob);
     try {
       const outcome = await executeJob(job);
