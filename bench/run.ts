@@ -1,5 +1,7 @@
 /**
- * Benchmark runner: `npm run bench -- NAME [--flag value ...]` (package.json: "bench": "tsx bench/run.ts").
+ * Benchmark runner: `npm run bench -- NAME [--flag value ...]`: package.json builds the benchmarks
+ * (bin/build --bench) and runs dist/bench/run.mjs, so they measure the code as production runs it
+ * (compiled, no tsx); `npm run bench:tsx -- NAME` runs them from the TypeScript sources.
  *
  * Steps: find bench/NAME.bench.ts (unknown NAME: list the benchmarks, exit 2); parse its flags
  * (--name value or --name=value; unknown or malformed: exit 2); run it; print a table for people;
@@ -11,17 +13,19 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { formatTable } from '../app/framework/cli/table';
+import { PROJECT_ROOT } from '../config/project-root';
 import type { BenchRow, Benchmark, FlagSpec } from './support/benchmark';
 import { benchRedisUrl, redisVersion } from './support/redis';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH_DIR, '..');
-const SUFFIX = '.bench.ts';
+const ROOT = PROJECT_ROOT;
+/** npm run bench runs the compiled benchmarks (dist/bench, bin/build --bench); npm run bench:tsx the sources. */
+const SUFFIX = import.meta.url.endsWith('.mjs') ? '.bench.mjs' : '.bench.ts';
 
 class UsageError extends Error {}
 

@@ -11,13 +11,12 @@
  * 3. Enqueue-to-start latency with idle workers: epoch ms before performLater -> first line of perform.
  * 4. Peak RSS of a worker process (bench/support/rss-worker.ts) across --rss-jobs jobs.
  *
- * Backlot logs through pino at 'info' into pino.destination('/dev/null'): the INFO lines per
+ * Backlot logs through pino at 'info' into config/logger.ts's logDestination('/dev/null'): the INFO lines per
  * enqueue, start and finish are produced and written, as in production, just not kept.
  *
  * Example: npm run bench -- throughput --jobs 5000 --rounds 1 --rss-jobs 20000
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { pino } from 'pino';
 import { BullmqAdapter, DEFAULT_RETENTION, Job, configureBacklot, startWorker } from '../app/framework/index';
+import { logDestination } from '../config/logger';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
 import { BenchPingJob, LatencyProbeJob, NoopJob } from './support/jobs';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
@@ -32,6 +32,8 @@ import type { RssSample, RssWorkerConfig } from './support/rss-worker';
 import { median, percentile, round, slope } from './support/stats';
 
 const QUEUE = 'default';
+/** How this benchmark runs: compiled by bin/build (npm run bench), or from the sources under tsx (npm run bench:tsx). */
+const RUNTIME = import.meta.url.endsWith('.mjs') ? 'compiled (dist/, as bin/worker runs after bin/build)' : 'tsx (TypeScript sources, as bin/worker runs without a build)';
 const MB = 1024 * 1024;
 
 /** Raw BullMQ gets the retention Backlot's adapter sets by default (and one attempt, as NoopJob has). */
@@ -104,10 +106,10 @@ async function inChunks(
   for (let from = 0; from < total; from += chunk) await add(from, Math.min(chunk, total - from));
 }
 
-/** The production logger setup, writing to /dev/null (opened before use, so exiting early cannot trip pino). */
+/** The production logger setup (config/logger.ts logDestination), writing to /dev/null (opened before use). */
 async function backlotLogger(): Promise<pino.Logger> {
-  const destination = pino.destination('/dev/null');
-  await once(destination, 'ready');
+  const destination = logDestination('/dev/null');
+  await destination.ready();
   return pino({ level: 'info' }, destination);
 }
 
@@ -379,9 +381,12 @@ async function measureRss(ctx: BenchContext, mode: Side) {
     redisUrl: ctx.redisUrl,
     queue: QUEUE,
   };
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'support/rss-worker.ts');
+  // Compiled (npm run bench): the compiled worker, as bin/worker runs from dist/; from the sources
+  // (npm run bench:tsx): under tsx's loader, as bin/worker runs without a build.
+  const compiled = import.meta.url.endsWith('.mjs');
+  const script = join(dirname(fileURLToPath(import.meta.url)), compiled ? 'support/rss-worker.mjs' : 'support/rss-worker.ts');
   const child: ChildProcess = fork(script, [JSON.stringify(config)], {
-    execArgv: ['--import', tsxLoaderUrl()],
+    execArgv: compiled ? ['--enable-source-maps'] : ['--import', tsxLoaderUrl()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 
@@ -509,7 +514,8 @@ export default defineBenchmark({
         ...f,
         queue: QUEUE,
         retention: DEFAULT_RETENTION,
-        logging: "pino level 'info' -> pino.destination('/dev/null')",
+        logging: "pino level 'info' -> logDestination('/dev/null') (config/logger.ts: lines batched per event-loop turn, asynchronous writes)",
+        runtime: RUNTIME,
       },
     };
 
@@ -665,7 +671,8 @@ export default defineBenchmark({
       ratio: round(tp.ratio, 3),
       rows,
       notes: [
-        "Backlot logs an INFO line per enqueue, start and finish through pino at level 'info' into pino.destination('/dev/null'): the logging cost is counted as in production.",
+        `runtime: ${RUNTIME}; both sides run in this process (and the RSS workers as such child processes)`,
+        "Backlot logs an INFO line per enqueue, start and finish through pino at level 'info' into the production destination (config/logger.ts logDestination, asynchronous) opened on /dev/null: the logging cost is counted as in production.",
         `Rate = jobs / (worker start -> last completion); queues are filled first (not timed). Payload: Backlot ${payloadBytes.backlot} bytes, raw ${payloadBytes.raw} bytes; both sides keep completed jobs as Backlot's DEFAULT_RETENTION says.`,
         'Targets are information: a miss never makes this command fail. The machine is shared and noisy; compare ratios from one run.',
       ],

@@ -15,12 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { pgConfigFromUrl, withDatabase } from '../../config/database-url';
+import { PROJECT_ROOT } from '../../config/project-root';
 
 /** The project root (holds prisma.config.ts and node_modules/.bin/prisma). */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { PROJECT_ROOT };
 
 /** The server's maintenance database, which admin commands connect to. */
 export const MAINTENANCE_DATABASE = 'postgres';

@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, type Env } from '../../config/env';
+import { PROJECT_ROOT } from '../../config/project-root';
 
 export interface WebSettings {
   sessionSecret: string;
@@ -22,8 +22,7 @@ export interface WebSettings {
   trustProxy: boolean | number | string | undefined;
 }
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const DEVELOPMENT_SECRET_FILE = join(ROOT, 'tmp', 'development_secret.txt');
+export const DEVELOPMENT_SECRET_FILE = join(PROJECT_ROOT, 'tmp', 'development_secret.txt');
 
 function developmentSecret(file: string): string {
   if (existsSync(file)) {

@@ -84,7 +84,10 @@ async function start(): Promise<{ workers: readonly Worker[]; stop(): Promise<vo
   const { pino } = await import('pino');
   const { configureBacklot, startWorkerProcess } = await import('../../app/framework/index');
   await import('./jobs');
-  configureBacklot({ logger: pino({ level: 'info' }, pino.destination('/dev/null')) });
+  const { logDestination } = await import('../../config/logger');
+  const destination = logDestination('/dev/null');
+  await destination.ready();
+  configureBacklot({ logger: pino({ level: 'info' }, destination) });
   const proc = await startWorkerProcess({
     pool: { queues: [config.queue], concurrency: config.concurrency },
     connect: () => connect(config.redisUrl),

@@ -4,5 +4,7 @@
  * inline script is needed).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../config/project-root';
 
-export const LIVE_SCRIPT = readFileSync(new URL('../assets/live.js', import.meta.url), 'utf8');
+export const LIVE_SCRIPT = readFileSync(join(PROJECT_ROOT, 'app/web/assets/live.js'), 'utf8');
