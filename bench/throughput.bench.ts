@@ -106,11 +106,11 @@ async function inChunks(
   for (let from = 0; from < total; from += chunk) await add(from, Math.min(chunk, total - from));
 }
 
-/** The production logger setup (config/logger.ts logDestination), writing to /dev/null (opened before use). */
-async function backlotLogger(): Promise<pino.Logger> {
+/** The production logger setup (config/logger.ts: base, logDestination), writing to /dev/null (opened before use). */
+async function backlotLogger(level: 'info' | 'warn'): Promise<pino.Logger> {
   const destination = logDestination('/dev/null');
   await destination.ready();
-  return pino({ level: 'info' }, destination);
+  return pino({ level, base: { pid: process.pid } }, destination);
 }
 
 async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promise<SideRun> {
@@ -503,10 +503,15 @@ export default defineBenchmark({
       default: 5_000,
       description: 'the RSS worker reports memory every this many completions',
     },
+    'log-warn': {
+      default: 0,
+      description: "1: Backlot's logger at 'warn' (LOG_LEVEL=warn: no per-job INFO lines), to see what those lines cost; 0: 'info', as in production",
+    },
   },
 
   async run(ctx) {
-    configureBacklot({ logger: await backlotLogger() });
+    const logLevel = ctx.flags['log-warn'] ? 'warn' : 'info';
+    configureBacklot({ logger: await backlotLogger(logLevel) });
     const f = ctx.flags;
     const rows: BenchRow[] = [];
     const metrics: Record<string, unknown> = {
@@ -514,7 +519,7 @@ export default defineBenchmark({
         ...f,
         queue: QUEUE,
         retention: DEFAULT_RETENTION,
-        logging: "pino level 'info' -> logDestination('/dev/null') (config/logger.ts: lines batched per event-loop turn, asynchronous writes)",
+        logging: `pino level '${logLevel}' -> logDestination('/dev/null') (config/logger.ts: lines batched per event-loop turn, asynchronous writes)`,
         runtime: RUNTIME,
       },
     };
@@ -672,7 +677,9 @@ export default defineBenchmark({
       rows,
       notes: [
         `runtime: ${RUNTIME}; both sides run in this process (and the RSS workers as such child processes)`,
-        "Backlot logs an INFO line per enqueue, start and finish through pino at level 'info' into the production destination (config/logger.ts logDestination, asynchronous) opened on /dev/null: the logging cost is counted as in production.",
+        logLevel === 'info'
+          ? "Backlot logs an INFO line per enqueue, start and finish through pino at level 'info' into the production destination (config/logger.ts logDestination) opened on /dev/null: the logging cost is counted as in production."
+          : "--log-warn 1: Backlot's logger at 'warn', so no per-job INFO lines are written (what LOG_LEVEL=warn gives in production); the default run counts them.",
         `Rate = jobs / (worker start -> last completion); queues are filled first (not timed). Payload: Backlot ${payloadBytes.backlot} bytes, raw ${payloadBytes.raw} bytes; both sides keep completed jobs as Backlot's DEFAULT_RETENTION says.`,
         'Targets are information: a miss never makes this command fail. The machine is shared and noisy; compare ratios from one run.',
       ],

@@ -6,7 +6,9 @@
  * Either way it reports its memory over IPC.
  *
  * Run by bench/throughput.bench.ts:
- *   node --import <tsx loader> bench/support/rss-worker.ts '{"mode":"backlot","prefix":"{bench-rss-..}","concurrency":50,"reportEvery":5000,"redisUrl":"redis://..","queue":"default"}'
+ *   node dist/bench/support/rss-worker.mjs CONFIG    (npm run bench: compiled)
+ *   node --import <tsx loader> bench/support/rss-worker.ts CONFIG   (npm run bench:tsx)
+ *   CONFIG: '{"mode":"backlot","prefix":"{bench-rss-..}","concurrency":50,"reportEvery":5000,"redisUrl":"redis://..","queue":"default"}'
  * Messages to the parent: { type: 'ready' | 'rss' | 'stopped', completed, failed, rss, heapUsed, maxRss, .. }
  * Message from the parent: { type: 'stop' } -> graceful shutdown, 'stopped', exit 0.
  */
@@ -87,7 +89,7 @@ async function start(): Promise<{ workers: readonly Worker[]; stop(): Promise<vo
   const { logDestination } = await import('../../config/logger');
   const destination = logDestination('/dev/null');
   await destination.ready();
-  configureBacklot({ logger: pino({ level: 'info' }, destination) });
+  configureBacklot({ logger: pino({ level: 'info', base: { pid: process.pid } }, destination) });
   const proc = await startWorkerProcess({
     pool: { queues: [config.queue], concurrency: config.concurrency },
     connect: () => connect(config.redisUrl),
