@@ -55,6 +55,7 @@ await boot(async () => {
     sessionSecret: settings.sessionSecret,
     secureCookies: settings.secureCookies,
     trustProxy: settings.trustProxy,
+    ...(settings.metricsToken ? { metricsToken: settings.metricsToken } : {}),
     keyPrefix: DEFAULT_WEB_KEY_PREFIX,
     logger: log,
     live,

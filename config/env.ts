@@ -65,6 +65,11 @@ export const envSchema = z.object({
    * X-Forwarded-For only when set. @defaultValue unset (trust no proxy)
    */
   TRUST_PROXY: z.string().optional(),
+  /**
+   * Bearer token GET /metrics requires (Prometheus: authorization.credentials). Unset: /metrics
+   * answers anyone who reaches bin/web, so keep it behind the network. @defaultValue unset
+   */
+  METRICS_TOKEN: z.string().min(16, { message: 'at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional(),
   /** The seeded admin's password (bin/setup); unset: a random one is printed once. */
   ADMIN_PASSWORD: z.string().min(8, { message: 'at least 8 characters' }).optional(),
   /**

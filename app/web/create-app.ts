@@ -68,6 +68,8 @@ export interface CreateAppOptions {
   logger?: Logger;
   loginLimits?: Partial<typeof LOGIN_LIMITS>;
   readinessTimeoutMs?: number;
+  /** GET /metrics requires `Authorization: Bearer <token>`. @defaultValue undefined (open) */
+  metricsToken?: string;
   /**
    * Live updates (app/web/live): mounted at GET /events, and pages that follow topics load
    * /assets/live.js. Without it there is no /events and pages are static.

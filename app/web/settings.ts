@@ -20,6 +20,8 @@ export interface WebSettings {
   secureCookies: boolean;
   /** express "trust proxy"; undefined trusts no proxy. */
   trustProxy: boolean | number | string | undefined;
+  /** The bearer token /metrics requires; undefined: none. */
+  metricsToken: string | undefined;
 }
 
 export const DEVELOPMENT_SECRET_FILE = join(PROJECT_ROOT, 'tmp', 'development_secret.txt');
@@ -43,7 +45,7 @@ export function parseTrustProxy(value: string | undefined): WebSettings['trustPr
   return value;
 }
 
-export function webSettings(e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_PROXY'>, secretFile = DEVELOPMENT_SECRET_FILE): WebSettings {
+export function webSettings(e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_PROXY'> & Partial<Pick<Env, 'METRICS_TOKEN'>>, secretFile = DEVELOPMENT_SECRET_FILE): WebSettings {
   let sessionSecret = e.SESSION_SECRET;
   if (!sessionSecret) {
     if (e.NODE_ENV === 'production') {
@@ -51,5 +53,10 @@ export function webSettings(e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_
     }
     sessionSecret = developmentSecret(secretFile);
   }
-  return { sessionSecret, secureCookies: e.NODE_ENV === 'production', trustProxy: parseTrustProxy(e.TRUST_PROXY) };
+  return {
+    sessionSecret,
+    secureCookies: e.NODE_ENV === 'production',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    metricsToken: e.METRICS_TOKEN,
+  };
 }

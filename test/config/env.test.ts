@@ -59,4 +59,11 @@ describe('parseEnv', () => {
     expect(error.message).toContain('"verbose"');
     expect(error.message).toMatch(/debug/);
   });
+
+  it('rejects a METRICS_TOKEN shorter than 16 characters, naming the variable', () => {
+    const error = configErrorOf({ METRICS_TOKEN: 'short' });
+
+    expect(error.message).toContain('METRICS_TOKEN');
+    expect(error.message).toContain('at least 16 characters');
+  });
 });

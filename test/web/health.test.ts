@@ -65,6 +65,25 @@ describe('probes and metrics', () => {
   });
 });
 
+describe('/metrics with METRICS_TOKEN', () => {
+  const token = 'metrics-token-0123456789';
+  const web = useWebApp({ metricsToken: token }, 'web-metrics-token');
+
+  it('answers 401 with a Bearer challenge without the token or with a wrong one', async () => {
+    const missing = await request(web().app).get('/metrics').expect(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(missing.body).toEqual({ error: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' });
+    await request(web().app).get('/metrics').set('Authorization', `Bearer ${token}x`).expect(401);
+    await request(web().app).get('/metrics').set('Authorization', token).expect(401);
+  });
+
+  it('serves the metrics for Authorization: Bearer <token>; the probes stay open', async () => {
+    const res = await request(web().app).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.text).toContain('backlot_queue_jobs{queue="default",state="waiting"}');
+    await request(web().app).get('/healthz').expect(200);
+  });
+});
+
 describe('/readyz when a service is down', () => {
   const deadRedis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, retryStrategy: () => 500 });
   deadRedis.on('error', () => undefined);

@@ -11,7 +11,12 @@ describe('webSettings', () => {
   it('requires SESSION_SECRET under production and makes cookies Secure', () => {
     expect(() => webSettings({ NODE_ENV: 'production', SESSION_SECRET: undefined, TRUST_PROXY: undefined }, file())).toThrow(ConfigError);
     const settings = webSettings({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: '1' }, file());
-    expect(settings).toEqual({ sessionSecret: 's'.repeat(40), secureCookies: true, trustProxy: 1 });
+    expect(settings).toEqual({ sessionSecret: 's'.repeat(40), secureCookies: true, trustProxy: 1, metricsToken: undefined });
+  });
+
+  it('passes METRICS_TOKEN on for /metrics', () => {
+    const settings = webSettings({ NODE_ENV: 'development', SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: undefined, METRICS_TOKEN: 'm'.repeat(20) }, file());
+    expect(settings.metricsToken).toBe('m'.repeat(20));
   });
 
   it('keeps a random development secret in a file of mode 0600 and reuses it', () => {

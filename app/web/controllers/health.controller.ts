@@ -1,10 +1,12 @@
 /**
  * Probes for load balancers and monitoring: /healthz (the process answers), /readyz (Redis and
  * PostgreSQL answer through the app's own connections, each within READINESS_TIMEOUT_MS; 503
- * naming the one that did not), /metrics (Prometheus text, admin/prometheus.ts).
+ * naming the one that did not), /metrics (Prometheus text, admin/prometheus.ts; with a metrics token,
+ * only for `Authorization: Bearer <token>`, compared in constant time; else 401).
  *
  * Example: GET /readyz -> 503 {"status":"unavailable","checks":{"redis":"unavailable: ECONNREFUSED","postgresql":"ok"}}
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { AppPrismaClient } from '../../db/client';
@@ -45,6 +47,16 @@ export interface HealthDeps {
   queues: BullmqAdapter;
   queueNames: readonly string[];
   readinessTimeoutMs?: number;
+  /** Bearer token /metrics requires. @defaultValue undefined (open) */
+  metricsToken?: string;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Whether the request carries `Authorization: Bearer <token>` (constant-time comparison of digests). */
+function hasBearer(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? '');
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
 }
 
 export function healthController(deps: HealthDeps) {
@@ -60,7 +72,11 @@ export function healthController(deps: HealthDeps) {
     const ok = redis === 'ok' && postgresql === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: { redis, postgresql } });
   };
-  const metrics: RequestHandler = async (_req, res) => {
+  const metrics: RequestHandler = async (req, res) => {
+    if (deps.metricsToken !== undefined && !hasBearer(req.headers.authorization, deps.metricsToken)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' });
+      return;
+    }
     const { contentType, body } = await prometheusMetrics(deps.queues, deps.queueNames);
     res.type(contentType).send(body);
   };
