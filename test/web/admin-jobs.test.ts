@@ -152,4 +152,20 @@ describe('the admin jobs page', () => {
     expect(defaultQueue?.throughput.completed.reduce((a, b) => a + b, 0)).toBe(1);
     expect(defaultQueue?.throughput.failed.reduce((a, b) => a + b, 0)).toBe(1);
   });
+
+  it('serves the counts and charts alone at /admin/jobs/summary, which the page follows on every job event', async () => {
+    const page = await moderator.get('/admin/jobs?hours=2').expect(200);
+    expect(page.text).toContain(
+      '<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="2000" data-live-src="/admin/jobs/summary?hours=2">',
+    );
+
+    const fragment = await moderator.get('/admin/jobs/summary?hours=2').expect(200);
+    expect(fragment.headers['content-type']).toMatch(/^text\/html/);
+    expect(fragment.text.trim()).toMatch(/^<section class="queue-summary"/);
+    expect(fragment.text).toContain('<td class="num" data-queue-state="default:failed">1</td>');
+    expect(fragment.text).toContain('<td class="num" data-queue-state="bulk_update:waiting">1</td>');
+    expect(fragment.text).toContain('1 completed and 1 failed in the last 2 h');
+    expect(fragment.text).not.toContain('<html');
+  });
 });
+

@@ -12,6 +12,9 @@
  *   - for an event type listed in a container's data-live-insert-on whose topic is below its
  *     data-live-insert and not on the page yet, fetches data-live-row-src ({id}: the topic's last
  *     segment) and puts the row first (the server answers 204 when the row does not belong).
+ *   - refreshes every element whose data-live-follow is a prefix of the event's topic (a summary of
+ *     many topics, e.g. the jobs page's queue counts on every job event), at most once every
+ *     data-live-every milliseconds however many events arrive.
  * After a reconnect, or an `event: resync` (the server could not resume), every live element is
  * refreshed. [data-live-status] says whether the stream is up.
  */
@@ -79,6 +82,24 @@
     });
   }
 
+  var lastRun = new Map(); // topic -> when a data-live-every element last started a fetch
+  function refreshEvery(topic, every) {
+    coalesce(topic, function () {
+      var wait = Math.max(0, (lastRun.get(topic) || 0) + every - Date.now());
+      return new Promise(function (resolve) {
+        window.setTimeout(resolve, wait);
+      }).then(function () {
+        lastRun.set(topic, Date.now());
+        var el = byTopic(topic);
+        if (!el) return null;
+        return load(el.getAttribute('data-live-src')).then(function (fresh) {
+          var current = byTopic(topic);
+          if (fresh && current) current.replaceWith(fresh);
+        });
+      });
+    });
+  }
+
   function insert(container, topic) {
     coalesce('insert:' + topic, function () {
       if (byTopic(topic)) return Promise.resolve();
@@ -98,6 +119,12 @@
   function handle(event) {
     if (!event || typeof event.topic !== 'string') return;
     if (byTopic(event.topic)) refresh(event.topic);
+    document.querySelectorAll('[data-live-follow]').forEach(function (el) {
+      var follow = el.getAttribute('data-live-follow');
+      if (event.topic === follow || event.topic.indexOf(follow + '/') === 0) {
+        refreshEvery(el.getAttribute('data-live-topic'), Number(el.getAttribute('data-live-every')) || 1000);
+      }
+    });
     document.querySelectorAll('[data-live-insert]').forEach(function (container) {
       var prefix = container.getAttribute('data-live-insert') + '/';
       var on = (container.getAttribute('data-live-insert-on') || '').split(' ');

@@ -11,7 +11,7 @@ import { DESTRUCTIVE_ACTIONS, isJobAction, type JobAction, type JobAdminService 
 import { NotFoundError, ValidationError } from '../errors';
 import { flash, intParam, stringParam } from '../middleware/respond';
 import { isAdmin } from '../middleware/require-level';
-import { confirmPage, jobPage, jobPath, jobRow, jobsPage } from '../views/admin-jobs.views';
+import { confirmPage, jobPage, jobPath, jobRow, jobsPage, queueSummary } from '../views/admin-jobs.views';
 import { sendFragment, sendPage } from '../views/render';
 
 /** Jobs listed when no limit is given. @defaultValue 50 */
@@ -50,7 +50,14 @@ export function adminJobsController(jobs: JobAdminService) {
     const f = filters(req);
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
     const [stats, list, throughput] = await Promise.all([jobs.stats(), jobs.list(f), jobs.throughput(hours * 60)]);
-    sendPage(req, res, jobsPage({ stats, jobs: list, throughput, filters: f, admin: isAdmin(res.locals.currentUser) }));
+    sendPage(req, res, jobsPage({ stats, jobs: list, throughput, hours, filters: f, admin: isAdmin(res.locals.currentUser) }));
+  };
+
+  /** The counts and charts alone, which the jobs page refetches as job events arrive. */
+  const summary: RequestHandler = async (req, res) => {
+    const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
+    const [stats, throughput] = await Promise.all([jobs.stats(), jobs.throughput(hours * 60)]);
+    sendFragment(req, res, () => queueSummary(stats, throughput, hours));
   };
 
   const show: RequestHandler = async (req, res) => {
@@ -109,5 +116,5 @@ export function adminJobsController(jobs: JobAdminService) {
     res.json({ id, action, message: await jobs.perform(action, id, res.locals.currentUser?.name ?? 'an admin') });
   };
 
-  return { index, show, row, confirm, act, apiIndex, apiQueues, apiShow, apiAct };
+  return { index, summary, show, row, confirm, act, apiIndex, apiQueues, apiShow, apiAct };
 }

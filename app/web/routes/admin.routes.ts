@@ -15,6 +15,7 @@ export function adminRoutes(jobs: JobAdminService): Router {
     .use(['/admin', '/api/admin'], requireLevel('moderator'))
     .get('/admin', (_req, res) => res.redirect(303, '/admin/jobs'))
     .get('/admin/jobs', c.index)
+    .get('/admin/jobs/summary', c.summary)
     .get('/admin/jobs/:id', c.show)
     .get('/admin/jobs/:id/row', c.row)
     .get('/admin/jobs/:id/:action/confirm', admin, c.confirm)

@@ -46,6 +46,8 @@ export interface JobsPageData {
   stats: QueueStats[];
   jobs: JobSummary[];
   throughput: Throughput[];
+  /** Hours of throughput the charts show. */
+  hours: number;
   filters: { queue?: string; state?: string; limit: number };
   admin: boolean;
 }
@@ -72,6 +74,27 @@ export function jobRow(ctx: ViewContext, job: JobSummary, admin: boolean): SafeH
 <td class="error">${job.error ? job.error.slice(0, 200) : ''}</td>${admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`;
 }
 
+/** How often at most the queue summary refetches while job events stream in. @defaultValue 2000 ms */
+export const SUMMARY_REFRESH_MS = 2_000;
+
+/**
+ * The per-queue counts and throughput charts. On the jobs page it follows every job event
+ * (data-live-follow="/jobs"): live.js refetches it from /admin/jobs/summary at most every
+ * SUMMARY_REFRESH_MS while events arrive.
+ */
+export function queueSummary(stats: QueueStats[], throughput: Throughput[], hours: number): SafeHtml {
+  return html`<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="${SUMMARY_REFRESH_MS}" data-live-src="/admin/jobs/summary?hours=${hours}">
+<table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
+${stats.map(
+  (s) => html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${JOB_STATES.map(
+    (state) => html`<td class="num" data-queue-state="${s.queue}:${state}">${s.counts[state] ?? 0}</td>`,
+  )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
+)}
+</tbody></table>
+<div class="charts">${throughput.map((t) => throughputChart(t))}</div>
+</section>`;
+}
+
 export function jobsPage(data: JobsPageData): PageView {
   const { filters } = data;
   return (ctx) => ({
@@ -80,14 +103,7 @@ export function jobsPage(data: JobsPageData): PageView {
     body: html`<h1>Jobs</h1>
 <p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
 <h2>Queues</h2>
-<table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
-${data.stats.map(
-  (s) => html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${JOB_STATES.map(
-    (state) => html`<td class="num">${s.counts[state] ?? 0}</td>`,
-  )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
-)}
-</tbody></table>
-<div class="charts">${data.throughput.map((t) => throughputChart(t))}</div>
+${queueSummary(data.stats, data.throughput, data.hours)}
 <h2>Recent jobs</h2>
 <form method="get" action="/admin/jobs" class="filters">
 <label>Queue <select name="queue"><option value="">all</option>${data.stats.map(
