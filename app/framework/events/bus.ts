@@ -20,7 +20,8 @@
  */
 import { Redis } from 'ioredis';
 import { backlotSettings } from '../settings';
-import { EventBroker, type ForwarderOptions } from './broker';
+import { EventBroker } from './broker';
+import type { ForwarderOptions } from './forwarder';
 import { configureEvents } from './framework-events';
 import { logForwarder } from './log-forwarder';
 import { MqttForwarder } from './mqtt-forwarder';

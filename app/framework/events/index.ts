@@ -9,14 +9,14 @@
  *   bus.broker.publish(createEvent('bur.status', { burId: 12, status: 'approved' }));
  */
 export { EventBroker } from './broker';
+export type { EventBrokerOptions } from './broker';
 export type {
   EventOrigin,
   Forwarder,
   ForwarderOptions,
   ForwarderStats,
   ForwarderRegistration,
-  EventBrokerOptions,
-} from './broker';
+} from './forwarder';
 export { BoundedQueue } from './bounded-queue';
 export { startEventBus } from './bus';
 export type { EventBus, EventBusOptions } from './bus';

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { filterSecrets } from '../logging';
 import { backlotSettings } from '../settings';
-import type { Forwarder } from './broker';
+import type { Forwarder } from './forwarder';
 
 export interface LogForwarderOptions {
   /** @defaultValue the framework logger, read per batch */

@@ -19,7 +19,7 @@ import { hostname } from 'node:os';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { backlotSettings } from '../settings';
-import type { Forwarder } from './broker';
+import type { Forwarder } from './forwarder';
 import { LogThrottle } from './log-throttle';
 import type { BacklotEvent } from './payloads';
 

@@ -25,7 +25,8 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { backlotSettings } from '../settings';
-import type { EventBroker, Forwarder } from './broker';
+import type { EventBroker } from './broker';
+import type { Forwarder } from './forwarder';
 import { LogThrottle } from './log-throttle';
 import { parseEvent, type BacklotEvent } from './payloads';
 

@@ -20,7 +20,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
-import type { EventBroker, ForwarderOptions } from './broker';
+import type { EventBroker } from './broker';
+import type { ForwarderOptions } from './forwarder';
 import { SseHub, type SseClient } from './sse-hub';
 import { isValidTopic } from './topics';
 import { defaultFieldPolicy, defaultTopicFilter, type FieldPolicy, type TopicFilter } from './viewer-policy';

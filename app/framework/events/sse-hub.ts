@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { backlotSettings } from '../settings';
-import type { Forwarder } from './broker';
+import type { Forwarder } from './forwarder';
 import type { BacklotEvent } from './payloads';
 import { topicMatches } from './topics';
 import type { FieldPolicy, TopicFilter } from './viewer-policy';

@@ -22,13 +22,10 @@ export {
 } from './marking';
 export type { MarkOptions, MarkResult, MarkUserContentResult, MarkUpdatedBeforeInput, MarkUpdatedBeforeResult } from './marking';
 export { markAllUserContent } from './mark-chunks';
-export {
-  startDeleter,
-  DELETER_BATCH_SIZE,
-  DELETER_FOLLOW_UP_MS,
-  DELETER_CHECK_INTERVAL_MS,
-} from './deleter';
-export type { Deleter, DeleterOptions, DeleterStatus } from './deleter';
+export { startDeleter } from './deleter';
+export type { Deleter, DeleterStatus } from './deleter';
+export { DELETER_BATCH_SIZE, DELETER_FOLLOW_UP_MS, DELETER_CHECK_INTERVAL_MS } from './deleter-options';
+export type { DeleterOptions } from './deleter-options';
 export { deleteBatch } from './batch';
 export type { BatchOutcome, FailedRecord } from './batch';
 export { checkForeignKeys, assertForeignKeys, ForeignKeysNotEnforcedError } from './foreign-keys';

@@ -1,0 +1,188 @@
+/**
+ * One registered forwarder inside the event broker: its bounded queue, its drain loop and its
+ * counters, so a slow or hanging forwarder never blocks a producer or another forwarder.
+ *
+ * Steps of offer(event, origin) (synchronous, no I/O; the broker calls it from publish):
+ *   skip the event when it came from another process and the forwarder takes only this process's
+ *   events (scope 'local': the Redis publisher, MQTT, logs), or when its accepts() says no; push it
+ *   on the queue; when the queue is full, drop the event, count it and log an error (at most one
+ *   line a second, with the count); else schedule a drain after the current turn of the event loop.
+ * Steps of the drain:
+ *   take up to batchSize events, await deliver(batch, signal); a delivery that throws or runs past
+ *   timeoutMs counts its events as failed, is logged (throttled like drops), and its signal aborts;
+ *   repeat until the queue is empty. One batch is in flight at a time.
+ * close(): discard the queue, abort the delivery in flight, wait up to FORWARDER_CLOSE_MS for the
+ * forwarder's close() (a late or failing close is logged, never thrown).
+ *
+ * Example:
+ *   const slot = new ForwarderSlot(forwarder, { capacity: 100 }, () => logger);
+ *   slot.offer(event, 'local');
+ *   await slot.whenIdle(); slot.stats(); // { name, queued: 0, delivered: 1, dropped: 0, failed: 0 }
+ *   await slot.close();
+ */
+import type { Logger } from 'pino';
+import { BoundedQueue } from './bounded-queue';
+import { deadline } from './deadline';
+import type { EventOrigin, Forwarder, ForwarderOptions, ForwarderStats } from './forwarder';
+import { LogThrottle } from './log-throttle';
+import type { BacklotEvent } from './payloads';
+
+/** How long close() waits for a forwarder's close(). */
+const FORWARDER_CLOSE_MS = 2_000;
+
+export class ForwarderSlot {
+  readonly queue: BoundedQueue<BacklotEvent>;
+  private readonly batchSize: number;
+  private readonly timeoutMs: number;
+  private readonly localOnly: boolean;
+  private delivered = 0;
+  private dropped = 0;
+  private failed = 0;
+  private scheduled = false;
+  private busy = false;
+  private closed = false;
+  private inFlight: AbortController | undefined;
+  private idleWaiters: (() => void)[] = [];
+  private readonly dropLog = new LogThrottle();
+  private readonly failLog = new LogThrottle();
+
+  constructor(
+    readonly forwarder: Forwarder,
+    options: ForwarderOptions,
+    private readonly log: () => Logger,
+  ) {
+    this.queue = new BoundedQueue(options.capacity ?? 1_000);
+    this.batchSize = options.batchSize ?? 100;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.localOnly = forwarder.scope === 'local';
+  }
+
+  offer(event: BacklotEvent, origin: EventOrigin): void {
+    if (this.closed || (origin === 'remote' && this.localOnly)) return;
+    if (this.forwarder.accepts && !this.forwarder.accepts(event)) return;
+    if (!this.queue.push(event)) {
+      this.dropped += 1;
+      const n = this.dropLog.hit();
+      if (n > 0) {
+        this.log().error(
+          {
+            forwarder: this.forwarder.name,
+            dropped: n,
+            droppedTotal: this.dropped,
+            capacity: this.queue.capacity,
+            eventType: event.type,
+          },
+          `Event forwarder ${this.forwarder.name}: queue full (${this.queue.capacity} events), dropped ${n} event(s), ${this.dropped} in all`,
+        );
+      }
+      return;
+    }
+    if (!this.scheduled && !this.busy) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.drain();
+      });
+    }
+  }
+
+  stats(): ForwarderStats {
+    return {
+      name: this.forwarder.name,
+      queued: this.queue.length,
+      delivered: this.delivered,
+      dropped: this.dropped,
+      failed: this.failed,
+    };
+  }
+
+  isIdle(): boolean {
+    return this.closed || (!this.busy && !this.scheduled && this.queue.length === 0);
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.clear();
+    this.inFlight?.abort(new Error('event broker closed'));
+    this.notifyIdle();
+    const limit = deadline(FORWARDER_CLOSE_MS);
+    try {
+      const closing = Promise.resolve().then(() => this.forwarder.close?.());
+      if ((await Promise.race([closing.then(() => 'closed' as const), limit.promise])) === 'timeout') {
+        this.log().warn(
+          { forwarder: this.forwarder.name },
+          `Event forwarder ${this.forwarder.name} did not close within ${FORWARDER_CLOSE_MS} ms`,
+        );
+      }
+    } catch (error) {
+      this.log().warn(
+        { forwarder: this.forwarder.name, err: error },
+        `Event forwarder ${this.forwarder.name} failed to close`,
+      );
+    } finally {
+      limit.cancel();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy || this.closed) return;
+    this.busy = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) await this.deliver(this.queue.take(this.batchSize));
+    } finally {
+      this.busy = false;
+      this.notifyIdle();
+    }
+  }
+
+  private async deliver(batch: BacklotEvent[]): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const limit = deadline(this.timeoutMs);
+    try {
+      const delivering = Promise.resolve().then(() => this.forwarder.deliver(batch, controller.signal));
+      const result = await Promise.race([delivering.then(() => 'ok' as const), limit.promise]);
+      if (result === 'ok') {
+        this.delivered += batch.length;
+        this.failLog.reset();
+        return;
+      }
+      controller.abort(new Error(`delivery timed out after ${this.timeoutMs} ms`));
+      this.fail(batch.length, `delivery of ${batch.length} event(s) timed out after ${this.timeoutMs} ms`);
+    } catch (error) {
+      this.fail(
+        batch.length,
+        `delivery of ${batch.length} event(s) failed: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
+    } finally {
+      limit.cancel();
+      this.inFlight = undefined;
+    }
+  }
+
+  private fail(count: number, message: string, error?: unknown): void {
+    this.failed += count;
+    if (this.closed) return;
+    const n = this.failLog.hit();
+    if (n > 0) {
+      this.log().error(
+        { forwarder: this.forwarder.name, failedTotal: this.failed, err: error },
+        `Event forwarder ${this.forwarder.name}: ${message}${n > 1 ? ` (${n} failures since the last line)` : ''}`,
+      );
+    }
+  }
+
+  private notifyIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
