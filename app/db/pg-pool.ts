@@ -1,7 +1,7 @@
 /**
  * A plain node-postgres pool beside the Prisma client, for batch statements that need one
  * connection for several statements (deleteMany in app/db/delete-many.ts) or a session of their
- * own (the deleter's advisory lock and LISTEN, app/services/deletion/deleter.ts).
+ * own (the deleter's advisory lock and LISTEN, app/services/deletion/deleter-lock.ts).
  *
  * Why not Prisma: the Prisma client (through @prisma/adapter-pg) hands each statement to any
  * connection of its pool and offers one connection only inside an interactive transaction, which
