@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { pino } from 'pino';
-import { BullmqAdapter, DEFAULT_RETENTION, Job, configureBacklot, startWorker } from '../app/framework/index';
+import { BullmqAdapter, DEFAULT_RETENTION, Job, configureBacklot, startEventBus, startWorker } from '../app/framework/index';
 import { logDestination } from '../config/logger';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
 import { BenchPingJob, LatencyProbeJob, NoopJob } from './support/jobs';
@@ -503,6 +503,10 @@ export default defineBenchmark({
       default: 5_000,
       description: 'the RSS worker reports memory every this many completions',
     },
+    events: {
+      default: 0,
+      description: '1: the framework publishes its job events to a Redis stream, as bin/worker does (config/backlot.ts events: publish); 0: no event bus',
+    },
     'log-warn': {
       default: 0,
       description: "1: Backlot's logger at 'warn' (LOG_LEVEL=warn: no per-job INFO lines), to see what those lines cost; 0: 'info', as in production",
@@ -512,177 +516,198 @@ export default defineBenchmark({
   async run(ctx) {
     const logLevel = ctx.flags['log-warn'] ? 'warn' : 'info';
     configureBacklot({ logger: await backlotLogger(logLevel) });
-    const f = ctx.flags;
-    const rows: BenchRow[] = [];
-    const metrics: Record<string, unknown> = {
-      config: {
-        ...f,
-        queue: QUEUE,
-        retention: DEFAULT_RETENTION,
-        logging: `pino level '${logLevel}' -> logDestination('/dev/null') (config/logger.ts: lines batched per event-loop turn, asynchronous writes)`,
-        runtime: RUNTIME,
-      },
-    };
+    // --events 1: job events go through the broker to a Redis stream of their own, as in bin/worker.
+    const eventsPrefix = benchPrefix('tp-events');
+    const bus = ctx.flags.events ? startEventBus({ redis: { url: ctx.redisUrl, prefix: eventsPrefix } }) : undefined;
+    try {
+      return await measureAll(ctx, logLevel, bus !== undefined);
+    } finally {
+      if (bus) {
+        await bus.stop();
+        const redis = connect(ctx.redisUrl);
+        await deletePrefix(redis, eventsPrefix);
+        await redis.quit();
+      }
+    }
+  },
+});
 
-    const tp = await measureThroughput(ctx);
-    const payloadBytes = {
-      backlot: JSON.stringify(NoopJob.build().serialize()).length,
-      raw: JSON.stringify(rawPayload(12_345)).length,
+/** Every measurement of one run: the table rows, the metrics and the notes. */
+async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: boolean) {
+  const f = ctx.flags;
+  const rows: BenchRow[] = [];
+  const metrics: Record<string, unknown> = {
+    config: {
+      ...f,
+      queue: QUEUE,
+      retention: DEFAULT_RETENTION,
+      logging: `pino level '${logLevel}' -> logDestination('/dev/null') (config/logger.ts: lines batched per event-loop turn, asynchronous writes)`,
+      runtime: RUNTIME,
+      events: events ? 'job events published to a Redis stream (as bin/worker)' : 'no event bus',
+    },
+  };
+
+  const tp = await measureThroughput(ctx);
+  const payloadBytes = {
+    backlot: JSON.stringify(NoopJob.build().serialize()).length,
+    raw: JSON.stringify(rawPayload(12_345)).length,
+  };
+  metrics.throughput = {
+    backlotJobsPerSec: round(tp.backlot, 0),
+    rawJobsPerSec: round(tp.raw, 0),
+    ratio: round(tp.ratio, 3),
+    target: '>= 0.9',
+    backlotCpuUsPerJob: round(tp.cpu.backlot, 1),
+    rawCpuUsPerJob: round(tp.cpu.raw, 1),
+    payloadBytes,
+    runs: tp.runs.map((r) => ({
+      ...r,
+      enqueueMs: round(r.enqueueMs, 0),
+      processMs: round(r.processMs, 0),
+      jobsPerSec: round(r.jobsPerSec, 0),
+      cpuUsPerJob: round(r.cpuUsPerJob, 1),
+    })),
+  };
+  const perSide = (side: Side) =>
+    tp.runs
+      .filter((r) => r.side === side)
+      .map((r) => Math.round(r.jobsPerSec))
+      .join(', ');
+  const tpSection = `throughput: ${f.jobs} no-op jobs, concurrency ${f.concurrency}, median of ${f.rounds}`;
+  rows.push(
+    {
+      section: tpSection,
+      metric: 'Backlot (NoopJob, startWorker)',
+      value: rate(tp.backlot),
+      target: `rounds: ${perSide('backlot')}`,
+    },
+    {
+      section: '',
+      metric: 'raw BullMQ (addBulk, Worker)',
+      value: rate(tp.raw),
+      target: `rounds: ${perSide('raw')}`,
+    },
+    {
+      section: '',
+      metric: 'ratio backlot / raw',
+      value: tp.ratio.toFixed(3),
+      target: '>= 0.90',
+      pass: tp.ratio >= 0.9,
+    },
+    {
+      section: '',
+      metric: 'worker-side CPU per job, median',
+      value: `${Math.round(tp.cpu.backlot)} / ${Math.round(tp.cpu.raw)} µs`,
+      target: 'backlot / raw (this process; less noisy than rates)',
+    },
+  );
+
+  if ((f['latency-samples'] as number) > 0) {
+    ctx.log(`performLater latency: ${f['latency-samples']} sequential enqueues per side`);
+    const pl = await measurePerformLater(ctx);
+    metrics.performLater = {
+      samples: pl.backlot.length,
+      backlotP50Ms: round(percentile(pl.backlot, 50), 3),
+      backlotP99Ms: round(percentile(pl.backlot, 99), 3),
+      rawAddP50Ms: round(percentile(pl.raw, 50), 3),
+      rawAddP99Ms: round(percentile(pl.raw, 99), 3),
     };
-    metrics.throughput = {
-      backlotJobsPerSec: round(tp.backlot, 0),
-      rawJobsPerSec: round(tp.raw, 0),
-      ratio: round(tp.ratio, 3),
-      target: '>= 0.9',
-      backlotCpuUsPerJob: round(tp.cpu.backlot, 1),
-      rawCpuUsPerJob: round(tp.cpu.raw, 1),
-      payloadBytes,
-      runs: tp.runs.map((r) => ({
-        ...r,
-        enqueueMs: round(r.enqueueMs, 0),
-        processMs: round(r.processMs, 0),
-        jobsPerSec: round(r.jobsPerSec, 0),
-        cpuUsPerJob: round(r.cpuUsPerJob, 1),
-      })),
-    };
-    const perSide = (side: Side) =>
-      tp.runs
-        .filter((r) => r.side === side)
-        .map((r) => Math.round(r.jobsPerSec))
-        .join(', ');
-    const tpSection = `throughput: ${f.jobs} no-op jobs, concurrency ${f.concurrency}, median of ${f.rounds}`;
+    const section = `performLater latency: ${pl.backlot.length} sequential`;
     rows.push(
       {
-        section: tpSection,
-        metric: 'Backlot (NoopJob, startWorker)',
-        value: rate(tp.backlot),
-        target: `rounds: ${perSide('backlot')}`,
+        section,
+        metric: 'Backlot performLater p50',
+        value: ms(percentile(pl.backlot, 50)),
+        target: `raw Queue.add p50 ${ms(percentile(pl.raw, 50))}`,
       },
       {
         section: '',
-        metric: 'raw BullMQ (addBulk, Worker)',
-        value: rate(tp.raw),
-        target: `rounds: ${perSide('raw')}`,
-      },
-      {
-        section: '',
-        metric: 'ratio backlot / raw',
-        value: tp.ratio.toFixed(3),
-        target: '>= 0.90',
-        pass: tp.ratio >= 0.9,
-      },
-      {
-        section: '',
-        metric: 'worker-side CPU per job, median',
-        value: `${Math.round(tp.cpu.backlot)} / ${Math.round(tp.cpu.raw)} µs`,
-        target: 'backlot / raw (this process; less noisy than rates)',
+        metric: 'Backlot performLater p99',
+        value: ms(percentile(pl.backlot, 99)),
+        target: `raw Queue.add p99 ${ms(percentile(pl.raw, 99))}`,
       },
     );
 
-    if ((f['latency-samples'] as number) > 0) {
-      ctx.log(`performLater latency: ${f['latency-samples']} sequential enqueues per side`);
-      const pl = await measurePerformLater(ctx);
-      metrics.performLater = {
-        samples: pl.backlot.length,
-        backlotP50Ms: round(percentile(pl.backlot, 50), 3),
-        backlotP99Ms: round(percentile(pl.backlot, 99), 3),
-        rawAddP50Ms: round(percentile(pl.raw, 50), 3),
-        rawAddP99Ms: round(percentile(pl.raw, 99), 3),
-      };
-      const section = `performLater latency: ${pl.backlot.length} sequential`;
-      rows.push(
-        {
-          section,
-          metric: 'Backlot performLater p50',
-          value: ms(percentile(pl.backlot, 50)),
-          target: `raw Queue.add p50 ${ms(percentile(pl.raw, 50))}`,
-        },
-        {
-          section: '',
-          metric: 'Backlot performLater p99',
-          value: ms(percentile(pl.backlot, 99)),
-          target: `raw Queue.add p99 ${ms(percentile(pl.raw, 99))}`,
-        },
-      );
-
-      ctx.log(`enqueue-to-start latency: ${f['latency-samples']} sequential jobs per side, idle workers`);
-      const e2s = await measureEnqueueToStart(ctx);
-      const p50 = percentile(e2s.backlot, 50);
-      metrics.enqueueToStart = {
-        samples: e2s.backlot.length,
-        idleMs: f['idle-ms'],
-        backlotP50Ms: round(p50, 3),
-        backlotP99Ms: round(percentile(e2s.backlot, 99), 3),
-        rawP50Ms: round(percentile(e2s.raw, 50), 3),
-        rawP99Ms: round(percentile(e2s.raw, 99), 3),
-        target: 'p50 < 5 ms',
-      };
-      const e2sSection = `enqueue-to-start, idle worker: ${e2s.backlot.length} sequential`;
-      rows.push(
-        { section: e2sSection, metric: 'Backlot p50', value: ms(p50), target: '< 5 ms', pass: p50 < 5 },
-        { section: '', metric: 'Backlot p99', value: ms(percentile(e2s.backlot, 99)) },
-        {
-          section: '',
-          metric: 'raw BullMQ p50 / p99 (reference)',
-          value: `${ms(percentile(e2s.raw, 50))} / ${ms(percentile(e2s.raw, 99))}`,
-        },
-      );
-    }
-
-    if ((f['rss-jobs'] as number) > 0) {
-      ctx.log(`worker RSS: ${f['rss-jobs']} jobs through a worker process (bench/support/rss-worker.ts)`);
-      const rss = rssSummary(await measureRss(ctx, 'backlot'), f['rss-jobs'] as number);
-      metrics.rss = {
-        jobs: f['rss-jobs'],
-        concurrency: f.concurrency,
-        target: 'peak < 150 MB, no upward trend',
-        ...rss,
-      };
-      let rawRss: ReturnType<typeof rssSummary> | undefined;
-      if (f['rss-raw']) {
-        ctx.log(`worker RSS reference: ${f['rss-jobs']} jobs through a raw BullMQ worker process`);
-        rawRss = rssSummary(await measureRss(ctx, 'raw'), f['rss-jobs'] as number);
-        metrics.rssRawReference = { jobs: f['rss-jobs'], concurrency: f.concurrency, ...rawRss };
-      }
-      const section = `worker process RSS: ${(f['rss-jobs'] as number).toLocaleString('en-US')} jobs, concurrency ${f.concurrency}`;
-      const peak = rss.peakMB ?? Number.NaN;
-      rows.push(
-        { section, metric: 'peak RSS', value: `${peak} MB`, target: '< 150 MB', pass: peak < 150 },
-        {
-          section: '',
-          metric: 'RSS at ready / 25 / 50 / 75 / 100 %',
-          value: `${rss.readyMB} / ${rss.at25MB} / ${rss.at50MB} / ${rss.at75MB} / ${rss.at100MB} MB`,
-        },
-        {
-          section: '',
-          metric: 'trend (slope, second half)',
-          value: `${rss.secondHalfSlopeMBPer10k} MB per 10k jobs`,
-          target: '< 2 MB per 10k (no upward trend)',
-          pass: rss.secondHalfSlopeMBPer10k < 2,
-        },
-      );
-      if (rawRss) {
-        rows.push({
-          section: '',
-          metric: 'raw BullMQ worker process (reference)',
-          value: `peak ${rawRss.peakMB} MB, at ready ${rawRss.readyMB} MB`,
-          target: `trend ${rawRss.secondHalfSlopeMBPer10k} MB per 10k jobs`,
-        });
-      }
-    }
-
-    return {
-      metrics,
-      ratio: round(tp.ratio, 3),
-      rows,
-      notes: [
-        `runtime: ${RUNTIME}; both sides run in this process (and the RSS workers as such child processes)`,
-        logLevel === 'info'
-          ? "Backlot logs an INFO line per enqueue, start and finish through pino at level 'info' into the production destination (config/logger.ts logDestination) opened on /dev/null: the logging cost is counted as in production."
-          : "--log-warn 1: Backlot's logger at 'warn', so no per-job INFO lines are written (what LOG_LEVEL=warn gives in production); the default run counts them.",
-        `Rate = jobs / (worker start -> last completion); queues are filled first (not timed). Payload: Backlot ${payloadBytes.backlot} bytes, raw ${payloadBytes.raw} bytes; both sides keep completed jobs as Backlot's DEFAULT_RETENTION says.`,
-        'Targets are information: a miss never makes this command fail. The machine is shared and noisy; compare ratios from one run.',
-      ],
+    ctx.log(`enqueue-to-start latency: ${f['latency-samples']} sequential jobs per side, idle workers`);
+    const e2s = await measureEnqueueToStart(ctx);
+    const p50 = percentile(e2s.backlot, 50);
+    metrics.enqueueToStart = {
+      samples: e2s.backlot.length,
+      idleMs: f['idle-ms'],
+      backlotP50Ms: round(p50, 3),
+      backlotP99Ms: round(percentile(e2s.backlot, 99), 3),
+      rawP50Ms: round(percentile(e2s.raw, 50), 3),
+      rawP99Ms: round(percentile(e2s.raw, 99), 3),
+      target: 'p50 < 5 ms',
     };
-  },
-});
+    const e2sSection = `enqueue-to-start, idle worker: ${e2s.backlot.length} sequential`;
+    rows.push(
+      { section: e2sSection, metric: 'Backlot p50', value: ms(p50), target: '< 5 ms', pass: p50 < 5 },
+      { section: '', metric: 'Backlot p99', value: ms(percentile(e2s.backlot, 99)) },
+      {
+        section: '',
+        metric: 'raw BullMQ p50 / p99 (reference)',
+        value: `${ms(percentile(e2s.raw, 50))} / ${ms(percentile(e2s.raw, 99))}`,
+      },
+    );
+  }
+
+  if ((f['rss-jobs'] as number) > 0) {
+    ctx.log(`worker RSS: ${f['rss-jobs']} jobs through a worker process (bench/support/rss-worker.ts)`);
+    const rss = rssSummary(await measureRss(ctx, 'backlot'), f['rss-jobs'] as number);
+    metrics.rss = {
+      jobs: f['rss-jobs'],
+      concurrency: f.concurrency,
+      target: 'peak < 150 MB, no upward trend',
+      ...rss,
+    };
+    let rawRss: ReturnType<typeof rssSummary> | undefined;
+    if (f['rss-raw']) {
+      ctx.log(`worker RSS reference: ${f['rss-jobs']} jobs through a raw BullMQ worker process`);
+      rawRss = rssSummary(await measureRss(ctx, 'raw'), f['rss-jobs'] as number);
+      metrics.rssRawReference = { jobs: f['rss-jobs'], concurrency: f.concurrency, ...rawRss };
+    }
+    const section = `worker process RSS: ${(f['rss-jobs'] as number).toLocaleString('en-US')} jobs, concurrency ${f.concurrency}`;
+    const peak = rss.peakMB ?? Number.NaN;
+    rows.push(
+      { section, metric: 'peak RSS', value: `${peak} MB`, target: '< 150 MB', pass: peak < 150 },
+      {
+        section: '',
+        metric: 'RSS at ready / 25 / 50 / 75 / 100 %',
+        value: `${rss.readyMB} / ${rss.at25MB} / ${rss.at50MB} / ${rss.at75MB} / ${rss.at100MB} MB`,
+      },
+      {
+        section: '',
+        metric: 'trend (slope, second half)',
+        value: `${rss.secondHalfSlopeMBPer10k} MB per 10k jobs`,
+        target: '< 2 MB per 10k (no upward trend)',
+        pass: rss.secondHalfSlopeMBPer10k < 2,
+      },
+    );
+    if (rawRss) {
+      rows.push({
+        section: '',
+        metric: 'raw BullMQ worker process (reference)',
+        value: `peak ${rawRss.peakMB} MB, at ready ${rawRss.readyMB} MB`,
+        target: `trend ${rawRss.secondHalfSlopeMBPer10k} MB per 10k jobs`,
+      });
+    }
+  }
+
+  return {
+    metrics,
+    ratio: round(tp.ratio, 3),
+    rows,
+    notes: [
+      `runtime: ${RUNTIME}; both sides run in this process (and the RSS workers as such child processes)`,
+      logLevel === 'info'
+        ? "Backlot logs an INFO line per enqueue, start and finish through pino at level 'info' into the production destination (config/logger.ts logDestination) opened on /dev/null: the logging cost is counted as in production."
+        : "--log-warn 1: Backlot's logger at 'warn', so no per-job INFO lines are written (what LOG_LEVEL=warn gives in production); the default run counts them.",
+      events
+        ? '--events 1: the framework publishes job.enqueued/started/finished through the event broker to a Redis stream (batched XADD pipelines), as bin/worker does.'
+        : 'No event bus (the default): bin/worker also publishes job events to a Redis stream; --events 1 measures that too.',
+      `Rate = jobs / (worker start -> last completion); queues are filled first (not timed). Payload: Backlot ${payloadBytes.backlot} bytes, raw ${payloadBytes.raw} bytes; both sides keep completed jobs as Backlot's DEFAULT_RETENTION says.`,
+      'Targets are information: a miss never makes this command fail. The machine is shared and noisy; compare ratios from one run.',
+    ],
+  };
+}
