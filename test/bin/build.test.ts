@@ -3,6 +3,8 @@ import { existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobNameOf } from '../../app/framework/index';
+import { ALL_JOBS } from '../../jobs/index';
 import { ROOT, runBin } from '../support/processes';
 import { useRedisPrefix } from '../support/redis';
 
@@ -41,6 +43,15 @@ describe('bin/build (compiled runtime roles)', () => {
       'worker.mjs',
     ]);
     expect(existsSync(join(ROOT, outdir, '.build-stamp'))).toBe(true);
+  });
+
+  it('keeps every job class name: a compiled process knows the jobs by the names the sources give them', async () => {
+    // A job is stored under its class name; a bundler renaming a class (esbuild: class _Foo) would
+    // strand the jobs one process enqueues where another looks them up.
+    const result = await run('node', [join(outdir, 'bin/jobs.mjs'), 'enqueue', 'NoSuchJob'], env);
+    expect(result.code).toBe(1);
+    const known = /\(known: ([^)]*)\)/.exec(result.stderr)?.[1]?.split(', ');
+    expect(known).toEqual(ALL_JOBS.map((cls) => jobNameOf(cls)).sort());
   });
 
   it('runs a job end to end on a compiled worker pool, with no TypeScript loader in the process', async () => {
