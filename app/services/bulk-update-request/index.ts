@@ -11,6 +11,8 @@
  *   if (!check.ok) return render(check.scriptErrors, check.errors);
  */
 export { checkScript, commandTagNames, validateLines } from './script-validator';
-export { canonicalCommand, parseLine, parseScript } from './script-parser';
+export { canonicalCommand } from './script-canonical';
+export { parseLine } from './script-line';
+export { parseScript } from './script-parser';
 export { checkTagName, normalizeTagName, MAX_TAG_NAME_LENGTH, type TagNameProblem, type TagNameRule } from './tag-name';
 export * from './types';

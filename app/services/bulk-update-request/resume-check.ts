@@ -1,0 +1,61 @@
+/**
+ * Validation for approving a failed bulk update request again (approveBur resumes it): only the
+ * lines that are not done are checked, against the database as the done lines left it.
+ *
+ * Steps of checkRemainingLines(db, bur):
+ *   1. parse the stored script (a script that no longer parses fails the check as it is);
+ *   2. keep the lines whose row is not `done`;
+ *   3. validate them through a TagReadRepository that does not see the aliases and implications
+ *      their own started lines created (status processing): those are the line's own work, not a
+ *      conflict with it.
+ *
+ * Example:
+ *   const check = await checkRemainingLines(db, bur);   // bur.status === 'failed'
+ *   if (!check.ok) throw new BurValidationError(summarize(check), check);
+ */
+import type { AppPrismaClient } from '../../db/client';
+import type { BulkUpdateRequest } from '../../db/generated/client';
+import { findLines } from '../../db/bulk-update-request.repository';
+import { createTagRepository, type TagReadRepository, type TagRelationshipSnapshot } from '../../db/tag.repository';
+import { parseScript } from './script-parser';
+import { validateLines } from './script-validator';
+import type { ScriptCheck } from './types';
+
+/** A TagReadRepository that does not see the given live aliases and implications. */
+function hidingRelationships(
+  repository: TagReadRepository,
+  hidden: { aliases: TagRelationshipSnapshot[]; implications: TagRelationshipSnapshot[] },
+): TagReadRepository {
+  const key = (r: TagRelationshipSnapshot) => `${r.antecedentName}\u0000${r.consequentName}`;
+  const aliases = new Set(hidden.aliases.map(key));
+  const implications = new Set(hidden.implications.map(key));
+  return {
+    findTags: (names) => repository.findTags(names),
+    findLiveAliases: async (names) => (await repository.findLiveAliases(names)).filter((r) => !aliases.has(key(r))),
+    findLiveImplications: async (names) => (await repository.findLiveImplications(names)).filter((r) => !implications.has(key(r))),
+  };
+}
+
+/**
+ * Validation for re-approving a failed request: the lines that are not done, against the database
+ * as it is now, without the relationships their own started lines created.
+ */
+export async function checkRemainingLines(db: AppPrismaClient, bur: BulkUpdateRequest): Promise<ScriptCheck> {
+  const parsed = parseScript(bur.script);
+  if (parsed.scriptErrors.length > 0 || parsed.errors.length > 0) {
+    return { ok: false, lines: parsed.lines, errors: parsed.errors, scriptErrors: parsed.scriptErrors };
+  }
+  const rows = new Map((await findLines(db, bur.id)).map((row) => [row.lineNumber, row]));
+  const remaining = parsed.lines.filter((line) => rows.get(line.lineNumber)?.status !== 'done');
+  const hidden = { aliases: [] as TagRelationshipSnapshot[], implications: [] as TagRelationshipSnapshot[] };
+  for (const line of remaining) {
+    if (rows.get(line.lineNumber)?.startedAt == null) continue;
+    const { command } = line;
+    if (command.kind === 'createAlias') hidden.aliases.push({ antecedentName: command.antecedent, consequentName: command.consequent });
+    if (command.kind === 'createImplication') {
+      hidden.implications.push({ antecedentName: command.antecedent, consequentName: command.consequent });
+    }
+  }
+  const errors = await validateLines(remaining, hidingRelationships(createTagRepository(db), hidden));
+  return { ok: errors.length === 0, lines: parsed.lines, errors, scriptErrors: [] };
+}
