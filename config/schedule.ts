@@ -25,6 +25,7 @@ import { PruneBansJob } from '../jobs/prune-bans.job';
 import { PruneUploadsJob } from '../jobs/prune-uploads.job';
 import { RegeneratePostCountsJob } from '../jobs/regenerate-post-counts.job';
 import { PruneBulkUpdateRequestsJob } from '../jobs/prune-bulk-update-requests.job';
+import { ReconcileBulkUpdateRequestsJob } from '../jobs/reconcile-bulk-update-requests.job';
 import { VacuumDatabaseJob } from '../jobs/vacuum-database.job';
 import { RetireTagRelationshipsJob } from '../jobs/retire-tag-relationships.job';
 import { PruneMailOutboxJob } from '../jobs/prune-mail-outbox.job';
@@ -68,6 +69,7 @@ export const MAINTENANCE: Record<Period, readonly MaintenanceTask[]> = {
     task('prune_bans', PruneBansJob),
     task('prune_uploads', PruneUploadsJob),
     task('regenerate_post_counts', RegeneratePostCountsJob),
+    task('reconcile_bulk_update_requests', ReconcileBulkUpdateRequestsJob),
   ],
   daily: [
     task('prune_bulk_update_requests', PruneBulkUpdateRequestsJob),

@@ -14,6 +14,7 @@ import { ProcessUploadJob } from './process-upload.job';
 import { PruneBansJob } from './prune-bans.job';
 import { PruneUploadsJob } from './prune-uploads.job';
 import { PruneBulkUpdateRequestsJob } from './prune-bulk-update-requests.job';
+import { ReconcileBulkUpdateRequestsJob } from './reconcile-bulk-update-requests.job';
 import { VacuumDatabaseJob } from './vacuum-database.job';
 import { RetireTagRelationshipsJob } from './retire-tag-relationships.job';
 import { PruneMailOutboxJob } from './prune-mail-outbox.job';
@@ -31,6 +32,7 @@ export const ALL_JOBS: readonly AnyJobClass[] = [
   PruneBansJob,
   PruneUploadsJob,
   PruneBulkUpdateRequestsJob,
+  ReconcileBulkUpdateRequestsJob,
   VacuumDatabaseJob,
   RetireTagRelationshipsJob,
   PruneMailOutboxJob,

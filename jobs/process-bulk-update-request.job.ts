@@ -12,6 +12,10 @@
  * - A worker shutdown past its grace period hands the job back to the queue: the request stays
  *   processing and the next run resumes at the interrupted line (every line is safe to re-run).
  * - No retryOn: a failed line fails the request and the job (the job's error names the line).
+ * - A death outside perform (the worker lost more often than the stall limit allows, so BullMQ
+ *   fails the job without running perform; or the job removed) records nothing here: the hourly
+ *   ReconcileBulkUpdateRequestsJob finds the request's job (processing_job_id, stored by
+ *   approveBur) dead and fails the request.
  * - Events (when the process has a bus): bur.status processing at the start, bur.progress with
  *   each progress report, bur.status with the outcome (completed, skipped or failed); live pages
  *   and MQTT subscribers follow /burs/:id.

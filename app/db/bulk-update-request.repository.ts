@@ -13,6 +13,9 @@
  *     pending -> running (startedAt) -> done (finishedAt) or failed (error); rowsDone/rowsTotal
  *     follow a large line's progress.
  *
+ * A processing request names its job (processingJobId, stored by claimForProcessing with the
+ * claim); failAbandonedBur fails it when that job died outside perform (bur-reconciliation.ts).
+ *
  * Example:
  *   const bur = await createBurRecord(db, { userId: 1, script: 'alias a -> b', title: null });
  *   await replaceLines(db, bur.id, [{ lineNumber: 1, text: 'create alias a -> b', error: null }]);
@@ -97,15 +100,73 @@ export async function resetUnfinishedLines(client: BurClient, burId: number): Pr
 }
 
 /**
- * Moves a request from status `from` to processing, approved by `approverId`, clearing the last
- * failure. Resolves false when the request is no longer in `from` (someone else got there first).
+ * Moves a request from status `from` to processing, approved by `approverId`, to be run by the job
+ * `jobId`, clearing the last failure. Resolves false when the request is no longer in `from`
+ * (someone else got there first).
  */
-export async function claimForProcessing(client: BurClient, burId: number, from: BulkUpdateRequestStatus, approverId: number): Promise<boolean> {
+export async function claimForProcessing(
+  client: BurClient,
+  burId: number,
+  from: BulkUpdateRequestStatus,
+  approverId: number,
+  jobId: string,
+): Promise<boolean> {
   const { count } = await client.bulkUpdateRequest.updateMany({
     where: { id: burId, status: from },
-    data: { status: 'processing', approverId, approvedAt: new Date(), failedLine: null, failedError: null, completedAt: null },
+    data: {
+      status: 'processing',
+      approverId,
+      approvedAt: new Date(),
+      processingJobId: jobId,
+      failedLine: null,
+      failedError: null,
+      completedAt: null,
+    },
   });
   return count === 1;
+}
+
+/** Requests `processing` since before `cutoff` (approvedAt; updatedAt when unset), oldest id first. */
+export async function findProcessingBurs(client: BurClient, cutoff: Date) {
+  return client.bulkUpdateRequest.findMany({
+    where: { status: 'processing', OR: [{ approvedAt: { lte: cutoff } }, { approvedAt: null, updatedAt: { lte: cutoff } }] },
+    select: { id: true, processingJobId: true, approvedAt: true },
+    orderBy: { id: 'asc' },
+  });
+}
+
+/**
+ * Fails a request whose processing job died without recording an outcome: only while it is still
+ * `processing` for the same job (`jobId`; null: none recorded), so a request that finished or was
+ * approved again meanwhile is left alone. Its running line, if any, becomes `failed` with the
+ * error and is the request's failedLine, as when a line fails inside the job. Run it in a
+ * transaction. Resolves null when the request was left alone.
+ */
+export async function failAbandonedBur(
+  client: BurClient,
+  burId: number,
+  jobId: string | null,
+  error: string,
+): Promise<{ failedLine: number | null } | null> {
+  const message = truncateError(error);
+  const running = await client.bulkUpdateRequestLine.findFirst({
+    where: { bulkUpdateRequestId: burId, status: 'running' },
+    orderBy: { lineNumber: 'asc' },
+    select: { id: true, lineNumber: true },
+  });
+  const failedLine = running?.lineNumber ?? null;
+  const { count } = await client.bulkUpdateRequest.updateMany({
+    where: { id: burId, status: 'processing', processingJobId: jobId },
+    data: { status: 'failed', failedLine, failedError: message },
+  });
+  if (count === 0) return null;
+  if (running) {
+    await client.bulkUpdateRequestLine.updateMany({
+      where: { id: running.id, status: 'running' },
+      data: { status: 'failed', error: message, finishedAt: new Date() },
+    });
+  }
+  return { failedLine };
 }
 
 /** Sets the status of a request that is in one of `from`; resolves false when it was not. */

@@ -164,6 +164,7 @@ describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
         { task: 'prune_bans', job: 'PruneBansJob', queue: 'default' },
         { task: 'prune_uploads', job: 'PruneUploadsJob', queue: 'default' },
         { task: 'regenerate_post_counts', job: 'RegeneratePostCountsJob', queue: 'default' },
+        { task: 'reconcile_bulk_update_requests', job: 'ReconcileBulkUpdateRequestsJob', queue: 'default' },
       ],
     });
     const usage = await runBin('maintenance', ['yearly'], env);

@@ -18,6 +18,7 @@ describe('maintenance schedule', () => {
         ['prune_bans', 'PruneBansJob', 0],
         ['prune_uploads', 'PruneUploadsJob', 0],
         ['regenerate_post_counts', 'RegeneratePostCountsJob', 0],
+        ['reconcile_bulk_update_requests', 'ReconcileBulkUpdateRequestsJob', 0],
       ],
       daily: [
         ['prune_bulk_update_requests', 'PruneBulkUpdateRequestsJob', 0],

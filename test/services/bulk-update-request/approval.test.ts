@@ -106,6 +106,7 @@ describe('approveBur', () => {
     ]);
     expect(queue.enqueued.map((e) => [e.jobClass, e.queue, e.arguments])).toEqual([['ProcessBulkUpdateRequestJob', 'bulk_update', [bur.id]]]);
     expect(approved.jobId).toBe(queue.enqueued[0]?.job.jobId);
+    expect(approved.bur.processingJobId).toBe(approved.jobId); // stored with the claim, for the reconciliation
     expect(await modActionsOf(db, bur.id)).toEqual([`bulk_update_request_approve: approved bulk update request #${bur.id}`]);
   });
 
