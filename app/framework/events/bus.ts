@@ -36,7 +36,7 @@ export interface EventBusOptions {
     prefix: string;
     /** Also read the other processes' events (web processes). @defaultValue false */
     subscribe?: boolean;
-    /** Stream length kept, approximately. @defaultValue 10000 */
+    /** Stream entries kept, approximately (1 to 50 events each, see redis-transport.ts). @defaultValue 1000 */
     maxLen?: number;
     /** The publisher's queue. @defaultValue { capacity: 10000, batchSize: 200 } */
     queue?: ForwarderOptions;

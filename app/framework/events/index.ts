@@ -36,7 +36,7 @@ export {
   InvalidEventError,
 } from './payloads';
 export type { BacklotEvent, EventData, EventType } from './payloads';
-export { RedisEventTransport } from './redis-transport';
+export { EVENTS_PER_ENTRY, RedisEventTransport } from './redis-transport';
 export type {
   EventSubscription,
   RedisEventTransportOptions,

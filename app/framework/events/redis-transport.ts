@@ -3,9 +3,12 @@
  * "Event bus", for why a stream rather than pub/sub): worker processes append, web processes read.
  *
  * Publisher side, a broker forwarder (scope 'local': only events produced in this process):
- *   each batch the broker hands it becomes one pipeline of XADD MAXLEN ~ maxLen (one round trip
- *   per batch, off every job's path); an entry holds the source id and the event's JSON; an event
- *   over maxEventBytes is dropped with a warning.
+ *   each batch the broker hands it becomes one pipeline (one round trip, off every job's path) of
+ *   XADD MAXLEN ~ maxLen entries, each holding the source id and up to EVENTS_PER_ENTRY events as
+ *   one JSON array ('b'): a worker publishes two events per job, and a Redis command per event
+ *   cost the worker more CPU than the job itself (npm run bench -- throughput --events 1). An event
+ *   over maxEventBytes is dropped with a warning. Entries of one event ('e', as written before
+ *   batching) are still read.
  * Subscriber side, on a dedicated connection (it blocks in XREAD):
  *   1. start after the stream's newest entry (XREVRANGE + - COUNT 1);
  *   2. XREAD BLOCK from the last id read; validate each entry (parseEvent), skip this process's
@@ -33,7 +36,10 @@ import { parseEvent, type BacklotEvent } from './payloads';
 export interface RedisEventTransportOptions {
   /** Key prefix (QUEUE_PREFIX); the stream is `<prefix>:events`. */
   prefix: string;
-  /** Entries the stream keeps, approximately (XADD MAXLEN ~). @defaultValue 10000 */
+  /**
+   * Entries the stream keeps, approximately (XADD MAXLEN ~); each holds 1 to EVENTS_PER_ENTRY
+   * events, so the stream keeps between 1,000 and 50,000 events. @defaultValue 1000
+   */
   maxLen?: number;
   /** Identifies this process in each entry. @defaultValue <host>:<pid>:<random> */
   source?: string;
@@ -83,6 +89,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Events per stream entry at most (one XADD each). @defaultValue 50 */
+export const EVENTS_PER_ENTRY = 50;
+
 function field(fields: string[], name: string): string | undefined {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
@@ -98,7 +107,7 @@ export class RedisEventTransport {
   constructor(options: RedisEventTransportOptions) {
     this.key = `${options.prefix}:events`;
     this.source = options.source ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    this.maxLen = options.maxLen ?? 10_000;
+    this.maxLen = options.maxLen ?? 1_000;
     this.maxEventBytes = options.maxEventBytes ?? 65_536;
     this.log = options.logger ?? (() => backlotSettings().logger);
   }
@@ -112,10 +121,18 @@ export class RedisEventTransport {
       accepts: (event) => event.type !== 'clock.tick',
       deliver: async (events) => {
         const pipeline = connection.pipeline();
-        let queued = 0;
+        let entry: string[] = [];
+        let entries = 0;
+        const append = () => {
+          if (entry.length === 0) return;
+          pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 's', this.source, 'b', `[${entry.join(',')}]`);
+          entries += 1;
+          entry = [];
+        };
         for (const event of events) {
           const json = JSON.stringify(event);
-          if (Buffer.byteLength(json) > this.maxEventBytes) {
+          // UTF-16 length <= UTF-8 bytes: only a long string needs measuring.
+          if (json.length * 3 > this.maxEventBytes && Buffer.byteLength(json) > this.maxEventBytes) {
             if (oversize.hit() > 0) {
               this.log().warn(
                 { eventType: event.type, topic: event.topic, bytes: Buffer.byteLength(json) },
@@ -124,10 +141,11 @@ export class RedisEventTransport {
             }
             continue;
           }
-          pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 's', this.source, 'e', json);
-          queued += 1;
+          entry.push(json);
+          if (entry.length >= EVENTS_PER_ENTRY) append();
         }
-        if (queued === 0) return;
+        append();
+        if (entries === 0) return;
         const results = await pipeline.exec();
         const failed = results?.find(([error]) => error);
         if (failed?.[0]) throw failed[0];
@@ -147,23 +165,39 @@ export class RedisEventTransport {
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
 
-    const handle = (id: string, fields: string[]) => {
-      stats.lastId = id;
-      if (field(fields, 's') === this.source) return;
+    const skip = (id: string, error: unknown) => {
+      stats.invalid += 1;
+      if (invalidLog.hit() > 0)
+        this.log().warn(
+          { stream: this.key, id, err: error },
+          `Skipped an invalid event in ${this.key} (${id}): ${(error as Error).message}`,
+        );
+    };
+    const deliver = (id: string, raw: unknown) => {
       let event: BacklotEvent;
       try {
-        event = parseEvent(JSON.parse(field(fields, 'e') ?? 'null'));
+        event = parseEvent(raw);
       } catch (error) {
-        stats.invalid += 1;
-        if (invalidLog.hit() > 0)
-          this.log().warn(
-            { stream: this.key, id, err: error },
-            `Skipped an invalid event in ${this.key} (${id}): ${(error as Error).message}`,
-          );
+        skip(id, error);
         return;
       }
       stats.received += 1;
       broker.publish(event, 'remote');
+    };
+    const handle = (id: string, fields: string[]) => {
+      stats.lastId = id;
+      if (field(fields, 's') === this.source) return;
+      const batch = field(fields, 'b');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(batch ?? field(fields, 'e') ?? 'null');
+        if (batch !== undefined && !Array.isArray(parsed)) throw new Error('a batch entry holds no array');
+      } catch (error) {
+        skip(id, error);
+        return;
+      }
+      if (batch === undefined) deliver(id, parsed);
+      else for (const raw of parsed as unknown[]) deliver(id, raw);
     };
 
     const loop = async () => {

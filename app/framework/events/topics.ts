@@ -22,9 +22,15 @@ export function isValidTopic(topic: string): boolean {
   return topic.length <= MAX_TOPIC_LENGTH && TOPIC_PATTERN.test(topic);
 }
 
+/** Characters encodeURIComponent leaves alone, minus the ones topicSegment encodes anyway (!'()*). */
+const UNRESERVED = /^[A-Za-z0-9_.~-]+$/;
+
 /** An id as one topic segment: percent-encoded, so '/', '+' and '#' never reach a topic. */
 export function topicSegment(id: string | number): string {
-  return encodeURIComponent(String(id)).replace(
+  const text = String(id);
+  // Ids made of unreserved characters only (UUIDs, numbers: nearly every id) stay as they are.
+  if (UNRESERVED.test(text)) return text;
+  return encodeURIComponent(text).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   createEvent,
   EventBroker,
+  EVENTS_PER_ENTRY,
   RedisEventTransport,
   type EventSubscription,
 } from '../../../app/framework/index';
@@ -59,10 +60,27 @@ describe('RedisEventTransport', () => {
     expect(subscription.stats()).toMatchObject({ received: 120, invalid: 0 });
   });
 
-  it('sends one pipeline per batch and trims the stream to about maxLen', async () => {
-    const { worker, key } = pair('trim');
-    for (let i = 1; i <= 3_000; i += 1) worker.publish(status(i));
+  it('writes up to 50 events per stream entry (one XADD each), in order', async () => {
+    const { worker, key } = pair('batch');
+    for (let i = 1; i <= 1_000; i += 1) worker.publish(status(i));
     expect(await worker.flush(10_000)).toBe(true);
+    const entries = await scope.connection().xrange(key, '-', '+');
+    const perEntry = entries.map(([, fields]) => (JSON.parse(fields[3] ?? '[]') as unknown[]).length);
+    expect(entries.every(([, fields]) => fields[2] === 'b')).toBe(true);
+    expect(Math.max(...perEntry)).toBe(EVENTS_PER_ENTRY);
+    expect(perEntry.reduce((a, b) => a + b, 0)).toBe(1_000);
+    expect(entries).toHaveLength(1_000 / EVENTS_PER_ENTRY);
+    const ids = entries.flatMap(([, fields]) => (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId));
+    expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+  });
+
+  it('trims the stream to about maxLen entries', async () => {
+    const { worker, key } = pair('trim');
+    // One event per flush: one entry each.
+    for (let i = 1; i <= 3_000; i += 1) {
+      worker.publish(status(i));
+      await worker.flush(10_000);
+    }
     const length = await scope.connection().xlen(key);
     expect(length).toBeGreaterThanOrEqual(1_000);
     expect(length).toBeLessThan(1_500);
@@ -106,10 +124,15 @@ describe('RedisEventTransport', () => {
     await redis.xadd(key, '*', 's', 'evil', 'e', '{not json');
     await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), v: 99 }));
     await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), data: { burId: 1 } }));
+    await redis.xadd(key, '*', 's', 'evil', 'b', '{"not":"an array"}');
+    await redis.xadd(key, '*', 's', 'worker', 'b', JSON.stringify([{ ...status(8), v: 99 }, status(9)]));
     await redis.xadd(key, '*', 's', 'worker', 'e', JSON.stringify(status(7)));
-    await waitUntil(() => received.events.length === 1, 5_000, 'the valid event');
-    expect(received.events[0]?.data).toEqual({ burId: 7, status: 'processing' });
-    expect(subscription.stats()).toMatchObject({ received: 1, invalid: 3 });
+    await waitUntil(() => received.events.length === 2, 5_000, 'the valid events');
+    expect(received.events.map((e) => e.data)).toEqual([
+      { burId: 9, status: 'processing' },
+      { burId: 7, status: 'processing' },
+    ]);
+    expect(subscription.stats()).toMatchObject({ received: 2, invalid: 5 });
     expect(logs.lines.some((l) => l.level === 40 && /Skipped an invalid event/.test(l.msg))).toBe(true);
   });
 
