@@ -27,29 +27,11 @@ import { JobOptionsError } from './errors';
 import { publishJobProgress } from './events/framework-events';
 import { jobNameOf } from './registry';
 import type { Json } from './serializers/serializer';
+import type { ExecutionContext, JobPayload } from './job-payload';
 import type { ExecutionGuard } from './timeouts';
 
-/** What a queue stores for one job (plain JSON). */
-export interface JobPayload {
-  jobClass: string;
-  jobId: string;
-  queueName: string;
-  priority?: number;
-  arguments: Json[];
-  /** Executions before this enqueue (retries carry it on). */
-  executions: number;
-  /** Executions per retryOn handler, keyed by its error class names. */
-  exceptionExecutions: Record<string, number>;
-  enqueuedAt: string;
-  scheduledAt?: string;
-}
-
-/** Hooks a running job uses to talk to the adapter that runs it. */
-export interface ExecutionContext {
-  progress(value: number | object): Promise<void>;
-  /** Return values of the jobs this one depended on, keyed by "queue:id". */
-  dependencyResults?(): Promise<Record<string, unknown>>;
-}
+/** The stored payload and the adapter hooks live in job-payload.ts. */
+export type { ExecutionContext, JobPayload } from './job-payload';
 
 export type PerformArgs<J> = J extends { perform(...args: infer A): unknown } ? A : never;
 export type PerformResult<J> = J extends { perform(...args: any[]): infer R } ? Awaited<R> : never;
