@@ -45,6 +45,10 @@ function sweep(): void {
   for (const guard of guards) guard.check(now);
 }
 
+function isThenable<T>(value: unknown): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
+
 export class ExecutionGuard {
   private lastTouch = Date.now();
   private readonly deadline: number;
@@ -83,10 +87,13 @@ export class ExecutionGuard {
   run<T>(perform: () => T): T | Promise<Awaited<T>> {
     if (this.reason) throw this.reason;
     const value = perform();
-    if (!(value instanceof Promise)) return value;
+    if (!isThenable<Awaited<T>>(value)) return value;
     return new Promise<Awaited<T>>((resolve, reject) => {
-      this.rejectRun = reject;
-      (value as Promise<Awaited<T>>).then(resolve, reject);
+      // Settled either way: a rejection after an abort is handled, never "unhandled".
+      value.then(resolve, reject);
+      // Aborted while perform ran synchronously: there was no promise to reject yet.
+      if (this.reason) reject(this.reason);
+      else this.rejectRun = reject;
     });
   }
 
