@@ -16,7 +16,7 @@
 import type { ConnectionPool } from '../../db/delete-many';
 import type { SqlReader } from '../../db/deletion.repository';
 import { deleteManyMailOutbox, mailOutboxIdsBefore } from '../../db/mail-outbox.repository';
-import { daysBefore, untilShort, type ChunkOptions } from './chunks';
+import { daysBefore, deleteInChunks, type ChunkOptions } from './chunks';
 
 /** @defaultValue 90 days */
 export const MAIL_OUTBOX_KEEP_DAYS = 90;
@@ -24,25 +24,16 @@ export const MAIL_OUTBOX_KEEP_DAYS = 90;
 export const MAIL_OUTBOX_CHUNK_SIZE = 5_000;
 
 /** Deletes outbox rows created before `now` - `keepDays`; resolves how many. */
-export async function pruneMailOutbox(
+export function pruneMailOutbox(
   pool: ConnectionPool & SqlReader,
   options: ChunkOptions & { now?: Date; keepDays?: number } = {},
 ): Promise<number> {
   const cutoff = daysBefore(options.now ?? new Date(), options.keepDays ?? MAIL_OUTBOX_KEEP_DAYS);
   const batchSize = options.batchSize ?? MAIL_OUTBOX_CHUNK_SIZE;
-  let afterId = 0;
-  let deleted = 0;
-  // untilShort counts the ids each chunk selected (a short chunk is the last); progress reports
-  // the rows deleted, which is fewer only when some went meanwhile.
-  await untilShort(
+  return deleteInChunks(
     batchSize,
-    async () => {
-      const ids = await mailOutboxIdsBefore(pool, cutoff, afterId, batchSize);
-      deleted += await deleteManyMailOutbox(pool, ids, { chunkSize: batchSize });
-      afterId = ids.at(-1) ?? afterId;
-      return ids.length;
-    },
-    { signal: options.signal, onProgress: () => options.onProgress?.(deleted) },
+    (afterId, limit) => mailOutboxIdsBefore(pool, cutoff, afterId, limit),
+    (ids) => deleteManyMailOutbox(pool, ids, { chunkSize: batchSize }),
+    options,
   );
-  return deleted;
 }

@@ -16,28 +16,19 @@
 import type { ConnectionPool } from '../../db/delete-many';
 import type { SqlReader } from '../../db/deletion.repository';
 import { deleteUserFavorites, favoritedPostIds, FAVORITES_CHUNK_SIZE } from '../../db/favorite.repository';
-import { untilShort, type ChunkOptions } from '../maintenance/chunks';
+import { deleteInChunks, type ChunkOptions } from '../maintenance/chunks';
 
 /** Deletes every favorite of `userId`; resolves how many. */
-export async function deleteAllFavoritesOf(
+export function deleteAllFavoritesOf(
   pool: ConnectionPool & SqlReader,
   userId: number,
   options: ChunkOptions = {},
 ): Promise<number> {
   const batchSize = options.batchSize ?? FAVORITES_CHUNK_SIZE;
-  let afterPostId = 0;
-  let deleted = 0;
-  // untilShort counts the post ids each chunk selected (a short chunk is the last); progress
-  // reports the favorites deleted, which is fewer only when some went meanwhile.
-  await untilShort(
+  return deleteInChunks(
     batchSize,
-    async () => {
-      const postIds = await favoritedPostIds(pool, userId, afterPostId, batchSize);
-      deleted += await deleteUserFavorites(pool, userId, postIds, { chunkSize: batchSize });
-      afterPostId = postIds.at(-1) ?? afterPostId;
-      return postIds.length;
-    },
-    { signal: options.signal, onProgress: () => options.onProgress?.(deleted) },
+    (afterPostId, limit) => favoritedPostIds(pool, userId, afterPostId, limit),
+    (postIds) => deleteUserFavorites(pool, userId, postIds, { chunkSize: batchSize }),
+    options,
   );
-  return deleted;
 }
