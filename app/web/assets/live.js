@@ -71,14 +71,19 @@
     step();
   }
 
+  // Fetches the element's fragment and swaps it in.
+  function swap(topic) {
+    var el = byTopic(topic);
+    if (!el) return Promise.resolve();
+    return load(el.getAttribute('data-live-src')).then(function (fresh) {
+      var current = byTopic(topic);
+      if (fresh && current) current.replaceWith(fresh);
+    });
+  }
+
   function refresh(topic) {
     coalesce(topic, function () {
-      var el = byTopic(topic);
-      if (!el) return Promise.resolve();
-      return load(el.getAttribute('data-live-src')).then(function (fresh) {
-        var current = byTopic(topic);
-        if (fresh && current) current.replaceWith(fresh);
-      });
+      return swap(topic);
     });
   }
 
@@ -90,12 +95,7 @@
         window.setTimeout(resolve, wait);
       }).then(function () {
         lastRun.set(topic, Date.now());
-        var el = byTopic(topic);
-        if (!el) return null;
-        return load(el.getAttribute('data-live-src')).then(function (fresh) {
-          var current = byTopic(topic);
-          if (fresh && current) current.replaceWith(fresh);
-        });
+        return swap(topic);
       });
     });
   }

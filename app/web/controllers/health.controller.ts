@@ -54,9 +54,9 @@ export interface HealthDeps {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Whether the request carries `Authorization: Bearer <token>` (constant-time comparison of digests). */
-function hasBearer(header: string | undefined, token: string): boolean {
+function hasBearer(header: string | undefined, tokenDigest: Buffer): boolean {
   const match = /^Bearer (.+)$/.exec(header ?? '');
-  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
+  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), tokenDigest);
 }
 
 export function healthController(deps: HealthDeps) {
@@ -72,8 +72,9 @@ export function healthController(deps: HealthDeps) {
     const ok = redis === 'ok' && postgresql === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks: { redis, postgresql } });
   };
+  const metricsTokenDigest = deps.metricsToken === undefined ? undefined : digest(deps.metricsToken);
   const metrics: RequestHandler = async (req, res) => {
-    if (deps.metricsToken !== undefined && !hasBearer(req.headers.authorization, deps.metricsToken)) {
+    if (metricsTokenDigest && !hasBearer(req.headers.authorization, metricsTokenDigest)) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' });
       return;
     }
