@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DELETE_CHUNK_SIZE,
   deleteMany,
@@ -7,23 +6,17 @@ import {
   DeleteManyError,
   deleteStatement,
 } from '../../app/db/delete-many';
-import { createDbPool } from '../../app/db/pg-pool';
 import { deleteManyPosts, setPostTags } from '../../app/db/post.repository';
 import { deleteManyUploads } from '../../app/db/upload.repository';
 import { deleteManyUsers } from '../../app/db/user.repository';
 import { countingPool } from '../support/counting-pool';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../support/database';
+import { disconnectTestPrisma, testPrisma, truncateAll, useTestPool } from '../support/database';
 
 describe('deleteMany (real PostgreSQL)', () => {
   const db = testPrisma();
-  let pool: pg.Pool;
-
-  beforeAll(() => {
-    pool = createDbPool(testDatabaseUrl());
-  });
+  const pool = useTestPool();
   beforeEach(() => truncateAll());
   afterAll(async () => {
-    await pool.end();
     await disconnectTestPrisma();
   });
 
@@ -41,7 +34,7 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('issues one DELETE ... = ANY($1) statement per chunk, all on one connection, and returns the count', async () => {
     const ids = await insertUploads(25);
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     const deleted = await deleteMany(wrapped, 'uploads', ids, { chunkSize: 10 });
     expect(deleted).toBe(25);
     expect(seen.statements).toEqual([deleteStatement('uploads'), deleteStatement('uploads'), deleteStatement('uploads')]);
@@ -54,7 +47,7 @@ describe('deleteMany (real PostgreSQL)', () => {
   it('chunks by 10,000 ids by default: 25,000 rows in 3 statements, the array being one parameter', async () => {
     expect(DELETE_CHUNK_SIZE).toBe(10_000);
     const ids = await insertPosts(25_000);
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     expect(await deleteManyPosts(wrapped, ids)).toBe(25_000);
     expect(seen.statements).toHaveLength(3);
     expect(seen.connections).toBe(1);
@@ -63,7 +56,7 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('counts only rows that existed; no ids: no connection at all', async () => {
     const ids = await insertUploads(3);
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     expect(await deleteManyUploads(wrapped, [...ids, 999_999, ids[0] as number])).toBe(3);
     expect(await deleteManyUploads(wrapped, ids)).toBe(0);
     expect(await deleteManyUploads(wrapped, [])).toBe(0);
@@ -73,11 +66,11 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('takes bigint ids', async () => {
     const ids = await insertUploads(2);
-    expect(await deleteMany(pool, 'uploads', ids.map((id) => BigInt(id)))).toBe(2);
+    expect(await deleteMany(pool(), 'uploads', ids.map((id) => BigInt(id)))).toBe(2);
   });
 
-  it('refuses ids that are not integers and names that are not plain identifiers, before touching the pool', async () => {
-    const { pool: wrapped, seen } = countingPool(pool);
+  it('refuses ids that are not integers and names that are not plain identifiers, before touching the pool()', async () => {
+    const { pool: wrapped, seen } = countingPool(pool());
     await expect(deleteMany(wrapped, 'uploads', [1, 2.5])).rejects.toThrow('id at position 1 is 2.5, not an integer');
     await expect(deleteMany(wrapped, 'uploads; DROP TABLE posts', [1])).rejects.toThrow(/table must be a plain identifier/);
     await expect(deleteMany(wrapped, 'uploads', [1], { chunkSize: 0 })).rejects.toThrow(/chunkSize/);
@@ -89,21 +82,21 @@ describe('deleteMany (real PostgreSQL)', () => {
     const poison = ids[4] as number;
     // Division by zero in the chunk that holds `poison` (ids 4-6 with chunks of 3).
     const statement = `DELETE FROM uploads WHERE id = ANY($1::bigint[]) AND 1 / (CASE WHEN $1::bigint[] @> ARRAY[${poison}::bigint] THEN 0 ELSE 1 END) = 1`;
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     const error = await deleteManyWith(wrapped, statement, ids, { chunkSize: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeleteManyError);
     expect((error as DeleteManyError).deleted).toBe(3);
     expect((error as DeleteManyError).message).toMatch(/chunk of ids 4-6 of 9 failed after 3 row\(s\) were deleted: division by zero/);
     expect(seen.statements).toHaveLength(2);
     expect(await db.upload.count()).toBe(6);
-    expect(await deleteManyUploads(pool, ids)).toBe(6);
+    expect(await deleteManyUploads(pool(), ids)).toBe(6);
   });
 
   it('deleteManyWith binds options.params as $2, $3, ... after each chunk of ids, the same for every chunk', async () => {
     const ids = await insertUploads(7);
     await db.upload.updateMany({ where: { id: { in: ids.slice(0, 5) } }, data: { sourceFile: 'uploads/doomed.jpg' } });
     const statement = 'DELETE FROM uploads WHERE id = ANY($1::bigint[]) AND source_file = $2 AND status::text = $3';
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     expect(await deleteManyWith(wrapped, statement, ids, { chunkSize: 3, params: ['uploads/doomed.jpg', 'pending'] })).toBe(5);
     expect(seen.statements).toEqual([statement, statement, statement]);
     expect(seen.connections).toBe(1);
@@ -113,7 +106,7 @@ describe('deleteMany (real PostgreSQL)', () => {
   it('reports progress after each chunk', async () => {
     const ids = await insertUploads(5);
     const progress: [number, number, number][] = [];
-    await deleteManyUploads(pool, ids, { chunkSize: 2, onChunk: (d, done, total) => progress.push([d, done, total]) });
+    await deleteManyUploads(pool(), ids, { chunkSize: 2, onChunk: (d, done, total) => progress.push([d, done, total]) });
     expect(progress).toEqual([
       [2, 2, 5],
       [4, 4, 5],
@@ -128,7 +121,7 @@ describe('deleteMany (real PostgreSQL)', () => {
     await setPostTags(db, b as number, ['shared']);
     await setPostTags(db, c as number, ['shared', 'kept']);
     await db.favorite.createMany({ data: [{ userId: user.id, postId: a as number }, { userId: user.id, postId: c as number }] });
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     expect(await deleteManyPosts(wrapped, [a as number, b as number])).toBe(2);
     expect(seen.statements).toHaveLength(1);
     const counts = Object.fromEntries((await db.tag.findMany()).map((t) => [t.name, t.postCount]));
@@ -145,7 +138,7 @@ describe('deleteMany (real PostgreSQL)', () => {
     await db.post.update({ where: { id: post.id }, data: { favCount: 2 } });
     const before = await db.post.findUniqueOrThrow({ where: { id: post.id } });
     await db.ban.create({ data: { userId: gone.id, reason: 'spam' } });
-    const { pool: wrapped, seen } = countingPool(pool);
+    const { pool: wrapped, seen } = countingPool(pool());
     expect(await deleteManyUsers(wrapped, [gone.id])).toBe(1);
     expect(seen.statements).toHaveLength(1);
     const after = await db.post.findUniqueOrThrow({ where: { id: post.id } });

@@ -13,10 +13,11 @@
  *   const url = scratchDatabaseUrl('migrations'); await createDatabaseIfMissing(url); ... await dropDatabase(url);
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeEach, inject } from 'vitest';
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { databaseName } from '../../app/db/admin';
 import { createPrismaClient, disconnectPrisma, type AppPrismaClient } from '../../app/db/client';
-import { closeDbPool } from '../../app/db/pg-pool';
+import { closeDbPool, createDbPool } from '../../app/db/pg-pool';
 import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { withDatabase } from '../../config/database-url';
 
@@ -77,4 +78,24 @@ export function useFreshDatabase(): void {
     await disconnectPrisma();
     await disconnectTestPrisma();
   });
+}
+
+/**
+ * A node-postgres pool on this run's test database for the calling spec file (deleteMany and the
+ * deleter take one): opened before its tests, ended after them.
+ *
+ * Example: const pool = useTestPool(); ... await deleteMany(pool(), 'uploads', ids)
+ */
+export function useTestPool(): () => pg.Pool {
+  let pool: pg.Pool | undefined;
+  beforeAll(() => {
+    pool = createDbPool(testDatabaseUrl());
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+  return () => {
+    if (!pool) throw new Error('useTestPool: the pool opens in beforeAll');
+    return pool;
+  };
 }

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeDbPool, createDbPool } from '../../../app/db/pg-pool';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDbPool } from '../../../app/db/pg-pool';
 import { setPostTags } from '../../../app/db/post.repository';
 import { configureBacklot, type BacklotEvent } from '../../../app/framework/index';
 import {
@@ -13,7 +12,7 @@ import {
   type DeleterOptions,
 } from '../../../app/services/deletion/index';
 import type { StoredRecord } from '../../../app/services/deletion/storage';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../../support/database';
+import { disconnectTestPrisma, testPrisma, truncateAll, useTestPool } from '../../support/database';
 import { captureLogs, type LogLine } from '../../support/log-capture';
 import { makeStorageRoot, markSilently, waitUntil, writeFile } from './support';
 
@@ -22,15 +21,11 @@ const WARN = 40;
 
 describe('the deleter (real PostgreSQL, real files)', () => {
   const db = testPrisma();
-  let pool: pg.Pool;
+  const pool = useTestPool();
   let storage: { root: string; cleanup(): void };
   let logs: ReturnType<typeof captureLogs>;
   let events: BacklotEvent[];
   const running: Deleter[] = [];
-
-  beforeAll(() => {
-    pool = createDbPool(testDatabaseUrl());
-  });
   beforeEach(async () => {
     await truncateAll();
     storage = makeStorageRoot();
@@ -44,12 +39,11 @@ describe('the deleter (real PostgreSQL, real files)', () => {
     storage.cleanup();
   });
   afterAll(async () => {
-    await pool.end();
     await disconnectTestPrisma();
   });
 
   async function start(options: DeleterOptions = {}): Promise<Deleter> {
-    const deleter = await startDeleter({ pool, storage: new DeletionStorage(storage.root), checkIntervalMs: 60_000, ...options });
+    const deleter = await startDeleter({ pool: pool(), storage: new DeletionStorage(storage.root), checkIntervalMs: 60_000, ...options });
     running.push(deleter);
     return deleter;
   }

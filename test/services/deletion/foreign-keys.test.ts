@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDbPool } from '../../../app/db/pg-pool';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   assertForeignKeys,
   checkForeignKeys,
@@ -8,26 +7,21 @@ import {
   ForeignKeysNotEnforcedError,
   startDeleter,
 } from '../../../app/services/deletion/index';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../../support/database';
+import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll, useTestPool } from '../../support/database';
 import { captureLogs } from '../../support/log-capture';
 import { makeStorageRoot, markSilently } from './support';
 
 describe('the deleter checks at start-up that foreign keys are enforced (real PostgreSQL)', () => {
   const db = testPrisma();
-  let pool: pg.Pool;
-
-  beforeAll(() => {
-    pool = createDbPool(testDatabaseUrl());
-  });
+  const pool = useTestPool();
   beforeEach(() => truncateAll());
   afterAll(async () => {
-    await pool.end();
     await disconnectTestPrisma();
   });
 
   /** Runs `ddl` in a transaction, checks on that same connection, rolls back. */
   async function problemsAfter(ddl: string): Promise<string[]> {
-    const client = await pool.connect();
+    const client = await pool().connect();
     try {
       await client.query('BEGIN');
       await client.query(ddl);
@@ -39,8 +33,8 @@ describe('the deleter checks at start-up that foreign keys are enforced (real Po
   }
 
   it('passes on the migrated schema', async () => {
-    expect(await checkForeignKeys(pool)).toEqual([]);
-    await expect(assertForeignKeys(pool)).resolves.toBeUndefined();
+    expect(await checkForeignKeys(pool())).toEqual([]);
+    await expect(assertForeignKeys(pool())).resolves.toBeUndefined();
   });
 
   it("refuses when session_replication_role is 'replica' (foreign-key triggers do not fire), and deletes nothing", async () => {
@@ -94,7 +88,7 @@ describe('the deleter checks at start-up that foreign keys are enforced (real Po
   });
 
   it('lists every problem at once', async () => {
-    const client = await pool.connect();
+    const client = await pool().connect();
     try {
       await client.query('BEGIN');
       await client.query('SET LOCAL session_replication_role = replica');

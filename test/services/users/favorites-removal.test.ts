@@ -3,22 +3,15 @@
  * statement per chunk of post ids (deleteManyWith, the user id bound as $2), with posts.fav_count
  * lowered in the same statement; other users' favorites and counts stay.
  */
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DELETE_USER_FAVORITES_STATEMENT, FAVORITES_CHUNK_SIZE } from '../../../app/db/favorite.repository';
-import { createDbPool } from '../../../app/db/pg-pool';
 import { deleteAllFavoritesOf } from '../../../app/services/users/favorites-removal';
 import { countingPool, deletes } from '../../support/counting-pool';
-import { testDatabaseUrl, testPrisma, useFreshDatabase } from '../../support/database';
+import { testPrisma, useFreshDatabase, useTestPool } from '../../support/database';
 import { createUser } from '../../jobs/fixtures';
 
 const db = testPrisma();
-let pool: pg.Pool;
-
-beforeAll(() => {
-  pool = createDbPool(testDatabaseUrl());
-});
-afterAll(() => pool.end());
+const pool = useTestPool();
 useFreshDatabase();
 
 /** `n` posts, ids ascending. */
@@ -54,7 +47,7 @@ describe('deleteAllFavoritesOf', () => {
     await favorite(alice.id, posts.slice(0, 2_500));
     await favorite(bob.id, posts.slice(2_000));
     expect(await favCountTotals()).toEqual({ 1: 2_100, 2: 500 });
-    const { pool: counted, seen } = countingPool(pool);
+    const { pool: counted, seen } = countingPool(pool());
     const progress: number[] = [];
 
     const deleted = await deleteAllFavoritesOf(counted, alice.id, {
@@ -77,12 +70,12 @@ describe('deleteAllFavoritesOf', () => {
     expect(FAVORITES_CHUNK_SIZE).toBe(1_000);
     const [alice, carol] = [await createUser(db, 'alice'), await createUser(db, 'carol')];
     await favorite(alice.id, await insertPosts(1_001));
-    const { pool: counted, seen } = countingPool(pool);
+    const { pool: counted, seen } = countingPool(pool());
     expect(await deleteAllFavoritesOf(counted, alice.id)).toBe(1_001);
     expect(deletes(seen)).toHaveLength(2);
     expect(await wrongFavCounts()).toBe(0);
 
-    const empty = countingPool(pool);
+    const empty = countingPool(pool());
     expect(await deleteAllFavoritesOf(empty.pool, carol.id)).toBe(0);
     expect(empty.seen).toMatchObject({
       connections: 0,
@@ -95,7 +88,7 @@ describe('deleteAllFavoritesOf', () => {
     const alice = await createUser(db, 'alice');
     await favorite(alice.id, await insertPosts(30));
     const controller = new AbortController();
-    const { pool: counted, seen } = countingPool(pool);
+    const { pool: counted, seen } = countingPool(pool());
     const run = deleteAllFavoritesOf(counted, alice.id, {
       batchSize: 10,
       signal: controller.signal,
