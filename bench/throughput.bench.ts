@@ -113,6 +113,28 @@ async function backlotLogger(level: 'info' | 'warn'): Promise<pino.Logger> {
   return pino({ level, base: { pid: process.pid } }, destination);
 }
 
+/**
+ * Times one side of a round: enqueue every job (timed apart, not in the rate), then start the
+ * side's workers and wait until each job completed or failed.
+ */
+async function timeSide(
+  ctx: BenchContext,
+  run: Pick<SideRun, 'side' | 'round' | 'jobs'>,
+  enqueue: () => Promise<void>,
+  start: () => { workers: readonly Worker[]; close(): Promise<void> },
+): Promise<SideRun> {
+  const e0 = performance.now();
+  await enqueue();
+  const enqueueMs = performance.now() - e0;
+  ctx.gc();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const worker = start();
+  const { elapsedMs, cpuUsPerJob, failed } = await whenFinished(worker.workers, run.jobs, t0, cpu0);
+  await worker.close();
+  return { ...run, enqueueMs, processMs: elapsedMs, jobsPerSec: (run.jobs / elapsedMs) * 1000, cpuUsPerJob, failed };
+}
+
 async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promise<SideRun> {
   const { concurrency, chunk } = ctx.flags as { concurrency: number; chunk: number };
   const prefix = benchPrefix('tp-backlot');
@@ -121,27 +143,12 @@ async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promi
   configureBacklot({ adapter });
   const workerConnection = connect(ctx.redisUrl);
   try {
-    const e0 = performance.now();
-    await inChunks(jobs, chunk, (_, count) =>
-      Job.performAllLater(Array.from({ length: count }, () => NoopJob.build())),
+    return await timeSide(
+      ctx,
+      { side: 'backlot', round, jobs },
+      () => inChunks(jobs, chunk, (_, count) => Job.performAllLater(Array.from({ length: count }, () => NoopJob.build()))),
+      () => startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix }),
     );
-    const enqueueMs = performance.now() - e0;
-    ctx.gc();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const worker = startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix });
-    const { elapsedMs, cpuUsPerJob, failed } = await whenFinished(worker.workers, jobs, t0, cpu0);
-    await worker.close();
-    return {
-      side: 'backlot',
-      round,
-      jobs,
-      enqueueMs,
-      processMs: elapsedMs,
-      jobsPerSec: (jobs / elapsedMs) * 1000,
-      cpuUsPerJob,
-      failed,
-    };
   } finally {
     await adapter.close();
     await deletePrefix(producer, prefix);
@@ -156,34 +163,25 @@ async function runRaw(ctx: BenchContext, round: number, jobs: number): Promise<S
   const queue = new Queue(QUEUE, { connection: producer, prefix });
   const workerConnection = connect(ctx.redisUrl);
   try {
-    const e0 = performance.now();
-    await inChunks(jobs, chunk, (from, count) =>
-      queue.addBulk(
-        Array.from({ length: count }, (_, i) => ({
-          name: 'noop',
-          data: rawPayload(from + i),
-          opts: RAW_JOB_OPTIONS,
-        })),
-      ),
+    return await timeSide(
+      ctx,
+      { side: 'raw', round, jobs },
+      () =>
+        inChunks(jobs, chunk, (from, count) =>
+          queue.addBulk(
+            Array.from({ length: count }, (_, i) => ({
+              name: 'noop',
+              data: rawPayload(from + i),
+              opts: RAW_JOB_OPTIONS,
+            })),
+          ),
+        ),
+      () => {
+        const worker = new Worker(QUEUE, async () => {}, { connection: workerConnection, prefix, concurrency });
+        worker.on('error', () => undefined);
+        return { workers: [worker], close: () => worker.close() };
+      },
     );
-    const enqueueMs = performance.now() - e0;
-    ctx.gc();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const worker = new Worker(QUEUE, async () => {}, { connection: workerConnection, prefix, concurrency });
-    worker.on('error', () => undefined);
-    const { elapsedMs, cpuUsPerJob, failed } = await whenFinished([worker], jobs, t0, cpu0);
-    await worker.close();
-    return {
-      side: 'raw',
-      round,
-      jobs,
-      enqueueMs,
-      processMs: elapsedMs,
-      jobsPerSec: (jobs / elapsedMs) * 1000,
-      cpuUsPerJob,
-      failed,
-    };
   } finally {
     await queue.close();
     await deletePrefix(producer, prefix);
