@@ -26,6 +26,7 @@ import { pino } from 'pino';
 import { BullmqAdapter, DEFAULT_RETENTION, Job, configureBacklot, startEventBus, startWorker } from '../app/framework/index';
 import { logDestination } from '../config/logger';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
+import { countFinished } from './support/finished';
 import { BenchPingJob, LatencyProbeJob, NoopJob } from './support/jobs';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
 import type { RssSample, RssWorkerConfig } from './support/rss-worker';
@@ -77,24 +78,12 @@ function whenFinished(
   cpu0: NodeJS.CpuUsage,
 ): Promise<{ elapsedMs: number; cpuUsPerJob: number; failed: number }> {
   return new Promise((resolve) => {
-    let completed = 0;
-    let failed = 0;
-    const check = () => {
+    countFinished(workers, ({ completed, failed }) => {
       if (completed + failed < total) return;
       const elapsedMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       resolve({ elapsedMs, cpuUsPerJob: (cpu.user + cpu.system) / total, failed });
-    };
-    for (const worker of workers) {
-      worker.on('completed', () => {
-        completed += 1;
-        check();
-      });
-      worker.on('failed', () => {
-        failed += 1;
-        check();
-      });
-    }
+    });
   });
 }
 

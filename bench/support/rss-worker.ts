@@ -14,6 +14,7 @@
  */
 import type { Worker } from 'bullmq';
 import { WORKER_TIMINGS } from '../../config/queues';
+import { countFinished } from './finished';
 import { connect } from './redis';
 
 export interface RssWorkerConfig {
@@ -105,17 +106,11 @@ function report(): void {
 }
 
 const running = await start();
-for (const worker of running.workers) {
-  // Reports every reportEvery finished jobs (completed or failed), so the parent never waits forever.
-  worker.on('completed', () => {
-    completed += 1;
-    report();
-  });
-  worker.on('failed', () => {
-    failed += 1;
-    report();
-  });
-}
+// Reports every reportEvery finished jobs (completed or failed), so the parent never waits forever.
+countFinished(running.workers, (counts) => {
+  ({ completed, failed } = counts);
+  report();
+});
 send(sample('ready'));
 
 let stopping = false;
