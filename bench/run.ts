@@ -15,8 +15,6 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { formatTable } from '../app/framework/cli/table';
 import { PROJECT_ROOT } from '../config/project-root';
 import type { BenchRow, Benchmark, FlagSpec } from './support/benchmark';
@@ -79,11 +77,18 @@ function parseFlags(args: readonly string[], specs: Record<string, FlagSpec>): R
   return flags;
 }
 
-/** A full GC (V8's gc, exposed at run time so the script line stays `tsx bench/run.ts`). */
+/**
+ * A full GC between measured sides. V8's gc() comes from `node --expose-gc` on the command line
+ * (package.json's bench scripts pass it). Turning the flag on at run time (v8.setFlagsFromString)
+ * is undefined behaviour by Node's own docs, and measured so: both sides ran slower and their
+ * rates scattered twice as widely, so the runner refuses to measure without it.
+ */
 function makeGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (() => void) | undefined;
-  return () => gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') {
+    throw new UsageError('benchmarks need V8\'s gc(): run them with `node --expose-gc` (npm run bench / npm run bench:tsx do)');
+  }
+  return gc;
 }
 
 async function machineInfo(redisUrl: string) {
@@ -134,8 +139,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   let flags: Record<string, number>;
+  let gc: () => void;
   try {
     flags = parseFlags(rest, benchmark.flags);
+    gc = makeGc();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`${name}: ${error.message}\n\n${flagHelp(name, benchmark)}`);
@@ -158,7 +165,7 @@ async function main(argv: readonly string[]): Promise<number> {
     flags,
     redisUrl,
     log: (message) => console.error(`  ${message}`),
-    gc: makeGc(),
+    gc,
   });
   const seconds = (performance.now() - started) / 1000;
 
