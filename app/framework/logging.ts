@@ -7,6 +7,7 @@
  */
 import { backlotSettings } from './settings';
 import type { Job } from './job';
+import { plainLineWriter } from './log-line';
 
 const FILTERED = '[FILTERED]';
 
@@ -30,11 +31,6 @@ function fields(job: Job): Record<string, unknown> {
   return { jobId: job.jobId, jobClass: job.jobClassName, queue: job.queueName, attempt: job.executions };
 }
 
-/** Whether INFO lines are written: the two per-job lines skip building their fields when not. */
-function infoEnabled(): boolean {
-  return backlotSettings().logger.isLevelEnabled('info');
-}
-
 function withArgs(job: Job, line: Record<string, unknown>): Record<string, unknown> {
   const log = backlotSettings().logger;
   if (!log.isLevelEnabled('debug')) return line;
@@ -56,24 +52,36 @@ export function logEnqueueHalted(job: Job): void {
   );
 }
 
-// The two lines every job writes are built field by field (no intermediate objects): the worker's
-// hot path, measured by bench/throughput.bench.ts.
+// The two lines every job writes skip pino's generic path when the logger is plain pino (see
+// log-line.ts; at DEBUG they carry the arguments and go through pino): the worker's hot path,
+// measured by bench/throughput.bench.ts.
+const INFO = 30;
+
+function jobLineFields(event: string, jobId: string, jobClass: string, queue: string, attempt: number): string {
+  return `,"event":"${event}","jobId":${JSON.stringify(jobId)},"jobClass":${JSON.stringify(jobClass)},"queue":${JSON.stringify(queue)},"attempt":${attempt}`;
+}
+
 export function logStarted(job: Job): void {
-  if (!infoEnabled()) return;
+  const log = backlotSettings().logger;
+  if (!log.isLevelEnabled('info')) return;
   const { jobId, queueName, jobClassName } = job;
-  backlotSettings().logger.info(
-    withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }),
-    `Performing ${jobClassName} (Job ID: ${jobId}) from ${queueName}`,
-  );
+  const msg = `Performing ${jobClassName} (Job ID: ${jobId}) from ${queueName}`;
+  const write = log.isLevelEnabled('debug') ? undefined : plainLineWriter(log);
+  if (write) write(INFO, jobLineFields('start', jobId, jobClassName, queueName, job.executions), msg);
+  else log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), msg);
 }
 
 export function logPerformed(job: Job, durationMs: number): void {
-  if (!infoEnabled()) return;
+  const log = backlotSettings().logger;
+  if (!log.isLevelEnabled('info')) return;
   const { jobId, queueName, jobClassName } = job;
-  backlotSettings().logger.info(
-    { event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs },
-    `Performed ${jobClassName} (Job ID: ${jobId}) from ${queueName} in ${durationMs.toFixed(1)}ms`,
-  );
+  const msg = `Performed ${jobClassName} (Job ID: ${jobId}) from ${queueName} in ${durationMs.toFixed(1)}ms`;
+  const write = plainLineWriter(log);
+  if (write && Number.isFinite(durationMs)) {
+    write(INFO, `${jobLineFields('finish', jobId, jobClassName, queueName, job.executions)},"durationMs":${durationMs}`, msg);
+  } else {
+    log.info({ event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs }, msg);
+  }
 }
 
 export function logHalted(job: Job): void {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { pino, type LoggerOptions } from 'pino';
+import { plainLineWriter } from '../../app/framework/log-line';
+
+/** A pino logger writing into an array, with a fixed time so two lines can be compared byte for byte. */
+function capture(options: LoggerOptions = {}) {
+  const written: string[] = [];
+  const logger = pino({ base: { pid: 4242 }, timestamp: () => ',"time":1700000000000', ...options }, { write: (line: string) => written.push(line) });
+  return { logger, written };
+}
+
+const FIELDS = { event: 'start', jobId: 'a"b\\c\u00e9\n', jobClass: 'ResizeJob', queue: 'images', attempt: 2, durationMs: 12.345678 };
+const SERIALIZED = `,"event":"start","jobId":${JSON.stringify(FIELDS.jobId)},"jobClass":"ResizeJob","queue":"images","attempt":2,"durationMs":12.345678`;
+const MESSAGE = 'Performed ResizeJob (Job ID: "quoted" \\ 100%) from images';
+
+describe('plainLineWriter', () => {
+  it("writes exactly the line pino writes for the same fields and message", () => {
+    const ours = capture();
+    const pinos = capture();
+    plainLineWriter(ours.logger)?.(30, SERIALIZED, MESSAGE);
+    pinos.logger.info(FIELDS, MESSAGE);
+    expect(ours.written).toHaveLength(1);
+    expect(ours.written[0]).toBe(pinos.written[0]);
+  });
+
+  it("keeps a child logger's bindings and a custom message key, as pino does", () => {
+    const ours = capture({ messageKey: 'message' });
+    const pinos = capture({ messageKey: 'message' });
+    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.(30, SERIALIZED, MESSAGE);
+    pinos.logger.child({ role: 'worker', pool: 'default' }).info(FIELDS, MESSAGE);
+    expect(ours.written[0]).toBe(pinos.written[0]);
+    expect(JSON.parse(ours.written[0] ?? '')).toMatchObject({ role: 'worker', message: MESSAGE, jobId: FIELDS.jobId });
+  });
+
+  it('writes the level pino would for the number given', () => {
+    const ours = capture();
+    const pinos = capture();
+    plainLineWriter(ours.logger)?.(40, SERIALIZED, MESSAGE);
+    pinos.logger.warn(FIELDS, MESSAGE);
+    expect(ours.written[0]).toBe(pinos.written[0]);
+  });
+
+  it.each<[string, LoggerOptions]>([
+    ['a mixin', { mixin: () => ({ requestId: 1 }) }],
+    ['a log formatter', { formatters: { log: (object) => ({ ...object, formatted: true }) } }],
+    ['redaction', { redact: ['jobId'] }],
+    ['a logMethod hook', { hooks: { logMethod: (args, method) => method.apply(pino(), args) } }],
+    ['a message prefix', { msgPrefix: '[backlot] ' }],
+    ['a nested key', { nestedKey: 'payload' }],
+    ['a serializer for one of the fields', { serializers: { jobId: (id: string) => id.slice(0, 8) } }],
+  ])('declines a logger with %s (the caller then logs through pino)', (_what, options) => {
+    expect(plainLineWriter(capture(options).logger)).toBeUndefined();
+  });
+
+  it('declines a destination that asks pino for line metadata (pino.multistream)', () => {
+    const lines: string[] = [];
+    const logger = pino({}, pino.multistream([{ stream: { write: (line: string) => lines.push(line) } }]));
+    expect(plainLineWriter(logger)).toBeUndefined();
+  });
+});
