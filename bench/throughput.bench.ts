@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { pino } from 'pino';
-import { BullmqAdapter, DEFAULT_RETENTION, Job, configureBacklot, startEventBus, startWorker } from '../app/framework/index';
+import { BullmqAdapter, DEFAULT_RETENTION, Job, WORKER_METRICS, configureBacklot, startEventBus, startWorker } from '../app/framework/index';
 import { logDestination } from '../config/logger';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
 import { countFinished } from './support/finished';
@@ -166,7 +166,11 @@ async function runRaw(ctx: BenchContext, round: number, jobs: number): Promise<S
           ),
         ),
       () => {
-        const worker = new Worker(QUEUE, async () => {}, { connection: workerConnection, prefix, concurrency });
+        // Backlot's workers record BullMQ's per-minute metrics (the admin charts read them); so
+        // does the raw side unless --raw-metrics 0, as retention is matched: the ratio compares
+        // the framework, not two BullMQ configurations.
+        const metrics = ctx.flags['raw-metrics'] ? { metrics: WORKER_METRICS } : {};
+        const worker = new Worker(QUEUE, async () => {}, { connection: workerConnection, prefix, concurrency, ...metrics });
         worker.on('error', () => undefined);
         return { workers: [worker], close: () => worker.close() };
       },
@@ -473,7 +477,14 @@ export default defineBenchmark({
       description: 'worker concurrency (both sides, latency and RSS workers)',
     },
     rounds: { min: 1, default: 3, description: 'measured rounds; sides alternate A,B then B,A' },
-    warmup: { default: 2_000, description: 'jobs per side in an unmeasured warm-up round (0: none)' },
+    warmup: {
+      default: 20_000,
+      description: 'jobs per side in an unmeasured warm-up round (0: none); with 2,000 the first measured Backlot rounds still ran ~30% slower than later ones',
+    },
+    'raw-metrics': {
+      default: 1,
+      description: "1: the raw BullMQ worker records BullMQ metrics as Backlot's worker does (WORKER_METRICS); 0: a raw worker without them",
+    },
     chunk: { min: 1, default: 1_000, description: 'jobs per performAllLater / addBulk call' },
     'latency-samples': { default: 500, description: 'sequential jobs for each latency figure (0: skip)' },
     'idle-ms': {
@@ -528,7 +539,8 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
       ...f,
       queue: QUEUE,
       retention: DEFAULT_RETENTION,
-      logging: `pino level '${logLevel}' -> logDestination('/dev/null') (config/logger.ts: lines batched per event-loop turn, asynchronous writes)`,
+      logging: `pino level '${logLevel}' -> logDestination('/dev/null') (config/logger.ts: one write per event-loop turn)`,
+      rawMetrics: f['raw-metrics'] ? 'raw worker records BullMQ metrics (WORKER_METRICS), as Backlot does' : 'raw worker without BullMQ metrics',
       runtime: RUNTIME,
       events: events ? 'job events published to a Redis stream (as bin/worker)' : 'no event bus',
     },
@@ -693,7 +705,7 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
       events
         ? '--events 1: the framework publishes job.enqueued/started/finished through the event broker to a Redis stream (batched XADD pipelines), as bin/worker does.'
         : 'No event bus (the default): bin/worker also publishes job events to a Redis stream; --events 1 measures that too.',
-      `Rate = jobs / (worker start -> last completion); queues are filled first (not timed). Payload: Backlot ${payloadBytes.backlot} bytes, raw ${payloadBytes.raw} bytes; both sides keep completed jobs as Backlot's DEFAULT_RETENTION says.`,
+      `Rate = jobs / (worker start -> last completion); queues are filled first (not timed). Payload: Backlot ${payloadBytes.backlot} bytes, raw ${payloadBytes.raw} bytes; both sides keep completed jobs as Backlot's DEFAULT_RETENTION says${f['raw-metrics'] ? " and record BullMQ's per-minute metrics as Backlot's worker does (--raw-metrics 0: the raw side without them)" : '; --raw-metrics 0: the raw side records no BullMQ metrics while Backlot does'}. Warm-up: ${f.warmup} jobs per side, not counted.`,
       'Targets are information: a miss never makes this command fail. The machine is shared and noisy; compare ratios from one run.',
     ],
   };

@@ -33,6 +33,9 @@ export interface RunningWorker {
   close(force?: boolean): Promise<void>;
 }
 
+/** BullMQ's per-minute completed/failed counts, kept a week: the admin charts and /metrics read them. */
+export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
+
 export function startWorker(options: WorkerOptions): RunningWorker {
   const processor = createProcessor(options.hooks);
   const log = backlotSettings().logger;
@@ -41,8 +44,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 1,
-      // Per-minute completed/failed counts for the admin charts and /metrics, kept a week.
-      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+      metrics: WORKER_METRICS,
       settings: { backoffStrategy: backlotBackoff },
       ...(options.limiters?.[queueName] ? { limiter: options.limiters[queueName] } : {}),
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
