@@ -15,7 +15,7 @@
  * rest of the framework (npm run bench -- throughput, --log-warn 1 shows the difference).
  *
  * Example: const write = plainLineWriter(logger);
- *          write?.(30, `,"event":"start","jobId":${JSON.stringify(id)}`, 'Performing X')
+ *          write?.(30, `,"event":"start","jobId":${JSON.stringify(id)}`, JSON.stringify('Performing X'))
  */
 import { tracingChannel } from 'node:diagnostics_channel';
 import { pino, type Logger } from 'pino';
@@ -23,8 +23,11 @@ import { pino, type Logger } from 'pino';
 /** The fields a fast line may carry (pino must have no serializer for them). */
 export const LINE_FIELDS = ['event', 'jobId', 'jobClass', 'queue', 'attempt', 'durationMs'] as const;
 
-/** Writes one line: `fields` is the serialized fields (of LINE_FIELDS), each as `,"key":value`. */
-export type LineWriter = (level: number, fields: string, msg: string) => void;
+/**
+ * Writes one line: `fields` is the serialized fields (of LINE_FIELDS), each as `,"key":value`;
+ * `quotedMessage` the message as a JSON string (quotes included).
+ */
+export type LineWriter = (level: number, fields: string, quotedMessage: string) => void;
 
 /** pino's internal symbols (pino.symbols; msgPrefixSym is missing from its types). */
 const sym = pino.symbols as unknown as Record<string, symbol>;
@@ -76,8 +79,8 @@ function makeWriter(internals: Internals): LineWriter {
   const messageKey = `,${JSON.stringify(at<string | undefined>('messageKeySym') ?? 'msg')}:`;
   const end = at<string>('endSym');
   const stream = at<Stream>('streamSym');
-  return (level, fields, msg) => {
-    stream.write(`${levels[level]}${time()}${bindings}${fields}${messageKey}${JSON.stringify(msg)}${end}`);
+  return (level, fields, quotedMessage) => {
+    stream.write(`${levels[level]}${time()}${bindings}${fields}${messageKey}${quotedMessage}${end}`);
   };
 }
 

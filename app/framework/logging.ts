@@ -57,8 +57,27 @@ export function logEnqueueHalted(job: Job): void {
 // measured by bench/throughput.bench.ts.
 const INFO = 30;
 
-function jobLineFields(event: string, jobId: string, jobClass: string, queue: string, attempt: number): string {
-  return `,"event":"${event}","jobId":${JSON.stringify(jobId)},"jobClass":${JSON.stringify(jobClass)},"queue":${JSON.stringify(queue)},"attempt":${attempt}`;
+/** Printable ASCII without quote or backslash: JSON as it stands between two quotes. */
+function isBareJson(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
+ * The serialized fields of a job line and its message as JSON. Ids, class and queue names are
+ * plain ASCII in practice: then nothing needs escaping and the JSON is written around them as
+ * is; anything else goes through JSON.stringify.
+ */
+function jobLine(event: string, job: Job, message: string): [fields: string, quotedMessage: string] {
+  const { jobId, queueName, jobClassName } = job;
+  if (isBareJson(jobId) && isBareJson(jobClassName) && isBareJson(queueName)) {
+    return [`,"event":"${event}","jobId":"${jobId}","jobClass":"${jobClassName}","queue":"${queueName}","attempt":${job.executions}`, `"${message}"`];
+  }
+  const fields = `,"event":"${event}","jobId":${JSON.stringify(jobId)},"jobClass":${JSON.stringify(jobClassName)},"queue":${JSON.stringify(queueName)},"attempt":${job.executions}`;
+  return [fields, JSON.stringify(message)];
 }
 
 export function logStarted(job: Job): void {
@@ -67,8 +86,12 @@ export function logStarted(job: Job): void {
   const { jobId, queueName, jobClassName } = job;
   const msg = `Performing ${jobClassName} (Job ID: ${jobId}) from ${queueName}`;
   const write = log.isLevelEnabled('debug') ? undefined : plainLineWriter(log);
-  if (write) write(INFO, jobLineFields('start', jobId, jobClassName, queueName, job.executions), msg);
-  else log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), msg);
+  if (write) {
+    const [fields, quoted] = jobLine('start', job, msg);
+    write(INFO, fields, quoted);
+  } else {
+    log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), msg);
+  }
 }
 
 export function logPerformed(job: Job, durationMs: number): void {
@@ -78,7 +101,8 @@ export function logPerformed(job: Job, durationMs: number): void {
   const msg = `Performed ${jobClassName} (Job ID: ${jobId}) from ${queueName} in ${durationMs.toFixed(1)}ms`;
   const write = plainLineWriter(log);
   if (write && Number.isFinite(durationMs)) {
-    write(INFO, `${jobLineFields('finish', jobId, jobClassName, queueName, job.executions)},"durationMs":${durationMs}`, msg);
+    const [fields, quoted] = jobLine('finish', job, msg);
+    write(INFO, `${fields},"durationMs":${durationMs}`, quoted);
   } else {
     log.info({ event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs }, msg);
   }

@@ -17,7 +17,7 @@ describe('plainLineWriter', () => {
   it("writes exactly the line pino writes for the same fields and message", () => {
     const ours = capture();
     const pinos = capture();
-    plainLineWriter(ours.logger)?.(30, SERIALIZED, MESSAGE);
+    plainLineWriter(ours.logger)?.(30, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.info(FIELDS, MESSAGE);
     expect(ours.written).toHaveLength(1);
     expect(ours.written[0]).toBe(pinos.written[0]);
@@ -26,7 +26,7 @@ describe('plainLineWriter', () => {
   it("keeps a child logger's bindings and a custom message key, as pino does", () => {
     const ours = capture({ messageKey: 'message' });
     const pinos = capture({ messageKey: 'message' });
-    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.(30, SERIALIZED, MESSAGE);
+    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.(30, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.child({ role: 'worker', pool: 'default' }).info(FIELDS, MESSAGE);
     expect(ours.written[0]).toBe(pinos.written[0]);
     expect(JSON.parse(ours.written[0] ?? '')).toMatchObject({ role: 'worker', message: MESSAGE, jobId: FIELDS.jobId });
@@ -35,7 +35,7 @@ describe('plainLineWriter', () => {
   it('writes the level pino would for the number given', () => {
     const ours = capture();
     const pinos = capture();
-    plainLineWriter(ours.logger)?.(40, SERIALIZED, MESSAGE);
+    plainLineWriter(ours.logger)?.(40, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.warn(FIELDS, MESSAGE);
     expect(ours.written[0]).toBe(pinos.written[0]);
   });

@@ -14,6 +14,8 @@ import {
 } from '../../app/framework/index';
 import { performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
 import { captureLogs, type LogLine } from '../support/log-capture';
+import { logPerformed, logStarted } from '../../app/framework/logging';
+import { pino } from 'pino';
 import { useRedisPrefix } from '../support/redis';
 
 const INFO = 30;
@@ -223,6 +225,36 @@ describe('job log lines from a BullMQ worker', () => {
       ['enqueue', 0, 'mailers', 'LoggingTest_Signup'],
       ['start', 1, 'mailers', 'LoggingTest_Signup'],
       ['finish', 1, 'mailers', 'LoggingTest_Signup'],
+    ]);
+  });
+});
+
+describe('the start and finish lines', () => {
+  /** The lines logStarted/logPerformed write through `options` (fixed time, so lines compare byte for byte). */
+  function linesThrough(options: pino.LoggerOptions, job: Job): string[] {
+    const written: string[] = [];
+    configureBacklot({ logger: pino({ timestamp: () => ',"time":1', ...options }, { write: (line: string) => written.push(line) }) });
+    logStarted(job);
+    logPerformed(job, 12.3456);
+    return written;
+  }
+
+  it.each([
+    ['plain names', 'c2f1a6de-3b7e-4c8e-9a51-0e6d1f2a3b4c', 'mailers'],
+    ['quotes, backslashes and non-ASCII', 'id "quoted" \\ é', 'queue "q"'],
+    ['control characters', 'tab\there \u2028', 'mailers'],
+  ])('are the lines pino itself writes, for %s', (_what, jobId, queue) => {
+    const job = SignupJob.build(user, 'welcome');
+    job.jobId = jobId;
+    job.queueName = queue;
+    job.executions = 3;
+    // A streamWrite hook makes pino write through its own path, unchanged.
+    const viaPino = linesThrough({ hooks: { streamWrite: (line) => line } }, job);
+    const fast = linesThrough({}, job);
+    expect(fast).toEqual(viaPino);
+    expect(fast.map((line) => JSON.parse(line) as LogLine)).toMatchObject([
+      { event: 'start', jobId, queue, attempt: 3, msg: `Performing LoggingTest_Signup (Job ID: ${jobId}) from ${queue}` },
+      { event: 'finish', jobId, queue, attempt: 3, durationMs: 12.3456 },
     ]);
   });
 });
