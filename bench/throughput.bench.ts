@@ -7,6 +7,7 @@
  *    small payload, then a Worker with an async no-op processor); same concurrency and retention,
  *    a fresh prefix per side per round (deleted afterwards), sides alternating A,B then B,A.
  *    Rate = jobs / (worker start -> last 'completed' event); enqueueing is done before and not timed.
+ *    The ratio is the median of the per-round ratios (both sides of a round run back to back).
  * 2. performLater latency: sequential BenchPingJob.performLater (raw Queue.add alongside for reference).
  * 3. Enqueue-to-start latency with idle workers: epoch ms before performLater -> first line of perform.
  * 4. Peak RSS of a worker process (bench/support/rss-worker.ts) across --rss-jobs jobs.
@@ -210,7 +211,13 @@ async function measureThroughput(ctx: BenchContext) {
     backlot: median(of('backlot', (r) => r.cpuUsPerJob)),
     raw: median(of('raw', (r) => r.cpuUsPerJob)),
   };
-  return { runs, backlot, raw, ratio: backlot / raw, cpu };
+  // Each round runs both sides back to back: their ratio cancels the load the shared machine
+  // had at that moment, which a ratio of the two sides' medians (of different moments) keeps.
+  const roundRatios = [...new Set(runs.map((r) => r.round))].map((n) => {
+    const rateOf = (side: Side) => runs.find((r) => r.round === n && r.side === side)?.jobsPerSec ?? Number.NaN;
+    return rateOf('backlot') / rateOf('raw');
+  });
+  return { runs, backlot, raw, ratio: median(roundRatios), roundRatios, ratioOfMedians: backlot / raw, cpu };
 }
 
 async function measurePerformLater(ctx: BenchContext) {
@@ -555,7 +562,9 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
     backlotJobsPerSec: round(tp.backlot, 0),
     rawJobsPerSec: round(tp.raw, 0),
     ratio: round(tp.ratio, 3),
-    target: '>= 0.9',
+    roundRatios: tp.roundRatios.map((r) => round(r, 3)),
+    ratioOfMedians: round(tp.ratioOfMedians, 3),
+    target: '>= 0.9 (median of the per-round ratios)',
     backlotCpuUsPerJob: round(tp.cpu.backlot, 1),
     rawCpuUsPerJob: round(tp.cpu.raw, 1),
     payloadBytes,
@@ -588,10 +597,16 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
     },
     {
       section: '',
-      metric: 'ratio backlot / raw',
+      metric: 'ratio backlot / raw, median of rounds',
       value: tp.ratio.toFixed(3),
-      target: '>= 0.90',
+      target: `>= 0.90; rounds: ${tp.roundRatios.map((r) => r.toFixed(3)).join(', ')}`,
       pass: tp.ratio >= 0.9,
+    },
+    {
+      section: '',
+      metric: 'ratio of the median rates',
+      value: tp.ratioOfMedians.toFixed(3),
+      target: 'the same sides, paired across rounds (more exposed to load changes between rounds)',
     },
     {
       section: '',
