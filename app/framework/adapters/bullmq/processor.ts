@@ -15,7 +15,7 @@
  */
 import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
 import { UnknownJobClassError } from '../../errors';
-import { executeJob } from '../../execution';
+import { executeJob, type Outcome } from '../../execution';
 import type { ExecutionContext, Job, JobPayload } from '../../job';
 import { logUnknownJob } from '../../logging';
 import { lookupJob } from '../../registry';
@@ -52,50 +52,75 @@ export interface ProcessorHooks {
   onEnd?(job: Job, bullJob: BullJob): void;
 }
 
+/** The Backlot job for a BullMQ job; an unknown class fails it for good ("unknown job class X"). */
+function loadJob(bullJob: BullJob): Job {
+  const payload = bullJob.data as JobPayload;
+  let cls;
+  try {
+    cls = lookupJob(payload.jobClass ?? bullJob.name);
+  } catch (error) {
+    if (!(error instanceof UnknownJobClassError)) throw error;
+    logUnknownJob(error.jobClass, String(bullJob.id), bullJob.queueName);
+    throw new UnrecoverableError(error.message);
+  }
+  const job = new (cls as unknown as new () => Job)().loadPayload(payload);
+  job.executions = bullJob.attemptsMade;
+  job.providerJobId = bullJob.id;
+  job.context = new BullmqContext(bullJob);
+  return job;
+}
+
+/** Every outcome but 'completed', in BullMQ terms (a return value, or a thrown error BullMQ acts on). */
+async function settle(outcome: Exclude<Outcome, { status: 'completed' }>, job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> {
+  switch (outcome.status) {
+    case 'halted':
+      return { halted: true };
+    case 'discarded':
+      return { discarded: `${outcome.error.name}: ${outcome.error.message}` };
+    case 'retry':
+      await bullJob.updateData({ ...(bullJob.data as JobPayload), exceptionExecutions: job.exceptionExecutions });
+      (outcome.error as MarkedError)[RETRY_DELAY] = outcome.delayMs;
+      throw outcome.error;
+    case 'canceled':
+      throw new UnrecoverableError(outcome.error.message);
+    case 'interrupted':
+      // Shutdown past the grace period: back to waiting for another worker, attempt not spent.
+      await bullJob.moveToWait(token);
+      throw new WaitingError();
+    case 'failed':
+      delete (outcome.error as MarkedError)[RETRY_DELAY];
+      throw outcome.error;
+  }
+}
+
 export function createProcessor(hooks: ProcessorHooks = {}) {
+  /** Runs the job and answers BullMQ; a completed job costs one promise here (see execution.ts). */
+  const run = (job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> => {
+    hooks.onStart?.(job, bullJob);
+    return executeJob(job).then(
+      (outcome) => {
+        if (outcome.status === 'completed') {
+          hooks.onEnd?.(job, bullJob);
+          return outcome.result;
+        }
+        return settle(outcome, job, bullJob, token).finally(() => hooks.onEnd?.(job, bullJob));
+      },
+      (error: unknown) => {
+        hooks.onEnd?.(job, bullJob);
+        throw error;
+      },
+    );
+  };
   // Two parameters on purpose: BullMQ then creates no AbortController per job. Cancel and shutdown
   // reach a running job through Job#abort (see runtime/worker-process.ts) instead.
-  return async function process(bullJob: BullJob, token?: string): Promise<unknown> {
-    const payload = bullJob.data as JobPayload;
-    let cls;
+  return function process(bullJob: BullJob, token?: string): Promise<unknown> {
+    let job: Job;
     try {
-      cls = lookupJob(payload.jobClass ?? bullJob.name);
+      job = loadJob(bullJob);
     } catch (error) {
-      if (!(error instanceof UnknownJobClassError)) throw error;
-      logUnknownJob(error.jobClass, String(bullJob.id), bullJob.queueName);
-      throw new UnrecoverableError(error.message);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    const job = new (cls as unknown as new () => Job)().loadPayload(payload);
-    job.executions = bullJob.attemptsMade;
-    job.providerJobId = bullJob.id;
-    job.context = new BullmqContext(bullJob);
-    if (hooks.beforeStart) await hooks.beforeStart();
-    hooks.onStart?.(job, bullJob);
-    try {
-      const outcome = await executeJob(job);
-      switch (outcome.status) {
-        case 'completed':
-          return outcome.result;
-        case 'halted':
-          return { halted: true };
-        case 'discarded':
-          return { discarded: `${outcome.error.name}: ${outcome.error.message}` };
-        case 'retry':
-          await bullJob.updateData({ ...payload, exceptionExecutions: job.exceptionExecutions });
-          (outcome.error as MarkedError)[RETRY_DELAY] = outcome.delayMs;
-          throw outcome.error;
-        case 'canceled':
-          throw new UnrecoverableError(outcome.error.message);
-        case 'interrupted':
-          // Shutdown past the grace period: back to waiting for another worker, attempt not spent.
-          await bullJob.moveToWait(token);
-          throw new WaitingError();
-        case 'failed':
-          delete (outcome.error as MarkedError)[RETRY_DELAY];
-          throw outcome.error;
-      }
-    } finally {
-      hooks.onEnd?.(job, bullJob);
-    }
+    if (hooks.beforeStart) return hooks.beforeStart().then(() => run(job, bullJob, token));
+    return run(job, bullJob, token);
   };
 }
