@@ -66,45 +66,83 @@ function isBareJson(value: string): boolean {
   return true;
 }
 
-/**
- * The serialized fields of a job line and its message as JSON. Ids, class and queue names are
- * plain ASCII in practice: then nothing needs escaping and the JSON is written around them as
- * is; anything else goes through JSON.stringify.
- */
-function jobLine(event: string, job: Job, message: string): [fields: string, quotedMessage: string] {
-  const { jobId, queueName, jobClassName } = job;
-  if (isBareJson(jobId) && isBareJson(jobClassName) && isBareJson(queueName)) {
-    return [`,"event":"${event}","jobId":"${jobId}","jobClass":"${jobClassName}","queue":"${queueName}","attempt":${job.executions}`, `"${message}"`];
-  }
-  const fields = `,"event":"${event}","jobId":${JSON.stringify(jobId)},"jobClass":${JSON.stringify(jobClassName)},"queue":${JSON.stringify(queueName)},"attempt":${job.executions}`;
-  return [fields, JSON.stringify(message)];
+/** The constant parts of a class's job lines on a queue, as JSON (built once per class and queue). */
+interface LineParts {
+  fieldsTail: string;
+  startHead: string;
+  finishHead: string;
+  startTail: string;
+  finishTail: string;
 }
 
+const partsByClass = new Map<string, Map<string, LineParts | null>>();
+
+/** The parts for plain ASCII class and queue names; null when JSON must escape one of them. */
+function lineParts(jobClass: string, queue: string): LineParts | null {
+  let byQueue = partsByClass.get(jobClass);
+  if (!byQueue) partsByClass.set(jobClass, (byQueue = new Map()));
+  let parts = byQueue.get(queue);
+  if (parts === undefined) {
+    parts =
+      isBareJson(jobClass) && isBareJson(queue)
+        ? {
+            fieldsTail: `","jobClass":"${jobClass}","queue":"${queue}","attempt":`,
+            startHead: `"Performing ${jobClass} (Job ID: `,
+            finishHead: `"Performed ${jobClass} (Job ID: `,
+            startTail: `) from ${queue}"`,
+            finishTail: `) from ${queue} in `,
+          }
+        : null;
+    byQueue.set(queue, parts);
+  }
+  return parts;
+}
+
+function escapedFields(event: string, job: Job): string {
+  return `,"event":"${event}","jobId":${JSON.stringify(job.jobId)},"jobClass":${JSON.stringify(job.jobClassName)},"queue":${JSON.stringify(job.queueName)},"attempt":${job.executions}`;
+}
+
+const startMessage = (job: Job) => `Performing ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName}`;
+const finishMessage = (job: Job, durationMs: number) =>
+  `Performed ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName} in ${durationMs.toFixed(1)}ms`;
+
+// Ids, class and queue names are plain ASCII in practice: then the lines are written from parts
+// built once per class and queue around the job id (fewer intermediate strings per job: a worker
+// collects every one); anything JSON must escape goes through JSON.stringify.
 export function logStarted(job: Job): void {
   const log = backlotSettings().logger;
   if (!log.isLevelEnabled('info')) return;
-  const { jobId, queueName, jobClassName } = job;
-  const msg = `Performing ${jobClassName} (Job ID: ${jobId}) from ${queueName}`;
   const write = log.isLevelEnabled('debug') ? undefined : plainLineWriter(log);
-  if (write) {
-    const [fields, quoted] = jobLine('start', job, msg);
-    write(INFO, fields, quoted);
-  } else {
-    log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), msg);
+  if (!write) {
+    const { jobId, queueName, jobClassName } = job;
+    log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), startMessage(job));
+    return;
   }
+  const { jobId } = job;
+  const parts = isBareJson(jobId) ? lineParts(job.jobClassName, job.queueName) : null;
+  if (parts) write(INFO, `,"event":"start","jobId":"${jobId}${parts.fieldsTail}${job.executions}`, `${parts.startHead}${jobId}${parts.startTail}`);
+  else write(INFO, escapedFields('start', job), JSON.stringify(startMessage(job)));
 }
 
 export function logPerformed(job: Job, durationMs: number): void {
   const log = backlotSettings().logger;
   if (!log.isLevelEnabled('info')) return;
-  const { jobId, queueName, jobClassName } = job;
-  const msg = `Performed ${jobClassName} (Job ID: ${jobId}) from ${queueName} in ${durationMs.toFixed(1)}ms`;
-  const write = plainLineWriter(log);
-  if (write && Number.isFinite(durationMs)) {
-    const [fields, quoted] = jobLine('finish', job, msg);
-    write(INFO, `${fields},"durationMs":${durationMs}`, quoted);
+  const write = Number.isFinite(durationMs) ? plainLineWriter(log) : undefined;
+  if (!write) {
+    const { jobId, queueName, jobClassName } = job;
+    log.info({ event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs }, finishMessage(job, durationMs));
+    return;
+  }
+  const { jobId } = job;
+  const parts = isBareJson(jobId) ? lineParts(job.jobClassName, job.queueName) : null;
+  if (parts) {
+    write(
+      INFO,
+      `,"event":"finish","jobId":"${jobId}${parts.fieldsTail}${job.executions},"durationMs":${durationMs}`,
+      `${parts.finishHead}${jobId}${parts.finishTail}${durationMs.toFixed(1)}ms"`,
+    );
   } else {
-    log.info({ event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs }, msg);
+    write(INFO, `${escapedFields('finish', job)},"durationMs":${durationMs}`, JSON.stringify(finishMessage(job, durationMs)));
   }
 }
 
