@@ -483,7 +483,7 @@ export default defineBenchmark({
       default: 50,
       description: 'worker concurrency (both sides, latency and RSS workers)',
     },
-    rounds: { min: 1, default: 3, description: 'measured rounds; sides alternate A,B then B,A' },
+    rounds: { min: 1, default: 9, description: 'measured rounds; sides alternate A,B then B,A; the ratio is the median of the per-round ratios' },
     warmup: {
       default: 20_000,
       description: 'jobs per side in an unmeasured warm-up round (0: none); with 2,000 the first measured Backlot rounds still ran ~30% slower than later ones',
