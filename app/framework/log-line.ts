@@ -71,10 +71,24 @@ function isPlain(internals: Internals): boolean {
   );
 }
 
+/** pino's default time field, built once per millisecond (a busy worker writes dozens of lines per ms). */
+function epochTimeOncePerMs(): () => string {
+  let at = -1;
+  let field = '';
+  return () => {
+    const now = Date.now();
+    if (now !== at) {
+      at = now;
+      field = `,"time":${now}`;
+    }
+    return field;
+  };
+}
+
 function makeWriter(internals: Internals): LineWriter {
   const at = <T>(name: string) => internals[sym[name] as symbol] as T;
   const levels = at<Record<number, string>>('lsCacheSym');
-  const time = at<() => string>('timeSym').bind(internals);
+  const time = at<() => string>('timeSym') === pino.stdTimeFunctions.epochTime ? epochTimeOncePerMs() : at<() => string>('timeSym').bind(internals);
   const bindings = at<string>('chindingsSym');
   const messageKey = `,${JSON.stringify(at<string | undefined>('messageKeySym') ?? 'msg')}:`;
   const end = at<string>('endSym');

@@ -28,12 +28,16 @@ export interface Abortable {
 
 export const WATCHDOG_INTERVAL_MS = 100;
 
-const guards = new Set<ExecutionGuard>();
+/**
+ * The guards the watchdog checks: an intrusive list (each guard links its neighbours), so joining
+ * and leaving it allocates nothing, where a Set's table grows and shrinks with the jobs.
+ */
+let first: ExecutionGuard | undefined;
 let watchdog: NodeJS.Timeout | undefined;
 let idleSweeps = 0;
 
 function sweep(): void {
-  if (guards.size === 0) {
+  if (!first) {
     if (++idleSweeps >= 10 && watchdog) {
       clearInterval(watchdog);
       watchdog = undefined;
@@ -42,7 +46,29 @@ function sweep(): void {
   }
   idleSweeps = 0;
   const now = Date.now();
-  for (const guard of guards) guard.check(now);
+  for (let guard: ExecutionGuard | undefined = first; guard; ) {
+    // check() may abort the job, which unlinks the guard: step on first.
+    const next: ExecutionGuard | undefined = guard.next;
+    guard.check(now);
+    guard = next;
+  }
+}
+
+function link(guard: ExecutionGuard): void {
+  guard.next = first;
+  if (first) first.prev = guard;
+  first = guard;
+  guard.linked = true;
+}
+
+function unlink(guard: ExecutionGuard): void {
+  if (!guard.linked) return;
+  guard.linked = false;
+  if (guard.prev) guard.prev.next = guard.next;
+  else first = guard.next;
+  if (guard.next) guard.next.prev = guard.prev;
+  guard.prev = undefined;
+  guard.next = undefined;
 }
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
@@ -58,6 +84,10 @@ export class ExecutionGuard {
   private reason: Error | undefined;
   /** Rejects the promise run() handed out, while perform runs. */
   private rejectRun: ((error: Error) => void) | undefined;
+  /** Neighbours in the watchdog's list (see `first`; link and unlink keep them). */
+  prev: ExecutionGuard | undefined;
+  next: ExecutionGuard | undefined;
+  linked = false;
 
   constructor(
     private readonly target: Abortable,
@@ -67,7 +97,7 @@ export class ExecutionGuard {
     this.deadline = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? this.lastTouch + timeoutSeconds * 1000 : Infinity;
     this.touchLimitMs = Number.isFinite(touchTimeoutSeconds) && touchTimeoutSeconds > 0 ? touchTimeoutSeconds * 1000 : Infinity;
     if (this.deadline !== Infinity || this.touchLimitMs !== Infinity) {
-      guards.add(this);
+      link(this);
       if (!watchdog) {
         watchdog = setInterval(sweep, WATCHDOG_INTERVAL_MS);
         watchdog.unref();
@@ -102,7 +132,7 @@ export class ExecutionGuard {
     if (this.done) return;
     this.done = true;
     this.reason = reason;
-    guards.delete(this);
+    unlink(this);
     this.rejectRun?.(reason);
   }
 
@@ -117,6 +147,6 @@ export class ExecutionGuard {
   dispose(): void {
     this.done = true;
     this.rejectRun = undefined;
-    guards.delete(this);
+    unlink(this);
   }
 }

@@ -1,20 +1,34 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino, type LoggerOptions } from 'pino';
 import { plainLineWriter } from '../../app/framework/log-line';
 
 /** A pino logger writing into an array, with a fixed time so two lines can be compared byte for byte. */
 function capture(options: LoggerOptions = {}) {
   const written: string[] = [];
-  const logger = pino({ base: { pid: 4242 }, timestamp: () => ',"time":1700000000000', ...options }, { write: (line: string) => written.push(line) });
+  const logger = pino(
+    { base: { pid: 4242 }, timestamp: () => ',"time":1700000000000', ...options },
+    { write: (line: string) => written.push(line) },
+  );
   return { logger, written };
 }
 
-const FIELDS = { event: 'start', jobId: 'a"b\\c\u00e9\n', jobClass: 'ResizeJob', queue: 'images', attempt: 2, durationMs: 12.345678 };
+const FIELDS = {
+  event: 'start',
+  jobId: 'a"b\\c\u00e9\n',
+  jobClass: 'ResizeJob',
+  queue: 'images',
+  attempt: 2,
+  durationMs: 12.345678,
+};
 const SERIALIZED = `,"event":"start","jobId":${JSON.stringify(FIELDS.jobId)},"jobClass":"ResizeJob","queue":"images","attempt":2,"durationMs":12.345678`;
 const MESSAGE = 'Performed ResizeJob (Job ID: "quoted" \\ 100%) from images';
 
 describe('plainLineWriter', () => {
-  it("writes exactly the line pino writes for the same fields and message", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes exactly the line pino writes for the same fields and message', () => {
     const ours = capture();
     const pinos = capture();
     plainLineWriter(ours.logger)?.(30, SERIALIZED, JSON.stringify(MESSAGE));
@@ -26,10 +40,34 @@ describe('plainLineWriter', () => {
   it("keeps a child logger's bindings and a custom message key, as pino does", () => {
     const ours = capture({ messageKey: 'message' });
     const pinos = capture({ messageKey: 'message' });
-    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.(30, SERIALIZED, JSON.stringify(MESSAGE));
+    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.(
+      30,
+      SERIALIZED,
+      JSON.stringify(MESSAGE),
+    );
     pinos.logger.child({ role: 'worker', pool: 'default' }).info(FIELDS, MESSAGE);
     expect(ours.written[0]).toBe(pinos.written[0]);
-    expect(JSON.parse(ours.written[0] ?? '')).toMatchObject({ role: 'worker', message: MESSAGE, jobId: FIELDS.jobId });
+    expect(JSON.parse(ours.written[0] ?? '')).toMatchObject({
+      role: 'worker',
+      message: MESSAGE,
+      jobId: FIELDS.jobId,
+    });
+  });
+
+  it("writes pino's default time field (epoch ms, built once per millisecond) as pino does", () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_795_000_000_123 });
+    const ours = capture({ timestamp: pino.stdTimeFunctions.epochTime });
+    const pinos = capture({ timestamp: pino.stdTimeFunctions.epochTime });
+    const write = plainLineWriter(ours.logger);
+    write?.(30, SERIALIZED, JSON.stringify(MESSAGE));
+    pinos.logger.info(FIELDS, MESSAGE);
+    vi.setSystemTime(1_795_000_000_124);
+    write?.(30, SERIALIZED, JSON.stringify(MESSAGE));
+    pinos.logger.info(FIELDS, MESSAGE);
+    expect(ours.written).toEqual(pinos.written);
+    expect(ours.written.map((line) => (JSON.parse(line) as { time: number }).time)).toEqual([
+      1_795_000_000_123, 1_795_000_000_124,
+    ]);
   });
 
   it('writes the level pino would for the number given', () => {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ExecutionGuard, formatDuration } from '../../app/framework/timeouts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ExecutionGuard, formatDuration, WATCHDOG_INTERVAL_MS } from '../../app/framework/timeouts';
 
 /** What a guard aborts: here, the guard itself, as Job#abort does. */
 function guarded(timeoutSeconds = 0, touchTimeoutSeconds = 0) {
@@ -61,6 +61,38 @@ describe('ExecutionGuard.run', () => {
     const thenable = { then: (resolve: (value: string) => void) => resolve('from a thenable') };
     await expect(guard.run(() => thenable)).resolves.toBe('from a thenable');
     guard.dispose();
+  });
+});
+
+describe('the watchdog', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('times out, in one sweep, every guard past its deadline (each abort unlinks its guard mid-sweep) and spares the rest', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const aborted: string[] = [];
+    const make = (name: string, timeoutSeconds: number) => {
+      const target = {
+        abort: (reason: Error) => {
+          aborted.push(`${name}: ${reason.message}`);
+          guard.reject(reason);
+        },
+      };
+      const guard: ExecutionGuard = new ExecutionGuard(target, timeoutSeconds, 0);
+      return guard;
+    };
+    const late = make('late', 3600);
+    const quick = ['a', 'b', 'c'].map((name) => make(name, 0.05));
+    vi.advanceTimersByTime(WATCHDOG_INTERVAL_MS);
+    expect(aborted.sort()).toEqual(['a: timed out after 50ms', 'b: timed out after 50ms', 'c: timed out after 50ms']);
+    vi.advanceTimersByTime(5 * WATCHDOG_INTERVAL_MS);
+    expect(aborted).toHaveLength(3);
+    quick.forEach((guard) => guard.dispose());
+    late.dispose();
+    // Idle for ten sweeps, the watchdog stops (here: before the fake clock goes).
+    vi.advanceTimersByTime(11 * WATCHDOG_INTERVAL_MS);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
