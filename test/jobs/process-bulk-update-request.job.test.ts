@@ -22,6 +22,7 @@ import { QUEUE_NAMES, QUEUES, WORKER_TIMINGS } from '../../config/queues';
 import { ProcessBulkUpdateRequestJob } from '../../jobs/process-bulk-update-request.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
 import { useRedisPrefix } from '../support/redis';
+import { waitUntil } from '../support/wait';
 import {
   createManyPosts,
   createPostsWithTags,
@@ -35,14 +36,9 @@ import {
 
 const db = testPrisma();
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls until `check` answers something, for at most 30,000 ms (every 50 ms). */
+function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>): Promise<T> {
+  return waitUntil(what, check, { timeoutMs: 30_000, intervalMs: 50 });
 }
 
 function burStatus(id: number, ...statuses: string[]) {

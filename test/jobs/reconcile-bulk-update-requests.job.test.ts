@@ -29,6 +29,7 @@ import { ProcessBulkUpdateRequestJob } from '../../jobs/process-bulk-update-requ
 import { ReconcileBulkUpdateRequestsJob } from '../../jobs/reconcile-bulk-update-requests.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
 import { useRedisPrefix } from '../support/redis';
+import { waitUntil } from '../support/wait';
 import {
   createManyPosts,
   createPostsWithTags,
@@ -43,14 +44,9 @@ import {
 const db = testPrisma();
 const STALLED_REASON = 'job stalled more than allowable limit';
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls until `check` answers something, for at most 15,000 ms (every 50 ms). */
+function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>): Promise<T> {
+  return waitUntil(what, check, { timeoutMs: 15_000, intervalMs: 50 });
 }
 
 class Killed extends Error {}

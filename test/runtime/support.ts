@@ -27,6 +27,7 @@ import { BullmqAdapter, configureBacklot, registerJobs, type AnyJobClass } from 
 import { QUEUE_NAMES } from '../../config/queues';
 import { spawnBin, type BinProcess } from '../support/processes';
 import { useRedisPrefix, type RedisScope } from '../support/redis';
+import { sleep, waitUntil } from '../support/wait';
 
 export const FIXTURES = 'test/fixtures/jobs.ts';
 
@@ -36,32 +37,7 @@ export const FAST_TIMINGS = {
   WORKER_STALLED_INTERVAL_MS: '1000',
 } as const;
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns something truthy; fails after timeoutMs saying what it waited for. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  { timeoutMs = 30_000, intervalMs = 100 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error; // e.g. Redis restarting: keep polling
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${cause}`);
-    }
-    await sleep(intervalMs);
-  }
-}
+export { sleep, waitUntil };
 
 export function isAlive(pid: number): boolean {
   try {
