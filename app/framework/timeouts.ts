@@ -58,12 +58,10 @@ function link(guard: ExecutionGuard): void {
   guard.next = first;
   if (first) first.prev = guard;
   first = guard;
-  guard.linked = true;
 }
 
 function unlink(guard: ExecutionGuard): void {
-  if (!guard.linked) return;
-  guard.linked = false;
+  if (first !== guard && !guard.prev) return; // not in the list
   if (guard.prev) guard.prev.next = guard.next;
   else first = guard.next;
   if (guard.next) guard.next.prev = guard.prev;
@@ -87,7 +85,6 @@ export class ExecutionGuard {
   /** Neighbours in the watchdog's list (see `first`; link and unlink keep them). */
   prev: ExecutionGuard | undefined;
   next: ExecutionGuard | undefined;
-  linked = false;
 
   constructor(
     private readonly target: Abortable,
