@@ -38,7 +38,11 @@ export interface EventBusOptions {
     subscribe?: boolean;
     /** Stream entries kept, approximately (1 to 50 events each, see redis-transport.ts). @defaultValue 1000 */
     maxLen?: number;
-    /** The publisher's queue. @defaultValue { capacity: 10000, batchSize: 200 } */
+    /**
+     * The publisher's queue. Events wait up to lingerMs for a fuller pipeline: a worker's job
+     * events reach other processes within ~20 ms, at a pipeline per 200 events when busy.
+     * @defaultValue { capacity: 10000, batchSize: 200, lingerMs: 20 }
+     */
     queue?: ForwarderOptions;
   };
   /** Publish this process's events to MQTT (MQTT_URL, MQTT_TOPIC_PREFIX). Omitted: no MQTT. */
@@ -97,6 +101,7 @@ export function startEventBus(options: EventBusOptions = {}): EventBus {
     broker.register(transport.publisher(publisher), {
       capacity: 10_000,
       batchSize: 200,
+      lingerMs: 20,
       ...options.redis.queue,
     });
     if (options.redis.subscribe) subscription = transport.subscribe(broker, connection(url, true));

@@ -6,11 +6,17 @@
  *   skip the event when it came from another process and the forwarder takes only this process's
  *   events (scope 'local': the Redis publisher, MQTT, logs), or when its accepts() says no; push it
  *   on the queue; when the queue is full, drop the event, count it and log an error (at most one
- *   line a second, with the count); else schedule a drain after the current turn of the event loop.
+ *   line a second, with the count); else schedule a drain: after the current turn of the event
+ *   loop, or, with lingerMs, once a full batch is queued or lingerMs after the first event waited.
  * Steps of the drain:
  *   take up to batchSize events, await deliver(batch, signal); a delivery that throws or runs past
  *   timeoutMs counts its events as failed, is logged (throttled like drops), and its signal aborts;
- *   repeat until the queue is empty. One batch is in flight at a time.
+ *   repeat until the queue is empty (with lingerMs: until less than a full batch is left, which
+ *   waits lingerMs again). One batch is in flight at a time. whenIdle() (the broker's flush) does
+ *   not linger: it delivers what is queued at once.
+ * Why linger: the Redis publisher sends one pipeline per delivery; a busy worker publishing two
+ *   events per job, delivered every turn, paid a socket write and a Redis command per turn
+ *   (npm run bench -- throughput --events 1).
  * close(): discard the queue, abort the delivery in flight, wait up to FORWARDER_CLOSE_MS for the
  * forwarder's close() (a late or failing close is logged, never thrown).
  *
@@ -35,6 +41,11 @@ export class ForwarderSlot {
   private readonly batchSize: number;
   private readonly timeoutMs: number;
   private readonly localOnly: boolean;
+  private readonly lingerMs: number;
+  /** Pending while a partial batch waits for more events (lingerMs). */
+  private lingerTimer: NodeJS.Timeout | undefined;
+  /** Set by whenIdle() until the queue is idle: deliver partial batches without lingering. */
+  private flushing = false;
   private delivered = 0;
   private dropped = 0;
   private failed = 0;
@@ -55,6 +66,7 @@ export class ForwarderSlot {
     this.batchSize = options.batchSize ?? 100;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.localOnly = forwarder.scope === 'local';
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   offer(event: BacklotEvent, origin: EventOrigin): void {
@@ -77,13 +89,35 @@ export class ForwarderSlot {
       }
       return;
     }
-    if (!this.scheduled && !this.busy) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.drain();
-      });
+    this.schedule();
+  }
+
+  /** Arranges the next drain (none while one runs: it takes what arrives meanwhile). */
+  private schedule(): void {
+    if (this.busy || this.scheduled || this.closed) return;
+    if (this.lingerMs > 0 && !this.flushing && this.queue.length < this.batchSize) {
+      if (!this.lingerTimer) {
+        this.lingerTimer = setTimeout(() => {
+          this.lingerTimer = undefined;
+          void this.drain(true);
+        }, this.lingerMs);
+        // The broker's flush (at stop) delivers what waits; a lingering batch holds no process open.
+        this.lingerTimer.unref();
+      }
+      return;
     }
+    this.clearLinger();
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.drain(true);
+    });
+  }
+
+  private clearLinger(): void {
+    if (!this.lingerTimer) return;
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
   }
 
   stats(): ForwarderStats {
@@ -100,14 +134,18 @@ export class ForwarderSlot {
     return this.closed || (!this.busy && !this.scheduled && this.queue.length === 0);
   }
 
+  /** Resolves once every queued event was handed to the forwarder; what lingers goes at once. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
+    this.flushing = true;
+    this.schedule();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.clearLinger();
     this.queue.clear();
     this.inFlight?.abort(new Error('event broker closed'));
     this.notifyIdle();
@@ -130,13 +168,19 @@ export class ForwarderSlot {
     }
   }
 
-  private async drain(): Promise<void> {
+  /** Delivers batches; a partial one only first (`partial`), or when not lingering (flush, lingerMs 0). */
+  private async drain(partial: boolean): Promise<void> {
     if (this.busy || this.closed) return;
     this.busy = true;
     try {
-      while (this.queue.length > 0 && !this.closed) await this.deliver(this.queue.take(this.batchSize));
+      while (this.queue.length > 0 && !this.closed) {
+        if (!partial && this.lingerMs > 0 && !this.flushing && this.queue.length < this.batchSize) break;
+        await this.deliver(this.queue.take(this.batchSize));
+        partial = false;
+      }
     } finally {
       this.busy = false;
+      if (this.queue.length > 0) this.schedule();
       this.notifyIdle();
     }
   }
@@ -181,6 +225,7 @@ export class ForwarderSlot {
 
   private notifyIdle(): void {
     if (!this.isIdle()) return;
+    this.flushing = false;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

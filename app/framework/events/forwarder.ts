@@ -39,6 +39,12 @@ export interface ForwarderOptions {
   batchSize?: number;
   /** A deliver call running longer is abandoned: its events count as failed. @defaultValue 10000 */
   timeoutMs?: number;
+  /**
+   * A partial batch waits up to this long (ms) for more events, so a busy process makes fewer,
+   * larger deliveries; a full batch goes at once, and the broker's flush does not wait.
+   * 0: deliver after the publishing turn. @defaultValue 0
+   */
+  lingerMs?: number;
 }
 
 export interface ForwarderStats {

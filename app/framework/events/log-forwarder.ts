@@ -1,6 +1,7 @@
 /**
  * The log forwarder: one DEBUG line per event through the framework logger, data with the
- * configured secret keys filtered. At any level above DEBUG it writes nothing.
+ * configured secret keys filtered. At any level above DEBUG it writes nothing, and its accepts()
+ * keeps events out of its queue (no delivery is scheduled per event-loop turn for nothing).
  *
  * Example: broker.register(logForwarder())   // {"level":20,"event":"bus_event","eventType":"job.started","topic":"/jobs/4f..",...}
  */
@@ -21,6 +22,7 @@ export function logForwarder(options: LogForwarderOptions = {}): Forwarder {
   return {
     name: 'log',
     scope: options.scope ?? 'local',
+    accepts: () => logger().isLevelEnabled('debug'),
     deliver(events) {
       const log = logger();
       if (!log.isLevelEnabled('debug')) return;

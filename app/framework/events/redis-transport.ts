@@ -123,26 +123,26 @@ export class RedisEventTransport {
         const pipeline = connection.pipeline();
         let entry: string[] = [];
         let entries = 0;
+        const xadd = (batch: string) => {
+          pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 's', this.source, 'b', batch);
+          entries += 1;
+        };
         const append = () => {
           if (entry.length === 0) return;
-          pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 's', this.source, 'b', `[${entry.join(',')}]`);
-          entries += 1;
+          xadd(`[${entry.join(',')}]`);
           entry = [];
         };
-        for (const event of events) {
-          const json = JSON.stringify(event);
-          // UTF-16 length <= UTF-8 bytes: only a long string needs measuring.
-          if (json.length * 3 > this.maxEventBytes && Buffer.byteLength(json) > this.maxEventBytes) {
-            if (oversize.hit() > 0) {
-              this.log().warn(
-                { eventType: event.type, topic: event.topic, bytes: Buffer.byteLength(json) },
-                `Event ${event.type} on ${event.topic} is over ${this.maxEventBytes} bytes: not sent to other processes`,
-              );
-            }
-            continue;
+        // Common case: a whole entry's events serialized at once, when even all together they are
+        // within maxEventBytes (then none is over it). Otherwise event by event, dropping the big ones.
+        for (let i = 0; i < events.length; i += EVENTS_PER_ENTRY) {
+          const slice = events.slice(i, i + EVENTS_PER_ENTRY);
+          const json = JSON.stringify(slice);
+          if (json.length * 3 <= this.maxEventBytes || Buffer.byteLength(json) <= this.maxEventBytes)
+            xadd(json);
+          else {
+            this.appendOneByOne(slice, entry, append, oversize);
+            append();
           }
-          entry.push(json);
-          if (entry.length >= EVENTS_PER_ENTRY) append();
         }
         append();
         if (entries === 0) return;
@@ -151,6 +151,30 @@ export class RedisEventTransport {
         if (failed?.[0]) throw failed[0];
       },
     };
+  }
+
+  /** Appends events one by one to `entry`, leaving out (and logging) any over maxEventBytes. */
+  private appendOneByOne(
+    events: readonly BacklotEvent[],
+    entry: string[],
+    append: () => void,
+    oversize: LogThrottle,
+  ): void {
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      // UTF-16 length <= UTF-8 bytes: only a long string needs measuring.
+      if (json.length * 3 > this.maxEventBytes && Buffer.byteLength(json) > this.maxEventBytes) {
+        if (oversize.hit() > 0) {
+          this.log().warn(
+            { eventType: event.type, topic: event.topic, bytes: Buffer.byteLength(json) },
+            `Event ${event.type} on ${event.topic} is over ${this.maxEventBytes} bytes: not sent to other processes`,
+          );
+        }
+        continue;
+      }
+      entry.push(json);
+      if (entry.length >= EVENTS_PER_ENTRY) append();
+    }
   }
 
   /** Reads other processes' events into `broker`; `connection` becomes the subscription's own. */

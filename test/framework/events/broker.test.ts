@@ -57,6 +57,33 @@ describe('EventBroker', () => {
     ]);
   });
 
+  it('with lingerMs, a partial batch waits for more events; a full batch goes at once; flush() does not wait', async () => {
+    const b = broker();
+    const slow = recorder('slow');
+    // Far longer than the test: a partial batch can only go out by a full batch or a flush.
+    b.register(slow, { batchSize: 4, lingerMs: 60_000 });
+    for (let i = 1; i <= 3; i += 1) b.publish(tick(i));
+    await sleep(50);
+    expect(slow.batches).toEqual([]);
+    for (let i = 4; i <= 6; i += 1) b.publish(tick(i));
+    await waitUntil(() => slow.batches.length === 1, 2_000, 'the full batch');
+    await sleep(50);
+    expect(slow.batches).toEqual([4]); // the remaining two linger
+    expect(await b.flush(2_000)).toBe(true);
+    expect(slow.batches).toEqual([4, 2]);
+    expect(slow.events.map((e) => e.data)).toEqual([1, 2, 3, 4, 5, 6].map((intervalMs) => ({ intervalMs })));
+
+    const quick = recorder('quick');
+    b.register(quick, { batchSize: 100, lingerMs: 30 });
+    for (let i = 1; i <= 5; i += 1) {
+      b.publish(tick(i));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Published over several turns, delivered together once the linger ran out.
+    await waitUntil(() => quick.events.length === 5, 2_000, 'the lingering batch');
+    expect(quick.batches).toEqual([5]);
+  });
+
   it('keeps events from other processes away from forwarders of scope local, and honours accepts()', async () => {
     const b = broker();
     const local = recorder('local', 'local');
@@ -227,8 +254,11 @@ describe('EventBroker', () => {
     expect(line?.data).toMatchObject({ arguments: [{ email: 'a@b', password: '[FILTERED]' }] });
 
     const quiet = captureLogs('info');
+    const before = b.stats()[0]?.delivered;
     b.publish(tick(1));
     await b.flush(1_000);
     expect(quiet.lines).toEqual([]);
+    // Above DEBUG the event never enters the log forwarder's queue.
+    expect(b.stats()[0]).toMatchObject({ name: 'log', queued: 0, delivered: before });
   });
 });

@@ -74,6 +74,24 @@ describe('RedisEventTransport', () => {
     expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
   });
 
+  it('leaves out an event over maxEventBytes with a warning, keeping the others in order', async () => {
+    const logs = captureLogs('warn');
+    const prefix = `${scope.prefix}:oversize`;
+    const transport = new RedisEventTransport({ prefix, source: 'worker-oversize', maxEventBytes: 1_000 });
+    const worker = new EventBroker();
+    worker.register(transport.publisher(scope.connection()), { batchSize: 200 });
+    cleanups.push(() => worker.close(500));
+    const big = createEvent('bur.status', { burId: 2, status: 'failed', message: 'x'.repeat(2_000) });
+    for (const event of [status(1), big, status(3), ...Array.from({ length: 60 }, (_, i) => status(i + 4))]) worker.publish(event);
+    expect(await worker.flush(5_000)).toBe(true);
+    const entries = await scope.connection().xrange(transport.key, '-', '+');
+    const ids = entries.flatMap(([, fields]) => (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId));
+    expect(ids).toEqual([1, ...Array.from({ length: 61 }, (_, i) => i + 3)]);
+    expect(logs.lines.find((l) => l.eventType === 'bur.status')?.msg).toBe(
+      'Event bur.status on /burs/2 is over 1000 bytes: not sent to other processes',
+    );
+  });
+
   it('trims the stream to about maxLen entries', async () => {
     const { worker, key } = pair('trim');
     // One event per flush: one entry each.
