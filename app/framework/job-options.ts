@@ -17,7 +17,7 @@ export interface JobOptions {
   /**
    * The job's id (Backlot's and BullMQ's), for deterministic ids such as the clock's
    * `cron.<task>.<time>`: BullMQ adds nothing while a job with this id is still stored.
-   * @defaultValue a random UUID
+   * @defaultValue 24 random hex characters (job-id.ts)
    */
   jobId?: string;
 }

@@ -14,7 +14,6 @@
  *   await ResizeJob.performLater('https://..', 640);   // ResizeJob.performLater(640) does not compile
  *   await ResizeJob.set({ wait: 60 }).performLater('https://..', 320);
  */
-import { randomUUID } from 'node:crypto';
 import { serializeArguments } from './arguments';
 import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
 import { ownSettings, settingsOf } from './class-settings';
@@ -25,6 +24,7 @@ import { performNow } from './execution';
 import { validatePriority, validateQueueName, type JobOptions } from './job-options';
 import { JobOptionsError } from './errors';
 import { publishJobProgress } from './events/framework-events';
+import { newJobId } from './job-id';
 import { jobNameOf } from './registry';
 import type { Json } from './serializers/serializer';
 import type { ExecutionContext, JobPayload } from './job-payload';
@@ -60,7 +60,7 @@ export abstract class Job {
   static touchTimeout = 600;
 
   // jobId and enqueuedAt are accessors over lazily filled fields: a worker loads every job from a
-  // payload, and generating a UUID it overwrites or parsing a date nobody reads costs per job.
+  // payload, and generating an id it overwrites or parsing a date nobody reads costs per job.
   private jobIdValue: string | undefined;
   private enqueuedAtValue: Date | string | undefined;
   queueName = 'default';
@@ -86,9 +86,9 @@ export abstract class Job {
 
   abstract perform(...args: any[]): unknown;
 
-  /** The job's id (a UUID unless set), the same in every adapter. */
+  /** The job's id (24 random hex characters unless set, see job-id.ts), the same in every adapter. */
   get jobId(): string {
-    return (this.jobIdValue ??= randomUUID());
+    return (this.jobIdValue ??= newJobId());
   }
 
   set jobId(value: string) {

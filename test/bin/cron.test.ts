@@ -151,7 +151,7 @@ describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
     const result = await runBin('maintenance', ['hourly'], env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const match = /^Enqueued PruneJobsJob \(Job ID: ([0-9a-f-]{36})\) to default$/m.exec(result.stdout);
+    const match = /^Enqueued PruneJobsJob \(Job ID: ([0-9a-f]{24})\) to default$/m.exec(result.stdout);
     expect(match).not.toBeNull();
     const job = await queue.getJob(match?.[1] ?? '');
     expect(job?.name).toBe('PruneJobsJob');

@@ -28,7 +28,7 @@ const UNRESERVED = /^[A-Za-z0-9_.~-]+$/;
 /** An id as one topic segment: percent-encoded, so '/', '+' and '#' never reach a topic. */
 export function topicSegment(id: string | number): string {
   const text = String(id);
-  // Ids made of unreserved characters only (UUIDs, numbers: nearly every id) stay as they are.
+  // Ids made of unreserved characters only (job ids, UUIDs, numbers: nearly every id) stay as they are.
   if (UNRESERVED.test(text)) return text;
   return encodeURIComponent(text).replace(
     /[!'()*]/g,
