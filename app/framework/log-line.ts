@@ -14,8 +14,7 @@
  * Why: two lines per job through pino's LOG/write/asJson cost a worker more per job than the
  * rest of the framework (npm run bench -- throughput, --log-warn 1 shows the difference).
  *
- * Example: const write = plainLineWriter(logger);
- *          write?.(30, `,"event":"start","jobId":${JSON.stringify(id)}`, JSON.stringify('Performing X'))
+ * Example: plainLineWriter(logger)?.write(30, `,"event":"start","jobId":${JSON.stringify(id)}`, JSON.stringify('Performing X'))
  */
 import { tracingChannel } from 'node:diagnostics_channel';
 import { pino, type Logger } from 'pino';
@@ -24,10 +23,23 @@ import { pino, type Logger } from 'pino';
 export const LINE_FIELDS = ['event', 'jobId', 'jobClass', 'queue', 'attempt', 'durationMs'] as const;
 
 /**
- * Writes one line: `fields` is the serialized fields (of LINE_FIELDS), each as `,"key":value`;
- * `quotedMessage` the message as a JSON string (quotes included).
+ * Writes this logger's plain lines. A line is head(level) + serialized fields (each `,"key":value`,
+ * of LINE_FIELDS) + messageKey + the message as a JSON string + end: callers that write many lines
+ * keep the constant stretches (messageKey and end included) as ready-made pieces, so a line costs a
+ * few concatenations (each an object a busy worker collects).
  */
-export type LineWriter = (level: number, fields: string, quotedMessage: string) => void;
+export interface LineWriter {
+  /** `{"level":N` + the time field + the logger's bindings; with pino's epoch time, once per ms and level. */
+  head(level: number): string;
+  /** The message key as pino writes it, comma and colon included: `,"msg":`. */
+  readonly messageKey: string;
+  /** What closes a line: `}` and pino's line end. */
+  readonly end: string;
+  /** Writes a line built as above. */
+  writeLine(line: string): void;
+  /** Builds and writes a line from serialized fields and a JSON-quoted message. */
+  write(level: number, fields: string, quotedMessage: string): void;
+}
 
 /** pino's internal symbols (pino.symbols; msgPrefixSym is missing from its types). */
 const sym = pino.symbols as unknown as Record<string, symbol>;
@@ -71,30 +83,42 @@ function isPlain(internals: Internals): boolean {
   );
 }
 
-/** pino's default time field, built once per millisecond (a busy worker writes dozens of lines per ms). */
-function epochTimeOncePerMs(): () => string {
+/** The line heads of pino's default epoch time: rebuilt when the millisecond changes. */
+function epochHeads(levels: Record<number, string>, bindings: string): (level: number) => string {
   let at = -1;
-  let field = '';
-  return () => {
+  let heads: Record<number, string> = {};
+  return (level) => {
     const now = Date.now();
     if (now !== at) {
       at = now;
-      field = `,"time":${now}`;
+      heads = {};
     }
-    return field;
+    return (heads[level] ??= `${levels[level]},"time":${now}${bindings}`);
   };
 }
 
 function makeWriter(internals: Internals): LineWriter {
   const at = <T>(name: string) => internals[sym[name] as symbol] as T;
   const levels = at<Record<number, string>>('lsCacheSym');
-  const time = at<() => string>('timeSym') === pino.stdTimeFunctions.epochTime ? epochTimeOncePerMs() : at<() => string>('timeSym').bind(internals);
   const bindings = at<string>('chindingsSym');
+  const timeFunction = at<() => string>('timeSym');
+  const head =
+    timeFunction === pino.stdTimeFunctions.epochTime
+      ? epochHeads(levels, bindings)
+      : (level: number) => `${levels[level]}${timeFunction.call(internals)}${bindings}`;
   const messageKey = `,${JSON.stringify(at<string | undefined>('messageKeySym') ?? 'msg')}:`;
   const end = at<string>('endSym');
   const stream = at<Stream>('streamSym');
-  return (level, fields, quotedMessage) => {
-    stream.write(`${levels[level]}${time()}${bindings}${fields}${messageKey}${quotedMessage}${end}`);
+  return {
+    head,
+    messageKey,
+    end,
+    writeLine: (line) => {
+      stream.write(line);
+    },
+    write: (level, fields, quotedMessage) => {
+      stream.write(`${head(level)}${fields}${messageKey}${quotedMessage}${end}`);
+    },
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { backlotSettings } from './settings';
 import type { Job } from './job';
-import { plainLineWriter } from './log-line';
+import { plainLineWriter, type LineWriter } from './log-line';
 
 const FILTERED = '[FILTERED]';
 
@@ -66,31 +66,55 @@ function isBareJson(value: string): boolean {
   return true;
 }
 
-/** The constant parts of a class's job lines on a queue, as JSON (built once per class and queue). */
+/**
+ * The constant stretches of a class's job lines on a queue for one writer (its message key and
+ * line end baked in), built once; `head` and `prefix` remember the last head(level) seen and
+ * head + the first stretch, so a line is a handful of concatenations around the job's values.
+ */
 interface LineParts {
+  writer: LineWriter;
+  /** `","jobClass":"X","queue":"Q","attempt":` */
   fieldsTail: string;
+  /** ,"msg":"Performing X (Job ID:  /  ) from Q"} */
+  startMessage: string;
+  startEnd: string;
+  /** ,"msg":"Performed X (Job ID:  /  ) from Q in  /  ms"} */
+  finishMessage: string;
+  finishIn: string;
+  finishEnd: string;
   startHead: string;
+  startPrefix: string;
   finishHead: string;
-  startTail: string;
-  finishTail: string;
+  finishPrefix: string;
 }
+
+const START = ',"event":"start","jobId":"';
+const FINISH = ',"event":"finish","jobId":"';
+const DURATION = ',"durationMs":';
 
 const partsByClass = new Map<string, Map<string, LineParts | null>>();
 
 /** The parts for plain ASCII class and queue names; null when JSON must escape one of them. */
-function lineParts(jobClass: string, queue: string): LineParts | null {
+function lineParts(writer: LineWriter, jobClass: string, queue: string): LineParts | null {
   let byQueue = partsByClass.get(jobClass);
   if (!byQueue) partsByClass.set(jobClass, (byQueue = new Map()));
   let parts = byQueue.get(queue);
-  if (parts === undefined) {
+  if (parts === undefined || (parts !== null && parts.writer !== writer)) {
+    const { messageKey, end } = writer;
     parts =
       isBareJson(jobClass) && isBareJson(queue)
         ? {
+            writer,
             fieldsTail: `","jobClass":"${jobClass}","queue":"${queue}","attempt":`,
-            startHead: `"Performing ${jobClass} (Job ID: `,
-            finishHead: `"Performed ${jobClass} (Job ID: `,
-            startTail: `) from ${queue}"`,
-            finishTail: `) from ${queue} in `,
+            startMessage: `${messageKey}"Performing ${jobClass} (Job ID: `,
+            startEnd: `) from ${queue}"${end}`,
+            finishMessage: `${messageKey}"Performed ${jobClass} (Job ID: `,
+            finishIn: `) from ${queue} in `,
+            finishEnd: `ms"${end}`,
+            startHead: '',
+            startPrefix: '',
+            finishHead: '',
+            finishPrefix: '',
           }
         : null;
     byQueue.set(queue, parts);
@@ -112,38 +136,49 @@ const finishMessage = (job: Job, durationMs: number) =>
 export function logStarted(job: Job): void {
   const log = backlotSettings().logger;
   if (!log.isLevelEnabled('info')) return;
-  const write = log.isLevelEnabled('debug') ? undefined : plainLineWriter(log);
-  if (!write) {
+  const writer = log.isLevelEnabled('debug') ? undefined : plainLineWriter(log);
+  if (!writer) {
     const { jobId, queueName, jobClassName } = job;
     log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), startMessage(job));
     return;
   }
   const { jobId } = job;
-  const parts = isBareJson(jobId) ? lineParts(job.jobClassName, job.queueName) : null;
-  if (parts) write(INFO, `,"event":"start","jobId":"${jobId}${parts.fieldsTail}${job.executions}`, `${parts.startHead}${jobId}${parts.startTail}`);
-  else write(INFO, escapedFields('start', job), JSON.stringify(startMessage(job)));
+  const parts = isBareJson(jobId) ? lineParts(writer, job.jobClassName, job.queueName) : null;
+  if (!parts) {
+    writer.write(INFO, escapedFields('start', job), JSON.stringify(startMessage(job)));
+    return;
+  }
+  const head = writer.head(INFO);
+  if (head !== parts.startHead) {
+    parts.startHead = head;
+    parts.startPrefix = `${head}${START}`;
+  }
+  writer.writeLine(`${parts.startPrefix}${jobId}${parts.fieldsTail}${job.executions}${parts.startMessage}${jobId}${parts.startEnd}`);
 }
 
 export function logPerformed(job: Job, durationMs: number): void {
   const log = backlotSettings().logger;
   if (!log.isLevelEnabled('info')) return;
-  const write = Number.isFinite(durationMs) ? plainLineWriter(log) : undefined;
-  if (!write) {
+  const writer = Number.isFinite(durationMs) ? plainLineWriter(log) : undefined;
+  if (!writer) {
     const { jobId, queueName, jobClassName } = job;
     log.info({ event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs }, finishMessage(job, durationMs));
     return;
   }
   const { jobId } = job;
-  const parts = isBareJson(jobId) ? lineParts(job.jobClassName, job.queueName) : null;
-  if (parts) {
-    write(
-      INFO,
-      `,"event":"finish","jobId":"${jobId}${parts.fieldsTail}${job.executions},"durationMs":${durationMs}`,
-      `${parts.finishHead}${jobId}${parts.finishTail}${durationMs.toFixed(1)}ms"`,
-    );
-  } else {
-    write(INFO, `${escapedFields('finish', job)},"durationMs":${durationMs}`, JSON.stringify(finishMessage(job, durationMs)));
+  const parts = isBareJson(jobId) ? lineParts(writer, job.jobClassName, job.queueName) : null;
+  if (!parts) {
+    writer.write(INFO, `${escapedFields('finish', job)},"durationMs":${durationMs}`, JSON.stringify(finishMessage(job, durationMs)));
+    return;
   }
+  const head = writer.head(INFO);
+  if (head !== parts.finishHead) {
+    parts.finishHead = head;
+    parts.finishPrefix = `${head}${FINISH}`;
+  }
+  writer.writeLine(
+    `${parts.finishPrefix}${jobId}${parts.fieldsTail}${job.executions}${DURATION}${durationMs}${parts.finishMessage}${jobId}${parts.finishIn}${durationMs.toFixed(1)}${parts.finishEnd}`,
+  );
 }
 
 export function logHalted(job: Job): void {

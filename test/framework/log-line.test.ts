@@ -31,7 +31,7 @@ describe('plainLineWriter', () => {
   it('writes exactly the line pino writes for the same fields and message', () => {
     const ours = capture();
     const pinos = capture();
-    plainLineWriter(ours.logger)?.(30, SERIALIZED, JSON.stringify(MESSAGE));
+    plainLineWriter(ours.logger)?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.info(FIELDS, MESSAGE);
     expect(ours.written).toHaveLength(1);
     expect(ours.written[0]).toBe(pinos.written[0]);
@@ -40,7 +40,7 @@ describe('plainLineWriter', () => {
   it("keeps a child logger's bindings and a custom message key, as pino does", () => {
     const ours = capture({ messageKey: 'message' });
     const pinos = capture({ messageKey: 'message' });
-    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.(
+    plainLineWriter(ours.logger.child({ role: 'worker', pool: 'default' }))?.write(
       30,
       SERIALIZED,
       JSON.stringify(MESSAGE),
@@ -59,10 +59,10 @@ describe('plainLineWriter', () => {
     const ours = capture({ timestamp: pino.stdTimeFunctions.epochTime });
     const pinos = capture({ timestamp: pino.stdTimeFunctions.epochTime });
     const write = plainLineWriter(ours.logger);
-    write?.(30, SERIALIZED, JSON.stringify(MESSAGE));
+    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.info(FIELDS, MESSAGE);
     vi.setSystemTime(1_795_000_000_124);
-    write?.(30, SERIALIZED, JSON.stringify(MESSAGE));
+    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.info(FIELDS, MESSAGE);
     expect(ours.written).toEqual(pinos.written);
     expect(ours.written.map((line) => (JSON.parse(line) as { time: number }).time)).toEqual([
@@ -73,7 +73,7 @@ describe('plainLineWriter', () => {
   it('writes the level pino would for the number given', () => {
     const ours = capture();
     const pinos = capture();
-    plainLineWriter(ours.logger)?.(40, SERIALIZED, JSON.stringify(MESSAGE));
+    plainLineWriter(ours.logger)?.write(40, SERIALIZED, JSON.stringify(MESSAGE));
     pinos.logger.warn(FIELDS, MESSAGE);
     expect(ours.written[0]).toBe(pinos.written[0]);
   });

@@ -1,5 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   BullmqAdapter,
   configureBacklot,
@@ -256,5 +256,25 @@ describe('the start and finish lines', () => {
       { event: 'start', jobId, queue, attempt: 3, msg: `Performing LoggingTest_Signup (Job ID: ${jobId}) from ${queue}` },
       { event: 'finish', jobId, queue, attempt: 3, durationMs: 12.3456 },
     ]);
+  });
+
+  it("follow each logger's message key, bindings and pino's epoch time, one logger after another", () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_795_000_000_123 });
+    try {
+      const job = SignupJob.build(user, 'welcome');
+      job.executions = 1;
+      for (const options of [
+        { timestamp: pino.stdTimeFunctions.epochTime },
+        { timestamp: pino.stdTimeFunctions.epochTime, messageKey: 'message', base: { pid: 1, role: 'worker' } },
+        { timestamp: pino.stdTimeFunctions.epochTime },
+      ]) {
+        const viaPino = linesThrough({ ...options, hooks: { streamWrite: (line) => line } }, job);
+        const fast = linesThrough(options, job);
+        expect(fast).toEqual(viaPino);
+        vi.setSystemTime(Date.now() + 1);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
