@@ -97,15 +97,21 @@ async function handleError(job: Job, thrown: unknown, durationMs: number): Promi
   return { status: 'failed', error, exhausted: false };
 }
 
-/** Runs one execution of a job and says how it ended. Never throws for errors raised by the job. */
+/**
+ * Runs one execution of a job and says how it ended. Never throws for errors raised by the job.
+ * The outcome's event (with an event bus) goes out where the outcome is made: a completed job's
+ * at once, costing no promise; the others' once their error handling has run.
+ */
 export function executeJob(job: Job): Promise<Outcome> {
-  const started = performance.now();
-  const running = execute(job, started);
-  // Without an event bus the job's path gets nothing extra, not even a promise.
-  if (!backlotSettings().events) return running;
-  return running.then((outcome) => {
-    publishJobOutcome(job, outcome, performance.now() - started);
-    return outcome;
+  return execute(job, performance.now());
+}
+
+/** Publishes the outcome an execution will settle with, once it is known (without a bus: as it is). */
+function publishedWhenSettled(job: Job, outcome: Promise<Outcome>, started: number): Promise<Outcome> {
+  if (!backlotSettings().events) return outcome;
+  return outcome.then((settled) => {
+    publishJobOutcome(job, settled, performance.now() - started);
+    return settled;
   });
 }
 
@@ -124,7 +130,7 @@ function execute(job: Job, started: number): Promise<Outcome> {
   if (job.abortReason) guard.reject(job.abortReason);
   const { callbacks } = settingsOf(cls);
   if (callbacks.beforePerform.length > 0 || callbacks.aroundPerform.length > 0 || callbacks.afterPerform.length > 0) {
-    return executeWithCallbacks(job, guard, started);
+    return publishedWhenSettled(job, executeWithCallbacks(job, guard, started), started);
   }
   try {
     if (job.serializedArguments) {
@@ -165,20 +171,23 @@ function perform(job: Job, guard: ExecutionGuard, started: number): Promise<Outc
 }
 
 function completed(job: Job, guard: ExecutionGuard, started: number, result: unknown): Outcome | Promise<Outcome> {
+  const durationMs = performance.now() - started;
   try {
-    logPerformed(job, performance.now() - started);
+    logPerformed(job, durationMs);
   } catch (thrown) {
     return failed(job, guard, thrown, started);
   }
   release(job, guard);
-  return { status: 'completed', result };
+  const outcome: Outcome = { status: 'completed', result };
+  publishJobOutcome(job, outcome, durationMs);
+  return outcome;
 }
 
 /** What the job raised (or the abort reason, which wins over whatever perform threw while aborted). */
 function failed(job: Job, guard: ExecutionGuard, thrown: unknown, started: number): Promise<Outcome> {
   const outcome = handleError(job, job.abortReason ?? thrown, performance.now() - started);
   release(job, guard);
-  return outcome;
+  return publishedWhenSettled(job, outcome, started);
 }
 
 function release(job: Job, guard: ExecutionGuard): void {
