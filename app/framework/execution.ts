@@ -159,7 +159,8 @@ function perform(job: Job, guard: ExecutionGuard, started: number): Promise<Outc
     // Logged once the arguments are restored, so DEBUG lines show them (Rails logs perform_start here too).
     logStarted(job);
     publishJobStarted(job);
-    running = guard.run(() => job.perform(...job.arguments));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- apply() calls it with job as its receiver
+    running = guard.apply(job.perform, job, job.arguments);
   } catch (thrown) {
     return failed(job, guard, thrown, started);
   }

@@ -7,7 +7,9 @@
  * job runs in the process, stopped a second after the last) checks every guard's deadline and last
  * touch; an abort rejects the promise guard.run() wrapped perform in and aborts the job's signal if
  * perform ever asked for it. Nothing per job touches timers or AbortControllers on the happy path,
- * and a job costs one wrapper promise: each costs µs per job (see bench/throughput.bench.ts).
+ * and a job costs one wrapper promise: each costs µs per job (see bench/throughput.bench.ts). The
+ * wrapper's settle functions come out through one shared executor (capture) and perform is called
+ * through apply(): no closure per job either (~200 bytes a job fewer for a busy worker to collect).
  *
  * Example: const guard = new ExecutionGuard(job, 600, 60); await guard.run(() => job.perform()); guard.dispose()
  */
@@ -69,6 +71,19 @@ function unlink(guard: ExecutionGuard): void {
   guard.next = undefined;
 }
 
+const NO_ARGUMENTS: [] = [];
+
+/** Where capture() leaves a new promise's settle functions (run() takes them at once). */
+const captured: { resolve: ((value: never) => void) | undefined; reject: ((error: Error) => void) | undefined } = {
+  resolve: undefined,
+  reject: undefined,
+};
+
+function capture(resolve: (value: never) => void, reject: (error: Error) => void): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
@@ -112,16 +127,25 @@ export class ExecutionGuard {
    * none at all for a synchronous perform.
    */
   run<T>(perform: () => T): T | Promise<Awaited<T>> {
+    return this.apply(perform, undefined, NO_ARGUMENTS);
+  }
+
+  /** run() for `fn.apply(self, args)` (a job's perform with its arguments), without a closure per call. */
+  apply<A extends unknown[], T>(fn: (...args: A) => T, self: unknown, args: A): T | Promise<Awaited<T>> {
     if (this.reason) throw this.reason;
-    const value = perform();
+    const value = Reflect.apply(fn, self, args);
     if (!isThenable<Awaited<T>>(value)) return value;
-    return new Promise<Awaited<T>>((resolve, reject) => {
-      // Settled either way: a rejection after an abort is handled, never "unhandled".
-      value.then(resolve, reject);
-      // Aborted while perform ran synchronously: there was no promise to reject yet.
-      if (this.reason) reject(this.reason);
-      else this.rejectRun = reject;
-    });
+    // The wrapper's settle functions, taken by a shared executor: no closure per job.
+    const running = new Promise<Awaited<T>>(capture);
+    const resolve = captured.resolve as (value: Awaited<T>) => void;
+    const reject = captured.reject as (error: Error) => void;
+    captured.resolve = captured.reject = undefined;
+    // Settled either way: a rejection after an abort is handled, never "unhandled".
+    value.then(resolve, reject);
+    // Aborted while perform ran synchronously: there was no promise to reject yet.
+    if (this.reason) reject(this.reason);
+    else this.rejectRun = reject;
+    return running;
   }
 
   /** Rejects run()'s promise with the reason (once). The job's own abort() calls this. */

@@ -8,7 +8,7 @@ function guarded(timeoutSeconds = 0, touchTimeoutSeconds = 0) {
   return guard;
 }
 
-describe('ExecutionGuard.run', () => {
+describe('ExecutionGuard.run and apply', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -54,6 +54,26 @@ describe('ExecutionGuard.run', () => {
     let ran = false;
     expect(() => guard.run(() => (ran = true))).toThrow('worker shutting down');
     expect(ran).toBe(false);
+  });
+
+  it('apply() calls a method with its receiver and arguments, as run() a closure; guards kept apart', async () => {
+    const first = guarded();
+    const second = guarded();
+    const job = {
+      greeting: 'hello',
+      perform(name: string, times: number) {
+        return Promise.resolve(`${this.greeting} ${name} x${times}`);
+      },
+    };
+    /* eslint-disable @typescript-eslint/unbound-method -- apply() calls it with job as its receiver */
+    const one = first.apply(job.perform, job, ['ada', 2]);
+    const two = second.apply(job.perform, job, ['bob', 1]);
+    /* eslint-enable @typescript-eslint/unbound-method */
+    second.reject(new Error('canceled: bob'));
+    await expect(one).resolves.toBe('hello ada x2');
+    await expect(two).rejects.toThrow('canceled: bob');
+    expect(first.apply((a: number, b: number) => a + b, undefined, [1, 2])).toBe(3);
+    first.dispose();
   });
 
   it('honours thenables that are not native promises', async () => {
