@@ -11,9 +11,18 @@ import { plainLineWriter, type LineWriter } from './log-line';
 
 const FILTERED = '[FILTERED]';
 
+/** The lowercased keys of each filter list seen (a list is replaced, never changed, by configureBacklot). */
+const loweredKeys = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function lowercased(keys: readonly string[]): ReadonlySet<string> {
+  let lowered = loweredKeys.get(keys);
+  if (!lowered) loweredKeys.set(keys, (lowered = new Set(keys.map((k) => k.toLowerCase()))));
+  return lowered;
+}
+
 /** Deep copy of a value with the configured secret keys filtered. */
 export function filterSecrets(value: unknown, keys: readonly string[] = backlotSettings().filterKeys): unknown {
-  const lowered = new Set(keys.map((k) => k.toLowerCase()));
+  const lowered = lowercased(keys);
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
