@@ -208,7 +208,8 @@ async function executeWithCallbacks(job: Job, guard: ExecutionGuard, started: nu
     const { callbacks } = settingsOf(job.constructor);
     let result: unknown;
     const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
-      result = await guard.run(() => job.perform(...job.arguments));
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- apply() calls it with job as its receiver
+      result = await guard.apply(job.perform, job, job.arguments);
     });
     if (!ran) {
       logHalted(job);
