@@ -254,8 +254,24 @@ describe('the start and finish lines', () => {
     expect(fast).toEqual(viaPino);
     expect(fast.map((line) => JSON.parse(line) as LogLine)).toMatchObject([
       { event: 'start', jobId, queue, attempt: 3, msg: `Performing LoggingTest_Signup (Job ID: ${jobId}) from ${queue}` },
-      { event: 'finish', jobId, queue, attempt: 3, durationMs: 12.3456 },
+      { event: 'finish', jobId, queue, attempt: 3, durationMs: 12.346, msg: `Performed LoggingTest_Signup (Job ID: ${jobId}) from ${queue} in 12.3ms` },
     ]);
+  });
+
+  it.each([
+    [1.0836749999998574, 1.084, '1.1'],
+    [0.04, 0.04, '0.0'],
+    [59.96, 59.96, '60.0'],
+    [86_400_000.25, 86_400_000.25, '86400000.3'],
+  ])('carry a duration of %s ms as durationMs %s and "in %sms"', (duration, durationMs, message) => {
+    const job = SignupJob.build(user, 'welcome');
+    job.executions = 1;
+    const written: string[] = [];
+    configureBacklot({ logger: pino({}, { write: (line: string) => written.push(line) }) });
+    logPerformed(job, duration);
+    const line = JSON.parse(written[0] ?? '{}') as LogLine;
+    expect(line.durationMs).toBe(durationMs);
+    expect(line.msg).toBe(`Performed LoggingTest_Signup (Job ID: ${job.jobId}) from mailers in ${message}ms`);
   });
 
   it("follow each logger's message key, bindings and pino's epoch time, one logger after another", () => {
