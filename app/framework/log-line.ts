@@ -84,28 +84,36 @@ function isPlain(internals: Internals): boolean {
 }
 
 /** The line heads of pino's default epoch time: rebuilt when the millisecond changes. */
-function epochHeads(levels: Record<number, string>, bindings: string): (level: number) => string {
+/**
+ * The line heads of pino's default epoch time: rebuilt when the millisecond or the logger's bindings
+ * change (logger.setBindings replaces them).
+ */
+function epochHeads(levels: Record<number, string>, bindings: () => string): (level: number) => string {
   let at = -1;
+  let boundTo = '';
   let heads: Record<number, string> = {};
   return (level) => {
     const now = Date.now();
-    if (now !== at) {
+    const current = bindings();
+    if (now !== at || current !== boundTo) {
       at = now;
+      boundTo = current;
       heads = {};
     }
-    return (heads[level] ??= `${levels[level]},"time":${now}${bindings}`);
+    return (heads[level] ??= `${levels[level]},"time":${now}${current}`);
   };
 }
 
 function makeWriter(internals: Internals): LineWriter {
   const at = <T>(name: string) => internals[sym[name] as symbol] as T;
   const levels = at<Record<number, string>>('lsCacheSym');
-  const bindings = at<string>('chindingsSym');
+  const bindingsSym = sym.chindingsSym as symbol;
+  const bindings = () => internals[bindingsSym] as string;
   const timeFunction = at<() => string>('timeSym');
   const head =
     timeFunction === pino.stdTimeFunctions.epochTime
       ? epochHeads(levels, bindings)
-      : (level: number) => `${levels[level]}${timeFunction.call(internals)}${bindings}`;
+      : (level: number) => `${levels[level]}${timeFunction.call(internals)}${bindings()}`;
   const messageKey = `,${JSON.stringify(at<string | undefined>('messageKeySym') ?? 'msg')}:`;
   const end = at<string>('endSym');
   const stream = at<Stream>('streamSym');

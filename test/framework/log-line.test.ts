@@ -70,6 +70,21 @@ describe('plainLineWriter', () => {
     ]);
   });
 
+  it('follows bindings set after its first line (logger.setBindings), as pino does', () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_795_000_000_123 });
+    const ours = capture({ timestamp: pino.stdTimeFunctions.epochTime });
+    const pinos = capture({ timestamp: pino.stdTimeFunctions.epochTime });
+    const write = plainLineWriter(ours.logger);
+    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
+    pinos.logger.info(FIELDS, MESSAGE);
+    ours.logger.setBindings({ pool: 'bulk_update' });
+    pinos.logger.setBindings({ pool: 'bulk_update' });
+    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
+    pinos.logger.info(FIELDS, MESSAGE);
+    expect(ours.written).toEqual(pinos.written);
+    expect(JSON.parse(ours.written[1] ?? '{}')).toMatchObject({ pool: 'bulk_update' });
+  });
+
   it('writes the level pino would for the number given', () => {
     const ours = capture();
     const pinos = capture();
