@@ -54,16 +54,24 @@ describe('plainLineWriter', () => {
     });
   });
 
-  it("writes pino's default time field (epoch ms, built once per millisecond) as pino does", () => {
+  /** Two loggers with pino's epoch time at a fixed clock: ours writes through the fast writer, the other through pino. */
+  function epochPair() {
     vi.useFakeTimers({ toFake: ['Date'], now: 1_795_000_000_123 });
     const ours = capture({ timestamp: pino.stdTimeFunctions.epochTime });
     const pinos = capture({ timestamp: pino.stdTimeFunctions.epochTime });
     const write = plainLineWriter(ours.logger);
-    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
-    pinos.logger.info(FIELDS, MESSAGE);
+    const lineEach = () => {
+      write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
+      pinos.logger.info(FIELDS, MESSAGE);
+    };
+    return { ours, pinos, lineEach };
+  }
+
+  it("writes pino's default time field (epoch ms, built once per millisecond) as pino does", () => {
+    const { ours, pinos, lineEach } = epochPair();
+    lineEach();
     vi.setSystemTime(1_795_000_000_124);
-    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
-    pinos.logger.info(FIELDS, MESSAGE);
+    lineEach();
     expect(ours.written).toEqual(pinos.written);
     expect(ours.written.map((line) => (JSON.parse(line) as { time: number }).time)).toEqual([
       1_795_000_000_123, 1_795_000_000_124,
@@ -71,16 +79,11 @@ describe('plainLineWriter', () => {
   });
 
   it('follows bindings set after its first line (logger.setBindings), as pino does', () => {
-    vi.useFakeTimers({ toFake: ['Date'], now: 1_795_000_000_123 });
-    const ours = capture({ timestamp: pino.stdTimeFunctions.epochTime });
-    const pinos = capture({ timestamp: pino.stdTimeFunctions.epochTime });
-    const write = plainLineWriter(ours.logger);
-    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
-    pinos.logger.info(FIELDS, MESSAGE);
+    const { ours, pinos, lineEach } = epochPair();
+    lineEach();
     ours.logger.setBindings({ pool: 'bulk_update' });
     pinos.logger.setBindings({ pool: 'bulk_update' });
-    write?.write(30, SERIALIZED, JSON.stringify(MESSAGE));
-    pinos.logger.info(FIELDS, MESSAGE);
+    lineEach();
     expect(ours.written).toEqual(pinos.written);
     expect(JSON.parse(ours.written[1] ?? '{}')).toMatchObject({ pool: 'bulk_update' });
   });
