@@ -121,30 +121,23 @@ export class RedisEventTransport {
       accepts: (event) => event.type !== 'clock.tick',
       deliver: async (events) => {
         const pipeline = connection.pipeline();
-        let entry: string[] = [];
         let entries = 0;
         const xadd = (batch: string) => {
           pipeline.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 's', this.source, 'b', batch);
           entries += 1;
         };
-        const append = () => {
-          if (entry.length === 0) return;
-          xadd(`[${entry.join(',')}]`);
-          entry = [];
-        };
-        // Common case: a whole entry's events serialized at once, when even all together they are
-        // within maxEventBytes (then none is over it). Otherwise event by event, dropping the big ones.
+        // One entry per EVENTS_PER_ENTRY events, serialized at once when even all together they are
+        // within maxEventBytes (then none is over it); otherwise event by event, leaving out big ones.
         for (let i = 0; i < events.length; i += EVENTS_PER_ENTRY) {
           const slice = events.slice(i, i + EVENTS_PER_ENTRY);
           const json = JSON.stringify(slice);
-          if (json.length * 3 <= this.maxEventBytes || Buffer.byteLength(json) <= this.maxEventBytes)
+          if (json.length * 3 <= this.maxEventBytes || Buffer.byteLength(json) <= this.maxEventBytes) {
             xadd(json);
-          else {
-            this.appendOneByOne(slice, entry, append, oversize);
-            append();
+            continue;
           }
+          const kept = this.withinLimit(slice, oversize);
+          if (kept.length > 0) xadd(`[${kept.join(',')}]`);
         }
-        append();
         if (entries === 0) return;
         const results = await pipeline.exec();
         const failed = results?.find(([error]) => error);
@@ -153,13 +146,9 @@ export class RedisEventTransport {
     };
   }
 
-  /** Appends events one by one to `entry`, leaving out (and logging) any over maxEventBytes. */
-  private appendOneByOne(
-    events: readonly BacklotEvent[],
-    entry: string[],
-    append: () => void,
-    oversize: LogThrottle,
-  ): void {
+  /** Each event's JSON, leaving out (and logging) any over maxEventBytes. */
+  private withinLimit(events: readonly BacklotEvent[], oversize: LogThrottle): string[] {
+    const kept: string[] = [];
     for (const event of events) {
       const json = JSON.stringify(event);
       // UTF-16 length <= UTF-8 bytes: only a long string needs measuring.
@@ -172,9 +161,9 @@ export class RedisEventTransport {
         }
         continue;
       }
-      entry.push(json);
-      if (entry.length >= EVENTS_PER_ENTRY) append();
+      kept.push(json);
     }
+    return kept;
   }
 
   /** Reads other processes' events into `broker`; `connection` becomes the subscription's own. */
