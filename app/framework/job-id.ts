@@ -7,8 +7,8 @@
  * with UUIDs, 37.0 µs with 24-character ids (and Redis shares the worker's CPUs on a small box).
  * 96 bits keep the odds of any collision among a trillion jobs at about 1 in 160,000.
  *
- * Steps: random bytes come from one crypto.randomBytes pool (as crypto.randomUUID caches its
- * entropy), refilled when used up; each id is the next 12 bytes as hex.
+ * Steps: random bytes come from one pool filled by crypto.randomFillSync (as crypto.randomUUID
+ * caches its entropy), refilled when used up; each id is the next 12 bytes as hex.
  *
  * Example: newJobId()   // '5f0c6b1e9a2d4c7b8e3f1a0d'
  */

@@ -78,8 +78,9 @@ function isBareJson(value: string): boolean {
 
 /**
  * The constant stretches of a class's job lines on a queue for one writer (its message key and
- * line end baked in), built once; `head` and `prefix` remember the last head(level) seen and
- * head + the first stretch, so a line is a handful of concatenations around the job's values.
+ * line end baked in), built once; startHead/finishHead remember the last head(level) seen and
+ * startPrefix/finishPrefix that head + the line's first stretch, so a line is a handful of
+ * concatenations around the job's values.
  */
 interface LineParts {
   writer: LineWriter;
