@@ -32,7 +32,13 @@ import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../app/db/
 import { disconnectPrisma, prisma, type AppPrismaClient } from '../app/db/client';
 import { setPostTags, tagNamesByPost } from '../app/db/post.repository';
 import { recountTagPostCounts } from '../app/db/tag.repository';
-import { BullmqAdapter, configureBacklot, registerJobs, startWorkerProcess, type WorkerProcess } from '../app/framework/index';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  registerJobs,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../app/framework/index';
 import { approveBur, createBur } from '../app/services/bulk-update-request/approval';
 import { withDatabase } from '../config/database-url';
 import { env, parseEnv } from '../config/env';
@@ -125,13 +131,27 @@ async function runSetBased(
   const lineSeconds = ((line.finishedAt?.getTime() ?? 0) - (line.startedAt?.getTime() ?? 0)) / 1000;
   const target = await postCountOf(db, TARGET);
   const source = await postCountOf(db, SOURCE);
-  if (target.actual !== posts || target.stored !== posts || source.actual !== 0 || source.stored !== 0 || line.rowsDone !== posts) {
-    throw new Error(`set-based run moved the wrong posts: target ${JSON.stringify(target)}, source ${JSON.stringify(source)}, rowsDone ${line.rowsDone}`);
+  if (
+    target.actual !== posts ||
+    target.stored !== posts ||
+    source.actual !== 0 ||
+    source.stored !== 0 ||
+    line.rowsDone !== posts
+  ) {
+    throw new Error(
+      `set-based run moved the wrong posts: target ${JSON.stringify(target)}, source ${JSON.stringify(source)}, rowsDone ${line.rowsDone}`,
+    );
   }
   return { round, seconds, postsPerSec: posts / seconds, lineSeconds, linePostsPerSec: posts / lineSeconds };
 }
 
-async function runNaive(ctx: BenchContext, db: AppPrismaClient, round: number, posts: number, sample: number): Promise<NaiveRun> {
+async function runNaive(
+  ctx: BenchContext,
+  db: AppPrismaClient,
+  round: number,
+  posts: number,
+  sample: number,
+): Promise<NaiveRun> {
   const rows = await db.$queryRaw<Array<{ post_id: number }>>`
     SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ${SOURCE} ORDER BY pt.post_id LIMIT ${sample}`;
   const ids = rows.map((row) => row.post_id);
@@ -139,11 +159,16 @@ async function runNaive(ctx: BenchContext, db: AppPrismaClient, round: number, p
   const t0 = performance.now();
   for (const id of ids) {
     const names = (await tagNamesByPost(db, [id])).get(id) ?? [];
-    await setPostTags(db, id, names.map((name) => (name === SOURCE ? TARGET : name)));
+    await setPostTags(
+      db,
+      id,
+      names.map((name) => (name === SOURCE ? TARGET : name)),
+    );
   }
   const seconds = (performance.now() - t0) / 1000;
   const target = await postCountOf(db, TARGET);
-  if (target.actual !== ids.length || target.stored !== ids.length) throw new Error(`per-post run moved the wrong posts: ${JSON.stringify(target)}`);
+  if (target.actual !== ids.length || target.stored !== ids.length)
+    throw new Error(`per-post run moved the wrong posts: ${JSON.stringify(target)}`);
   const postsPerSec = ids.length / seconds;
   return { round, sample: ids.length, seconds, postsPerSec, extrapolatedSeconds: posts / postsPerSec };
 }
@@ -152,7 +177,11 @@ export default defineBenchmark({
   description: 'create alias over N posts: the BUR job (set-based, chunked) vs. the same change post by post',
   flags: {
     posts: { default: 100_000, description: 'posts seeded, all carrying the aliased tag', min: 1 },
-    sample: { default: 5_000, description: 'posts the per-post baseline changes (its rate is extrapolated to N)', min: 1 },
+    sample: {
+      default: 5_000,
+      description: 'posts the per-post baseline changes (its rate is extrapolated to N)',
+      min: 1,
+    },
     chunk: { default: 5_000, description: 'posts per chunk statement of the job', min: 1 },
     rounds: { default: 1, description: 'rounds, sides alternating', min: 1 },
   },
@@ -163,7 +192,8 @@ export default defineBenchmark({
     const base = parseEnv(process.env).DATABASE_URL;
     const url = withDatabase(base, `backlot_bench_bur_${process.pid}_${randomBytes(3).toString('hex')}`);
     process.env.DATABASE_URL = url;
-    if (env().DATABASE_URL !== url) throw new Error('env() was read before the benchmark could point DATABASE_URL at its scratch database');
+    if (env().DATABASE_URL !== url)
+      throw new Error('env() was read before the benchmark could point DATABASE_URL at its scratch database');
     const prefix = benchPrefix('bur');
     const redis = connect(ctx.redisUrl);
     let adapter: BullmqAdapter | undefined;
@@ -187,7 +217,10 @@ export default defineBenchmark({
       ctx.log(`seeded ${posts} posts, ${rows[0]?.n ?? 0} post_tags rows in ${seedSeconds.toFixed(0)} s`);
       const member = await db.user.create({ data: { name: 'bench_member', level: 'member' } });
       const moderator = await db.user.create({ data: { name: 'bench_moderator', level: 'moderator' } });
-      const users = { member: { id: member.id, level: 'member' as const }, moderator: { id: moderator.id, level: 'moderator' as const } };
+      const users = {
+        member: { id: member.id, level: 'member' as const },
+        moderator: { id: moderator.id, level: 'moderator' as const },
+      };
 
       const destination = pino.destination('/dev/null');
       await once(destination, 'ready');
@@ -246,8 +279,17 @@ export default defineBenchmark({
         target: `>= ${SET_BASED_TARGET.toLocaleString('en-US')}`,
         pass: setRate >= SET_BASED_TARGET,
       },
-      { section: 'set-based (BUR job)', metric: 'posts/s, the line alone', value: Math.round(lineRate).toLocaleString('en-US') },
-      { section: 'set-based (BUR job)', metric: 'chunk statements', value: String(chunks), target: `${posts} posts / ${chunk} per chunk` },
+      {
+        section: 'set-based (BUR job)',
+        metric: 'posts/s, the line alone',
+        value: Math.round(lineRate).toLocaleString('en-US'),
+      },
+      {
+        section: 'set-based (BUR job)',
+        metric: 'chunk statements',
+        value: String(chunks),
+        target: `${posts} posts / ${chunk} per chunk`,
+      },
       {
         section: 'per post (baseline)',
         metric: 'posts/s',
@@ -259,7 +301,13 @@ export default defineBenchmark({
         metric: `seconds for ${posts.toLocaleString('en-US')} posts (extrapolated)`,
         value: (posts / naiveRate).toFixed(0),
       },
-      { section: 'ratio', metric: 'set-based / per post', value: `${ratio.toFixed(1)}x`, target: `>= ${RATIO_TARGET}x`, pass: ratio >= RATIO_TARGET },
+      {
+        section: 'ratio',
+        metric: 'set-based / per post',
+        value: `${ratio.toFixed(1)}x`,
+        target: `>= ${RATIO_TARGET}x`,
+        pass: ratio >= RATIO_TARGET,
+      },
     ];
     return {
       metrics: {
@@ -270,7 +318,11 @@ export default defineBenchmark({
         seedSeconds: round(seedSeconds ?? 0, 1),
         loadAverageAtStart: load.map((l) => round(l, 2)),
         setBased: { postsPerSec: round(setRate, 0), linePostsPerSec: round(lineRate, 0), runs: setBased },
-        perPost: { postsPerSec: round(naiveRate, 1), extrapolatedSeconds: round(posts / naiveRate, 1), runs: naive },
+        perPost: {
+          postsPerSec: round(naiveRate, 1),
+          extrapolatedSeconds: round(posts / naiveRate, 1),
+          runs: naive,
+        },
       },
       ratio: round(ratio, 1),
       rows,

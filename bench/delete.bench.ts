@@ -35,7 +35,15 @@ import { deleteManyUploads } from '../app/db/upload.repository';
 import { withDatabase } from '../config/database-url';
 import { env } from '../config/env';
 import { defineBenchmark, type BenchRow } from './support/benchmark';
-import { insertRows, runBatch, runPrismaLoop, runRawLoop, type BatchRun, type LoopRun, type SideContext } from './support/delete-sides';
+import {
+  insertRows,
+  runBatch,
+  runPrismaLoop,
+  runRawLoop,
+  type BatchRun,
+  type LoopRun,
+  type SideContext,
+} from './support/delete-sides';
 import { median, round } from './support/stats';
 
 const ROWS_PER_SEC_TARGET = 100_000;
@@ -53,13 +61,23 @@ function orderFor(r: number): SideName[] {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const loopJson = (l: LoopRun) => ({ ...l, seconds: round(l.seconds, 3), rowsPerSec: Math.round(l.rowsPerSec), extrapolatedSeconds: round(l.extrapolatedSeconds, 1) });
+const loopJson = (l: LoopRun) => ({
+  ...l,
+  seconds: round(l.seconds, 3),
+  rowsPerSec: Math.round(l.rowsPerSec),
+  extrapolatedSeconds: round(l.extrapolatedSeconds, 1),
+});
 
 export default defineBenchmark({
-  description: 'deleteMany (one statement per 10,000 ids, one connection) against per-record delete loops (Prisma, raw prepared), on a scratch database',
+  description:
+    'deleteMany (one statement per 10,000 ids, one connection) against per-record delete loops (Prisma, raw prepared), on a scratch database',
   flags: {
     rows: { default: 100_000, min: 1, description: 'posts deleted through deleteMany per round' },
-    sample: { default: 5_000, min: 1, description: 'posts deleted by each per-record loop per round (extrapolated to --rows)' },
+    sample: {
+      default: 5_000,
+      min: 1,
+      description: 'posts deleted by each per-record loop per round (extrapolated to --rows)',
+    },
     rounds: { default: 3, min: 1, description: 'rounds, the order of the sides rotating' },
   },
   async run(ctx) {
@@ -92,8 +110,16 @@ export default defineBenchmark({
       const t0 = performance.now();
       const deleted = await deleteManyUploads(pool, uploadIds);
       const seconds = (performance.now() - t0) / 1000;
-      uploads = { round: 0, rows: deleted, seconds, rowsPerSec: deleted / seconds, statements: Math.ceil(rows / DELETE_CHUNK_SIZE) };
-      ctx.log(`uploads (no foreign key points at them): ${deleted} in ${seconds.toFixed(3)} s (${Math.round(uploads.rowsPerSec)} rows/s)`);
+      uploads = {
+        round: 0,
+        rows: deleted,
+        seconds,
+        rowsPerSec: deleted / seconds,
+        statements: Math.ceil(rows / DELETE_CHUNK_SIZE),
+      };
+      ctx.log(
+        `uploads (no foreign key points at them): ${deleted} in ${seconds.toFixed(3)} s (${Math.round(uploads.rowsPerSec)} rows/s)`,
+      );
     } finally {
       await prisma.$disconnect();
       await pool.end();
@@ -114,16 +140,37 @@ export default defineBenchmark({
         pass: batchRate >= ROWS_PER_SEC_TARGET,
       },
       { section: '', metric: 'seconds (median)', value: median(batches.map((b) => b.seconds)).toFixed(3) },
-      { section: '', metric: 'statements per call', value: String(batches[0]?.statements ?? 0), target: `ceil(${fmt(rows)} / ${fmt(DELETE_CHUNK_SIZE)})` },
+      {
+        section: '',
+        metric: 'statements per call',
+        value: String(batches[0]?.statements ?? 0),
+        target: `ceil(${fmt(rows)} / ${fmt(DELETE_CHUNK_SIZE)})`,
+      },
       { section: PRISMA_LOOP, metric: `rows/s (median, ${fmt(sample)}-post sample)`, value: fmt(prismaRate) },
       { section: '', metric: `extrapolated to ${fmt(rows)}`, value: `${(rows / prismaRate).toFixed(1)} s` },
-      { section: '', metric: 'ratio deleteMany / this loop', value: `${prismaRatio.toFixed(1)} x`, target: `>= ${RATIO_TARGET} x`, pass: prismaRatio >= RATIO_TARGET },
+      {
+        section: '',
+        metric: 'ratio deleteMany / this loop',
+        value: `${prismaRatio.toFixed(1)} x`,
+        target: `>= ${RATIO_TARGET} x`,
+        pass: prismaRatio >= RATIO_TARGET,
+      },
       { section: RAW_LOOP, metric: `rows/s (median, ${fmt(sample)}-post sample)`, value: fmt(rawRate) },
       { section: '', metric: `extrapolated to ${fmt(rows)}`, value: `${(rows / rawRate).toFixed(1)} s` },
-      { section: '', metric: 'ratio deleteMany / this loop', value: `${rawRatio.toFixed(1)} x`, target: 'reference: no target' },
+      {
+        section: '',
+        metric: 'ratio deleteMany / this loop',
+        value: `${rawRatio.toFixed(1)} x`,
+        target: 'reference: no target',
+      },
     ];
     if (uploads)
-      rowsOut.push({ section: 'reference', metric: `deleteMany, ${fmt(rows)} uploads`, value: `${fmt(uploads.rowsPerSec)} rows/s`, target: 'no foreign key to check per row' });
+      rowsOut.push({
+        section: 'reference',
+        metric: `deleteMany, ${fmt(rows)} uploads`,
+        value: `${fmt(uploads.rowsPerSec)} rows/s`,
+        target: 'no foreign key to check per row',
+      });
     return {
       metrics: {
         rows,
@@ -133,12 +180,28 @@ export default defineBenchmark({
         deleteManyRowsPerSec: Math.round(batchRate),
         statementsPerCall: batches[0]?.statements ?? 0,
         loopsExtrapolated: true,
-        prismaLoop: { label: PRISMA_LOOP, rowsPerSec: Math.round(prismaRate), extrapolatedSeconds: round(rows / prismaRate, 1), ratio: round(prismaRatio, 1), ratioTarget: RATIO_TARGET },
-        rawLoop: { label: RAW_LOOP, rowsPerSec: Math.round(rawRate), extrapolatedSeconds: round(rows / rawRate, 1), ratio: round(rawRatio, 1), ratioTarget: null },
+        prismaLoop: {
+          label: PRISMA_LOOP,
+          rowsPerSec: Math.round(prismaRate),
+          extrapolatedSeconds: round(rows / prismaRate, 1),
+          ratio: round(prismaRatio, 1),
+          ratioTarget: RATIO_TARGET,
+        },
+        rawLoop: {
+          label: RAW_LOOP,
+          rowsPerSec: Math.round(rawRate),
+          extrapolatedSeconds: round(rows / rawRate, 1),
+          ratio: round(rawRatio, 1),
+          ratioTarget: null,
+        },
         uploadsDeleteManyRowsPerSec: uploads ? Math.round(uploads.rowsPerSec) : null,
         targets: { rowsPerSec: ROWS_PER_SEC_TARGET, ratio: RATIO_TARGET, ratioAppliesTo: 'prismaLoop' },
         loadAverage1m: round(loadavg()[0] ?? 0),
-        batches: batches.map((b) => ({ ...b, seconds: round(b.seconds, 3), rowsPerSec: Math.round(b.rowsPerSec) })),
+        batches: batches.map((b) => ({
+          ...b,
+          seconds: round(b.seconds, 3),
+          rowsPerSec: Math.round(b.rowsPerSec),
+        })),
         prismaLoops: prismaLoops.map(loopJson),
         rawLoops: rawLoops.map(loopJson),
       },

@@ -86,7 +86,9 @@ function parseFlags(args: readonly string[], specs: Record<string, FlagSpec>): R
 function makeGc(): () => void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc !== 'function') {
-    throw new UsageError('benchmarks need V8\'s gc(): run them with `node --expose-gc` (npm run bench / npm run bench:tsx do)');
+    throw new UsageError(
+      "benchmarks need V8's gc(): run them with `node --expose-gc` (npm run bench / npm run bench:tsx do)",
+    );
   }
   return gc;
 }

@@ -24,7 +24,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { pino } from 'pino';
-import { BullmqAdapter, DEFAULT_RETENTION, Job, WORKER_METRICS, configureBacklot, startEventBus, startWorker } from '../app/framework/index';
+import {
+  BullmqAdapter,
+  DEFAULT_RETENTION,
+  Job,
+  WORKER_METRICS,
+  configureBacklot,
+  startEventBus,
+  startWorker,
+} from '../app/framework/index';
 import { logDestination } from '../config/logger';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
 import { countFinished } from './support/finished';
@@ -35,7 +43,9 @@ import { median, percentile, round, slope } from './support/stats';
 
 const QUEUE = 'default';
 /** How this benchmark runs: compiled by bin/build (npm run bench), or from the sources under tsx (npm run bench:tsx). */
-const RUNTIME = import.meta.url.endsWith('.mjs') ? 'compiled (dist/, as bin/worker runs after bin/build)' : 'tsx (TypeScript sources, as bin/worker runs without a build)';
+const RUNTIME = import.meta.url.endsWith('.mjs')
+  ? 'compiled (dist/, as bin/worker runs after bin/build)'
+  : 'tsx (TypeScript sources, as bin/worker runs without a build)';
 const MB = 1024 * 1024;
 
 /** Raw BullMQ gets the retention Backlot's adapter sets by default (and one attempt, as NoopJob has). */
@@ -122,7 +132,14 @@ async function timeSide(
   const worker = start();
   const { elapsedMs, cpuUsPerJob, failed } = await whenFinished(worker.workers, run.jobs, t0, cpu0);
   await worker.close();
-  return { ...run, enqueueMs, processMs: elapsedMs, jobsPerSec: (run.jobs / elapsedMs) * 1000, cpuUsPerJob, failed };
+  return {
+    ...run,
+    enqueueMs,
+    processMs: elapsedMs,
+    jobsPerSec: (run.jobs / elapsedMs) * 1000,
+    cpuUsPerJob,
+    failed,
+  };
 }
 
 async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promise<SideRun> {
@@ -136,7 +153,10 @@ async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promi
     return await timeSide(
       ctx,
       { side: 'backlot', round, jobs },
-      () => inChunks(jobs, chunk, (_, count) => Job.performAllLater(Array.from({ length: count }, () => NoopJob.build()))),
+      () =>
+        inChunks(jobs, chunk, (_, count) =>
+          Job.performAllLater(Array.from({ length: count }, () => NoopJob.build())),
+        ),
       () => startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix }),
     );
   } finally {
@@ -171,7 +191,12 @@ async function runRaw(ctx: BenchContext, round: number, jobs: number): Promise<S
         // does the raw side unless --raw-metrics 0, as retention is matched: the ratio compares
         // the framework, not two BullMQ configurations.
         const metrics = ctx.flags['raw-metrics'] ? { metrics: WORKER_METRICS } : {};
-        const worker = new Worker(QUEUE, async () => {}, { connection: workerConnection, prefix, concurrency, ...metrics });
+        const worker = new Worker(QUEUE, async () => {}, {
+          connection: workerConnection,
+          prefix,
+          concurrency,
+          ...metrics,
+        });
         worker.on('error', () => undefined);
         return { workers: [worker], close: () => worker.close() };
       },
@@ -214,7 +239,8 @@ async function measureThroughput(ctx: BenchContext) {
   // Each round runs both sides back to back: their ratio cancels the load the shared machine
   // had at that moment, which a ratio of the two sides' medians (of different moments) keeps.
   const roundRatios = [...new Set(runs.map((r) => r.round))].map((n) => {
-    const rateOf = (side: Side) => runs.find((r) => r.round === n && r.side === side)?.jobsPerSec ?? Number.NaN;
+    const rateOf = (side: Side) =>
+      runs.find((r) => r.round === n && r.side === side)?.jobsPerSec ?? Number.NaN;
     return rateOf('backlot') / rateOf('raw');
   });
   return { runs, backlot, raw, ratio: median(roundRatios), roundRatios, ratioOfMedians: backlot / raw, cpu };
@@ -382,7 +408,10 @@ async function measureRss(ctx: BenchContext, mode: Side) {
   // Compiled (npm run bench): the compiled worker, as bin/worker runs from dist/; from the sources
   // (npm run bench:tsx): under tsx's loader, as bin/worker runs without a build.
   const compiled = import.meta.url.endsWith('.mjs');
-  const script = join(dirname(fileURLToPath(import.meta.url)), compiled ? 'support/rss-worker.mjs' : 'support/rss-worker.ts');
+  const script = join(
+    dirname(fileURLToPath(import.meta.url)),
+    compiled ? 'support/rss-worker.mjs' : 'support/rss-worker.ts',
+  );
   const child: ChildProcess = fork(script, [JSON.stringify(config)], {
     execArgv: compiled ? ['--enable-source-maps'] : ['--import', tsxLoaderUrl()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -483,14 +512,21 @@ export default defineBenchmark({
       default: 50,
       description: 'worker concurrency (both sides, latency and RSS workers)',
     },
-    rounds: { min: 1, default: 9, description: 'measured rounds; sides alternate A,B then B,A; the ratio is the median of the per-round ratios' },
+    rounds: {
+      min: 1,
+      default: 9,
+      description:
+        'measured rounds; sides alternate A,B then B,A; the ratio is the median of the per-round ratios',
+    },
     warmup: {
       default: 20_000,
-      description: 'jobs per side in an unmeasured warm-up round (0: none); with 2,000 the first measured Backlot rounds still ran ~30% slower than later ones',
+      description:
+        'jobs per side in an unmeasured warm-up round (0: none); with 2,000 the first measured Backlot rounds still ran ~30% slower than later ones',
     },
     'raw-metrics': {
       default: 1,
-      description: "1: the raw BullMQ worker records BullMQ metrics as Backlot's worker does (WORKER_METRICS); 0: a raw worker without them",
+      description:
+        "1: the raw BullMQ worker records BullMQ metrics as Backlot's worker does (WORKER_METRICS); 0: a raw worker without them",
     },
     chunk: { min: 1, default: 1_000, description: 'jobs per performAllLater / addBulk call' },
     'latency-samples': { default: 500, description: 'sequential jobs for each latency figure (0: skip)' },
@@ -510,11 +546,13 @@ export default defineBenchmark({
     },
     events: {
       default: 0,
-      description: '1: the framework publishes its job events to a Redis stream, as bin/worker does (config/backlot.ts events: publish); 0: no event bus',
+      description:
+        '1: the framework publishes its job events to a Redis stream, as bin/worker does (config/backlot.ts events: publish); 0: no event bus',
     },
     'log-warn': {
       default: 0,
-      description: "1: Backlot's logger at 'warn' (LOG_LEVEL=warn: no per-job INFO lines), to see what those lines cost; 0: 'info', as in production",
+      description:
+        "1: Backlot's logger at 'warn' (LOG_LEVEL=warn: no per-job INFO lines), to see what those lines cost; 0: 'info', as in production",
     },
   },
 
@@ -523,7 +561,9 @@ export default defineBenchmark({
     configureBacklot({ logger: await backlotLogger(logLevel) });
     // --events 1: job events go through the broker to a Redis stream of their own, as in bin/worker.
     const eventsPrefix = benchPrefix('tp-events');
-    const bus = ctx.flags.events ? startEventBus({ redis: { url: ctx.redisUrl, prefix: eventsPrefix } }) : undefined;
+    const bus = ctx.flags.events
+      ? startEventBus({ redis: { url: ctx.redisUrl, prefix: eventsPrefix } })
+      : undefined;
     try {
       return await measureAll(ctx, logLevel, bus !== undefined);
     } finally {
@@ -547,7 +587,9 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
       queue: QUEUE,
       retention: DEFAULT_RETENTION,
       logging: `pino level '${logLevel}' -> logDestination('/dev/null') (config/logger.ts: one write per event-loop turn)`,
-      rawMetrics: f['raw-metrics'] ? 'raw worker records BullMQ metrics (WORKER_METRICS), as Backlot does' : 'raw worker without BullMQ metrics',
+      rawMetrics: f['raw-metrics']
+        ? 'raw worker records BullMQ metrics (WORKER_METRICS), as Backlot does'
+        : 'raw worker without BullMQ metrics',
       runtime: RUNTIME,
       events: events ? 'job events published to a Redis stream (as bin/worker)' : 'no event bus',
     },

@@ -22,7 +22,13 @@ import { build } from 'esbuild';
 import { PROJECT_ROOT } from '../config/project-root';
 
 /** The runtime roles bin/ starts. */
-export const RUNTIME_ENTRIES = ['bin/worker.ts', 'bin/jobs.ts', 'bin/cron.ts', 'bin/maintenance.ts', 'bin/web.ts'];
+export const RUNTIME_ENTRIES = [
+  'bin/worker.ts',
+  'bin/jobs.ts',
+  'bin/cron.ts',
+  'bin/maintenance.ts',
+  'bin/web.ts',
+];
 
 function benchEntries(): string[] {
   const benches = readdirSync(join(PROJECT_ROOT, 'bench'))
@@ -52,14 +58,20 @@ export async function buildDist(options: { outdir: string; bench: boolean }): Pr
     keepNames: true,
     logLevel: 'warning',
     // Bundled CommonJS-style code (none of ours) would look for require: give it one.
-    banner: { js: "import { createRequire as __backlotCreateRequire } from 'node:module'; const require = __backlotCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __backlotCreateRequire } from 'node:module'; const require = __backlotCreateRequire(import.meta.url);",
+    },
   });
   writeFileSync(join(options.outdir, '.build-stamp'), `${new Date().toISOString()}\n`);
-  return entryPoints.map((entry) => relative(PROJECT_ROOT, join(options.outdir, entry.replace(/\.ts$/, '.mjs'))));
+  return entryPoints.map((entry) =>
+    relative(PROJECT_ROOT, join(options.outdir, entry.replace(/\.ts$/, '.mjs'))),
+  );
 }
 
 const program = new Command('bin/build')
-  .description('Compile the runtime roles (bin/worker, bin/jobs, bin/cron, bin/maintenance, bin/web) to dist/ for production runs.')
+  .description(
+    'Compile the runtime roles (bin/worker, bin/jobs, bin/cron, bin/maintenance, bin/web) to dist/ for production runs.',
+  )
   .option('--bench', 'also compile the benchmarks (npm run bench runs them from dist/bench)')
   .option('--outdir <dir>', 'where to write', join(PROJECT_ROOT, 'dist'))
   .option('--quiet', 'print nothing unless something fails');
@@ -67,4 +79,7 @@ const program = new Command('bin/build')
 const options = program.parse().opts<{ bench?: boolean; outdir: string; quiet?: boolean }>();
 const started = performance.now();
 const outputs = await buildDist({ outdir: options.outdir, bench: options.bench ?? false });
-if (!options.quiet) console.log(`bin/build: ${outputs.length} bundle(s) in ${Math.round(performance.now() - started)} ms -> ${relative(process.cwd(), options.outdir) || '.'}/`);
+if (!options.quiet)
+  console.log(
+    `bin/build: ${outputs.length} bundle(s) in ${Math.round(performance.now() - started)} ms -> ${relative(process.cwd(), options.outdir) || '.'}/`,
+  );

@@ -30,7 +30,11 @@ await boot(async () => {
   for (const check of checks) if (check.status === 'rejected') throw check.reason;
 
   step(`Preparing database ${name}`);
-  process.stdout.write((await createDatabaseIfMissing(DATABASE_URL)) ? `Created database ${name}\n` : `Database ${name} exists\n`);
+  process.stdout.write(
+    (await createDatabaseIfMissing(DATABASE_URL))
+      ? `Created database ${name}\n`
+      : `Database ${name} exists\n`,
+  );
 
   step('Applying migrations');
   await migrateDeploy(DATABASE_URL, { stdio: 'inherit' });

@@ -43,7 +43,11 @@ await boot(async () => {
   const queues =
     backlot.adapter instanceof BullmqAdapter
       ? backlot.adapter
-      : new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
+      : new BullmqAdapter({
+          connection: createRedis(e.REDIS_URL),
+          ownsConnection: true,
+          prefix: e.QUEUE_PREFIX,
+        });
   redis.on('error', (error) => log.warn({ err: error }, `redis: ${error.message}`));
   const live = createLiveEvents({ broker: backlot.events.broker, logger: log });
 

@@ -45,13 +45,22 @@ const program = new Command('bin/worker')
     [] as string[],
   )
   .addHelpText('after', '\nExample:\n  bin/worker --pool=default:8 --pool=bulk_update\n')
-  .option('--require <module>', 'also load job classes exported by this module (repeatable), like sidekiq -r', collect, [] as string[])
+  .option(
+    '--require <module>',
+    'also load job classes exported by this module (repeatable), like sidekiq -r',
+    collect,
+    [] as string[],
+  )
   .option('--child <spec>', 'internal: run one pool in this process');
 
 async function loadJobModules(paths: string[]): Promise<void> {
   for (const path of paths) {
     const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
-    registerJobs(Object.values(module).filter((value): value is AnyJobClass => typeof value === 'function' && value.prototype instanceof Job));
+    registerJobs(
+      Object.values(module).filter(
+        (value): value is AnyJobClass => typeof value === 'function' && value.prototype instanceof Job,
+      ),
+    );
   }
 }
 

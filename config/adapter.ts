@@ -3,7 +3,13 @@
  * NODE_ENV=test; JOB_ADAPTER overrides (async for quick local runs without workers, inline to run
  * jobs in the caller).
  */
-import { AsyncAdapter, BullmqAdapter, InlineAdapter, TestAdapter, type QueueAdapter } from '../app/framework/index';
+import {
+  AsyncAdapter,
+  BullmqAdapter,
+  InlineAdapter,
+  TestAdapter,
+  type QueueAdapter,
+} from '../app/framework/index';
 import type { Env } from './env';
 import { createRedis } from './redis';
 
@@ -22,7 +28,11 @@ export function adapterNameFor(e: Pick<Env, 'NODE_ENV' | 'JOB_ADAPTER'>): Adapte
 
 /** The BullMQ adapter on its own producer connection (closed with the adapter). */
 export function createBullmqAdapter(e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): BullmqAdapter {
-  return new BullmqAdapter({ connection: createRedis(e.REDIS_URL), ownsConnection: true, prefix: e.QUEUE_PREFIX });
+  return new BullmqAdapter({
+    connection: createRedis(e.REDIS_URL),
+    ownsConnection: true,
+    prefix: e.QUEUE_PREFIX,
+  });
 }
 
 export function createAdapter(name: AdapterName, e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): QueueAdapter {

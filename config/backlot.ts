@@ -5,7 +5,13 @@
  * Steps: read env -> configure -> register jobs (duplicates fail here) -> return a shutdown hook.
  * Example: const backlot = bootBacklot(); ...; await backlot.shutdown()
  */
-import { configureBacklot, registerJobs, startEventBus, type EventBus, type QueueAdapter } from '../app/framework/index';
+import {
+  configureBacklot,
+  registerJobs,
+  startEventBus,
+  type EventBus,
+  type QueueAdapter,
+} from '../app/framework/index';
 import { disconnectPrisma, prisma } from '../app/db/client';
 import { closeDbPool } from '../app/db/pg-pool';
 import { installRecordLocator } from '../app/db/record-locator';

@@ -18,7 +18,9 @@ import { ServiceUnavailableError } from './services';
  * framework's named errors (a bad --pool, an unknown queue, a duplicate job name at boot).
  */
 export function isUserFacingError(error: unknown): error is Error {
-  return error instanceof ConfigError || error instanceof ServiceUnavailableError || error instanceof BacklotError;
+  return (
+    error instanceof ConfigError || error instanceof ServiceUnavailableError || error instanceof BacklotError
+  );
 }
 
 export async function boot(main: () => unknown): Promise<void> {

@@ -27,9 +27,12 @@ const url = (protocols: string[]) =>
     { message: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 export const envSchema = z.object({
   /** development | test | production. @defaultValue development */
@@ -51,14 +54,25 @@ export const envSchema = z.object({
   /** Overrides the per-environment adapter from config/adapter.ts: bullmq | async | inline | test. */
   JOB_ADAPTER: z.enum(['bullmq', 'async', 'inline', 'test']).optional(),
   /** Argument keys whose values are replaced by [FILTERED] in DEBUG logs. */
-  LOG_FILTER_KEYS: csv.default(['password', 'passwd', 'secret', 'token', 'apiKey', 'api_key', 'authorization']),
+  LOG_FILTER_KEYS: csv.default([
+    'password',
+    'passwd',
+    'secret',
+    'token',
+    'apiKey',
+    'api_key',
+    'authorization',
+  ]),
   /** Web port. @defaultValue 3000 */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /**
    * Signs the web session cookie. Required under NODE_ENV=production; in development and test
    * bin/web keeps a random one in tmp/development_secret.txt (Rails' way).
    */
-  SESSION_SECRET: z.string().min(32, { message: 'at least 32 characters (e.g. `openssl rand -hex 32`)' }).optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, { message: 'at least 32 characters (e.g. `openssl rand -hex 32`)' })
+    .optional(),
   /**
    * Express "trust proxy" for bin/web behind a load balancer: a hop count ("1"), "true", or
    * addresses/subnets ("loopback", "10.0.0.0/8"). Client IPs (login rate limits) come from
@@ -69,7 +83,10 @@ export const envSchema = z.object({
    * Bearer token GET /metrics requires (Prometheus: authorization.credentials). Unset: /metrics
    * answers anyone who reaches bin/web, so keep it behind the network. @defaultValue unset
    */
-  METRICS_TOKEN: z.string().min(16, { message: 'at least 16 characters (e.g. `openssl rand -hex 32`)' }).optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { message: 'at least 16 characters (e.g. `openssl rand -hex 32`)' })
+    .optional(),
   /** The seeded admin's password (bin/setup); unset: a random one is printed once. */
   ADMIN_PASSWORD: z.string().min(8, { message: 'at least 8 characters' }).optional(),
   /**
@@ -94,7 +111,9 @@ export const envSchema = z.object({
    */
   MQTT_TOPIC_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.{}:-]+(?:\/[A-Za-z0-9_.{}:-]+)*$/, { message: 'segments of letters, digits, _ . - : { } joined by /' })
+    .regex(/^[A-Za-z0-9_.{}:-]+(?:\/[A-Za-z0-9_.{}:-]+)*$/, {
+      message: 'segments of letters, digits, _ . - : { } joined by /',
+    })
     .optional(),
 });
 

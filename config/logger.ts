@@ -37,7 +37,11 @@ export interface LogDestination extends DestinationStream {
  */
 export function logDestination(dest: number | string): LogDestination {
   // contentMode 'buffer' (SonicBoom 4) is passed through by pino, which does not type it.
-  const options: Parameters<typeof pino.destination>[0] & { contentMode: 'buffer' } = { dest, sync: false, contentMode: 'buffer' };
+  const options: Parameters<typeof pino.destination>[0] & { contentMode: 'buffer' } = {
+    dest,
+    sync: false,
+    contentMode: 'buffer',
+  };
   const boom = pino.destination(options);
   const descriptor = () => (boom as unknown as { fd: number }).fd;
   /** Bytes handed to SonicBoom and not yet written by it: while any, lines queue behind them. */

@@ -75,12 +75,8 @@ export const MAINTENANCE: Record<Period, readonly MaintenanceTask[]> = {
     task('prune_bulk_update_requests', PruneBulkUpdateRequestsJob),
     task('vacuum_database', VacuumDatabaseJob),
   ],
-  weekly: [
-    task('retire_tag_relationships', RetireTagRelationshipsJob),
-  ],
-  monthly: [
-    task('prune_mail_outbox', PruneMailOutboxJob),
-  ],
+  weekly: [task('retire_tag_relationships', RetireTagRelationshipsJob)],
+  monthly: [task('prune_mail_outbox', PruneMailOutboxJob)],
 };
 
 /** One list as clock entries. */

@@ -140,7 +140,9 @@ export async function checkRedis(url: string, timeoutMs = SERVICE_CHECK_TIMEOUT_
   const commands: string[][] = [];
   if (parsed.password) {
     const password = decodeURIComponent(parsed.password);
-    commands.push(parsed.username ? ['AUTH', decodeURIComponent(parsed.username), password] : ['AUTH', password]);
+    commands.push(
+      parsed.username ? ['AUTH', decodeURIComponent(parsed.username), password] : ['AUTH', password],
+    );
   }
   commands.push(['INFO', 'server']);
   let replies: string[];
@@ -163,7 +165,11 @@ export async function checkRedis(url: string, timeoutMs = SERVICE_CHECK_TIMEOUT_
   }
   const version = /^redis_version:(\S+)/m.exec(replies.at(-1) ?? '')?.[1];
   if (version === undefined) {
-    throw new ServiceUnavailableError('Redis', shown, `Redis at ${shown} did not report redis_version in INFO server`);
+    throw new ServiceUnavailableError(
+      'Redis',
+      shown,
+      `Redis at ${shown} did not report redis_version in INFO server`,
+    );
   }
   if (compareVersions(version, MIN_REDIS_VERSION) < 0) {
     throw new ServiceUnavailableError(
@@ -228,7 +234,10 @@ export interface ServiceSelection {
  * Checks the selected services (URLs from config/env.ts) in parallel; throws the first failure,
  * Redis before PostgreSQL.
  */
-export async function assertServices({ redis = true, postgres = true }: ServiceSelection = {}): Promise<void> {
+export async function assertServices({
+  redis = true,
+  postgres = true,
+}: ServiceSelection = {}): Promise<void> {
   const { REDIS_URL, DATABASE_URL } = env();
   const results = await Promise.allSettled([
     redis ? checkRedis(REDIS_URL) : Promise.resolve(),

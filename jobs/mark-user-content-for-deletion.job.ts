@@ -23,7 +23,10 @@ export class MarkUserContentForDeletionJob extends ApplicationJob {
     this.uniqueBy((userId: number) => String(userId));
   }
 
-  async perform(userId: number, requestedBy: number | null = null): Promise<MarkUserContentForDeletionResult> {
+  async perform(
+    userId: number,
+    requestedBy: number | null = null,
+  ): Promise<MarkUserContentForDeletionResult> {
     const { marked } = await markAllUserContent(prisma(), userId, {
       ...(requestedBy !== null ? { requestedBy } : {}),
       jobId: this.jobId,

@@ -19,7 +19,10 @@ export class PruneBansJob extends ApplicationJob {
       signal: this.signal,
       onProgress: (done) => this.reportProgress({ lifted: done }),
     });
-    backlotSettings().logger.info({ jobId: this.jobId, event: 'prune_bans', lifted }, `PruneBansJob: lifted ${lifted} expired ban(s)`);
+    backlotSettings().logger.info(
+      { jobId: this.jobId, event: 'prune_bans', lifted },
+      `PruneBansJob: lifted ${lifted} expired ban(s)`,
+    );
     return { lifted };
   }
 }

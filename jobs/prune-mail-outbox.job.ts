@@ -9,11 +9,18 @@
  */
 import { dbPool } from '../app/db/pg-pool';
 import { backlotSettings } from '../app/framework/index';
-import { MAIL_OUTBOX_CHUNK_SIZE, MAIL_OUTBOX_KEEP_DAYS, pruneMailOutbox } from '../app/services/maintenance/mail-outbox';
+import {
+  MAIL_OUTBOX_CHUNK_SIZE,
+  MAIL_OUTBOX_KEEP_DAYS,
+  pruneMailOutbox,
+} from '../app/services/maintenance/mail-outbox';
 import { ApplicationJob } from './application-job';
 
 export class PruneMailOutboxJob extends ApplicationJob {
-  async perform(keepDays = MAIL_OUTBOX_KEEP_DAYS, batchSize = MAIL_OUTBOX_CHUNK_SIZE): Promise<{ deleted: number }> {
+  async perform(
+    keepDays = MAIL_OUTBOX_KEEP_DAYS,
+    batchSize = MAIL_OUTBOX_CHUNK_SIZE,
+  ): Promise<{ deleted: number }> {
     const deleted = await pruneMailOutbox(dbPool(), {
       keepDays,
       batchSize,

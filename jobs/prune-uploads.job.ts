@@ -8,11 +8,18 @@
  */
 import { prisma } from '../app/db/client';
 import { backlotSettings } from '../app/framework/index';
-import { failStuckUploads, STUCK_UPLOAD_HOURS, UPLOADS_CHUNK_SIZE } from '../app/services/maintenance/uploads';
+import {
+  failStuckUploads,
+  STUCK_UPLOAD_HOURS,
+  UPLOADS_CHUNK_SIZE,
+} from '../app/services/maintenance/uploads';
 import { ApplicationJob } from './application-job';
 
 export class PruneUploadsJob extends ApplicationJob {
-  async perform(olderThanHours = STUCK_UPLOAD_HOURS, batchSize = UPLOADS_CHUNK_SIZE): Promise<{ failed: number }> {
+  async perform(
+    olderThanHours = STUCK_UPLOAD_HOURS,
+    batchSize = UPLOADS_CHUNK_SIZE,
+  ): Promise<{ failed: number }> {
     const failed = await failStuckUploads(prisma(), {
       olderThanHours,
       batchSize,

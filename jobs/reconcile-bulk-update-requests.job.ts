@@ -15,7 +15,14 @@
  * Example: await ReconcileBulkUpdateRequestsJob.performLater()   // -> { checked: 2, live: 1, failed: 1 }
  */
 import { prisma } from '../app/db/client';
-import { backlotSettings, BullmqAdapter, JobInspector, jobNameOf, publishEvent, queueAdapter } from '../app/framework/index';
+import {
+  backlotSettings,
+  BullmqAdapter,
+  JobInspector,
+  jobNameOf,
+  publishEvent,
+  queueAdapter,
+} from '../app/framework/index';
 import {
   BUR_PROCESSING_GRACE_SECONDS,
   failAbandonedBulkUpdateRequests,
@@ -52,9 +59,20 @@ export class ReconcileBulkUpdateRequestsJob extends ApplicationJob {
       signal: this.signal,
       onFailed: (failure) => {
         const { burId, reason: message } = failure;
-        publishEvent('bur.status', () => ({ burId, status: 'failed', message, ...(failure.jobId === null ? {} : { jobId: failure.jobId }) }));
+        publishEvent('bur.status', () => ({
+          burId,
+          status: 'failed',
+          message,
+          ...(failure.jobId === null ? {} : { jobId: failure.jobId }),
+        }));
         log.warn(
-          { jobId: this.jobId, event: 'bur_abandoned', burId, processingJobId: failure.jobId, failedLine: failure.failedLine },
+          {
+            jobId: this.jobId,
+            event: 'bur_abandoned',
+            burId,
+            processingJobId: failure.jobId,
+            failedLine: failure.failedLine,
+          },
           `ReconcileBulkUpdateRequestsJob: bulk update request #${burId} marked failed: ${message}`,
         );
       },

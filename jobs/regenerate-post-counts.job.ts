@@ -11,7 +11,10 @@
 import { prisma } from '../app/db/client';
 import { POST_COUNTS_CHUNK_SIZE } from '../app/db/post-counts.repository';
 import { backlotSettings } from '../app/framework/index';
-import { regeneratePostCounts, type RegeneratePostCountsResult } from '../app/services/maintenance/post-counts';
+import {
+  regeneratePostCounts,
+  type RegeneratePostCountsResult,
+} from '../app/services/maintenance/post-counts';
 import { ApplicationJob } from './application-job';
 
 export class RegeneratePostCountsJob extends ApplicationJob {

@@ -9,7 +9,11 @@
  */
 import { prisma } from '../app/db/client';
 import { backlotSettings } from '../app/framework/index';
-import { retireTagRelationships, RETIREMENT_CHUNK_SIZE, type RetirementResult } from '../app/services/maintenance/tag-relationships';
+import {
+  retireTagRelationships,
+  RETIREMENT_CHUNK_SIZE,
+  type RetirementResult,
+} from '../app/services/maintenance/tag-relationships';
 import { ApplicationJob } from './application-job';
 
 export class RetireTagRelationshipsJob extends ApplicationJob {

@@ -35,7 +35,10 @@ export class UpdateTagCategoryPostCountsJob extends ApplicationJob {
       result.postsScanned += chunk.scanned;
       result.postsUpdated += chunk.updated;
       after = chunk.lastPostId;
-      await this.reportProgress({ postsDone: result.postsScanned, postsTotal: Math.max(tag.postCount, result.postsScanned) });
+      await this.reportProgress({
+        postsDone: result.postsScanned,
+        postsTotal: Math.max(tag.postCount, result.postsScanned),
+      });
       if (chunk.scanned < batchSize) break;
     }
     return result;

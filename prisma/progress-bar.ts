@@ -27,7 +27,11 @@ export interface ProgressBar {
 /** Width of the bar between the brackets, in characters. @defaultValue 30 */
 export const BAR_WIDTH = 30;
 
-export function createProgressBar(label: string, total: number, stream: ProgressStream = process.stderr): ProgressBar {
+export function createProgressBar(
+  label: string,
+  total: number,
+  stream: ProgressStream = process.stderr,
+): ProgressBar {
   const started = Date.now();
   const interactive = stream.isTTY === true;
   let lastPercent = -1;

@@ -31,15 +31,46 @@ export const MAX_TAGS_PER_POST = 16;
 
 /** The most frequent tags, most frequent first (rank 1, 2, ...). */
 const TOP_TAGS: ReadonlyArray<[string, TagCategory]> = [
-  ['1girl', 'general'], ['solo', 'general'], ['highres', 'meta'], ['long_hair', 'general'], ['looking_at_viewer', 'general'],
-  ['smile', 'general'], ['blush', 'general'], ['short_hair', 'general'], ['open_mouth', 'general'], ['breasts', 'general'],
-  ['simple_background', 'general'], ['blue_eyes', 'general'], ['multiple_girls', 'general'], ['brown_hair', 'general'],
-  ['shirt', 'general'], ['skirt', 'general'], ['black_hair', 'general'], ['long_sleeves', 'general'], ['red_eyes', 'general'],
-  ['white_background', 'general'], ['hair_ornament', 'general'], ['gloves', 'general'], ['original', 'copyright'],
-  ['touhou', 'copyright'], ['hat', 'general'], ['absurdres', 'meta'], ['dress', 'general'], ['holding', 'general'],
-  ['1boy', 'general'], ['bow', 'general'], ['closed_mouth', 'general'], ['blonde_hair', 'general'], ['2girls', 'general'],
-  ['jewelry', 'general'], ['sitting', 'general'], ['hatsune_miku', 'character'], ['commentary_request', 'meta'],
-  ['school_uniform', 'general'], ['standing', 'general'], ['hakurei_reimu', 'character'],
+  ['1girl', 'general'],
+  ['solo', 'general'],
+  ['highres', 'meta'],
+  ['long_hair', 'general'],
+  ['looking_at_viewer', 'general'],
+  ['smile', 'general'],
+  ['blush', 'general'],
+  ['short_hair', 'general'],
+  ['open_mouth', 'general'],
+  ['breasts', 'general'],
+  ['simple_background', 'general'],
+  ['blue_eyes', 'general'],
+  ['multiple_girls', 'general'],
+  ['brown_hair', 'general'],
+  ['shirt', 'general'],
+  ['skirt', 'general'],
+  ['black_hair', 'general'],
+  ['long_sleeves', 'general'],
+  ['red_eyes', 'general'],
+  ['white_background', 'general'],
+  ['hair_ornament', 'general'],
+  ['gloves', 'general'],
+  ['original', 'copyright'],
+  ['touhou', 'copyright'],
+  ['hat', 'general'],
+  ['absurdres', 'meta'],
+  ['dress', 'general'],
+  ['holding', 'general'],
+  ['1boy', 'general'],
+  ['bow', 'general'],
+  ['closed_mouth', 'general'],
+  ['blonde_hair', 'general'],
+  ['2girls', 'general'],
+  ['jewelry', 'general'],
+  ['sitting', 'general'],
+  ['hatsune_miku', 'character'],
+  ['commentary_request', 'meta'],
+  ['school_uniform', 'general'],
+  ['standing', 'general'],
+  ['hakurei_reimu', 'character'],
 ];
 
 /** Categories of generated tags by rank % 100: 63 general, 15 artist, 15 character, 5 copyright, 2 meta. */
@@ -79,7 +110,8 @@ export function postTagRanks(index: number, tagCount: number): number[] {
   const random = mulberry32(index * 2_654_435_761);
   const draws = MIN_TAGS_PER_POST + Math.floor(random() * (MAX_TAGS_PER_POST - MIN_TAGS_PER_POST + 1));
   const ranks = new Set<number>();
-  for (let i = 0; i < draws; i += 1) ranks.add(Math.min(tagCount, Math.floor((tagCount + 1) ** random())) || 1);
+  for (let i = 0; i < draws; i += 1)
+    ranks.add(Math.min(tagCount, Math.floor((tagCount + 1) ** random())) || 1);
   return [...ranks];
 }
 
@@ -117,7 +149,9 @@ async function ensureTags(client: AppPrismaClient, tagCount: number): Promise<Ma
       INSERT INTO tags (name, category, updated_at)
       SELECT name, category::tag_category, now() FROM unnest(${names}::text[], ${categories}::text[]) AS input(name, category)
       ON CONFLICT (name) DO NOTHING`;
-    const rows = await client.$queryRaw<Array<{ id: number; name: string }>>`SELECT id, name FROM tags WHERE name = ANY(${names}::text[])`;
+    const rows = await client.$queryRaw<
+      Array<{ id: number; name: string }>
+    >`SELECT id, name FROM tags WHERE name = ANY(${names}::text[])`;
     const rankByName = new Map(names.map((name, i) => [name, ranks[i] ?? 0]));
     for (const row of rows) idsByRank.set(rankByName.get(row.name) ?? 0, row.id);
   }
@@ -125,12 +159,16 @@ async function ensureTags(client: AppPrismaClient, tagCount: number): Promise<Ma
 }
 
 /** Inserts seed posts 1..options.posts that do not exist yet, with their tags; recounts post counts. */
-export async function seedPosts(client: AppPrismaClient, options: SeedPostsOptions): Promise<SeedPostsSummary> {
+export async function seedPosts(
+  client: AppPrismaClient,
+  options: SeedPostsOptions,
+): Promise<SeedPostsSummary> {
   const started = Date.now();
   const total = Math.max(0, Math.floor(options.posts));
   const tagCount = options.tags ?? defaultTagCount(total);
   const uploaderIds = [...(options.uploaderIds ?? [])];
-  const bar = options.progress === null ? undefined : createProgressBar('Seeding posts', total, options.progress);
+  const bar =
+    options.progress === null ? undefined : createProgressBar('Seeding posts', total, options.progress);
   const tagIds = await ensureTags(client, tagCount);
 
   let insertedPosts = 0;
@@ -146,27 +184,30 @@ export async function seedPosts(client: AppPrismaClient, options: SeedPostsOptio
       scores.push((index * 7_919) % 101);
       uploaders.push(uploaderIds.length > 0 ? (uploaderIds[index % uploaderIds.length] ?? null) : null);
     }
-    const row = await client.$transaction(async (tx) => {
-      const created = await tx.$queryRaw<Array<{ id: number; md5: string }>>`
+    const row = await client.$transaction(
+      async (tx) => {
+        const created = await tx.$queryRaw<Array<{ id: number; md5: string }>>`
         INSERT INTO posts (md5, score, uploader_id, created_at, updated_at)
         SELECT md5, score, uploader_id, now() - make_interval(mins => ${first}::int + ord::int), now()
         FROM unnest(${md5s}::text[], ${scores}::int[], ${uploaders}::int[]) WITH ORDINALITY AS input(md5, score, uploader_id, ord)
         ON CONFLICT (md5) DO NOTHING
         RETURNING id, md5`;
-      const postIds: number[] = [];
-      const postTagIds: number[] = [];
-      const offsetByMd5 = new Map(md5s.map((md5, offset) => [md5, offset]));
-      for (const post of created) {
-        for (const rank of postTagRanks(first + (offsetByMd5.get(post.md5) ?? 0), tagCount)) {
-          postIds.push(post.id);
-          postTagIds.push(tagIds.get(rank) ?? 0);
+        const postIds: number[] = [];
+        const postTagIds: number[] = [];
+        const offsetByMd5 = new Map(md5s.map((md5, offset) => [md5, offset]));
+        for (const post of created) {
+          for (const rank of postTagRanks(first + (offsetByMd5.get(post.md5) ?? 0), tagCount)) {
+            postIds.push(post.id);
+            postTagIds.push(tagIds.get(rank) ?? 0);
+          }
         }
-      }
-      const postTags = await tx.$executeRaw`
+        const postTags = await tx.$executeRaw`
         INSERT INTO post_tags (post_id, tag_id) SELECT * FROM unnest(${postIds}::int[], ${postTagIds}::int[])
         ON CONFLICT DO NOTHING`;
-      return { posts: created.length, post_tags: postTags };
-    }, { timeout: 120_000 });
+        return { posts: created.length, post_tags: postTags };
+      },
+      { timeout: 120_000 },
+    );
     insertedPosts += row?.posts ?? 0;
     insertedPostTags += row?.post_tags ?? 0;
     bar?.update(first + count - 1);

@@ -30,11 +30,36 @@ export const DEMO_USERS: ReadonlyArray<{ name: string; level: UserLevel }> = [
   { name: 'member', level: 'member' },
 ];
 
-export const DEMO_POSTS: ReadonlyArray<{ md5: string; tags: readonly string[]; score: number; uploader: string }> = [
-  { md5: 'd41d8cd98f00b204e9800998ecf8427e', tags: ['1girl', 'solo', 'long_hair', 'smile'], score: 12, uploader: 'builder' },
-  { md5: '0cc175b9c0f1b6a831c399e269772661', tags: ['landscape', 'mountain', 'sky', 'scenery'], score: 30, uploader: 'builder' },
-  { md5: '92eb5ffee6ae2fec3ad71c777531578f', tags: ['cat', 'animal_focus', 'no_humans'], score: 7, uploader: 'member' },
-  { md5: '4a8a08f09d37b73795649038408b5f33', tags: ['2girls', 'multiple_girls', 'school_uniform'], score: 3, uploader: 'member' },
+export const DEMO_POSTS: ReadonlyArray<{
+  md5: string;
+  tags: readonly string[];
+  score: number;
+  uploader: string;
+}> = [
+  {
+    md5: 'd41d8cd98f00b204e9800998ecf8427e',
+    tags: ['1girl', 'solo', 'long_hair', 'smile'],
+    score: 12,
+    uploader: 'builder',
+  },
+  {
+    md5: '0cc175b9c0f1b6a831c399e269772661',
+    tags: ['landscape', 'mountain', 'sky', 'scenery'],
+    score: 30,
+    uploader: 'builder',
+  },
+  {
+    md5: '92eb5ffee6ae2fec3ad71c777531578f',
+    tags: ['cat', 'animal_focus', 'no_humans'],
+    score: 7,
+    uploader: 'member',
+  },
+  {
+    md5: '4a8a08f09d37b73795649038408b5f33',
+    tags: ['2girls', 'multiple_girls', 'school_uniform'],
+    score: 3,
+    uploader: 'member',
+  },
   { md5: '8277e0910d750195b448797616e091ad', tags: ['tagme'], score: 0, uploader: 'admin' },
 ];
 
@@ -58,14 +83,21 @@ export async function seed(client: AppPrismaClient): Promise<SeedSummary> {
     const created = await client.post.create({ data: { ...post, uploaderId: ids.get(uploader) ?? null } });
     await setPostTags(client, created.id, tags);
   }
-  return { users: await client.user.count(), posts: await client.post.count(), tags: await client.tag.count() };
+  return {
+    users: await client.user.count(),
+    posts: await client.post.count(),
+    tags: await client.tag.count(),
+  };
 }
 
 /**
  * How many generated posts to seed: `--posts N` / `--posts=N` on the command line, else the
  * SEED_POSTS variable, else 0. Throws ConfigError naming the source when it is not a whole number.
  */
-export function requestedSeedPosts(argv: readonly string[], environment: NodeJS.ProcessEnv = process.env): number {
+export function requestedSeedPosts(
+  argv: readonly string[],
+  environment: NodeJS.ProcessEnv = process.env,
+): number {
   let value: string | undefined;
   let source = 'SEED_POSTS';
   for (let i = 0; i < argv.length; i += 1) {
@@ -76,7 +108,8 @@ export function requestedSeedPosts(argv: readonly string[], environment: NodeJS.
   value ??= environment.SEED_POSTS;
   if (value === undefined || value.trim() === '') return 0;
   const normalized = value.trim().replaceAll('_', '');
-  if (!/^\d+$/.test(normalized)) throw new ConfigError(`${source} must be a whole number of posts, got "${value}"`);
+  if (!/^\d+$/.test(normalized))
+    throw new ConfigError(`${source} must be a whole number of posts, got "${value}"`);
   return Number(normalized);
 }
 
@@ -88,7 +121,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       const { users, posts, tags } = await seed(client);
       process.stdout.write(`Seeded demo data: ${users} users, ${posts} posts, ${tags} tags\n`);
       if (wanted > 0) {
-        const uploaderIds = (await client.user.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((user) => user.id);
+        const uploaderIds = (
+          await client.user.findMany({ select: { id: true }, orderBy: { id: 'asc' } })
+        ).map((user) => user.id);
         const summary = await seedPosts(client, { posts: wanted, uploaderIds });
         process.stdout.write(
           `Seeded ${summary.insertedPosts} new posts (${summary.insertedPostTags} post tags over ${summary.tags} tags) in ${summary.seconds.toFixed(1)}s\n`,

@@ -35,7 +35,10 @@ export function databaseName(url: string): string {
 }
 
 async function withMaintenanceClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(url, MAINTENANCE_DATABASE), connectionTimeoutMillis: 5_000 });
+  const client = new pg.Client({
+    connectionString: withDatabase(url, MAINTENANCE_DATABASE),
+    connectionTimeoutMillis: 5_000,
+  });
   await client.connect();
   try {
     return await fn(client);

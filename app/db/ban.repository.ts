@@ -17,7 +17,11 @@ import type { AppPrismaClient } from './client';
 export const BANS_CHUNK_SIZE = 1_000;
 
 /** The ban of `userId` in force at `now` (the one ending last; permanent first), or null. */
-export async function findActiveBan(client: Pick<AppPrismaClient, 'ban'>, userId: number, now: Date = new Date()) {
+export async function findActiveBan(
+  client: Pick<AppPrismaClient, 'ban'>,
+  userId: number,
+  now: Date = new Date(),
+) {
   return client.ban.findFirst({
     where: { userId, liftedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
     orderBy: [{ expiresAt: { sort: 'desc', nulls: 'first' } }, { id: 'desc' }],

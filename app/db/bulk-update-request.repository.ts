@@ -30,7 +30,9 @@ type BurClient = Pick<AppPrismaClient, 'bulkUpdateRequest' | 'bulkUpdateRequestL
 export const MAX_STORED_ERROR_LENGTH = 2_000;
 
 export function truncateError(message: string): string {
-  return message.length > MAX_STORED_ERROR_LENGTH ? `${message.slice(0, MAX_STORED_ERROR_LENGTH - 1)}…` : message;
+  return message.length > MAX_STORED_ERROR_LENGTH
+    ? `${message.slice(0, MAX_STORED_ERROR_LENGTH - 1)}…`
+    : message;
 }
 
 export interface NewBur {
@@ -57,7 +59,10 @@ export async function findBurWithLines(client: BurClient, id: number) {
 }
 
 export async function findLines(client: BurClient, burId: number) {
-  return client.bulkUpdateRequestLine.findMany({ where: { bulkUpdateRequestId: burId }, orderBy: { lineNumber: 'asc' } });
+  return client.bulkUpdateRequestLine.findMany({
+    where: { bulkUpdateRequestId: burId },
+    orderBy: { lineNumber: 'asc' },
+  });
 }
 
 /** One line row of a validation result: error null for a good line. */
@@ -68,7 +73,11 @@ export interface LineResult {
 }
 
 /** Replaces every line row of a (pending) request with a validation result. */
-export async function replaceLines(client: BurClient, burId: number, lines: readonly LineResult[]): Promise<void> {
+export async function replaceLines(
+  client: BurClient,
+  burId: number,
+  lines: readonly LineResult[],
+): Promise<void> {
   await client.bulkUpdateRequestLine.deleteMany({ where: { bulkUpdateRequestId: burId } });
   if (lines.length === 0) return;
   await client.bulkUpdateRequestLine.createMany({
@@ -83,7 +92,11 @@ export async function replaceLines(client: BurClient, burId: number, lines: read
 }
 
 /** Adds the command rows an approval runs; rows that exist (a re-approval) are left as they are. */
-export async function recordLines(client: BurClient, burId: number, lines: ReadonlyArray<{ lineNumber: number; text: string }>): Promise<void> {
+export async function recordLines(
+  client: BurClient,
+  burId: number,
+  lines: ReadonlyArray<{ lineNumber: number; text: string }>,
+): Promise<void> {
   if (lines.length === 0) return;
   await client.bulkUpdateRequestLine.createMany({
     data: lines.map((line) => ({ bulkUpdateRequestId: burId, lineNumber: line.lineNumber, text: line.text })),
@@ -129,7 +142,10 @@ export async function claimForProcessing(
 /** Requests `processing` since before `cutoff` (approvedAt; updatedAt when unset), oldest id first. */
 export async function findProcessingBurs(client: BurClient, cutoff: Date) {
   return client.bulkUpdateRequest.findMany({
-    where: { status: 'processing', OR: [{ approvedAt: { lte: cutoff } }, { approvedAt: null, updatedAt: { lte: cutoff } }] },
+    where: {
+      status: 'processing',
+      OR: [{ approvedAt: { lte: cutoff } }, { approvedAt: null, updatedAt: { lte: cutoff } }],
+    },
     select: { id: true, processingJobId: true, approvedAt: true },
     orderBy: { id: 'asc' },
   });
@@ -176,7 +192,10 @@ export async function transitionBur(
   from: readonly BulkUpdateRequestStatus[],
   to: BulkUpdateRequestStatus,
 ): Promise<boolean> {
-  const { count } = await client.bulkUpdateRequest.updateMany({ where: { id: burId, status: { in: [...from] } }, data: { status: to } });
+  const { count } = await client.bulkUpdateRequest.updateMany({
+    where: { id: burId, status: { in: [...from] } },
+    data: { status: to },
+  });
   return count === 1;
 }
 
@@ -189,7 +208,11 @@ export async function startLine(client: BurClient, lineId: number): Promise<void
 }
 
 export async function setLineTotal(client: BurClient, lineId: number, rowsTotal: number): Promise<void> {
-  await client.bulkUpdateRequestLine.update({ where: { id: lineId }, data: { rowsTotal }, select: { id: true } });
+  await client.bulkUpdateRequestLine.update({
+    where: { id: lineId },
+    data: { rowsTotal },
+    select: { id: true },
+  });
 }
 
 /** Marks a line done; resolves false when it was done already (by another run). */
@@ -202,7 +225,12 @@ export async function finishLine(client: BurClient, lineId: number): Promise<boo
 }
 
 /** Records a line's failure and stops its request there (status failed, failedLine, failedError). */
-export async function failLine(client: BurClient, burId: number, line: { id: number; lineNumber: number }, error: string): Promise<void> {
+export async function failLine(
+  client: BurClient,
+  burId: number,
+  line: { id: number; lineNumber: number },
+  error: string,
+): Promise<void> {
   const message = truncateError(error);
   await client.bulkUpdateRequestLine.update({
     where: { id: line.id },

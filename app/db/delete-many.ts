@@ -81,7 +81,8 @@ export class DeleteManyError extends Error {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/i;
 
 function quoteIdentifier(name: string, what: string): string {
-  if (!IDENTIFIER.test(name)) throw new TypeError(`${what} must be a plain identifier, got ${JSON.stringify(name)}`);
+  if (!IDENTIFIER.test(name))
+    throw new TypeError(`${what} must be a plain identifier, got ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
 
@@ -124,7 +125,9 @@ export async function deleteManyWith(
   let failure: Error | undefined;
   try {
     for (let start = 0; start < ids.length; start += chunkSize) {
-      const chunk = ids.slice(start, start + chunkSize).map((id) => (typeof id === 'bigint' ? id.toString() : id));
+      const chunk = ids
+        .slice(start, start + chunkSize)
+        .map((id) => (typeof id === 'bigint' ? id.toString() : id));
       try {
         const result = await session.query(statement, [chunk, ...params]);
         deleted += result.rowCount ?? 0;

@@ -64,7 +64,9 @@ export async function markOne(client: RawClient, name: MarkableTable, id: number
     name,
   );
   const row = rows[0];
-  return row ? { found: true, marked: row.marked, deletionRequestedAt: row.at } : { found: false, marked: false, deletionRequestedAt: null };
+  return row
+    ? { found: true, marked: row.marked, deletionRequestedAt: row.at }
+    : { found: false, marked: false, deletionRequestedAt: null };
 }
 
 /** Thrown by normalizeCutoff for a timestamp PostgreSQL cannot read. */
@@ -102,9 +104,18 @@ export interface MarkChunkResult {
   ids: number[];
 }
 
-async function markChunk(client: RawClient, name: MarkableTable, filter: string, filterValue: unknown, afterId: number, limit: number): Promise<MarkChunkResult> {
+async function markChunk(
+  client: RawClient,
+  name: MarkableTable,
+  filter: string,
+  filterValue: unknown,
+  afterId: number,
+  limit: number,
+): Promise<MarkChunkResult> {
   const t = table(name);
-  const rows = await client.$queryRawUnsafe<Array<{ scanned: number; last_id: number | null; ids: number[] | null; notified: number }>>(
+  const rows = await client.$queryRawUnsafe<
+    Array<{ scanned: number; last_id: number | null; ids: number[] | null; notified: number }>
+  >(
     `WITH candidates AS (
        SELECT id FROM ${t} WHERE id > $2::int AND deletion_requested_at IS NULL AND ${filter} ORDER BY id LIMIT $3::int
      ),
@@ -129,12 +140,31 @@ async function markChunk(client: RawClient, name: MarkableTable, filter: string,
 }
 
 /** One chunk of marking every unmarked row of `name` whose updated_at is before `cutoff` (exactly). */
-export function markChunkUpdatedBefore(client: RawClient, name: MarkableTable, cutoff: string, afterId: number, limit: number): Promise<MarkChunkResult> {
-  return markChunk(client, name, `updated_at < ($1::text::timestamptz AT TIME ZONE 'UTC')`, cutoff, afterId, limit);
+export function markChunkUpdatedBefore(
+  client: RawClient,
+  name: MarkableTable,
+  cutoff: string,
+  afterId: number,
+  limit: number,
+): Promise<MarkChunkResult> {
+  return markChunk(
+    client,
+    name,
+    `updated_at < ($1::text::timestamptz AT TIME ZONE 'UTC')`,
+    cutoff,
+    afterId,
+    limit,
+  );
 }
 
 /** One chunk of marking the unmarked rows of `name` (posts or uploads) uploaded by `userId`. */
-export function markUserContentChunk(client: RawClient, name: MarkableTable, userId: number, afterId: number, limit: number): Promise<MarkChunkResult> {
+export function markUserContentChunk(
+  client: RawClient,
+  name: MarkableTable,
+  userId: number,
+  afterId: number,
+  limit: number,
+): Promise<MarkChunkResult> {
   return markChunk(client, name, 'uploader_id = $1::int', userId, afterId, limit);
 }
 
@@ -155,8 +185,17 @@ export interface MarkedRow {
  * Up to `limit` marked rows, oldest mark first (uploads before posts at the same time, then by
  * id), leaving out the ids in `exclude` (records whose deletion failed in this pass).
  */
-export async function findMarked(reader: SqlReader, limit: number, exclude: { Upload: readonly number[]; Post: readonly number[] }): Promise<MarkedRow[]> {
-  const { rows } = await reader.query<{ model: 'Upload' | 'Post'; id: number; requested_at: Date; source_file: string | null }>(
+export async function findMarked(
+  reader: SqlReader,
+  limit: number,
+  exclude: { Upload: readonly number[]; Post: readonly number[] },
+): Promise<MarkedRow[]> {
+  const { rows } = await reader.query<{
+    model: 'Upload' | 'Post';
+    id: number;
+    requested_at: Date;
+    source_file: string | null;
+  }>(
     `SELECT model, id, requested_at, source_file FROM (
        (SELECT 'Upload' AS model, 0 AS rank, id, deletion_requested_at AS at, source_file FROM uploads
         WHERE deletion_requested_at IS NOT NULL AND id <> ALL($2::int[])
@@ -170,7 +209,12 @@ export async function findMarked(reader: SqlReader, limit: number, exclude: { Up
      ORDER BY m.at, m.rank, m.id LIMIT $1`,
     [limit, [...exclude.Upload], [...exclude.Post]],
   );
-  return rows.map((r) => ({ model: r.model, id: r.id, requestedAt: r.requested_at, sourceFile: r.source_file }));
+  return rows.map((r) => ({
+    model: r.model,
+    id: r.id,
+    requestedAt: r.requested_at,
+    sourceFile: r.source_file,
+  }));
 }
 
 export interface MarkedCount {

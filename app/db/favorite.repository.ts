@@ -65,7 +65,12 @@ export const DELETE_USER_FAVORITES_STATEMENT = `
  * Post ids `userId` favorited, above `afterPostId`, lowest first, at most `limit`: a keyset chunk
  * through the (user_id, post_id) unique index.
  */
-export async function favoritedPostIds(reader: SqlReader, userId: number, afterPostId: number, limit: number): Promise<number[]> {
+export async function favoritedPostIds(
+  reader: SqlReader,
+  userId: number,
+  afterPostId: number,
+  limit: number,
+): Promise<number[]> {
   const { rows } = await reader.query<{ post_id: number }>(
     'SELECT post_id FROM favorites WHERE user_id = $1::int AND post_id > $2::int ORDER BY post_id LIMIT $3::int',
     [userId, afterPostId, limit],
@@ -85,6 +90,7 @@ export async function deleteUserFavorites(
   postIds: RecordIds,
   options: DeleteManyOptions = {},
 ): Promise<number> {
-  if (!Number.isSafeInteger(userId)) throw new TypeError(`deleteUserFavorites: userId must be an integer, got ${String(userId)}`);
+  if (!Number.isSafeInteger(userId))
+    throw new TypeError(`deleteUserFavorites: userId must be an integer, got ${String(userId)}`);
   return deleteManyWith(pool, DELETE_USER_FAVORITES_STATEMENT, postIds, { ...options, params: [userId] });
 }

@@ -49,7 +49,10 @@ const TAG_COUNTS_DIFFER = `
   IS DISTINCT FROM (w.total, w.general, w.artist, w.copyright, w.character, w.meta)`;
 
 /** Recomputes the tag counts of the given posts (a post without tags gets zeros). Resolves how many rows it fixed. */
-export async function refreshPostTagCounts(client: Pick<AppPrismaClient, '$executeRawUnsafe'>, postIds: readonly number[]): Promise<number> {
+export async function refreshPostTagCounts(
+  client: Pick<AppPrismaClient, '$executeRawUnsafe'>,
+  postIds: readonly number[],
+): Promise<number> {
   if (postIds.length === 0) return 0;
   return client.$executeRawUnsafe(
     `UPDATE posts p SET ${SET_TAG_COUNTS}
@@ -106,7 +109,9 @@ export async function refreshTagPostsChunk(
 
 /** The lowest and highest post id (both null on an empty table). */
 export async function postIdRange(client: RawClient): Promise<{ min: number | null; max: number | null }> {
-  const rows = await client.$queryRaw<Array<{ min: number | null; max: number | null }>>`SELECT min(id) AS min, max(id) AS max FROM posts`;
+  const rows = await client.$queryRaw<
+    Array<{ min: number | null; max: number | null }>
+  >`SELECT min(id) AS min, max(id) AS max FROM posts`;
   return rows[0] ?? { min: null, max: null };
 }
 
@@ -115,7 +120,11 @@ export async function postIdRange(client: RawClient): Promise<{ min: number | nu
  * statement (grouped counts of favorites and post_tags over the range), rewriting only wrong
  * rows. Resolves how many posts it fixed.
  */
-export async function repairPostCountsRange(client: Pick<AppPrismaClient, '$executeRawUnsafe'>, fromId: number, toId: number): Promise<number> {
+export async function repairPostCountsRange(
+  client: Pick<AppPrismaClient, '$executeRawUnsafe'>,
+  fromId: number,
+  toId: number,
+): Promise<number> {
   return client.$executeRawUnsafe(
     `WITH tc AS (${WANTED_TAG_COUNTS} WHERE pt.post_id >= $1 AND pt.post_id < $2 GROUP BY pt.post_id),
      fc AS (SELECT post_id, count(*)::int AS n FROM favorites WHERE post_id >= $1 AND post_id < $2 GROUP BY post_id),

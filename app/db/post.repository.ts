@@ -21,7 +21,10 @@ import { deleteManyWith, type ConnectionPool, type DeleteManyOptions, type Recor
 type RawClient = Pick<AppPrismaClient, '$queryRaw' | '$executeRaw'>;
 
 /** Tag names of each post, sorted; a post without tags maps to []. */
-export async function tagNamesByPost(client: RawClient, postIds: readonly number[]): Promise<Map<number, string[]>> {
+export async function tagNamesByPost(
+  client: RawClient,
+  postIds: readonly number[],
+): Promise<Map<number, string[]>> {
   const result = new Map<number, string[]>(postIds.map((id) => [id, []]));
   if (postIds.length === 0) return result;
   const rows = await client.$queryRaw<Array<{ post_id: number; name: string }>>`
@@ -38,7 +41,11 @@ export function tagString(names: readonly string[]): string {
 }
 
 /** Replaces the tags of post `postId` with `names`, keeping tags.post_count right. Resolves the sorted names. */
-export async function setPostTags(client: Pick<AppPrismaClient, '$transaction'>, postId: number, names: readonly string[]): Promise<string[]> {
+export async function setPostTags(
+  client: Pick<AppPrismaClient, '$transaction'>,
+  postId: number,
+  names: readonly string[],
+): Promise<string[]> {
   const wanted = [...new Set(names)].sort();
   await client.$transaction(async (tx) => {
     await tx.$executeRaw`
@@ -81,6 +88,10 @@ export const DELETE_POSTS_STATEMENT = `
  * The post repository's deleteMany: deletes posts by id, one statement per chunk of ids on one
  * connection (app/db/delete-many.ts), keeping tags.post_count right. Resolves the posts deleted.
  */
-export async function deleteManyPosts(pool: ConnectionPool, ids: RecordIds, options?: DeleteManyOptions): Promise<number> {
+export async function deleteManyPosts(
+  pool: ConnectionPool,
+  ids: RecordIds,
+  options?: DeleteManyOptions,
+): Promise<number> {
   return deleteManyWith(pool, DELETE_POSTS_STATEMENT, ids, options);
 }

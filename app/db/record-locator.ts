@@ -30,9 +30,13 @@ function lowerFirst(name: string): string {
 export function installRecordLocator(client: AppPrismaClient): void {
   setRecordLocator({
     async locate(model, id) {
-      const delegate = (client as unknown as Record<string, Partial<FindUniqueDelegate> | undefined>)[lowerFirst(model)];
+      const delegate = (client as unknown as Record<string, Partial<FindUniqueDelegate> | undefined>)[
+        lowerFirst(model)
+      ];
       if (typeof delegate?.findUnique !== 'function') {
-        throw new UnknownModelError(`cannot load ${model} ${String(id)}: the Prisma client has no model named ${model}`);
+        throw new UnknownModelError(
+          `cannot load ${model} ${String(id)}: the Prisma client has no model named ${model}`,
+        );
       }
       return delegate.findUnique({ where: { id } });
     },

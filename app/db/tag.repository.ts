@@ -20,7 +20,10 @@ import type { AppPrismaClient } from './client';
 import type { TagCategory, TagRelationshipStatus } from './generated/enums';
 
 /** Statuses of an alias or implication that is in force (or being put in force by a running BUR). */
-export const LIVE_RELATIONSHIP_STATUSES = ['active', 'processing'] as const satisfies readonly TagRelationshipStatus[];
+export const LIVE_RELATIONSHIP_STATUSES = [
+  'active',
+  'processing',
+] as const satisfies readonly TagRelationshipStatus[];
 
 export interface TagSnapshot {
   name: string;
@@ -46,7 +49,9 @@ export interface TagReadRepository {
 }
 
 /** A TagReadRepository over `client` (the app's client, a test client, or a transaction client). */
-export function createTagRepository(client: Pick<AppPrismaClient, 'tag' | 'tagAlias' | 'tagImplication'>): TagReadRepository {
+export function createTagRepository(
+  client: Pick<AppPrismaClient, 'tag' | 'tagAlias' | 'tagImplication'>,
+): TagReadRepository {
   const live = { in: [...LIVE_RELATIONSHIP_STATUSES] };
   const relationship = { antecedentName: true, consequentName: true } as const;
   return {
@@ -60,14 +65,20 @@ export function createTagRepository(client: Pick<AppPrismaClient, 'tag' | 'tagAl
     async findLiveAliases(names) {
       if (names.length === 0) return [];
       return client.tagAlias.findMany({
-        where: { status: live, OR: [{ antecedentName: { in: [...names] } }, { consequentName: { in: [...names] } }] },
+        where: {
+          status: live,
+          OR: [{ antecedentName: { in: [...names] } }, { consequentName: { in: [...names] } }],
+        },
         select: relationship,
       });
     },
     async findLiveImplications(names) {
       if (names.length === 0) return [];
       return client.tagImplication.findMany({
-        where: { status: live, OR: [{ antecedentName: { in: [...names] } }, { consequentName: { in: [...names] } }] },
+        where: {
+          status: live,
+          OR: [{ antecedentName: { in: [...names] } }, { consequentName: { in: [...names] } }],
+        },
         select: relationship,
       });
     },
@@ -79,7 +90,10 @@ export function createTagRepository(client: Pick<AppPrismaClient, 'tag' | 'tagAl
  * `tagIds`), rewriting only the rows whose count is wrong. Resolves how many rows it fixed.
  * One statement: a grouped count over the (tag_id, post_id) index.
  */
-export async function recountTagPostCounts(client: Pick<AppPrismaClient, '$executeRaw'>, tagIds?: readonly number[]): Promise<number> {
+export async function recountTagPostCounts(
+  client: Pick<AppPrismaClient, '$executeRaw'>,
+  tagIds?: readonly number[],
+): Promise<number> {
   const ids = tagIds ? [...tagIds] : null;
   return client.$executeRaw`
     UPDATE tags t

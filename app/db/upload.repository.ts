@@ -10,6 +10,10 @@ import { deleteMany, type ConnectionPool, type DeleteManyOptions, type RecordIds
  * connection (app/db/delete-many.ts). Only rows: the files are the deleter's
  * (app/services/deletion/). Resolves the rows deleted.
  */
-export async function deleteManyUploads(pool: ConnectionPool, ids: RecordIds, options?: DeleteManyOptions): Promise<number> {
+export async function deleteManyUploads(
+  pool: ConnectionPool,
+  ids: RecordIds,
+  options?: DeleteManyOptions,
+): Promise<number> {
   return deleteMany(pool, 'uploads', ids, options);
 }

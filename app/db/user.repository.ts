@@ -29,6 +29,10 @@ export const DELETE_USERS_STATEMENT = `
  * The user repository's deleteMany: deletes users by id, one statement per chunk of ids on one
  * connection (app/db/delete-many.ts), keeping posts.fav_count right. Resolves the users deleted.
  */
-export async function deleteManyUsers(pool: ConnectionPool, ids: RecordIds, options?: DeleteManyOptions): Promise<number> {
+export async function deleteManyUsers(
+  pool: ConnectionPool,
+  ids: RecordIds,
+  options?: DeleteManyOptions,
+): Promise<number> {
   return deleteManyWith(pool, DELETE_USERS_STATEMENT, ids, options);
 }

@@ -46,7 +46,8 @@ const codec: InnerCodec = {
     }
     if (value === null) return null;
     for (const serializer of serializers) {
-      if (serializer.matches(value)) return { [TYPE_KEY]: serializer.key, v: serializer.serialize(value, codec, path) };
+      if (serializer.matches(value))
+        return { [TYPE_KEY]: serializer.key, v: serializer.serialize(value, codec, path) };
     }
     if (Array.isArray(value)) return value.map((item, i) => codec.serialize(item, `${path}[${i}]`));
     if (typeof value === 'object' && isPlainObject(value)) {

@@ -99,7 +99,11 @@ export function settingsOf(cls: object): JobSettings {
 export function ownSettings(cls: object): JobSettings {
   const holder = cls as WithSettings;
   if (!Object.hasOwn(holder, SETTINGS)) {
-    Object.defineProperty(holder, SETTINGS, { value: copy(settingsOf(cls)), enumerable: false, writable: true });
+    Object.defineProperty(holder, SETTINGS, {
+      value: copy(settingsOf(cls)),
+      enumerable: false,
+      writable: true,
+    });
   }
   return holder[SETTINGS] as JobSettings;
 }

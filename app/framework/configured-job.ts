@@ -7,7 +7,13 @@
  */
 import type { Job, JobClass, PerformArgs, PerformResult } from './job';
 import { performNow } from './execution';
-import { scheduledTime, validateJobId, validatePriority, validateQueueName, type JobOptions } from './job-options';
+import {
+  scheduledTime,
+  validateJobId,
+  validatePriority,
+  validateQueueName,
+  type JobOptions,
+} from './job-options';
 import { backlotSettings } from './settings';
 
 export class ConfiguredJob<J extends Job> {

@@ -30,12 +30,17 @@ function prepare(job: Job): void {
 export type DependencyFailurePolicy = 'fail' | 'run';
 
 /** A job that runs after its dependencies (adapters that support flows: bullmq, test). */
-export async function enqueueFlow(job: Job, dependencies: readonly Job[], policy: DependencyFailurePolicy): Promise<void> {
+export async function enqueueFlow(
+  job: Job,
+  dependencies: readonly Job[],
+  policy: DependencyFailurePolicy,
+): Promise<void> {
   if (policy !== 'fail' && policy !== 'run') {
     throw new JobOptionsError(`ifDependencyFails must be 'fail' or 'run' (got ${JSON.stringify(policy)})`);
   }
   const adapter = queueAdapter();
-  if (!adapter.enqueueFlow) throw new JobOptionsError(`the ${adapter.name} adapter does not support job dependencies`);
+  if (!adapter.enqueueFlow)
+    throw new JobOptionsError(`the ${adapter.name} adapter does not support job dependencies`);
   const all = [job, ...dependencies];
   for (const each of all) prepare(each);
   const now = new Date();
@@ -53,15 +58,21 @@ export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean
   prepare(job);
   const adapter = queueAdapter();
   const { callbacks } = settingsOf(job.constructor);
-  const ran = await runCallbacks(job, callbacks.beforeEnqueue, callbacks.aroundEnqueue, callbacks.afterEnqueue, async () => {
-    job.enqueuedAt = new Date();
-    if (job.scheduledAt && job.scheduledAt.getTime() > Date.now()) {
-      await adapter.enqueueAt(job, job.scheduledAt.getTime());
-    } else {
-      await adapter.enqueue(job);
-    }
-    job.successfullyEnqueued = job.duplicateOf === undefined;
-  });
+  const ran = await runCallbacks(
+    job,
+    callbacks.beforeEnqueue,
+    callbacks.aroundEnqueue,
+    callbacks.afterEnqueue,
+    async () => {
+      job.enqueuedAt = new Date();
+      if (job.scheduledAt && job.scheduledAt.getTime() > Date.now()) {
+        await adapter.enqueueAt(job, job.scheduledAt.getTime());
+      } else {
+        await adapter.enqueue(job);
+      }
+      job.successfullyEnqueued = job.duplicateOf === undefined;
+    },
+  );
   if (!ran) logEnqueueHalted(job);
   else if (job.duplicateOf !== undefined) logDuplicate(job);
   else {
@@ -93,7 +104,8 @@ export async function enqueueAll(jobs: readonly Job[]): Promise<number> {
     count = await adapter.enqueueAll(jobs);
   } else {
     for (const job of jobs) {
-      if (job.scheduledAt && job.scheduledAt.getTime() > Date.now()) await adapter.enqueueAt(job, job.scheduledAt.getTime());
+      if (job.scheduledAt && job.scheduledAt.getTime() > Date.now())
+        await adapter.enqueueAt(job, job.scheduledAt.getTime());
       else await adapter.enqueue(job);
     }
     count = jobs.length;

@@ -40,7 +40,12 @@ export type ExceptionHandler =
       jitter: number;
       onExhausted: RetryOnOptions['onExhausted'];
     }
-  | { kind: 'discard'; errorClasses: ErrorClass[]; key: string; handle?: (job: any, error: Error) => void | Promise<void> };
+  | {
+      kind: 'discard';
+      errorClasses: ErrorClass[];
+      key: string;
+      handle?: (job: any, error: Error) => void | Promise<void>;
+    };
 
 export const DEFAULT_RETRY_ATTEMPTS = 5;
 export const DEFAULT_RETRY_WAIT = 3;
@@ -49,7 +54,8 @@ export const DEFAULT_JITTER = 0.15;
 function checkClasses(errorClasses: ErrorClass[], method: string): void {
   if (errorClasses.length === 0) throw new JobOptionsError(`${method} needs at least one error class`);
   for (const cls of errorClasses) {
-    if (typeof cls !== 'function') throw new JobOptionsError(`${method} takes error classes, got ${typeof cls}`);
+    if (typeof cls !== 'function')
+      throw new JobOptionsError(`${method} takes error classes, got ${typeof cls}`);
   }
 }
 
@@ -57,10 +63,13 @@ export function retryHandler(errorClasses: ErrorClass[], options: RetryOnOptions
   checkClasses(errorClasses, 'retryOn');
   const attempts = options.attempts ?? DEFAULT_RETRY_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new JobOptionsError(`retryOn attempts must be a whole number of at least 1, got ${String(attempts)}`);
+    throw new JobOptionsError(
+      `retryOn attempts must be a whole number of at least 1, got ${String(attempts)}`,
+    );
   }
   const wait = options.wait ?? DEFAULT_RETRY_WAIT;
-  if (typeof wait === 'number' && !(wait >= 0)) throw new JobOptionsError(`retryOn wait must be seconds >= 0, got ${wait}`);
+  if (typeof wait === 'number' && !(wait >= 0))
+    throw new JobOptionsError(`retryOn wait must be seconds >= 0, got ${wait}`);
   const jitter = options.jitter ?? DEFAULT_JITTER;
   if (!(jitter >= 0)) throw new JobOptionsError(`retryOn jitter must be >= 0, got ${jitter}`);
   return {
@@ -83,7 +92,10 @@ export function discardHandler(
 }
 
 /** The handler for an error: the most recently declared one whose class matches. */
-export function findHandler(handlers: readonly ExceptionHandler[], error: unknown): ExceptionHandler | undefined {
+export function findHandler(
+  handlers: readonly ExceptionHandler[],
+  error: unknown,
+): ExceptionHandler | undefined {
   for (let i = handlers.length - 1; i >= 0; i--) {
     const handler = handlers[i] as ExceptionHandler;
     if (handler.errorClasses.some((cls) => error instanceof cls)) return handler;
@@ -92,7 +104,13 @@ export function findHandler(handlers: readonly ExceptionHandler[], error: unknow
 }
 
 /** Delay in milliseconds before retry number `executions` (Rails' determine_delay). */
-export function retryDelayMs(wait: RetryWait, executions: number, jitter: number, error: Error, random = Math.random): number {
+export function retryDelayMs(
+  wait: RetryWait,
+  executions: number,
+  jitter: number,
+  error: Error,
+  random = Math.random,
+): number {
   let seconds: number;
   if (wait === 'polynomiallyLonger') {
     const base = executions ** 4;

@@ -39,7 +39,9 @@ export type Outcome =
 
 function asError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  const error = new Error(typeof thrown === 'string' ? thrown : `non-error thrown: ${JSON.stringify(thrown)}`);
+  const error = new Error(
+    typeof thrown === 'string' ? thrown : `non-error thrown: ${JSON.stringify(thrown)}`,
+  );
   return error;
 }
 
@@ -129,7 +131,11 @@ function execute(job: Job, started: number): Promise<Outcome> {
   job.guard = guard;
   if (job.abortReason) guard.reject(job.abortReason);
   const { callbacks } = settingsOf(cls);
-  if (callbacks.beforePerform.length > 0 || callbacks.aroundPerform.length > 0 || callbacks.afterPerform.length > 0) {
+  if (
+    callbacks.beforePerform.length > 0 ||
+    callbacks.aroundPerform.length > 0 ||
+    callbacks.afterPerform.length > 0
+  ) {
     return publishedWhenSettled(job, executeWithCallbacks(job, guard, started), started);
   }
   try {
@@ -171,7 +177,12 @@ function perform(job: Job, guard: ExecutionGuard, started: number): Promise<Outc
   );
 }
 
-function completed(job: Job, guard: ExecutionGuard, started: number, result: unknown): Outcome | Promise<Outcome> {
+function completed(
+  job: Job,
+  guard: ExecutionGuard,
+  started: number,
+  result: unknown,
+): Outcome | Promise<Outcome> {
   const durationMs = performance.now() - started;
   try {
     logPerformed(job, durationMs);
@@ -207,10 +218,16 @@ async function executeWithCallbacks(job: Job, guard: ExecutionGuard, started: nu
     publishJobStarted(job);
     const { callbacks } = settingsOf(job.constructor);
     let result: unknown;
-    const ran = await runCallbacks(job, callbacks.beforePerform, callbacks.aroundPerform, callbacks.afterPerform, async () => {
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- apply() calls it with job as its receiver
-      result = await guard.apply(job.perform, job, job.arguments);
-    });
+    const ran = await runCallbacks(
+      job,
+      callbacks.beforePerform,
+      callbacks.aroundPerform,
+      callbacks.afterPerform,
+      async () => {
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- apply() calls it with job as its receiver
+        result = await guard.apply(job.perform, job, job.arguments);
+      },
+    );
     if (!ran) {
       logHalted(job);
       return { status: 'halted' };

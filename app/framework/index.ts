@@ -11,7 +11,14 @@ export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';
 export * from './errors';
 export { configureBacklot, backlotSettings, queueAdapter } from './settings';
 export type { BacklotSettings } from './settings';
-export { registerJobs, lookupJob, isRegistered, registeredJobs, registeredJobNames, jobNameOf } from './registry';
+export {
+  registerJobs,
+  lookupJob,
+  isRegistered,
+  registeredJobs,
+  registeredJobNames,
+  jobNameOf,
+} from './registry';
 export { serializeArguments, deserializeArguments } from './arguments';
 export { markRecord, recordModelOf, setRecordLocator, RECORD_MODEL } from './record-ref';
 export type { RecordLocator, RecordId } from './record-ref';
@@ -39,16 +46,34 @@ export type { WorkerInfo } from './runtime/heartbeat';
 export { cancelInQueues, cancelChannel } from './runtime/cancellation';
 export type { CancelResult } from './runtime/cancellation';
 export { ExecutionGuard, formatDuration } from './timeouts';
-export { JobInspector, NoSuchJobError, JobStateError, JOB_STATES, isCanceled } from './inspection/job-inspector';
+export {
+  JobInspector,
+  NoSuchJobError,
+  JobStateError,
+  JOB_STATES,
+  isCanceled,
+} from './inspection/job-inspector';
 export type { JobStatus, JobSummary, QueueStats, JobState } from './inspection/job-inspector';
 export { formatTable } from './cli/table';
 export { queueRateLimits } from './runtime/rate-limits';
 export { cancelJob, jobStatus } from './inspection/control';
 export { createClock, startClock, enqueueTask } from './runtime/clock';
 export type { Clock, ClockOptions, TickResult } from './runtime/clock';
-export { resolveSchedule, nextRuns, tickJobId, ScheduleError, UnknownScheduledJobError, DEFAULT_TIMEZONE } from './runtime/schedule';
+export {
+  resolveSchedule,
+  nextRuns,
+  tickJobId,
+  ScheduleError,
+  UnknownScheduledJobError,
+  DEFAULT_TIMEZONE,
+} from './runtime/schedule';
 export type { ScheduleEntry, ScheduledTask } from './runtime/schedule';
-export { readClockStatus, clockKeys, CLOCK_HEARTBEAT_INTERVAL_MS, CLOCK_STALE_AFTER_MS } from './runtime/clock-state';
+export {
+  readClockStatus,
+  clockKeys,
+  CLOCK_HEARTBEAT_INTERVAL_MS,
+  CLOCK_STALE_AFTER_MS,
+} from './runtime/clock-state';
 export type { ClockStatus, TaskStatus, TaskState, ClockInfo, TickOutcome } from './runtime/clock-state';
 export * from './events/index';
 export type { EventPublisher } from './settings';

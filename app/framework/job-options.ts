@@ -36,8 +36,15 @@ export function validateQueueName(name: unknown, known?: readonly string[]): str
 }
 
 export function validatePriority(priority: unknown): number {
-  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) {
-    throw new JobOptionsError(`priority must be a whole number from 0 to ${MAX_PRIORITY} (got ${String(priority)})`);
+  if (
+    typeof priority !== 'number' ||
+    !Number.isInteger(priority) ||
+    priority < 0 ||
+    priority > MAX_PRIORITY
+  ) {
+    throw new JobOptionsError(
+      `priority must be a whole number from 0 to ${MAX_PRIORITY} (got ${String(priority)})`,
+    );
   }
   return priority;
 }
@@ -45,7 +52,9 @@ export function validatePriority(priority: unknown): number {
 /** A job id BullMQ accepts: 1-200 characters, not an integer, no ':' (BullMQ's own key separator). */
 export function validateJobId(id: unknown): string {
   if (typeof id !== 'string' || id.length === 0 || id.length > 200 || id.includes(':') || /^\d+$/.test(id)) {
-    throw new JobOptionsError(`jobId must be 1-200 characters, not an integer, without ':' (got ${JSON.stringify(id)})`);
+    throw new JobOptionsError(
+      `jobId must be 1-200 characters, not an integer, without ':' (got ${JSON.stringify(id)})`,
+    );
   }
   return id;
 }
@@ -63,7 +72,8 @@ export function scheduledTime(options: JobOptions, now = Date.now()): Date | und
   }
   if (options.waitUntil !== undefined) {
     const at = options.waitUntil instanceof Date ? options.waitUntil : new Date(options.waitUntil);
-    if (Number.isNaN(at.getTime())) throw new JobOptionsError(`waitUntil must be a valid Date (got ${String(options.waitUntil)})`);
+    if (Number.isNaN(at.getTime()))
+      throw new JobOptionsError(`waitUntil must be a valid Date (got ${String(options.waitUntil)})`);
     return at;
   }
   return undefined;

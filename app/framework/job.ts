@@ -128,7 +128,10 @@ export abstract class Job {
    * Enqueues this job to run only after every dependency finished (BullMQ flows). When a
    * dependency fails for good: 'fail' fails this job too, 'run' runs it anyway.
    */
-  enqueueAfter(dependencies: readonly Job[], options: { ifDependencyFails?: DependencyFailurePolicy } = {}): Promise<void> {
+  enqueueAfter(
+    dependencies: readonly Job[],
+    options: { ifDependencyFails?: DependencyFailurePolicy } = {},
+  ): Promise<void> {
     return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail');
   }
 
@@ -217,7 +220,10 @@ export abstract class Job {
   }
 
   /** Runs perform in this process, with callbacks and retryOn/discardOn; resolves its result. */
-  static performNow<J extends Job>(this: JobClass<J>, ...args: PerformArgs<J>): Promise<PerformResult<J> | undefined> {
+  static performNow<J extends Job>(
+    this: JobClass<J>,
+    ...args: PerformArgs<J>
+  ): Promise<PerformResult<J> | undefined> {
     const job = (this as unknown as typeof Job & JobClass<J>).build<J>(...args);
     return performNow(job) as Promise<PerformResult<J> | undefined>;
   }
@@ -245,7 +251,10 @@ export abstract class Job {
     ownSettings(this).handlers.push(retryHandler(Array.isArray(errors) ? errors : [errors], options));
   }
 
-  static discardOn(errors: ErrorClass | ErrorClass[], handle?: (job: any, error: Error) => void | Promise<void>): void {
+  static discardOn(
+    errors: ErrorClass | ErrorClass[],
+    handle?: (job: any, error: Error) => void | Promise<void>,
+  ): void {
     ownSettings(this).handlers.push(discardHandler(Array.isArray(errors) ? errors : [errors], handle));
   }
 
@@ -254,19 +263,29 @@ export abstract class Job {
    * Makes jobs unique by a key of their arguments: while one with the key is queued or running
    * (or for `ttl` seconds), performLater of an equal one enqueues nothing and sets duplicateOf.
    */
-  static uniqueBy<J extends Job>(this: JobClass<J>, key: (...args: PerformArgs<J>) => string, options: { ttl?: number } = {}): void {
-    if (options.ttl !== undefined && !(options.ttl > 0)) throw new JobOptionsError(`uniqueBy ttl must be seconds > 0 (got ${options.ttl})`);
+  static uniqueBy<J extends Job>(
+    this: JobClass<J>,
+    key: (...args: PerformArgs<J>) => string,
+    options: { ttl?: number } = {},
+  ): void {
+    if (options.ttl !== undefined && !(options.ttl > 0))
+      throw new JobOptionsError(`uniqueBy ttl must be seconds > 0 (got ${options.ttl})`);
     ownSettings(this).unique = { key: key as (...args: any[]) => string, ttl: options.ttl };
   }
 
   /** At most `to` jobs of this class's queue start per `within` seconds, across every worker. */
   static rateLimit(limit: { to: number; within: number }): void {
-    if (!Number.isInteger(limit.to) || limit.to < 1) throw new JobOptionsError(`rateLimit to must be a whole number >= 1 (got ${limit.to})`);
-    if (!(limit.within > 0)) throw new JobOptionsError(`rateLimit within must be seconds > 0 (got ${limit.within})`);
+    if (!Number.isInteger(limit.to) || limit.to < 1)
+      throw new JobOptionsError(`rateLimit to must be a whole number >= 1 (got ${limit.to})`);
+    if (!(limit.within > 0))
+      throw new JobOptionsError(`rateLimit within must be seconds > 0 (got ${limit.within})`);
     ownSettings(this).rateLimit = { to: limit.to, within: limit.within };
   }
 
-  static afterDiscard<J extends Job>(this: AnyJobClass, callback: (job: J, error: unknown) => void | Promise<void>): void {
+  static afterDiscard<J extends Job>(
+    this: AnyJobClass,
+    callback: (job: J, error: unknown) => void | Promise<void>,
+  ): void {
     ownSettings(this).afterDiscard.push(callback);
   }
 

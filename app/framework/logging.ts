@@ -22,14 +22,18 @@ function lowercased(keys: readonly string[]): ReadonlySet<string> {
 }
 
 /** Deep copy of a value with the configured secret keys filtered. */
-export function filterSecrets(value: unknown, keys: readonly string[] = backlotSettings().filterKeys): unknown {
+export function filterSecrets(
+  value: unknown,
+  keys: readonly string[] = backlotSettings().filterKeys,
+): unknown {
   const lowered = lowercased(keys);
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       if (v instanceof Date || v instanceof Map || v instanceof Set) return v;
       const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) out[k] = lowered.has(k.toLowerCase()) ? FILTERED : walk(item);
+      for (const [k, item] of Object.entries(v))
+        out[k] = lowered.has(k.toLowerCase()) ? FILTERED : walk(item);
       return out;
     }
     return typeof v === 'bigint' ? `${v}n` : v;
@@ -137,7 +141,8 @@ function escapedFields(event: string, job: Job): string {
   return `,"event":"${event}","jobId":${JSON.stringify(job.jobId)},"jobClass":${JSON.stringify(job.jobClassName)},"queue":${JSON.stringify(job.queueName)},"attempt":${job.executions}`;
 }
 
-const startMessage = (job: Job) => `Performing ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName}`;
+const startMessage = (job: Job) =>
+  `Performing ${job.jobClassName} (Job ID: ${job.jobId}) from ${job.queueName}`;
 /** durationMs as the lines carry it: to the microsecond (1.0836749999998574 -> 1.084), as Sidekiq rounds its elapsed. */
 const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
@@ -160,7 +165,16 @@ export function logStarted(job: Job): void {
   const writer = log.isLevelEnabled('debug') ? undefined : plainLineWriter(log);
   if (!writer) {
     const { jobId, queueName, jobClassName } = job;
-    log.info(withArgs(job, { event: 'start', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions }), startMessage(job));
+    log.info(
+      withArgs(job, {
+        event: 'start',
+        jobId,
+        jobClass: jobClassName,
+        queue: queueName,
+        attempt: job.executions,
+      }),
+      startMessage(job),
+    );
     return;
   }
   const { jobId } = job;
@@ -174,7 +188,9 @@ export function logStarted(job: Job): void {
     parts.startHead = head;
     parts.startPrefix = `${head}${START}`;
   }
-  writer.writeLine(`${parts.startPrefix}${jobId}${parts.fieldsTail}${job.executions}${parts.startMessage}${jobId}${parts.startEnd}`);
+  writer.writeLine(
+    `${parts.startPrefix}${jobId}${parts.fieldsTail}${job.executions}${parts.startMessage}${jobId}${parts.startEnd}`,
+  );
 }
 
 export function logPerformed(job: Job, durationMs: number): void {
@@ -183,13 +199,27 @@ export function logPerformed(job: Job, durationMs: number): void {
   const writer = Number.isFinite(durationMs) ? plainLineWriter(log) : undefined;
   if (!writer) {
     const { jobId, queueName, jobClassName } = job;
-    log.info({ event: 'finish', jobId, jobClass: jobClassName, queue: queueName, attempt: job.executions, durationMs: microseconds(durationMs) }, finishMessage(job, durationMs));
+    log.info(
+      {
+        event: 'finish',
+        jobId,
+        jobClass: jobClassName,
+        queue: queueName,
+        attempt: job.executions,
+        durationMs: microseconds(durationMs),
+      },
+      finishMessage(job, durationMs),
+    );
     return;
   }
   const { jobId } = job;
   const parts = isBareJson(jobId) ? lineParts(writer, job.jobClassName, job.queueName) : null;
   if (!parts) {
-    writer.write(INFO, `${escapedFields('finish', job)},"durationMs":${microseconds(durationMs)}`, JSON.stringify(finishMessage(job, durationMs)));
+    writer.write(
+      INFO,
+      `${escapedFields('finish', job)},"durationMs":${microseconds(durationMs)}`,
+      JSON.stringify(finishMessage(job, durationMs)),
+    );
     return;
   }
   const head = writer.head(INFO);
@@ -215,7 +245,13 @@ function errorName(error: unknown): string {
 
 export function logRetry(job: Job, error: unknown, delayMs: number, durationMs: number): void {
   backlotSettings().logger.info(
-    { event: 'retry', ...fields(job), durationMs: microseconds(durationMs), delayMs, error: errorName(error) },
+    {
+      event: 'retry',
+      ...fields(job),
+      durationMs: microseconds(durationMs),
+      delayMs,
+      error: errorName(error),
+    },
     `Retrying ${job.jobClassName} (Job ID: ${job.jobId}) after ${job.executions} attempts in ${(delayMs / 1000).toFixed(1)}s, due to a ${errorName(error)}`,
   );
 }

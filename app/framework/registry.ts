@@ -19,7 +19,9 @@ export function registerJobs(list: readonly AnyJobClass[]): void {
     const existing = classes.get(name);
     if (existing === cls) continue;
     if (existing) {
-      throw new DuplicateJobClassError(`two job classes are named "${name}": set a distinct static jobName on one of them`);
+      throw new DuplicateJobClassError(
+        `two job classes are named "${name}": set a distinct static jobName on one of them`,
+      );
     }
     classes.set(name, cls);
   }

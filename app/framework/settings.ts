@@ -43,7 +43,9 @@ export function backlotSettings(): Readonly<BacklotSettings> {
 
 export function queueAdapter(): QueueAdapter {
   if (!current.adapter) {
-    throw new AdapterNotConfiguredError('no queue adapter is configured: call configureBacklot({ adapter }) at boot');
+    throw new AdapterNotConfiguredError(
+      'no queue adapter is configured: call configureBacklot({ adapter }) at boot',
+    );
   }
   return current.adapter;
 }

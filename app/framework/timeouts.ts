@@ -48,7 +48,7 @@ function sweep(): void {
   }
   idleSweeps = 0;
   const now = Date.now();
-  for (let guard: ExecutionGuard | undefined = first; guard; ) {
+  for (let guard: ExecutionGuard | undefined = first; guard;) {
     // check() may abort the job, which unlinks the guard: step on first.
     const next: ExecutionGuard | undefined = guard.next;
     guard.check(now);
@@ -74,7 +74,10 @@ function unlink(guard: ExecutionGuard): void {
 const NO_ARGUMENTS: [] = [];
 
 /** Where capture() leaves a new promise's settle functions (run() takes them at once). */
-const captured: { resolve: ((value: never) => void) | undefined; reject: ((error: Error) => void) | undefined } = {
+const captured: {
+  resolve: ((value: never) => void) | undefined;
+  reject: ((error: Error) => void) | undefined;
+} = {
   resolve: undefined,
   reject: undefined,
 };
@@ -106,8 +109,12 @@ export class ExecutionGuard {
     private readonly timeoutSeconds: number,
     private readonly touchTimeoutSeconds: number,
   ) {
-    this.deadline = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? this.lastTouch + timeoutSeconds * 1000 : Infinity;
-    this.touchLimitMs = Number.isFinite(touchTimeoutSeconds) && touchTimeoutSeconds > 0 ? touchTimeoutSeconds * 1000 : Infinity;
+    this.deadline =
+      Number.isFinite(timeoutSeconds) && timeoutSeconds > 0
+        ? this.lastTouch + timeoutSeconds * 1000
+        : Infinity;
+    this.touchLimitMs =
+      Number.isFinite(touchTimeoutSeconds) && touchTimeoutSeconds > 0 ? touchTimeoutSeconds * 1000 : Infinity;
     if (this.deadline !== Infinity || this.touchLimitMs !== Infinity) {
       link(this);
       if (!watchdog) {

@@ -86,7 +86,10 @@ export function createApp(options: CreateAppOptions): Express {
   const secure = options.secureCookies ?? false;
   const queues = options.queueNames.map((name) => {
     const queue = options.queues.queue(name);
-    if (queue.listenerCount('error') === 0) queue.on('error', (error) => logger.warn({ err: error, queue: name }, `queue ${name}: ${error.message}`));
+    if (queue.listenerCount('error') === 0)
+      queue.on('error', (error) =>
+        logger.warn({ err: error, queue: name }, `queue ${name}: ${error.message}`),
+      );
     return queue;
   });
   const jobAdmin = new JobAdminService(new JobInspector(options.queues, options.queueNames), options.queues);
@@ -117,7 +120,12 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.use(BULL_BOARD_PATH, bullBoard({ queues, basePath: BULL_BOARD_PATH, secureCookies: secure }));
   app.get('/', (_req, res) => res.redirect(303, '/posts'));
-  app.use(sessionsRoutes(new AccountsService(options.prisma), loginRateLimits({ redis: options.redis, keyPrefix, logger, limits: options.loginLimits })));
+  app.use(
+    sessionsRoutes(
+      new AccountsService(options.prisma),
+      loginRateLimits({ redis: options.redis, keyPrefix, logger, limits: options.loginLimits }),
+    ),
+  );
   const favorites = new FavoritesService(options.prisma);
   app.use(postsRoutes(new PostsService(options.prisma), favorites));
   app.use(favoritesRoutes(favorites));

@@ -45,11 +45,16 @@ export function parseTrustProxy(value: string | undefined): WebSettings['trustPr
   return value;
 }
 
-export function webSettings(e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_PROXY'> & Partial<Pick<Env, 'METRICS_TOKEN'>>, secretFile = DEVELOPMENT_SECRET_FILE): WebSettings {
+export function webSettings(
+  e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_PROXY'> & Partial<Pick<Env, 'METRICS_TOKEN'>>,
+  secretFile = DEVELOPMENT_SECRET_FILE,
+): WebSettings {
   let sessionSecret = e.SESSION_SECRET;
   if (!sessionSecret) {
     if (e.NODE_ENV === 'production') {
-      throw new ConfigError('SESSION_SECRET is not set: bin/web needs it under NODE_ENV=production (generate one with `openssl rand -hex 32`)');
+      throw new ConfigError(
+        'SESSION_SECRET is not set: bin/web needs it under NODE_ENV=production (generate one with `openssl rand -hex 32`)',
+      );
     }
     sessionSecret = developmentSecret(secretFile);
   }

@@ -11,7 +11,10 @@ export interface FinishedCounts {
   failed: number;
 }
 
-export function countFinished(workers: readonly Worker[], onEach: (counts: Readonly<FinishedCounts>) => void): FinishedCounts {
+export function countFinished(
+  workers: readonly Worker[],
+  onEach: (counts: Readonly<FinishedCounts>) => void,
+): FinishedCounts {
   const counts: FinishedCounts = { completed: 0, failed: 0 };
   for (const worker of workers) {
     worker.on('completed', () => {

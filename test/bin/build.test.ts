@@ -11,7 +11,11 @@ import { useRedisPrefix } from '../support/redis';
 /** Runs a command in the project root to completion. */
 function run(command: string, args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -24,7 +28,13 @@ describe('bin/build (compiled runtime roles)', () => {
   // Inside the project, as bin/build's own output is: bundles find node_modules by walking up.
   const outdir = join('tmp', `test-build-${randomBytes(4).toString('hex')}`);
   const scope = useRedisPrefix('build-bin');
-  const env = { QUEUE_PREFIX: scope.prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq', BACKLOT_DIST: join(ROOT, outdir), BACKLOT_RUNTIME_REPORT: '1' };
+  const env = {
+    QUEUE_PREFIX: scope.prefix,
+    NODE_ENV: 'test',
+    JOB_ADAPTER: 'bullmq',
+    BACKLOT_DIST: join(ROOT, outdir),
+    BACKLOT_RUNTIME_REPORT: '1',
+  };
 
   beforeAll(async () => {
     const built = await runBin('build', ['--outdir', outdir]);
@@ -35,13 +45,11 @@ describe('bin/build (compiled runtime roles)', () => {
   afterAll(() => rmSync(join(ROOT, outdir), { recursive: true, force: true }));
 
   it('writes one bundle per runtime role and a build stamp', () => {
-    expect(readdirSync(join(ROOT, outdir, 'bin')).filter((f) => f.endsWith('.mjs')).sort()).toEqual([
-      'cron.mjs',
-      'jobs.mjs',
-      'maintenance.mjs',
-      'web.mjs',
-      'worker.mjs',
-    ]);
+    expect(
+      readdirSync(join(ROOT, outdir, 'bin'))
+        .filter((f) => f.endsWith('.mjs'))
+        .sort(),
+    ).toEqual(['cron.mjs', 'jobs.mjs', 'maintenance.mjs', 'web.mjs', 'worker.mjs']);
     expect(existsSync(join(ROOT, outdir, '.build-stamp'))).toBe(true);
   });
 
@@ -63,7 +71,10 @@ describe('bin/build (compiled runtime roles)', () => {
     let output = '';
     const seen = (pattern: RegExp) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}:\n${output.slice(-3000)}`)), 30_000);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${pattern}:\n${output.slice(-3000)}`)),
+          30_000,
+        );
         const check = () => {
           if (!pattern.test(output)) return;
           clearTimeout(timer);
@@ -109,6 +120,8 @@ describe('bin/build (compiled runtime roles)', () => {
     expect(stale.stderr).toContain('runtime: tsx (bin/jobs.ts)');
     const required = await run('bin/jobs', ['--help'], { ...env, BACKLOT_RUNTIME: 'dist' });
     expect(required.code).toBe(1);
-    expect(required.stderr).toContain(`BACKLOT_RUNTIME=dist but ${outdir}/bin/jobs.mjs is missing or older than the sources: run bin/build`);
+    expect(required.stderr).toContain(
+      `BACKLOT_RUNTIME=dist but ${outdir}/bin/jobs.mjs is missing or older than the sources: run bin/build`,
+    );
   }, 60_000);
 });

@@ -35,11 +35,22 @@ describe('bin/jobs (a real process against real Redis)', () => {
 
   /** Runs a BrokenJob on a real (in-process) worker of bulk_update until it has failed. */
   async function failOnAWorker(message: string) {
-    const events = new QueueEvents('bulk_update', { connection: scope.connection({ worker: true }), prefix: scope.prefix });
+    const events = new QueueEvents('bulk_update', {
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
     await events.waitUntilReady();
     const job = await BrokenJob.performLater(message);
-    const worker = startWorker({ queues: ['bulk_update'], connection: scope.connection({ worker: true }), prefix: scope.prefix });
-    await (await adapter.queue('bulk_update').getJob(job.jobId))?.waitUntilFinished(events, 10_000).catch(() => undefined);
+    const worker = startWorker({
+      queues: ['bulk_update'],
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
+    await (
+      await adapter.queue('bulk_update').getJob(job.jobId)
+    )
+      ?.waitUntilFinished(events, 10_000)
+      .catch(() => undefined);
     await worker.close();
     await events.close();
     return job;
@@ -53,16 +64,28 @@ describe('bin/jobs (a real process against real Redis)', () => {
     const table = await jobs('stats');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^queue\s+waiting\s+active\s+delayed/m);
-    const json = JSON.parse((await jobs('stats', '--json')).stdout) as { queue: string; counts: Record<string, number> }[];
-    expect(json.find((q) => q.queue === 'default')?.counts).toMatchObject({ waiting: 1, delayed: 1, failed: 0 });
+    const json = JSON.parse((await jobs('stats', '--json')).stdout) as {
+      queue: string;
+      counts: Record<string, number>;
+    }[];
+    expect(json.find((q) => q.queue === 'default')?.counts).toMatchObject({
+      waiting: 1,
+      delayed: 1,
+      failed: 0,
+    });
     expect(json.find((q) => q.queue === 'bulk_update')?.counts).toMatchObject({ failed: 1 });
     expect(json.map((q) => q.queue)).toEqual(['default', 'bulk_update']);
   });
 
   it('list: filters by queue and state and limits, newest first', async () => {
-    const failed = JSON.parse((await jobs('list', '--state', 'failed', '--json')).stdout) as { id: string; error: string }[];
+    const failed = JSON.parse((await jobs('list', '--state', 'failed', '--json')).stdout) as {
+      id: string;
+      error: string;
+    }[];
     expect(failed).toEqual([expect.objectContaining({ id: failedId, error: 'disk full' })]);
-    const limited = JSON.parse((await jobs('list', '--queue', 'default', '--limit', '2', '--json')).stdout) as unknown[];
+    const limited = JSON.parse(
+      (await jobs('list', '--queue', 'default', '--limit', '2', '--json')).stdout,
+    ) as unknown[];
     expect(limited).toHaveLength(2);
   });
 
@@ -114,7 +137,10 @@ describe('bin/jobs (a real process against real Redis)', () => {
     expect(ok.code).toBe(0);
     const { id, queue } = JSON.parse(ok.stdout) as { id: string; queue: string };
     expect(queue).toBe('bulk_update');
-    expect((await adapter.queue('bulk_update').getJob(id))?.data).toMatchObject({ jobClass: 'PingJob', arguments: ['cli'] });
+    expect((await adapter.queue('bulk_update').getJob(id))?.data).toMatchObject({
+      jobClass: 'PingJob',
+      arguments: ['cli'],
+    });
 
     const badJson = await jobs('enqueue', 'PingJob', 'hello');
     expect(badJson.code).toBe(1);

@@ -46,7 +46,9 @@ describe('bin/worker (real processes)', () => {
   it('rejects an unknown queue in --pool with a message naming it', async () => {
     const result = await runBin('worker', ['--pool=nope:2'], env);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe('--pool=nope:2: unknown queue "nope" (configured queues: default, bulk_update)');
+    expect(result.stderr.trim()).toBe(
+      '--pool=nope:2: unknown queue "nope" (configured queues: default, bulk_update)',
+    );
   });
 
   it('on SIGTERM lets running jobs finish, then exits 0 and leaves no heartbeat', async () => {

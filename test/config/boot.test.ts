@@ -15,7 +15,10 @@ function runBoot(imports: string, body: string) {
     file,
     `import { boot } from ${JSON.stringify(join(PROJECT_ROOT, 'config/boot.ts'))};\n${imports}\nawait boot(async () => { ${body} });\n`,
   );
-  const result = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [file], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  const result = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [file], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

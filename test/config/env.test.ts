@@ -49,7 +49,9 @@ describe('parseEnv', () => {
   });
 
   it('rejects a REDIS_URL with the wrong scheme', () => {
-    expect(configErrorOf({ REDIS_URL: 'http://127.0.0.1:6379' }).message).toMatch(/REDIS_URL.*expected a URL starting with redis:\/\//);
+    expect(configErrorOf({ REDIS_URL: 'http://127.0.0.1:6379' }).message).toMatch(
+      /REDIS_URL.*expected a URL starting with redis:\/\//,
+    );
   });
 
   it('rejects an unknown LOG_LEVEL, naming the allowed levels', () => {

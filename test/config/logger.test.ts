@@ -9,7 +9,8 @@ const dir = mkdtempSync(join(tmpdir(), 'backlot-logger-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const lines = (from: number, count: number) => Array.from({ length: count }, (_, i) => `{"n":${from + i},"pad":"${'x'.repeat(200)}"}\n`);
+const lines = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `{"n":${from + i},"pad":"${'x'.repeat(200)}"}\n`);
 
 describe('logDestination', () => {
   it('writes the lines of each turn to a file, in order, once the file is open', async () => {
@@ -21,7 +22,9 @@ describe('logDestination', () => {
       for (const line of lines(turn * 10, 10)) destination.write(line);
       await nextTurn();
     }
-    await new Promise<void>((resolve, reject) => destination.flush((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      destination.flush((error) => (error ? reject(error) : resolve())),
+    );
     const numbers = readFileSync(path, 'utf8')
       .trim()
       .split('\n')
@@ -46,7 +49,9 @@ describe('logDestination', () => {
       for (const line of lines(from, 320)) destination.write(line);
       await nextTurn();
     }
-    await new Promise<void>((resolve, reject) => destination.flush((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      destination.flush((error) => (error ? reject(error) : resolve())),
+    );
     closeSync(fd); // the last writer gone: the reader sees the end
     await new Promise((resolve) => reader.on('exit', resolve));
     const numbers = readFileSync(path, 'utf8')

@@ -84,7 +84,9 @@ describe('checkRedis', () => {
 
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error.service).toBe('Redis');
-    expect(error.message).toMatch(new RegExp(`^Redis does not answer at ${url} \\(ECONNREFUSED\\): start it with \`redis-server`));
+    expect(error.message).toMatch(
+      new RegExp(`^Redis does not answer at ${url} \\(ECONNREFUSED\\): start it with \`redis-server`),
+    );
     expect(error.message).toContain('Debian package redis-server');
     expect(error.message).not.toContain('\n');
   });
@@ -99,7 +101,9 @@ describe('checkRedis', () => {
   it('reports a refused AUTH apart from a dead server', async () => {
     const error = await failureOf(checkRedis('redis://:wrong@127.0.0.1:6379'));
 
-    expect(error.message).toMatch(/^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:6379 refused the connection \(.+\): check the password in REDIS_URL$/);
+    expect(error.message).toMatch(
+      /^Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:6379 refused the connection \(.+\): check the password in REDIS_URL$/,
+    );
   });
 
   it('gives up within the timeout on a server that never answers', async () => {
@@ -150,7 +154,9 @@ describe('checkPostgres', () => {
 
     const error = await failureOf(checkPostgres(url));
 
-    expect(error.message).toBe(`PostgreSQL at ${url} has no database "backlot_no_such_database": run bin/setup`);
+    expect(error.message).toBe(
+      `PostgreSQL at ${url} has no database "backlot_no_such_database": run bin/setup`,
+    );
   });
 });
 

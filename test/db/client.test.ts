@@ -38,7 +38,12 @@ describe('createPrismaClient', () => {
     const upserted = await db.user.upsert({ where: { name: 'dave' }, create: { name: 'dave' }, update: {} });
     const deleted = await db.user.delete({ where: { id: upserted.id } });
 
-    expect([found, updated, upserted, deleted].map((record) => recordModelOf(record))).toEqual(['User', 'User', 'User', 'User']);
+    expect([found, updated, upserted, deleted].map((record) => recordModelOf(record))).toEqual([
+      'User',
+      'User',
+      'User',
+      'User',
+    ]);
   });
 
   it('leaves counts, aggregates and null results alone', async () => {

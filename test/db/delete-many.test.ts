@@ -37,7 +37,11 @@ describe('deleteMany (real PostgreSQL)', () => {
     const { pool: wrapped, seen } = countingPool(pool());
     const deleted = await deleteMany(wrapped, 'uploads', ids, { chunkSize: 10 });
     expect(deleted).toBe(25);
-    expect(seen.statements).toEqual([deleteStatement('uploads'), deleteStatement('uploads'), deleteStatement('uploads')]);
+    expect(seen.statements).toEqual([
+      deleteStatement('uploads'),
+      deleteStatement('uploads'),
+      deleteStatement('uploads'),
+    ]);
     expect(seen.statements[0]).toBe('DELETE FROM "uploads" WHERE "id" = ANY($1::bigint[])');
     expect(seen.connections).toBe(1);
     expect(seen.backends.size).toBe(1);
@@ -66,13 +70,23 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('takes bigint ids', async () => {
     const ids = await insertUploads(2);
-    expect(await deleteMany(pool(), 'uploads', ids.map((id) => BigInt(id)))).toBe(2);
+    expect(
+      await deleteMany(
+        pool(),
+        'uploads',
+        ids.map((id) => BigInt(id)),
+      ),
+    ).toBe(2);
   });
 
   it('refuses ids that are not integers and names that are not plain identifiers, before touching the pool()', async () => {
     const { pool: wrapped, seen } = countingPool(pool());
-    await expect(deleteMany(wrapped, 'uploads', [1, 2.5])).rejects.toThrow('id at position 1 is 2.5, not an integer');
-    await expect(deleteMany(wrapped, 'uploads; DROP TABLE posts', [1])).rejects.toThrow(/table must be a plain identifier/);
+    await expect(deleteMany(wrapped, 'uploads', [1, 2.5])).rejects.toThrow(
+      'id at position 1 is 2.5, not an integer',
+    );
+    await expect(deleteMany(wrapped, 'uploads; DROP TABLE posts', [1])).rejects.toThrow(
+      /table must be a plain identifier/,
+    );
     await expect(deleteMany(wrapped, 'uploads', [1], { chunkSize: 0 })).rejects.toThrow(/chunkSize/);
     expect(seen.connections).toBe(0);
   });
@@ -86,7 +100,9 @@ describe('deleteMany (real PostgreSQL)', () => {
     const error = await deleteManyWith(wrapped, statement, ids, { chunkSize: 3 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeleteManyError);
     expect((error as DeleteManyError).deleted).toBe(3);
-    expect((error as DeleteManyError).message).toMatch(/chunk of ids 4-6 of 9 failed after 3 row\(s\) were deleted: division by zero/);
+    expect((error as DeleteManyError).message).toMatch(
+      /chunk of ids 4-6 of 9 failed after 3 row\(s\) were deleted: division by zero/,
+    );
     expect(seen.statements).toHaveLength(2);
     expect(await db.upload.count()).toBe(6);
     expect(await deleteManyUploads(pool(), ids)).toBe(6);
@@ -94,10 +110,19 @@ describe('deleteMany (real PostgreSQL)', () => {
 
   it('deleteManyWith binds options.params as $2, $3, ... after each chunk of ids, the same for every chunk', async () => {
     const ids = await insertUploads(7);
-    await db.upload.updateMany({ where: { id: { in: ids.slice(0, 5) } }, data: { sourceFile: 'uploads/doomed.jpg' } });
-    const statement = 'DELETE FROM uploads WHERE id = ANY($1::bigint[]) AND source_file = $2 AND status::text = $3';
+    await db.upload.updateMany({
+      where: { id: { in: ids.slice(0, 5) } },
+      data: { sourceFile: 'uploads/doomed.jpg' },
+    });
+    const statement =
+      'DELETE FROM uploads WHERE id = ANY($1::bigint[]) AND source_file = $2 AND status::text = $3';
     const { pool: wrapped, seen } = countingPool(pool());
-    expect(await deleteManyWith(wrapped, statement, ids, { chunkSize: 3, params: ['uploads/doomed.jpg', 'pending'] })).toBe(5);
+    expect(
+      await deleteManyWith(wrapped, statement, ids, {
+        chunkSize: 3,
+        params: ['uploads/doomed.jpg', 'pending'],
+      }),
+    ).toBe(5);
     expect(seen.statements).toEqual([statement, statement, statement]);
     expect(seen.connections).toBe(1);
     expect((await db.upload.findMany({ orderBy: { id: 'asc' } })).map((u) => u.id)).toEqual(ids.slice(5));
@@ -106,7 +131,10 @@ describe('deleteMany (real PostgreSQL)', () => {
   it('reports progress after each chunk', async () => {
     const ids = await insertUploads(5);
     const progress: [number, number, number][] = [];
-    await deleteManyUploads(pool(), ids, { chunkSize: 2, onChunk: (d, done, total) => progress.push([d, done, total]) });
+    await deleteManyUploads(pool(), ids, {
+      chunkSize: 2,
+      onChunk: (d, done, total) => progress.push([d, done, total]),
+    });
     expect(progress).toEqual([
       [2, 2, 5],
       [4, 4, 5],
@@ -120,7 +148,12 @@ describe('deleteMany (real PostgreSQL)', () => {
     await setPostTags(db, a as number, ['shared', 'only_a']);
     await setPostTags(db, b as number, ['shared']);
     await setPostTags(db, c as number, ['shared', 'kept']);
-    await db.favorite.createMany({ data: [{ userId: user.id, postId: a as number }, { userId: user.id, postId: c as number }] });
+    await db.favorite.createMany({
+      data: [
+        { userId: user.id, postId: a as number },
+        { userId: user.id, postId: c as number },
+      ],
+    });
     const { pool: wrapped, seen } = countingPool(pool());
     expect(await deleteManyPosts(wrapped, [a as number, b as number])).toBe(2);
     expect(seen.statements).toHaveLength(1);
@@ -131,10 +164,18 @@ describe('deleteMany (real PostgreSQL)', () => {
   });
 
   it('users: cascades favorites (fav_count follows) and bans; posts and uploads keep their rows with no uploader', async () => {
-    const [gone, stays] = [await db.user.create({ data: { name: 'gone' } }), await db.user.create({ data: { name: 'stays' } })];
+    const [gone, stays] = [
+      await db.user.create({ data: { name: 'gone' } }),
+      await db.user.create({ data: { name: 'stays' } }),
+    ];
     const post = await db.post.create({ data: { uploaderId: gone.id } });
     await db.upload.create({ data: { uploaderId: gone.id, sourceFile: 'uploads/x.jpg' } });
-    await db.favorite.createMany({ data: [{ userId: gone.id, postId: post.id }, { userId: stays.id, postId: post.id }] });
+    await db.favorite.createMany({
+      data: [
+        { userId: gone.id, postId: post.id },
+        { userId: stays.id, postId: post.id },
+      ],
+    });
     await db.post.update({ where: { id: post.id }, data: { favCount: 2 } });
     const before = await db.post.findUniqueOrThrow({ where: { id: post.id } });
     await db.ban.create({ data: { userId: gone.id, reason: 'spam' } });

@@ -20,43 +20,75 @@ async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
 }
 
 describe('prisma migrate deploy', () => {
-  it('creates the schema on an empty database, and a second run changes nothing', { timeout: 60_000 }, async () => {
-    expect(await createDatabaseIfMissing(url)).toBe(true);
+  it(
+    'creates the schema on an empty database, and a second run changes nothing',
+    { timeout: 60_000 },
+    async () => {
+      expect(await createDatabaseIfMissing(url)).toBe(true);
 
-    await migrateDeploy(url);
-    await migrateDeploy(url);
+      await migrateDeploy(url);
+      await migrateDeploy(url);
 
-    const tables = await query<{ tablename: string }>(
-      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-    );
-    expect(tables.map((row) => row.tablename)).toEqual([
-      '_prisma_migrations', 'bans', 'bulk_update_request_lines', 'bulk_update_requests', 'favorites', 'mail_outbox',
-      'mail_transport_switches', 'mod_actions', 'post_tags', 'posts', 'tag_aliases', 'tag_implications', 'tags', 'uploads',
-      'users',
-    ]);
+      const tables = await query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+      );
+      expect(tables.map((row) => row.tablename)).toEqual([
+        '_prisma_migrations',
+        'bans',
+        'bulk_update_request_lines',
+        'bulk_update_requests',
+        'favorites',
+        'mail_outbox',
+        'mail_transport_switches',
+        'mod_actions',
+        'post_tags',
+        'posts',
+        'tag_aliases',
+        'tag_implications',
+        'tags',
+        'uploads',
+        'users',
+      ]);
 
-    const columns = await query<{ column_name: string }>(
-      "SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' ORDER BY ordinal_position",
-    );
-    expect(columns.map((row) => row.column_name)).toEqual([
-      'id', 'md5', 'score', 'uploader_id', 'created_at', 'updated_at', 'deletion_requested_at',
-      'fav_count', 'tag_count', 'tag_count_artist', 'tag_count_character', 'tag_count_copyright', 'tag_count_general', 'tag_count_meta',
-    ]);
+      const columns = await query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' ORDER BY ordinal_position",
+      );
+      expect(columns.map((row) => row.column_name)).toEqual([
+        'id',
+        'md5',
+        'score',
+        'uploader_id',
+        'created_at',
+        'updated_at',
+        'deletion_requested_at',
+        'fav_count',
+        'tag_count',
+        'tag_count_artist',
+        'tag_count_character',
+        'tag_count_copyright',
+        'tag_count_general',
+        'tag_count_meta',
+      ]);
 
-    const partialIndexes = await query<{ indexname: string }>(
-      "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%' ORDER BY indexname",
-    );
-    expect(partialIndexes.map((row) => row.indexname)).toEqual([
-      'posts_deletion_requested_at_idx',
-      'tag_aliases_live_antecedent_key',
-      'tag_implications_live_pair_key',
-      'uploads_deletion_requested_at_idx',
-    ]);
+      const partialIndexes = await query<{ indexname: string }>(
+        "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%' ORDER BY indexname",
+      );
+      expect(partialIndexes.map((row) => row.indexname)).toEqual([
+        'posts_deletion_requested_at_idx',
+        'tag_aliases_live_antecedent_key',
+        'tag_implications_live_pair_key',
+        'uploads_deletion_requested_at_idx',
+      ]);
 
-    const levels = await query<{ level: string }>('SELECT unnest(enum_range(NULL::user_level))::text AS level');
-    expect(levels.map((row) => row.level)).toEqual(['member', 'builder', 'moderator', 'admin']);
+      const levels = await query<{ level: string }>(
+        'SELECT unnest(enum_range(NULL::user_level))::text AS level',
+      );
+      expect(levels.map((row) => row.level)).toEqual(['member', 'builder', 'moderator', 'admin']);
 
-    const applied = await query<{ n: string }>('SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL');
-    expect(Number(applied[0]?.n)).toBeGreaterThanOrEqual(1);
-  });
+      const applied = await query<{ n: string }>(
+        'SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+      );
+      expect(Number(applied[0]?.n)).toBeGreaterThanOrEqual(1);
+    },
+  );
 });

@@ -9,11 +9,13 @@ beforeEach(() => truncateAll());
 afterAll(() => disconnectTestPrisma());
 
 async function counts(): Promise<Record<string, number>> {
-  return Object.fromEntries((await db.tag.findMany({ orderBy: { name: 'asc' } })).map((tag) => [tag.name, tag.postCount]));
+  return Object.fromEntries(
+    (await db.tag.findMany({ orderBy: { name: 'asc' } })).map((tag) => [tag.name, tag.postCount]),
+  );
 }
 
 describe('setPostTags', () => {
-  it('creates missing tags, replaces the post\'s tags and moves post counts by one', async () => {
+  it("creates missing tags, replaces the post's tags and moves post counts by one", async () => {
     const [first, second] = await db.post.createManyAndReturn({ data: [{ md5: 'p1' }, { md5: 'p2' }] });
 
     expect(await setPostTags(db, first!.id, ['smile', '1girl', 'smile'])).toEqual(['1girl', 'smile']);
@@ -25,10 +27,16 @@ describe('setPostTags', () => {
     expect(await recountTagPostCounts(db)).toBe(0);
 
     const names = await tagNamesByPost(db, [first!.id, second!.id, 999]);
-    expect(names).toEqual(new Map([[first!.id, ['blush', 'solo']], [second!.id, ['1girl', 'solo']], [999, []]]));
+    expect(names).toEqual(
+      new Map([
+        [first!.id, ['blush', 'solo']],
+        [second!.id, ['1girl', 'solo']],
+        [999, []],
+      ]),
+    );
   });
 
-  it('leaves counts alone when nothing changes, and empties a post\'s tags', async () => {
+  it("leaves counts alone when nothing changes, and empties a post's tags", async () => {
     const post = await db.post.create({ data: { md5: 'p' } });
     await setPostTags(db, post.id, ['a', 'b']);
     await setPostTags(db, post.id, ['b', 'a']);

@@ -10,12 +10,17 @@ afterAll(() => disconnectTestPrisma());
 describe('tag_aliases_live_antecedent_key', () => {
   it('allows one live (active or processing) alias per antecedent, and any number of dead ones', async () => {
     await db.tagAlias.create({ data: { antecedentName: 'a', consequentName: 'b' } });
-    await expect(db.tagAlias.create({ data: { antecedentName: 'a', consequentName: 'c', status: 'processing' } })).rejects.toThrow();
+    await expect(
+      db.tagAlias.create({ data: { antecedentName: 'a', consequentName: 'c', status: 'processing' } }),
+    ).rejects.toThrow();
 
     for (const status of ['deleted', 'retired', 'pending', 'deleted'] as const) {
       await db.tagAlias.create({ data: { antecedentName: 'a', consequentName: 'b', status } });
     }
-    await db.tagAlias.updateMany({ where: { antecedentName: 'a', status: 'active' }, data: { status: 'deleted' } });
+    await db.tagAlias.updateMany({
+      where: { antecedentName: 'a', status: 'active' },
+      data: { status: 'deleted' },
+    });
     await db.tagAlias.create({ data: { antecedentName: 'a', consequentName: 'c', status: 'processing' } });
     expect(await db.tagAlias.count({ where: { antecedentName: 'a' } })).toBe(6);
   });
@@ -26,7 +31,9 @@ describe('tag_implications_live_pair_key', () => {
     await db.tagImplication.create({ data: { antecedentName: 'a', consequentName: 'b' } });
     await db.tagImplication.create({ data: { antecedentName: 'a', consequentName: 'c' } });
     await db.tagImplication.create({ data: { antecedentName: 'a', consequentName: 'b', status: 'deleted' } });
-    await expect(db.tagImplication.create({ data: { antecedentName: 'a', consequentName: 'b', status: 'processing' } })).rejects.toThrow();
+    await expect(
+      db.tagImplication.create({ data: { antecedentName: 'a', consequentName: 'b', status: 'processing' } }),
+    ).rejects.toThrow();
   });
 });
 
@@ -34,7 +41,12 @@ describe('post_tags', () => {
   it('has no duplicates and goes with its post or tag', async () => {
     const post = await db.post.create({ data: { md5: 'x' } });
     const [a, b] = await db.tag.createManyAndReturn({ data: [{ name: 'a' }, { name: 'b' }] });
-    await db.postTag.createMany({ data: [{ postId: post.id, tagId: a!.id }, { postId: post.id, tagId: b!.id }] });
+    await db.postTag.createMany({
+      data: [
+        { postId: post.id, tagId: a!.id },
+        { postId: post.id, tagId: b!.id },
+      ],
+    });
     await expect(db.postTag.create({ data: { postId: post.id, tagId: a!.id } })).rejects.toThrow();
 
     await db.tag.delete({ where: { id: a!.id } });
@@ -43,7 +55,7 @@ describe('post_tags', () => {
     expect(await db.postTag.count()).toBe(0);
   });
 
-  it('finds a tag\'s posts through the (tag_id, post_id) index', async () => {
+  it("finds a tag's posts through the (tag_id, post_id) index", async () => {
     // On a tiny table the planner prefers a sequential scan; ask whether the index serves the query.
     const plan = await db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
@@ -66,9 +78,19 @@ describe('bulk_update_request_lines', () => {
         { bulkUpdateRequestId: bur.id, lineNumber: 2, text: 'nuke b' },
       ],
     });
-    await expect(db.bulkUpdateRequestLine.create({ data: { bulkUpdateRequestId: bur.id, lineNumber: 2, text: 'nuke b' } })).rejects.toThrow();
+    await expect(
+      db.bulkUpdateRequestLine.create({
+        data: { bulkUpdateRequestId: bur.id, lineNumber: 2, text: 'nuke b' },
+      }),
+    ).rejects.toThrow();
     const line = await db.bulkUpdateRequestLine.findFirstOrThrow({ where: { lineNumber: 1 } });
-    expect(line).toMatchObject({ status: 'pending', rowsDone: 0, rowsTotal: null, error: null, finishedAt: null });
+    expect(line).toMatchObject({
+      status: 'pending',
+      rowsDone: 0,
+      rowsTotal: null,
+      error: null,
+      finishedAt: null,
+    });
 
     await db.bulkUpdateRequest.delete({ where: { id: bur.id } });
     expect(await db.bulkUpdateRequestLine.count()).toBe(0);

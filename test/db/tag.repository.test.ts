@@ -1,5 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTagRepository, LIVE_RELATIONSHIP_STATUSES, recountTagPostCounts } from '../../app/db/tag.repository';
+import {
+  createTagRepository,
+  LIVE_RELATIONSHIP_STATUSES,
+  recountTagPostCounts,
+} from '../../app/db/tag.repository';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
 import { createAliases, createImplications, createTags } from '../support/tag-fixtures';
 
@@ -9,7 +13,8 @@ const repository = createTagRepository(db);
 beforeEach(() => truncateAll());
 afterAll(() => disconnectTestPrisma());
 
-const byName = <T extends { name: string }>(rows: T[]) => [...rows].sort((a, b) => a.name.localeCompare(b.name));
+const byName = <T extends { name: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => a.name.localeCompare(b.name));
 const pairs = (rows: Array<{ antecedentName: string; consequentName: string }>) =>
   rows.map((row) => `${row.antecedentName} -> ${row.consequentName}`).sort();
 
@@ -53,17 +58,27 @@ describe('createTagRepository', () => {
     ]);
 
     expect(pairs(await repository.findLiveImplications(['cat']))).toEqual(['cat -> animal', 'kitten -> cat']);
-    expect(pairs(await repository.findLiveImplications(['animal']))).toEqual(['cat -> animal', 'dog -> animal']);
+    expect(pairs(await repository.findLiveImplications(['animal']))).toEqual([
+      'cat -> animal',
+      'dog -> animal',
+    ]);
   });
 });
 
 describe('recountTagPostCounts', () => {
   it('sets every count from post_tags, touching only wrong rows, or only the given tags', async () => {
-    await createTags(db, [{ name: 'a', postCount: 99 }, { name: 'b', postCount: 2 }, { name: 'c', postCount: 5 }]);
+    await createTags(db, [
+      { name: 'a', postCount: 99 },
+      { name: 'b', postCount: 2 },
+      { name: 'c', postCount: 5 },
+    ]);
     const tags = new Map((await db.tag.findMany()).map((tag) => [tag.name, tag.id]));
     const posts = await db.post.createManyAndReturn({ data: [{ md5: '1' }, { md5: '2' }] });
     await db.postTag.createMany({
-      data: posts.flatMap((post) => [{ postId: post.id, tagId: tags.get('a')! }, { postId: post.id, tagId: tags.get('b')! }]),
+      data: posts.flatMap((post) => [
+        { postId: post.id, tagId: tags.get('a')! },
+        { postId: post.id, tagId: tags.get('b')! },
+      ]),
     });
 
     expect(await recountTagPostCounts(db, [tags.get('a')!])).toBe(1);

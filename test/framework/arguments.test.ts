@@ -12,7 +12,9 @@ import {
 
 /** Serializes, stores as JSON text (as a queue does), parses and deserializes. */
 async function roundTrip(args: unknown[]): Promise<unknown[]> {
-  const stored = JSON.parse(JSON.stringify(serializeArguments(args))) as ReturnType<typeof serializeArguments>;
+  const stored = JSON.parse(JSON.stringify(serializeArguments(args))) as ReturnType<
+    typeof serializeArguments
+  >;
   return deserializeArguments(stored);
 }
 
@@ -129,7 +131,9 @@ describe('serializeArguments / deserializeArguments', () => {
     });
 
     it('refuses an object using the reserved "_bl" key', () => {
-      expect(serializationMessage([{ _bl: 'Date', v: 'x' }])).toContain('argument 1 uses the reserved key "_bl"');
+      expect(serializationMessage([{ _bl: 'Date', v: 'x' }])).toContain(
+        'argument 1 uses the reserved key "_bl"',
+      );
     });
 
     it('refuses an invalid Date', () => {
@@ -137,7 +141,9 @@ describe('serializeArguments / deserializeArguments', () => {
     });
 
     it('names the path of a nested value', () => {
-      expect(serializationMessage([{ user: { name: 'a', cb: () => 1 } }])).toContain('argument 1.user.cb is a function');
+      expect(serializationMessage([{ user: { name: 'a', cb: () => 1 } }])).toContain(
+        'argument 1.user.cb is a function',
+      );
       expect(serializationMessage(['x', [1, new Foo()]])).toContain('argument 2[1] is a Foo instance');
     });
   });

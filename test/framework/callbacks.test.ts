@@ -133,7 +133,12 @@ describe('enqueue and perform callbacks', () => {
 
   it('run before, around and after the enqueue, in that order', async () => {
     await TracedJob.performLater('a');
-    expect(trace).toEqual(['before enqueue', 'around enqueue: start', 'around enqueue: end', 'after enqueue']);
+    expect(trace).toEqual([
+      'before enqueue',
+      'around enqueue: start',
+      'around enqueue: end',
+      'after enqueue',
+    ]);
     expect(adapter.enqueued).toHaveLength(1);
   });
 
@@ -141,7 +146,13 @@ describe('enqueue and perform callbacks', () => {
     await TracedJob.performLater('a');
     trace.length = 0;
     await performEnqueuedJobs();
-    expect(trace).toEqual(['before perform', 'around perform: start', 'perform a', 'around perform: end', 'after perform']);
+    expect(trace).toEqual([
+      'before perform',
+      'around perform: start',
+      'perform a',
+      'around perform: end',
+      'after perform',
+    ]);
   });
 
   it('wrap the adapter call and perform with the inline adapter, enqueue callbacks outermost', async () => {
@@ -162,7 +173,15 @@ describe('enqueue and perform callbacks', () => {
 
   it('nest around callbacks with the first declared outermost', async () => {
     await NestedAroundJob.performNow();
-    expect(trace).toEqual(['outer in', 'middle in', 'inner in', 'perform', 'inner out', 'middle out', 'outer out']);
+    expect(trace).toEqual([
+      'outer in',
+      'middle in',
+      'inner in',
+      'perform',
+      'inner out',
+      'middle out',
+      'outer out',
+    ]);
   });
 
   describe('a before callback returning false', () => {
@@ -190,7 +209,13 @@ describe('enqueue and perform callbacks', () => {
   describe('inheritance', () => {
     it('a subclass runs its parent callbacks first, then its own', async () => {
       await ChildJob.performNow();
-      expect(trace).toEqual(['parent before', 'child before', 'child perform', 'parent after', 'child after']);
+      expect(trace).toEqual([
+        'parent before',
+        'child before',
+        'child perform',
+        'parent after',
+        'child after',
+      ]);
     });
 
     it('a subclass’s callbacks do not leak to its siblings', async () => {

@@ -158,7 +158,10 @@ describe('retryOn / discardOn', () => {
     posts.clear();
     configureBacklot({ queues: [] });
     setRecordLocator({
-      locate: (model, id) => Promise.resolve(model === 'Post' && posts.has(Number(id)) ? markRecord({ id: Number(id) }, 'Post') : null),
+      locate: (model, id) =>
+        Promise.resolve(
+          model === 'Post' && posts.has(Number(id)) ? markRecord({ id: Number(id) }, 'Post') : null,
+        ),
     });
   });
 
@@ -220,7 +223,9 @@ describe('retryOn / discardOn', () => {
       }
 
       discards.length = 0;
-      await expect(DiscardingChildJob.performLater('child-generic', 'generic')).rejects.toThrow('generic in child-generic');
+      await expect(DiscardingChildJob.performLater('child-generic', 'generic')).rejects.toThrow(
+        'generic in child-generic',
+      );
       expect(runs.get('child-generic')).toBe(3);
       expect(discards.map((d) => d.via)).toEqual(['afterDiscard']);
     });

@@ -73,7 +73,9 @@ class FailingJob extends Job {
 export function performLaterTyping(): void {
   expectTypeOf<PerformArgs<ResizeJob>>().toEqualTypeOf<[url: string, width: number]>();
   expectTypeOf(ResizeJob.performLater('https://example.com/a.png', 640)).resolves.toEqualTypeOf<ResizeJob>();
-  expectTypeOf(ResizeJob.performNow('https://example.com/a.png', 640)).resolves.toEqualTypeOf<number | undefined>();
+  expectTypeOf(ResizeJob.performNow('https://example.com/a.png', 640)).resolves.toEqualTypeOf<
+    number | undefined
+  >();
   expectTypeOf(ResizeJob.set({ wait: 5 })).toEqualTypeOf<ConfiguredJob<ResizeJob>>();
   expectTypeOf(GreetJob.performLater('ada')).resolves.toEqualTypeOf<GreetJob>();
   expectTypeOf(GreetJob.performLater('ada', '!')).resolves.toEqualTypeOf<GreetJob>();
@@ -145,7 +147,11 @@ describe('Job', () => {
   describe('queueAs and queueWithPriority', () => {
     it('apply to the subclasses of the declaring class', async () => {
       await ThumbnailJob.performLater(1);
-      expect(adapter.enqueued[0]).toMatchObject({ jobClass: 'JobTest_Thumbnail', queue: 'images', priority: 5 });
+      expect(adapter.enqueued[0]).toMatchObject({
+        jobClass: 'JobTest_Thumbnail',
+        queue: 'images',
+        priority: 5,
+      });
     });
 
     it('can be overridden by a subclass without changing its parent or siblings', async () => {

@@ -33,7 +33,10 @@ class SignupJob extends Job {
   static {
     this.queueAs('mailers');
   }
-  perform(user: { email: string; password: string; profile: { token: string; Password: string } }, note: string) {
+  perform(
+    user: { email: string; password: string; profile: { token: string; Password: string } },
+    note: string,
+  ) {
     return `${user.email} ${note}`;
   }
 }
@@ -78,7 +81,11 @@ class ArchivePostJob extends Job {
   }
 }
 
-const user = { email: 'ada@example.com', password: 'hunter2', profile: { token: 'abc', Password: 'nested secret' } };
+const user = {
+  email: 'ada@example.com',
+  password: 'hunter2',
+  profile: { token: 'abc', Password: 'nested secret' },
+};
 
 function linesOf(lines: LogLine[], jobId: string): LogLine[] {
   return lines.filter((l) => l.jobId === jobId);
@@ -109,7 +116,9 @@ describe('job log lines', () => {
     expect(lines.map((l) => l.attempt)).toEqual([0, 1, 1]);
     expect(lines[2]?.durationMs).toEqual(expect.any(Number));
     expect(lines[0]?.msg).toBe(`Enqueued LoggingTest_Signup (Job ID: ${job.jobId}) to mailers`);
-    expect(lines[2]?.msg).toMatch(new RegExp(`^Performed LoggingTest_Signup \\(Job ID: ${job.jobId}\\) from mailers in [0-9.]+ms$`));
+    expect(lines[2]?.msg).toMatch(
+      new RegExp(`^Performed LoggingTest_Signup \\(Job ID: ${job.jobId}\\) from mailers in [0-9.]+ms$`),
+    );
     expect(JSON.stringify(logs.lines)).not.toContain('hunter2');
   });
 
@@ -126,7 +135,12 @@ describe('job log lines', () => {
       ['finish', 2],
     ]);
     const retry = lines[2];
-    expect(retry).toMatchObject({ level: INFO, jobClass: 'LoggingTest_Flaky', queue: 'default', error: 'FlakyError (first run fails)' });
+    expect(retry).toMatchObject({
+      level: INFO,
+      jobClass: 'LoggingTest_Flaky',
+      queue: 'default',
+      error: 'FlakyError (first run fails)',
+    });
     expect(retry?.durationMs).toEqual(expect.any(Number));
     expect(retry?.msg).toContain('due to a FlakyError (first run fails)');
   });
@@ -137,8 +151,15 @@ describe('job log lines', () => {
     await performEnqueuedJobs();
     const discard = linesOf(logs.lines, job.jobId).filter((l) => l.event === 'discard');
     expect(discard).toHaveLength(1);
-    expect(discard[0]).toMatchObject({ level: INFO, jobClass: 'LoggingTest_Obsolete', queue: 'default', attempt: 1 });
-    expect(discard[0]?.msg).toBe(`Discarded LoggingTest_Obsolete (Job ID: ${job.jobId}) due to a ObsoleteError (no longer needed)`);
+    expect(discard[0]).toMatchObject({
+      level: INFO,
+      jobClass: 'LoggingTest_Obsolete',
+      queue: 'default',
+      attempt: 1,
+    });
+    expect(discard[0]?.msg).toBe(
+      `Discarded LoggingTest_Obsolete (Job ID: ${job.jobId}) due to a ObsoleteError (no longer needed)`,
+    );
   });
 
   it('logs a failure at ERROR with the error', async () => {
@@ -148,7 +169,12 @@ describe('job log lines', () => {
     const lines = linesOf(logs.lines, job.jobId);
     expect(lines.map((l) => l.event)).toEqual(['enqueue', 'start', 'failure']);
     const failure = lines[2];
-    expect(failure).toMatchObject({ level: ERROR, jobClass: 'LoggingTest_Broken', queue: 'default', attempt: 1 });
+    expect(failure).toMatchObject({
+      level: ERROR,
+      jobClass: 'LoggingTest_Broken',
+      queue: 'default',
+      attempt: 1,
+    });
     expect(failure?.durationMs).toEqual(expect.any(Number));
     expect(failure?.err).toMatchObject({ type: 'TypeError', message: 'broken for good' });
     expect(failure?.msg).toContain('TypeError (broken for good)');
@@ -189,7 +215,11 @@ describe('job log lines', () => {
 
   it('filterSecrets copies values, filtering keys case-insensitively inside arrays and objects', () => {
     const value = { list: [{ PASSWORD: 'x', keep: 1 }], big: 5n, when: new Date(0) };
-    expect(filterSecrets(value, ['password'])).toEqual({ list: [{ PASSWORD: '[FILTERED]', keep: 1 }], big: '5n', when: new Date(0) });
+    expect(filterSecrets(value, ['password'])).toEqual({
+      list: [{ PASSWORD: '[FILTERED]', keep: 1 }],
+      big: '5n',
+      when: new Date(0),
+    });
     expect(value.list[0]?.PASSWORD).toBe('x');
   });
 });
@@ -204,9 +234,16 @@ describe('job log lines from a BullMQ worker', () => {
     adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
     configureBacklot({ adapter, queues: [] });
     registerJobs([SignupJob]);
-    events = new QueueEvents('mailers', { connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    events = new QueueEvents('mailers', {
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
     await events.waitUntilReady();
-    worker = startWorker({ queues: ['mailers'], connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    worker = startWorker({
+      queues: ['mailers'],
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
   });
 
   afterAll(async () => {
@@ -233,7 +270,12 @@ describe('the start and finish lines', () => {
   /** The lines logStarted/logPerformed write through `options` (fixed time, so lines compare byte for byte). */
   function linesThrough(options: pino.LoggerOptions, job: Job): string[] {
     const written: string[] = [];
-    configureBacklot({ logger: pino({ timestamp: () => ',"time":1', ...options }, { write: (line: string) => written.push(line) }) });
+    configureBacklot({
+      logger: pino(
+        { timestamp: () => ',"time":1', ...options },
+        { write: (line: string) => written.push(line) },
+      ),
+    });
     logStarted(job);
     logPerformed(job, 12.3456);
     return written;
@@ -253,8 +295,21 @@ describe('the start and finish lines', () => {
     const fast = linesThrough({}, job);
     expect(fast).toEqual(viaPino);
     expect(fast.map((line) => JSON.parse(line) as LogLine)).toMatchObject([
-      { event: 'start', jobId, queue, attempt: 3, msg: `Performing LoggingTest_Signup (Job ID: ${jobId}) from ${queue}` },
-      { event: 'finish', jobId, queue, attempt: 3, durationMs: 12.346, msg: `Performed LoggingTest_Signup (Job ID: ${jobId}) from ${queue} in 12.3ms` },
+      {
+        event: 'start',
+        jobId,
+        queue,
+        attempt: 3,
+        msg: `Performing LoggingTest_Signup (Job ID: ${jobId}) from ${queue}`,
+      },
+      {
+        event: 'finish',
+        jobId,
+        queue,
+        attempt: 3,
+        durationMs: 12.346,
+        msg: `Performed LoggingTest_Signup (Job ID: ${jobId}) from ${queue} in 12.3ms`,
+      },
     ]);
   });
 
@@ -281,7 +336,11 @@ describe('the start and finish lines', () => {
       job.executions = 1;
       for (const options of [
         { timestamp: pino.stdTimeFunctions.epochTime },
-        { timestamp: pino.stdTimeFunctions.epochTime, messageKey: 'message', base: { pid: 1, role: 'worker' } },
+        {
+          timestamp: pino.stdTimeFunctions.epochTime,
+          messageKey: 'message',
+          base: { pid: 1, role: 'worker' },
+        },
         { timestamp: pino.stdTimeFunctions.epochTime },
       ]) {
         const viaPino = linesThrough({ ...options, hooks: { streamWrite: (line) => line } }, job);

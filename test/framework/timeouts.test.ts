@@ -105,7 +105,11 @@ describe('the watchdog', () => {
     const late = make('late', 3600);
     const quick = ['a', 'b', 'c'].map((name) => make(name, 0.05));
     vi.advanceTimersByTime(WATCHDOG_INTERVAL_MS);
-    expect(aborted.sort()).toEqual(['a: timed out after 50ms', 'b: timed out after 50ms', 'c: timed out after 50ms']);
+    expect(aborted.sort()).toEqual([
+      'a: timed out after 50ms',
+      'b: timed out after 50ms',
+      'c: timed out after 50ms',
+    ]);
     vi.advanceTimersByTime(5 * WATCHDOG_INTERVAL_MS);
     expect(aborted).toHaveLength(3);
     quick.forEach((guard) => guard.dispose());

@@ -1,7 +1,13 @@
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../app/db/record-locator';
-import { BullmqAdapter, configureBacklot, registerJobs, startWorker, type RunningWorker } from '../../app/framework/index';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  registerJobs,
+  startWorker,
+  type RunningWorker,
+} from '../../app/framework/index';
 import { ApplicationJob } from '../../jobs/application-job';
 import { captureLogs } from '../support/log-capture';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
@@ -27,7 +33,10 @@ describe('ApplicationJob with records as arguments (real PostgreSQL and Redis)',
     adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
     installRecordLocator(db);
     registerJobs([GreetUserJob]);
-    events = new QueueEvents('default', { connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    events = new QueueEvents('default', {
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
     await events.waitUntilReady();
   });
 
@@ -44,7 +53,11 @@ describe('ApplicationJob with records as arguments (real PostgreSQL and Redis)',
   });
 
   async function runToEnd(jobId: string) {
-    worker ??= startWorker({ queues: ['default'], connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    worker ??= startWorker({
+      queues: ['default'],
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
     const bullJob = await adapter.queue('default').getJob(jobId);
     await bullJob?.waitUntilFinished(events, 10_000).catch(() => undefined);
     return adapter.queue('default').getJob(jobId);
@@ -71,7 +84,9 @@ describe('ApplicationJob with records as arguments (real PostgreSQL and Redis)',
     const done = await runToEnd(job.jobId);
 
     expect(await done?.getState()).toBe('completed');
-    expect(done?.returnvalue).toEqual({ discarded: `DeserializationError: User with id ${user.id} no longer exists` });
+    expect(done?.returnvalue).toEqual({
+      discarded: `DeserializationError: User with id ${user.id} no longer exists`,
+    });
     const lines = logs.lines.filter((l) => l.jobId === job.jobId && l.event !== 'enqueue');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ event: 'discard', level: 30, jobClass: 'AppJobTest_GreetUserJob' });

@@ -22,11 +22,19 @@ export function hoursAgo(hours: number, from: Date = new Date()): Date {
   return new Date(from.getTime() - hours * 3600 * 1000);
 }
 
-export function createUser(db: AppPrismaClient, name: string, data: Partial<Prisma.UserUncheckedCreateInput> = {}) {
+export function createUser(
+  db: AppPrismaClient,
+  name: string,
+  data: Partial<Prisma.UserUncheckedCreateInput> = {},
+) {
   return db.user.create({ data: { name, ...data } });
 }
 
-export async function createPost(db: AppPrismaClient, tags: readonly string[] = [], data: Partial<Prisma.PostUncheckedCreateInput> = {}) {
+export async function createPost(
+  db: AppPrismaClient,
+  tags: readonly string[] = [],
+  data: Partial<Prisma.PostUncheckedCreateInput> = {},
+) {
   const post = await db.post.create({ data: { md5: randomBytes(16).toString('hex'), ...data } });
   if (tags.length > 0) await setPostTags(db, post.id, tags);
   return post;

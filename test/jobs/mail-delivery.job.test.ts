@@ -2,7 +2,13 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { disconnectPrisma } from '../../app/db/client';
-import { BullmqAdapter, configureBacklot, executeJob, registerJobs, startWorker } from '../../app/framework/index';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  executeJob,
+  registerJobs,
+  startWorker,
+} from '../../app/framework/index';
 import { useTestAdapter } from '../../app/framework/testing/test-helper';
 import { deliverMail, failNextMailDeliveries } from '../../app/services/mail/index';
 import { MAIL_DELIVERY_ATTEMPTS, MailDeliveryJob } from '../../jobs/mail-delivery.job';
@@ -36,7 +42,11 @@ describe('MailDeliveryJob', () => {
     const result = await MailDeliveryJob.performNow('alice@example.com', 'Welcome', 'Hello Alice');
     const rows = await db.mailOutbox.findMany();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ recipient: 'alice@example.com', subject: 'Welcome', body: 'Hello Alice' });
+    expect(rows[0]).toMatchObject({
+      recipient: 'alice@example.com',
+      subject: 'Welcome',
+      body: 'Hello Alice',
+    });
     expect(result).toEqual({ messageId: rows[0]?.messageId, delivered: true });
   });
 
@@ -52,7 +62,10 @@ describe('MailDeliveryJob', () => {
     const connection = new Redis({ lazyConnect: true }); // job options only: never connects
     const adapter = new BullmqAdapter({ connection, prefix: 'unused' });
     expect(MAIL_DELIVERY_ATTEMPTS).toBe(8);
-    expect(adapter.jobOptions(MailDeliveryJob.build('a@example.com', 's', 'b'))).toMatchObject({ attempts: 8, backoff: { type: 'backlot' } });
+    expect(adapter.jobOptions(MailDeliveryJob.build('a@example.com', 's', 'b'))).toMatchObject({
+      attempts: 8,
+      backoff: { type: 'backlot' },
+    });
     connection.disconnect();
   });
 
@@ -65,12 +78,18 @@ describe('MailDeliveryJob', () => {
     expect(job.executions).toBe(4);
     // executions^4 + 2 seconds, plus up to 15 % of executions^4 as jitter
     expect(delays).toHaveLength(3);
-    const bounds = [[3_000, 3_150], [18_000, 20_400], [83_000, 95_150]];
+    const bounds = [
+      [3_000, 3_150],
+      [18_000, 20_400],
+      [83_000, 95_150],
+    ];
     delays.forEach((delay, i) => {
       expect(delay).toBeGreaterThanOrEqual(bounds[i]![0]!);
       expect(delay).toBeLessThanOrEqual(bounds[i]![1]!);
     });
-    expect(await db.mailOutbox.findMany({ select: { messageId: true, recipient: true } })).toEqual([{ messageId: job.jobId, recipient: 'bob@example.com' }]);
+    expect(await db.mailOutbox.findMany({ select: { messageId: true, recipient: true } })).toEqual([
+      { messageId: job.jobId, recipient: 'bob@example.com' },
+    ]);
     expect(await db.mailTransportSwitch.findUnique({ where: { id: 1 } })).toMatchObject({ failNext: 0 });
   });
 
@@ -78,7 +97,9 @@ describe('MailDeliveryJob', () => {
     await failNextMailDeliveries(db, 10);
     const { outcome, delays } = await runUntilSettled(MailDeliveryJob.build('bob@example.com', 'Hi', 'Body'));
     expect(outcome).toMatchObject({ status: 'failed', exhausted: true });
-    expect(outcome.status === 'failed' && outcome.error.message).toBe('simulated mail delivery failure (mail to bob@example.com)');
+    expect(outcome.status === 'failed' && outcome.error.message).toBe(
+      'simulated mail delivery failure (mail to bob@example.com)',
+    );
     expect(delays).toHaveLength(7);
     expect(delays.every((d, i) => i === 0 || d > delays[i - 1]!)).toBe(true);
     expect(await db.mailOutbox.count()).toBe(0);
@@ -122,7 +143,10 @@ describe('MailDeliveryJob on a real BullMQ worker', () => {
   beforeAll(async () => {
     adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
     registerJobs([MailDeliveryJob]);
-    events = new QueueEvents('default', { connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    events = new QueueEvents('default', {
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
     await events.waitUntilReady();
   });
 
@@ -131,21 +155,29 @@ describe('MailDeliveryJob on a real BullMQ worker', () => {
     await adapter.close();
   });
 
-  it('retries a failed delivery as a delayed BullMQ attempt and delivers on the second', { timeout: 20_000 }, async () => {
-    configureBacklot({ adapter, queues: [] });
-    await failNextMailDeliveries(db, 1);
-    const worker = startWorker({ queues: ['default'], connection: redis.connection({ worker: true }), prefix: redis.prefix });
-    try {
-      const job = await deliverMail('erin@example.com', 'Hi', 'Body');
-      const bullJob = await adapter.queue('default').getJob(job.jobId);
-      await bullJob?.waitUntilFinished(events, 15_000);
-      const done = await adapter.queue('default').getJob(job.jobId);
-      expect(await done?.getState()).toBe('completed');
-      expect(done?.attemptsMade).toBe(2);
-      expect(done?.returnvalue).toEqual({ messageId: job.jobId, delivered: true });
-      expect(await db.mailOutbox.count({ where: { messageId: job.jobId } })).toBe(1);
-    } finally {
-      await worker.close();
-    }
-  });
+  it(
+    'retries a failed delivery as a delayed BullMQ attempt and delivers on the second',
+    { timeout: 20_000 },
+    async () => {
+      configureBacklot({ adapter, queues: [] });
+      await failNextMailDeliveries(db, 1);
+      const worker = startWorker({
+        queues: ['default'],
+        connection: redis.connection({ worker: true }),
+        prefix: redis.prefix,
+      });
+      try {
+        const job = await deliverMail('erin@example.com', 'Hi', 'Body');
+        const bullJob = await adapter.queue('default').getJob(job.jobId);
+        await bullJob?.waitUntilFinished(events, 15_000);
+        const done = await adapter.queue('default').getJob(job.jobId);
+        expect(await done?.getState()).toBe('completed');
+        expect(done?.attemptsMade).toBe(2);
+        expect(done?.returnvalue).toEqual({ messageId: job.jobId, delivered: true });
+        expect(await db.mailOutbox.count({ where: { messageId: job.jobId } })).toBe(1);
+      } finally {
+        await worker.close();
+      }
+    },
+  );
 });

@@ -7,7 +7,11 @@ import { configureEvents, EventBroker, type BacklotEvent } from '../../app/frame
 import { approveBur, createBur } from '../../app/services/bulk-update-request/approval';
 import { ProcessBulkUpdateRequestJob } from '../../jobs/process-bulk-update-request.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
-import { createPostsWithTags, createUsers, useTestQueue } from '../services/bulk-update-request/processing-support';
+import {
+  createPostsWithTags,
+  createUsers,
+  useTestQueue,
+} from '../services/bulk-update-request/processing-support';
 
 const db = testPrisma();
 
@@ -35,7 +39,9 @@ describe('ProcessBulkUpdateRequestJob events', () => {
     const deadline = Date.now() + 5_000;
     for (;;) {
       const ours = seen.filter((e) => e.topic === `/burs/${burId}` && e.type.startsWith('bur.'));
-      const final = ours.some((e) => e.type === 'bur.status' && ['completed', 'failed'].includes(String(e.data.status)));
+      const final = ours.some(
+        (e) => e.type === 'bur.status' && ['completed', 'failed'].includes(String(e.data.status)),
+      );
       if (final || Date.now() > deadline) return ours;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -51,7 +57,11 @@ describe('ProcessBulkUpdateRequestJob events', () => {
 
     const events = await burEvents(bur.id);
     expect(events[0]).toMatchObject({ type: 'bur.status', data: { burId: bur.id, status: 'processing' } });
-    expect(events.some((e) => e.type === 'bur.progress' && /^line 1 of 1 \(script line 1\)$/.test(String(e.data.message)))).toBe(true);
+    expect(
+      events.some(
+        (e) => e.type === 'bur.progress' && /^line 1 of 1 \(script line 1\)$/.test(String(e.data.message)),
+      ),
+    ).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: 'bur.status', data: { burId: bur.id, status: 'completed' } });
   });
 
@@ -61,7 +71,10 @@ describe('ProcessBulkUpdateRequestJob events', () => {
     const { bur } = await createBur(users.member, 'rename lonely -> other', null, { db });
     await approveBur(bur, users.moderator, { db });
     // A stored line that no longer parses: the line fails when the job runs it.
-    await db.bulkUpdateRequestLine.updateMany({ where: { bulkUpdateRequestId: bur.id }, data: { text: 'bogus line' } });
+    await db.bulkUpdateRequestLine.updateMany({
+      where: { bulkUpdateRequestId: bur.id },
+      data: { text: 'bogus line' },
+    });
 
     await expect(ProcessBulkUpdateRequestJob.performNow(bur.id)).rejects.toThrow();
 

@@ -43,7 +43,10 @@ function waitFor<T>(what: string, check: () => Promise<T | undefined | null | fa
 
 function burStatus(id: number, ...statuses: string[]) {
   return waitFor(`bulk update request #${id} is ${statuses.join(' or ')}`, async () => {
-    const bur = await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id }, include: { lines: { orderBy: { lineNumber: 'asc' } } } });
+    const bur = await db.bulkUpdateRequest.findUniqueOrThrow({
+      where: { id },
+      include: { lines: { orderBy: { lineNumber: 'asc' } } },
+    });
     return statuses.includes(bur.status) ? bur : undefined;
   });
 }
@@ -107,7 +110,14 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
       return found && (await found.getState()) === 'completed' ? found : undefined;
     });
     expect(job.returnvalue).toMatchObject({ status: 'completed', burId: bur.id, lines: 2, ranLines: 2 });
-    expect(job.progress as BurProgress).toEqual({ burId: bur.id, line: 2, lines: 2, lineNumber: 2, rowsDone: 0, rowsTotal: null });
+    expect(job.progress as BurProgress).toEqual({
+      burId: bur.id,
+      line: 2,
+      lines: 2,
+      lineNumber: 2,
+      rowsDone: 0,
+      rowsTotal: null,
+    });
   });
 
   it('runs two requests approved back to back strictly one after the other, in approval order', async () => {
@@ -116,7 +126,10 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
     await createManyPosts(db, 3_000, ['second_a']);
     const first = (await createBur(users.member, 'alias first_a -> first_b', null, { db })).bur;
     const second = (await createBur(users.member, 'alias second_a -> second_b', null, { db })).bur;
-    const jobs = [await approveBur(first, users.moderator, { db }), await approveBur(second, users.moderator, { db })];
+    const jobs = [
+      await approveBur(first, users.moderator, { db }),
+      await approveBur(second, users.moderator, { db }),
+    ];
 
     await burStatus(first.id, 'completed');
     await burStatus(second.id, 'completed');
@@ -128,12 +141,16 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
       });
       intervals.push({ start: job.processedOn ?? 0, end: job.finishedOn ?? 0 });
     }
-    const lines = await db.bulkUpdateRequestLine.findMany({ where: { bulkUpdateRequestId: { in: [first.id, second.id] } } });
+    const lines = await db.bulkUpdateRequestLine.findMany({
+      where: { bulkUpdateRequestId: { in: [first.id, second.id] } },
+    });
     const lineOf = (id: number) => lines.find((l) => l.bulkUpdateRequestId === id);
 
     // BullMQ's own timestamps and the lines' recorded times agree: no overlap, first before second.
     expect(intervals[0]?.end).toBeLessThanOrEqual(intervals[1]?.start ?? 0);
-    expect(lineOf(first.id)?.finishedAt?.getTime()).toBeLessThanOrEqual(lineOf(second.id)?.startedAt?.getTime() ?? 0);
+    expect(lineOf(first.id)?.finishedAt?.getTime()).toBeLessThanOrEqual(
+      lineOf(second.id)?.startedAt?.getTime() ?? 0,
+    );
     expect(await postCount(db, 'first_b')).toBe(3_000);
     expect(await postCount(db, 'second_b')).toBe(3_000);
   });

@@ -37,7 +37,12 @@ describe('ProcessUploadJob', () => {
 
     expect(result).toEqual({ status: 'completed', uploadId: upload.id, fileSize: content.length, md5 });
     const stored = await db.upload.findUniqueOrThrow({ where: { id: upload.id } });
-    expect(stored).toMatchObject({ status: 'completed', fileSize: BigInt(content.length), md5, errorMessage: null });
+    expect(stored).toMatchObject({
+      status: 'completed',
+      fileSize: BigInt(content.length),
+      md5,
+      errorMessage: null,
+    });
     expect(stored.processingStartedAt).toBeInstanceOf(Date);
   });
 
@@ -55,9 +60,18 @@ describe('ProcessUploadJob', () => {
   });
 
   it('leaves an upload that is no longer pending alone', async () => {
-    const upload = await db.upload.create({ data: { sourceFile: join(dir, 'x'), status: 'completed', md5: 'abc' } });
-    expect(await ProcessUploadJob.performNow(upload)).toEqual({ status: 'skipped', uploadId: upload.id, reason: 'upload is completed' });
-    expect(await db.upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({ status: 'completed', md5: 'abc' });
+    const upload = await db.upload.create({
+      data: { sourceFile: join(dir, 'x'), status: 'completed', md5: 'abc' },
+    });
+    expect(await ProcessUploadJob.performNow(upload)).toEqual({
+      status: 'skipped',
+      uploadId: upload.id,
+      reason: 'upload is completed',
+    });
+    expect(await db.upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
+      status: 'completed',
+      md5: 'abc',
+    });
   });
 
   it('is enqueued by createUpload and runs from the queue with the upload by reference', async () => {

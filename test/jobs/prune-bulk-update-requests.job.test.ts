@@ -9,13 +9,21 @@ const db = testPrisma();
 
 useFreshDatabase();
 
-function bur(title: string, createdAt: Date, data: { userId?: number | null; status?: 'pending' | 'approved' | 'completed' | 'rejected' } = {}) {
+function bur(
+  title: string,
+  createdAt: Date,
+  data: { userId?: number | null; status?: 'pending' | 'approved' | 'completed' | 'rejected' } = {},
+) {
   return db.bulkUpdateRequest.create({ data: { title, script: `nuke ${title}`, createdAt, ...data } });
 }
 
 async function byTitle() {
-  const rows = await db.bulkUpdateRequest.findMany({ select: { title: true, status: true, expiryWarnedAt: true } });
-  return Object.fromEntries(rows.map((r) => [r.title, { status: r.status, warned: r.expiryWarnedAt !== null }]));
+  const rows = await db.bulkUpdateRequest.findMany({
+    select: { title: true, status: true, expiryWarnedAt: true },
+  });
+  return Object.fromEntries(
+    rows.map((r) => [r.title, { status: r.status, warned: r.expiryWarnedAt !== null }]),
+  );
 }
 
 function mails() {
@@ -47,8 +55,18 @@ describe('PruneBulkUpdateRequestsJob', () => {
     });
     const rejections = await db.modAction.findMany({ orderBy: { id: 'asc' } });
     expect(rejections.map((a) => [a.category, a.creatorId, a.subjectType, a.description])).toEqual([
-      ['bulk_update_request_reject', null, 'BulkUpdateRequest', `rejected bulk update request #${expired.id}: not approved within 45 days`],
-      ['bulk_update_request_reject', null, 'BulkUpdateRequest', expect.stringContaining('not approved within 45 days')],
+      [
+        'bulk_update_request_reject',
+        null,
+        'BulkUpdateRequest',
+        `rejected bulk update request #${expired.id}: not approved within 45 days`,
+      ],
+      [
+        'bulk_update_request_reject',
+        null,
+        'BulkUpdateRequest',
+        expect.stringContaining('not approved within 45 days'),
+      ],
     ]);
     const expiresOn = new Date(expiring.createdAt.getTime() + 45 * DAY_MS).toISOString().slice(0, 10);
     expect(mails()).toEqual([
@@ -72,17 +90,22 @@ describe('PruneBulkUpdateRequestsJob', () => {
     const request = await bur('slow', daysAgo(42), { userId: alice.id });
 
     expect(await PruneBulkUpdateRequestsJob.performNow()).toEqual({ rejected: 0, warned: 1, mails: 1 });
-    const warnedAt = (await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: request.id } })).expiryWarnedAt;
+    const warnedAt = (await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: request.id } }))
+      .expiryWarnedAt;
     expect(warnedAt).toBeInstanceOf(Date);
 
     // The next days: no second warning.
     expect(await PruneBulkUpdateRequestsJob.performNow()).toEqual({ rejected: 0, warned: 0, mails: 0 });
-    expect((await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: request.id } })).expiryWarnedAt).toEqual(warnedAt);
+    expect(
+      (await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: request.id } })).expiryWarnedAt,
+    ).toEqual(warnedAt);
 
     // Four days later it is 46 days old.
     await db.bulkUpdateRequest.update({ where: { id: request.id }, data: { createdAt: daysAgo(46) } });
     expect(await PruneBulkUpdateRequestsJob.performNow()).toEqual({ rejected: 1, warned: 0, mails: 1 });
-    expect((await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('rejected');
+    expect((await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe(
+      'rejected',
+    );
     expect(mails().map(([, subject]) => subject)).toEqual([
       `Bulk update request #${request.id} will be rejected in 5 days`,
       `Bulk update request #${request.id} was rejected`,

@@ -8,7 +8,11 @@ const db = testPrisma();
 
 useFreshDatabase();
 
-async function upload(name: string, status: 'pending' | 'processing' | 'completed' | 'error', processingStartedAt: Date | null) {
+async function upload(
+  name: string,
+  status: 'pending' | 'processing' | 'completed' | 'error',
+  processingStartedAt: Date | null,
+) {
   return db.upload.create({ data: { sourceFile: `/uploads/${name}`, status, processingStartedAt } });
 }
 

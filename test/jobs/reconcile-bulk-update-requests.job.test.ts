@@ -93,11 +93,17 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
 
   /** The hourly run comes later: the request was approved `minutes` ago. */
   async function approvedMinutesAgo(burId: number, minutes: number): Promise<void> {
-    await db.bulkUpdateRequest.update({ where: { id: burId }, data: { approvedAt: new Date(Date.now() - minutes * 60_000) } });
+    await db.bulkUpdateRequest.update({
+      where: { id: burId },
+      data: { approvedAt: new Date(Date.now() - minutes * 60_000) },
+    });
   }
 
   /** A worker takes the bulk_update queue's next job and is never heard of again (its lock is not renewed). */
-  async function loseWorkerWith(jobId: string, options: { lockMs: number }): Promise<{ worker: Worker; job: BullJob }> {
+  async function loseWorkerWith(
+    jobId: string,
+    options: { lockMs: number },
+  ): Promise<{ worker: Worker; job: BullJob }> {
     const worker = new Worker('bulk_update', null, {
       connection: scope.connection({ worker: true }),
       prefix: scope.prefix,
@@ -117,7 +123,10 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
   }
 
   async function burWithLines(id: number) {
-    return db.bulkUpdateRequest.findUniqueOrThrow({ where: { id }, include: { lines: { orderBy: { lineNumber: 'asc' } } } });
+    return db.bulkUpdateRequest.findUniqueOrThrow({
+      where: { id },
+      include: { lines: { orderBy: { lineNumber: 'asc' } } },
+    });
   }
 
   /**
@@ -145,7 +154,8 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
     await waitFor('the job stalled more often than allowed', async () => {
       if ((await adapter.queue('bulk_update').getJob(jobId))?.deferredFailure) return true;
       if ((await jobState(jobId)) !== 'waiting') return false;
-      const taken = (await worker.getNextJob(`lost-worker-${runs + 1}`, { block: false })) as BullJob | undefined;
+      const taken = (await worker.getNextJob(`lost-worker-${runs + 1}`, { block: false })) as
+        BullJob | undefined;
       // The stalled check may mark the job to fail and requeue it between the two reads above:
       // taking that last requeue is not another run (BullMQ fails it instead of running it).
       if (taken?.deferredFailure) return true;
@@ -155,7 +165,11 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
     await worker.close(true);
     expect(runs).toBe(WORKER_TIMINGS.maxStalledCount + 1);
     // The next worker to take it fails it without running perform (the request would resume otherwise).
-    const next = startWorker({ queues: ['bulk_update'], connection: scope.connection({ worker: true }), prefix: scope.prefix });
+    const next = startWorker({
+      queues: ['bulk_update'],
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
     try {
       await waitFor('BullMQ fails the stalled job', async () => (await jobState(jobId)) === 'failed');
     } finally {
@@ -165,7 +179,7 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
     return { burId, jobId };
   }
 
-  it('fails a request whose job BullMQ failed after it stalled, with the job\'s reason, a mod action and a bur.status event', async () => {
+  it("fails a request whose job BullMQ failed after it stalled, with the job's reason, a mod action and a bur.status event", async () => {
     const { burId, jobId } = await requestWhoseWorkerDiedMidLine();
     expect((await burWithLines(burId)).status).toBe('processing');
     await approvedMinutesAgo(burId, 60);
@@ -174,7 +188,12 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
 
     const reason = `processing job ${jobId} failed: ${STALLED_REASON}`;
     const bur = await burWithLines(burId);
-    expect(bur).toMatchObject({ status: 'failed', failedLine: 1, failedError: reason, processingJobId: jobId });
+    expect(bur).toMatchObject({
+      status: 'failed',
+      failedLine: 1,
+      failedError: reason,
+      processingJobId: jobId,
+    });
     expect(bur.lines.map((l) => [l.lineNumber, l.status, l.error, l.rowsDone])).toEqual([
       [1, 'failed', reason, 12],
       [2, 'pending', null, 0],
@@ -183,11 +202,16 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
       `bulk_update_request_approve: approved bulk update request #${burId}`,
       `bulk_update_request_fail: bulk update request #${burId} failed at line 1: ${reason}`,
     ]);
-    expect((await db.modAction.findFirstOrThrow({ where: { category: 'bulk_update_request_fail' } })).creatorId).toBeNull();
+    expect(
+      (await db.modAction.findFirstOrThrow({ where: { category: 'bulk_update_request_fail' } })).creatorId,
+    ).toBeNull();
     const event = await waitFor('bur.status failed is published', () =>
       Promise.resolve(seen.find((e) => e.type === 'bur.status' && e.data.status === 'failed')),
     );
-    expect(event).toMatchObject({ topic: `/burs/${burId}`, data: { burId, status: 'failed', message: reason, jobId } });
+    expect(event).toMatchObject({
+      topic: `/burs/${burId}`,
+      data: { burId, status: 'failed', message: reason, jobId },
+    });
 
     // Nothing left to do on the next run.
     expect(await ReconcileBulkUpdateRequestsJob.performNow()).toEqual({ checked: 0, live: 0, failed: 0 });
@@ -232,7 +256,9 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
 
     for (const { burId } of [running, queued]) {
       expect(await burWithLines(burId)).toMatchObject({ status: 'processing', failedError: null });
-      expect(await modActionsOf(db, burId)).toEqual([`bulk_update_request_approve: approved bulk update request #${burId}`]);
+      expect(await modActionsOf(db, burId)).toEqual([
+        `bulk_update_request_approve: approved bulk update request #${burId}`,
+      ]);
     }
   });
 
@@ -259,7 +285,10 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
 
     await adapter.queue('bulk_update').remove(jobId);
     expect(await ReconcileBulkUpdateRequestsJob.performNow()).toEqual({ checked: 1, live: 0, failed: 1 });
-    expect(await burWithLines(burId)).toMatchObject({ status: 'failed', failedError: NO_PROCESSING_JOB_REASON });
+    expect(await burWithLines(burId)).toMatchObject({
+      status: 'failed',
+      failedError: NO_PROCESSING_JOB_REASON,
+    });
   });
 
   it('leaves a failed request resumable: approved again, it runs on a worker from the interrupted line and completes', async () => {
@@ -271,9 +300,18 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
     const again = await approveBur({ id: burId }, users.admin, { db });
     expect(again.resumed).toBe(true);
     expect(again.jobId).not.toBe(jobId);
-    expect(again.bur).toMatchObject({ status: 'processing', failedLine: null, failedError: null, processingJobId: again.jobId });
+    expect(again.bur).toMatchObject({
+      status: 'processing',
+      failedLine: null,
+      failedError: null,
+      processingJobId: again.jobId,
+    });
     ProcessBulkUpdateRequestJob.chunkSize = 4;
-    const worker = startWorker({ queues: ['bulk_update'], connection: scope.connection({ worker: true }), prefix: scope.prefix });
+    const worker = startWorker({
+      queues: ['bulk_update'],
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
     try {
       await waitFor('the request completes', async () => (await burWithLines(burId)).status === 'completed');
     } finally {

@@ -25,14 +25,26 @@ describe('RegeneratePostCountsJob', () => {
     const result = await RegeneratePostCountsJob.performNow(5);
 
     expect(result).toEqual({ tagsFixed: 2, postsFixed: 12 });
-    expect(await db.tag.findMany({ select: { name: true, postCount: true }, orderBy: { name: 'asc' } })).toEqual([
+    expect(
+      await db.tag.findMany({ select: { name: true, postCount: true }, orderBy: { name: 'asc' } }),
+    ).toEqual([
       { name: 'artist_y', postCount: 4 },
       { name: 'cat', postCount: 12 },
       { name: 'unused', postCount: 0 },
     ]);
     expect((await db.tag.findUniqueOrThrow({ where: { id: untouched.id } })).updatedAt).toEqual(tagUpdatedAt);
-    expect(await postCounts(db, posts[0]!.id)).toMatchObject({ favCount: 1, tagCount: 2, tagCountGeneral: 1, tagCountArtist: 1 });
-    expect(await postCounts(db, posts[5]!.id)).toMatchObject({ favCount: 0, tagCount: 1, tagCountGeneral: 1, tagCountArtist: 0 });
+    expect(await postCounts(db, posts[0]!.id)).toMatchObject({
+      favCount: 1,
+      tagCount: 2,
+      tagCountGeneral: 1,
+      tagCountArtist: 1,
+    });
+    expect(await postCounts(db, posts[5]!.id)).toMatchObject({
+      favCount: 0,
+      tagCount: 1,
+      tagCountGeneral: 1,
+      tagCountArtist: 0,
+    });
 
     expect(await RegeneratePostCountsJob.performNow(5)).toEqual({ tagsFixed: 0, postsFixed: 0 });
   });

@@ -15,7 +15,12 @@ describe('RetireTagRelationshipsJob', () => {
     // Posts: 'stale' only on an old post, 'busy' also on a recent one, 'ghost' on none (no tag row).
     await createPost(db, ['stale', 'busy'], { createdAt: YEARS_3 });
     await createPost(db, ['busy'], { createdAt: YEAR_1 });
-    const relationship = (antecedentName: string, consequentName: string, createdAt: Date, status: 'active' | 'pending' | 'deleted' = 'active') => ({
+    const relationship = (
+      antecedentName: string,
+      consequentName: string,
+      createdAt: Date,
+      status: 'active' | 'pending' | 'deleted' = 'active',
+    ) => ({
       antecedentName,
       consequentName,
       createdAt,
@@ -41,7 +46,10 @@ describe('RetireTagRelationshipsJob', () => {
 
     expect(await RetireTagRelationshipsJob.performNow(2)).toEqual({ aliases: 2, implications: 1 });
 
-    const aliases = await db.tagAlias.findMany({ select: { antecedentName: true, status: true }, orderBy: { id: 'asc' } });
+    const aliases = await db.tagAlias.findMany({
+      select: { antecedentName: true, status: true },
+      orderBy: { id: 'asc' },
+    });
     expect(Object.fromEntries(aliases.map((a) => [a.antecedentName, a.status]))).toEqual({
       old_stale: 'retired',
       old_ghost: 'retired',
@@ -50,7 +58,10 @@ describe('RetireTagRelationshipsJob', () => {
       old_pending: 'pending',
       old_deleted: 'deleted',
     });
-    const implications = await db.tagImplication.findMany({ select: { antecedentName: true, status: true }, orderBy: { id: 'asc' } });
+    const implications = await db.tagImplication.findMany({
+      select: { antecedentName: true, status: true },
+      orderBy: { id: 'asc' },
+    });
     expect(Object.fromEntries(implications.map((a) => [a.antecedentName, a.status]))).toEqual({
       stale_child: 'retired',
       busy_child: 'active',
@@ -58,9 +69,24 @@ describe('RetireTagRelationshipsJob', () => {
     });
     const actions = await db.modAction.findMany({ orderBy: { id: 'asc' } });
     expect(actions.map((a) => [a.category, a.creatorId, a.subjectType, a.description])).toEqual([
-      ['tag_alias_retire', null, 'TagAlias', 'retired tag alias [[old_stale]] -> [[stale]]: no new post of [[stale]] in 2 years'],
-      ['tag_alias_retire', null, 'TagAlias', 'retired tag alias [[old_ghost]] -> [[ghost]]: no new post of [[ghost]] in 2 years'],
-      ['tag_implication_retire', null, 'TagImplication', 'retired tag implication [[stale_child]] -> [[stale]]: no new post of [[stale]] in 2 years'],
+      [
+        'tag_alias_retire',
+        null,
+        'TagAlias',
+        'retired tag alias [[old_stale]] -> [[stale]]: no new post of [[stale]] in 2 years',
+      ],
+      [
+        'tag_alias_retire',
+        null,
+        'TagAlias',
+        'retired tag alias [[old_ghost]] -> [[ghost]]: no new post of [[ghost]] in 2 years',
+      ],
+      [
+        'tag_implication_retire',
+        null,
+        'TagImplication',
+        'retired tag implication [[stale_child]] -> [[stale]]: no new post of [[stale]] in 2 years',
+      ],
     ]);
 
     expect(await RetireTagRelationshipsJob.performNow()).toEqual({ aliases: 0, implications: 0 });

@@ -10,7 +10,10 @@ describe('maintenance schedule', () => {
 
   it('lists each maintenance job in its period, with default arguments', () => {
     const lists = Object.fromEntries(
-      Object.entries(MAINTENANCE).map(([period, tasks]) => [period, tasks.map((t) => [t.name, t.job.name, t.args.length])]),
+      Object.entries(MAINTENANCE).map(([period, tasks]) => [
+        period,
+        tasks.map((t) => [t.name, t.job.name, t.args.length]),
+      ]),
     );
     expect(lists).toEqual({
       hourly: [

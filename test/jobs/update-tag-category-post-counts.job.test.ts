@@ -10,24 +10,54 @@ const db = testPrisma();
 beforeAll(() => installRecordLocator(db));
 useFreshDatabase();
 
-const zero = { favCount: 0, tagCount: 0, tagCountGeneral: 0, tagCountArtist: 0, tagCountCopyright: 0, tagCountCharacter: 0, tagCountMeta: 0 };
+const zero = {
+  favCount: 0,
+  tagCount: 0,
+  tagCountGeneral: 0,
+  tagCountArtist: 0,
+  tagCountCopyright: 0,
+  tagCountCharacter: 0,
+  tagCountMeta: 0,
+};
 
 describe('UpdateTagCategoryPostCountsJob', () => {
-  it("recomputes the per-category tag counts of every post of the tag, in chunks, and of no other post", async () => {
+  it('recomputes the per-category tag counts of every post of the tag, in chunks, and of no other post', async () => {
     const withTag = [];
-    for (let i = 0; i < 5; i++) withTag.push(await createPost(db, ['kancolle', 'smile', ...(i % 2 ? ['artist_x'] : [])]));
+    for (let i = 0; i < 5; i++)
+      withTag.push(await createPost(db, ['kancolle', 'smile', ...(i % 2 ? ['artist_x'] : [])]));
     const without = await createPost(db, ['smile', 'artist_x']);
     await db.tag.update({ where: { name: 'artist_x' }, data: { category: 'artist' } });
     await refreshPostTagCounts(db, [...withTag.map((p) => p.id), without.id]);
-    expect(await postCounts(db, withTag[1]!.id)).toEqual({ ...zero, tagCount: 3, tagCountGeneral: 2, tagCountArtist: 1 });
+    expect(await postCounts(db, withTag[1]!.id)).toEqual({
+      ...zero,
+      tagCount: 3,
+      tagCountGeneral: 2,
+      tagCountArtist: 1,
+    });
 
     const tag = await db.tag.update({ where: { name: 'kancolle' }, data: { category: 'copyright' } });
     const result = await UpdateTagCategoryPostCountsJob.performNow(tag, 2);
 
     expect(result).toEqual({ tagId: tag.id, postsScanned: 5, postsUpdated: 5 });
-    expect(await postCounts(db, withTag[0]!.id)).toEqual({ ...zero, tagCount: 2, tagCountGeneral: 1, tagCountCopyright: 1 });
-    expect(await postCounts(db, withTag[1]!.id)).toEqual({ ...zero, tagCount: 3, tagCountGeneral: 1, tagCountArtist: 1, tagCountCopyright: 1 });
-    expect(await postCounts(db, without.id)).toEqual({ ...zero, tagCount: 2, tagCountGeneral: 1, tagCountArtist: 1 });
+    expect(await postCounts(db, withTag[0]!.id)).toEqual({
+      ...zero,
+      tagCount: 2,
+      tagCountGeneral: 1,
+      tagCountCopyright: 1,
+    });
+    expect(await postCounts(db, withTag[1]!.id)).toEqual({
+      ...zero,
+      tagCount: 3,
+      tagCountGeneral: 1,
+      tagCountArtist: 1,
+      tagCountCopyright: 1,
+    });
+    expect(await postCounts(db, without.id)).toEqual({
+      ...zero,
+      tagCount: 2,
+      tagCountGeneral: 1,
+      tagCountArtist: 1,
+    });
   });
 
   it('rewrites nothing when the counts are already right, and does not touch updated_at', async () => {
@@ -35,7 +65,11 @@ describe('UpdateTagCategoryPostCountsJob', () => {
     await refreshPostTagCounts(db, [post.id]);
     const before = await db.post.findUniqueOrThrow({ where: { id: post.id } });
     const tag = await db.tag.findUniqueOrThrow({ where: { name: 'a' } });
-    expect(await UpdateTagCategoryPostCountsJob.performNow(tag)).toEqual({ tagId: tag.id, postsScanned: 1, postsUpdated: 0 });
+    expect(await UpdateTagCategoryPostCountsJob.performNow(tag)).toEqual({
+      tagId: tag.id,
+      postsScanned: 1,
+      postsUpdated: 0,
+    });
 
     await db.tag.update({ where: { id: tag.id }, data: { category: 'meta' } });
     expect(await UpdateTagCategoryPostCountsJob.performNow(tag)).toMatchObject({ postsUpdated: 1 });
@@ -45,6 +79,10 @@ describe('UpdateTagCategoryPostCountsJob', () => {
 
   it('handles a tag without posts', async () => {
     const tag = await db.tag.create({ data: { name: 'lonely' } });
-    expect(await UpdateTagCategoryPostCountsJob.performNow(tag)).toEqual({ tagId: tag.id, postsScanned: 0, postsUpdated: 0 });
+    expect(await UpdateTagCategoryPostCountsJob.performNow(tag)).toEqual({
+      tagId: tag.id,
+      postsScanned: 0,
+      postsUpdated: 0,
+    });
   });
 });

@@ -33,28 +33,36 @@ describe('seed (demo data)', () => {
 });
 
 describe('seedPosts', () => {
-  it('adds N tagged posts in batches, with right post counts, and skips them on the next run', { timeout: 60_000 }, async () => {
-    const before = await db.post.count();
-    const progress: string[] = [];
-    const summary = await seedPosts(db, { posts: 1_200, tags: 300, progress: { write: (text) => progress.push(text) } });
+  it(
+    'adds N tagged posts in batches, with right post counts, and skips them on the next run',
+    { timeout: 60_000 },
+    async () => {
+      const before = await db.post.count();
+      const progress: string[] = [];
+      const summary = await seedPosts(db, {
+        posts: 1_200,
+        tags: 300,
+        progress: { write: (text) => progress.push(text) },
+      });
 
-    expect(summary.insertedPosts).toBe(1_200);
-    expect(await db.post.count()).toBe(before + 1_200);
-    expect(summary.insertedPostTags).toBeGreaterThan(1_200 * 4 * 0.9);
-    expect(await db.tag.count({ where: { name: { in: [seedTag(1)[0], seedTag(300)[0]] } } })).toBe(2);
-    expect(await storedPostCounts()).toEqual(await actualPostCounts());
-    expect(await recountTagPostCounts(db)).toBe(0);
-    expect(progress.at(-1)).toMatch(/^Seeding posts \[#+\] 100% {2}1,200\/1,200/);
+      expect(summary.insertedPosts).toBe(1_200);
+      expect(await db.post.count()).toBe(before + 1_200);
+      expect(summary.insertedPostTags).toBeGreaterThan(1_200 * 4 * 0.9);
+      expect(await db.tag.count({ where: { name: { in: [seedTag(1)[0], seedTag(300)[0]] } } })).toBe(2);
+      expect(await storedPostCounts()).toEqual(await actualPostCounts());
+      expect(await recountTagPostCounts(db)).toBe(0);
+      expect(progress.at(-1)).toMatch(/^Seeding posts \[#+\] 100% {2}1,200\/1,200/);
 
-    // Zipf-like: the most frequent tag is on many posts, the rank-100 tag on few.
-    const counts = await storedPostCounts();
-    expect(counts.get(seedTag(1)[0])).toBeGreaterThan(400);
-    expect(counts.get(seedTag(100)[0]) ?? 0).toBeLessThan(100);
+      // Zipf-like: the most frequent tag is on many posts, the rank-100 tag on few.
+      const counts = await storedPostCounts();
+      expect(counts.get(seedTag(1)[0])).toBeGreaterThan(400);
+      expect(counts.get(seedTag(100)[0]) ?? 0).toBeLessThan(100);
 
-    const again = await seedPosts(db, { posts: 1_200, tags: 300, progress: null });
-    expect(again).toMatchObject({ insertedPosts: 0, insertedPostTags: 0 });
-    expect(await db.post.count()).toBe(before + 1_200);
-  });
+      const again = await seedPosts(db, { posts: 1_200, tags: 300, progress: null });
+      expect(again).toMatchObject({ insertedPosts: 0, insertedPostTags: 0 });
+      expect(await db.post.count()).toBe(before + 1_200);
+    },
+  );
 
   it('draws 4..16 distinct tags per post, the same ones on every run', () => {
     for (let index = 1; index <= 500; index += 1) {
@@ -80,7 +88,9 @@ describe('requestedSeedPosts', () => {
   });
 
   it('refuses anything but a whole number, naming where it came from', () => {
-    expect(() => requestedSeedPosts([], { SEED_POSTS: 'lots' })).toThrow(new ConfigError('SEED_POSTS must be a whole number of posts, got "lots"'));
+    expect(() => requestedSeedPosts([], { SEED_POSTS: 'lots' })).toThrow(
+      new ConfigError('SEED_POSTS must be a whole number of posts, got "lots"'),
+    );
     expect(() => requestedSeedPosts(['--posts', '-5'], {})).toThrow(ConfigError);
     expect(() => requestedSeedPosts(['--posts'], {})).not.toThrow();
   });

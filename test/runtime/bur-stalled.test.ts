@@ -12,8 +12,23 @@ import { disconnectPrisma } from '../../app/db/client';
 import { approveBur, createBur } from '../../app/services/bulk-update-request/approval';
 import { ReconcileBulkUpdateRequestsJob } from '../../jobs/reconcile-bulk-update-requests.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
-import { createManyPosts, createUsers, modActionsOf, postCount, postsWith, wrongPostCounts } from '../services/bulk-update-request/processing-support';
-import { FAST_TIMINGS, isAlive, processEnv, startWorker, useBacklot, useWorkerScope, waitUntil } from './support';
+import {
+  createManyPosts,
+  createUsers,
+  modActionsOf,
+  postCount,
+  postsWith,
+  wrongPostCounts,
+} from '../services/bulk-update-request/processing-support';
+import {
+  FAST_TIMINGS,
+  isAlive,
+  processEnv,
+  startWorker,
+  useBacklot,
+  useWorkerScope,
+  waitUntil,
+} from './support';
 
 const SLOW_BUR = 'test/fixtures/slow-bur.ts';
 const STALLED_REASON = 'job stalled more than allowable limit';
@@ -32,7 +47,7 @@ describe('a BUR whose worker is killed more often than the stall limit allows', 
   });
 
   it(
-    'is failed by the reconciliation with BullMQ\'s reason, then approved again and completed on the worker',
+    "is failed by the reconciliation with BullMQ's reason, then approved again and completed on the worker",
     { timeout: 180_000 },
     async () => {
       const users = await createUsers(db);
@@ -41,7 +56,8 @@ describe('a BUR whose worker is killed more often than the stall limit allows', 
       await worker.started('bulk_update:1');
       const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
       const { jobId } = await approveBur(bur, users.moderator, { db });
-      const line = () => db.bulkUpdateRequestLine.findFirstOrThrow({ where: { bulkUpdateRequestId: bur.id } });
+      const line = () =>
+        db.bulkUpdateRequestLine.findFirstOrThrow({ where: { bulkUpdateRequestId: bur.id } });
 
       // Each run (the first, then each pool process the supervisor restarts after the lock lapsed)
       // is killed as soon as it has moved posts.
@@ -67,13 +83,20 @@ describe('a BUR whose worker is killed more often than the stall limit allows', 
 
       // The fourth pool process fails the job without running perform: the request stays processing.
       const queue = adapter.queue('bulk_update');
-      await waitUntil('BullMQ fails the job', async () => (await queue.getJobState(jobId)) === 'failed', { timeoutMs: 60_000 });
+      await waitUntil('BullMQ fails the job', async () => (await queue.getJobState(jobId)) === 'failed', {
+        timeoutMs: 60_000,
+      });
       expect((await queue.getJob(jobId))?.failedReason).toBe(STALLED_REASON);
-      expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({ status: 'processing' });
+      expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({
+        status: 'processing',
+      });
       expect(await line()).toMatchObject({ status: 'running', rowsDone });
 
       // The hourly reconciliation, once the request has been processing past the grace period.
-      await db.bulkUpdateRequest.update({ where: { id: bur.id }, data: { approvedAt: new Date(Date.now() - 60 * 60_000) } });
+      await db.bulkUpdateRequest.update({
+        where: { id: bur.id },
+        data: { approvedAt: new Date(Date.now() - 60 * 60_000) },
+      });
       expect(await ReconcileBulkUpdateRequestsJob.performNow()).toEqual({ checked: 1, live: 0, failed: 1 });
       const reason = `processing job ${jobId} failed: ${STALLED_REASON}`;
       expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({
@@ -88,7 +111,8 @@ describe('a BUR whose worker is killed more often than the stall limit allows', 
       expect(again.resumed).toBe(true);
       await waitUntil(
         'the request completes',
-        async () => (await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).status === 'completed',
+        async () =>
+          (await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).status === 'completed',
         { timeoutMs: 90_000 },
       );
       expect(await line()).toMatchObject({ status: 'done', rowsDone: POSTS, rowsTotal: POSTS });

@@ -22,7 +22,12 @@ import type { TestProject } from 'vitest/node';
 import { withDatabase } from '../../config/database-url';
 import { env } from '../../config/env';
 import { checkPostgres, checkRedis } from '../../config/services';
-import { createDatabaseIfMissing, databaseName, MAINTENANCE_DATABASE, migrateDeploy } from '../../app/db/admin';
+import {
+  createDatabaseIfMissing,
+  databaseName,
+  MAINTENANCE_DATABASE,
+  migrateDeploy,
+} from '../../app/db/admin';
 import { TEST_DATABASE_PREFIX, workerDatabaseUrl } from './test-databases';
 
 function processIsAlive(pid: number): boolean {
@@ -51,7 +56,8 @@ async function dropDatabasesWhere(url: string, keep: (name: string) => boolean):
       [TEST_DATABASE_PREFIX],
     );
     for (const { datname } of rows) {
-      if (!keep(datname)) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
+      if (!keep(datname))
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }
   });
 }

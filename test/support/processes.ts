@@ -24,7 +24,8 @@ export interface BinProcess {
 
 const started: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 export function spawnBin(name: string, args: string[], env: Record<string, string | undefined>): BinProcess {
@@ -62,7 +63,9 @@ export function spawnBin(name: string, args: string[], env: Record<string, strin
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`timed out waiting for ${pattern} in output of bin/${name}:\n${text.slice(-3000)}`));
+          reject(
+            new Error(`timed out waiting for ${pattern} in output of bin/${name}:\n${text.slice(-3000)}`),
+          );
         }, timeoutMs);
         listeners.add(check);
         check();
@@ -77,7 +80,11 @@ export async function runBin(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(resolve(ROOT, 'bin', name), args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(resolve(ROOT, 'bin', name), args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

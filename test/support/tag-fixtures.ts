@@ -28,20 +28,47 @@ type Pair = readonly [antecedent: string, consequent: string, status?: TagRelati
 
 export async function createAliases(db: AppPrismaClient, pairs: readonly Pair[]): Promise<void> {
   await db.tagAlias.createMany({
-    data: pairs.map(([antecedentName, consequentName, status = 'active']) => ({ antecedentName, consequentName, status })),
+    data: pairs.map(([antecedentName, consequentName, status = 'active']) => ({
+      antecedentName,
+      consequentName,
+      status,
+    })),
   });
 }
 
 export async function createImplications(db: AppPrismaClient, pairs: readonly Pair[]): Promise<void> {
   await db.tagImplication.createMany({
-    data: pairs.map(([antecedentName, consequentName, status = 'active']) => ({ antecedentName, consequentName, status })),
+    data: pairs.map(([antecedentName, consequentName, status = 'active']) => ({
+      antecedentName,
+      consequentName,
+      status,
+    })),
   });
 }
 
 /** Every tag name createTagWorld mentions (tags, aliases and implications). */
 export const TAG_WORLD_NAMES = [
-  'cat', 'animal', 'living_thing', 'kitten', 'feline', 'small', 'big', 'old_tag', 'plain', 'other', 'pokémon',
-  'kitty', 'moggy', 'gone', 'retired_x', 'y', 'pending_a', 'pending_b', 'proc_a', 'proc_b', 'ghost',
+  'cat',
+  'animal',
+  'living_thing',
+  'kitten',
+  'feline',
+  'small',
+  'big',
+  'old_tag',
+  'plain',
+  'other',
+  'pokémon',
+  'kitty',
+  'moggy',
+  'gone',
+  'retired_x',
+  'y',
+  'pending_a',
+  'pending_b',
+  'proc_a',
+  'proc_b',
+  'ghost',
 ] as const;
 
 export async function createTagWorld(db: AppPrismaClient): Promise<void> {

@@ -9,7 +9,10 @@ describe('accounts: sign up, sign in, sign out', () => {
   it('signs up through the form: a member with an scrypt hash, signed in at once', async () => {
     const agent = request.agent(web().app);
     const page = await agent.get('/signup').expect(200);
-    const res = await agent.post('/signup').type('form').send({ name: 'alice', password: PASSWORD, _csrf: formToken(page.text) });
+    const res = await agent
+      .post('/signup')
+      .type('form')
+      .send({ name: 'alice', password: PASSWORD, _csrf: formToken(page.text) });
 
     expect(res.status).toBe(303);
     const user = await web().db.user.findUniqueOrThrow({ where: { name: 'alice' } });
@@ -25,7 +28,11 @@ describe('accounts: sign up, sign in, sign out', () => {
     const agent = request.agent(web().app);
     for (const name of ['bob', 'carol']) {
       const page = await agent.get('/signup');
-      await agent.post('/signup').type('form').send({ name, password: PASSWORD, _csrf: formToken(page.text) }).expect(303);
+      await agent
+        .post('/signup')
+        .type('form')
+        .send({ name, password: PASSWORD, _csrf: formToken(page.text) })
+        .expect(303);
       const token = await apiToken(agent);
       await agent.post('/logout').type('form').send({ _csrf: token }).expect(303);
     }
@@ -36,7 +43,10 @@ describe('accounts: sign up, sign in, sign out', () => {
   it('shows field errors on a bad sign-up and keeps the entered name, escaped', async () => {
     const agent = request.agent(web().app);
     const page = await agent.get('/signup');
-    const res = await agent.post('/signup').type('form').send({ name: '<b>x</b>', password: 'short', _csrf: formToken(page.text) });
+    const res = await agent
+      .post('/signup')
+      .type('form')
+      .send({ name: '<b>x</b>', password: 'short', _csrf: formToken(page.text) });
 
     expect(res.status).toBe(422);
     expect(res.text).toContain('Name may only use letters, digits');
@@ -50,7 +60,10 @@ describe('accounts: sign up, sign in, sign out', () => {
     await createUser(web().db, 'Dave');
     const agent = request.agent(web().app);
     const token = await apiToken(agent);
-    const res = await agent.post('/api/users').set('X-CSRF-Token', token).send({ name: 'dave', password: PASSWORD });
+    const res = await agent
+      .post('/api/users')
+      .set('X-CSRF-Token', token)
+      .send({ name: 'dave', password: PASSWORD });
 
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ error: 'Name is already taken', fields: { name: 'Name is already taken' } });
@@ -60,7 +73,10 @@ describe('accounts: sign up, sign in, sign out', () => {
     const user = await createUser(web().db, 'erin');
     const agent = request.agent(web().app);
     const page = await agent.get('/login').expect(200);
-    const res = await agent.post('/login').type('form').send({ name: 'erin', password: PASSWORD, _csrf: formToken(page.text) });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ name: 'erin', password: PASSWORD, _csrf: formToken(page.text) });
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/posts');
@@ -79,14 +95,19 @@ describe('accounts: sign up, sign in, sign out', () => {
     const page = await agent.get('/login');
     const before = setCookie(page, SESSION_COOKIE)?.split(';')[0];
     const tokenBefore = formToken(page.text);
-    const res = await agent.post('/login').type('form').send({ name: 'frank', password: PASSWORD, _csrf: tokenBefore });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ name: 'frank', password: PASSWORD, _csrf: tokenBefore });
     const after = setCookie(res, SESSION_COOKIE)?.split(';')[0];
 
     expect(before).toBeDefined();
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
     expect(await apiToken(agent)).not.toBe(tokenBefore);
-    const stale = await request(web().app).get('/api/session').set('Cookie', before ?? '');
+    const stale = await request(web().app)
+      .get('/api/session')
+      .set('Cookie', before ?? '');
     expect(stale.body.user).toBeNull();
   });
 
@@ -95,7 +116,10 @@ describe('accounts: sign up, sign in, sign out', () => {
     for (const name of ['gina', 'nobody']) {
       const agent = request.agent(web().app);
       const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ name, password: 'wrong password', _csrf: formToken(page.text) });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ name, password: 'wrong password', _csrf: formToken(page.text) });
       expect(res.status).toBe(401);
       expect(res.text).toContain('Wrong name or password');
       expect((await agent.get('/api/session')).body.user).toBeNull();
@@ -111,7 +135,10 @@ describe('accounts: sign up, sign in, sign out', () => {
     ] as const) {
       const agent = request.agent(web().app);
       const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ name: 'hank', password: PASSWORD, next, _csrf: formToken(page.text) });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ name: 'hank', password: PASSWORD, next, _csrf: formToken(page.text) });
       expect(res.headers.location).toBe(expected);
     }
   });
@@ -132,17 +159,30 @@ describe('accounts: sign up, sign in, sign out', () => {
   it('works as a JSON API: sign up, session, sign out, sign in', async () => {
     const agent = request.agent(web().app);
     const token = await apiToken(agent);
-    const created = await agent.post('/api/users').set('X-CSRF-Token', token).send({ name: 'jack', password: PASSWORD });
+    const created = await agent
+      .post('/api/users')
+      .set('X-CSRF-Token', token)
+      .send({ name: 'jack', password: PASSWORD });
     expect(created.status).toBe(201);
     expect(created.body.user).toMatchObject({ name: 'jack', level: 'member' });
     expect(JSON.stringify(created.body)).not.toMatch(/passwordHash|scrypt/);
 
-    await agent.delete('/api/session').set('X-CSRF-Token', created.body.csrfToken as string).expect(204);
+    await agent
+      .delete('/api/session')
+      .set('X-CSRF-Token', created.body.csrfToken as string)
+      .expect(204);
     const fresh = await apiToken(agent);
-    const signedIn = await agent.post('/api/session').set('X-CSRF-Token', fresh).send({ name: 'jack', password: PASSWORD });
+    const signedIn = await agent
+      .post('/api/session')
+      .set('X-CSRF-Token', fresh)
+      .send({ name: 'jack', password: PASSWORD });
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user).toMatchObject({ name: 'jack' });
-    const wrong = await request.agent(web().app).post('/api/session').set('X-CSRF-Token', 'x').send({ name: 'jack', password: 'nope' });
+    const wrong = await request
+      .agent(web().app)
+      .post('/api/session')
+      .set('X-CSRF-Token', 'x')
+      .send({ name: 'jack', password: 'nope' });
     expect(wrong.status).toBe(403);
   });
 
@@ -152,7 +192,12 @@ describe('accounts: sign up, sign in, sign out', () => {
     const key = await new Promise<Buffer>((resolve, reject) =>
       scrypt(PASSWORD, salt, 64, { N: 1024, r: 8, p: 1 }, (e, k) => (e ? reject(e) : resolve(k))),
     );
-    await web().db.user.create({ data: { name: 'kim', passwordHash: `scrypt$1024$8$1$${salt.toString('base64')}$${key.toString('base64')}` } });
+    await web().db.user.create({
+      data: {
+        name: 'kim',
+        passwordHash: `scrypt$1024$8$1$${salt.toString('base64')}$${key.toString('base64')}`,
+      },
+    });
     await signIn(request.agent(web().app), { name: 'kim', password: PASSWORD });
     const user = await web().db.user.findUniqueOrThrow({ where: { name: 'kim' } });
     expect(user.passwordHash).toMatch(/^scrypt\$32768\$/);

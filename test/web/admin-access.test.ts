@@ -35,18 +35,40 @@ describe('deleting accounts and posts by level', () => {
       const agent = request.agent(web().app);
       const token = await signIn(agent, await createUser(web().db, `${level}-deleter`, level));
       expect((await agent.get(`/users/${target.id}/delete/confirm`)).status, level).toBe(403);
-      expect((await agent.post(`/users/${target.id}/delete`).type('form').send({ _csrf: token, confirmed: 'yes' })).status, level).toBe(403);
-      expect((await agent.delete(`/api/users/${target.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status, level).toBe(403);
+      expect(
+        (await agent.post(`/users/${target.id}/delete`).type('form').send({ _csrf: token, confirmed: 'yes' }))
+          .status,
+        level,
+      ).toBe(403);
+      expect(
+        (await agent.delete(`/api/users/${target.id}`).set('X-CSRF-Token', token).send({ confirmed: true }))
+          .status,
+        level,
+      ).toBe(403);
       if (level === 'moderator') continue;
       expect((await agent.get(`/posts/${post.id}/delete/confirm`)).status, level).toBe(403);
-      expect((await agent.delete(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status, level).toBe(403);
+      expect(
+        (await agent.delete(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ confirmed: true }))
+          .status,
+        level,
+      ).toBe(403);
     }
     const anonymous = request.agent(web().app);
     const token = await apiToken(anonymous);
-    expect((await anonymous.delete(`/api/users/${target.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(403);
-    expect((await anonymous.delete(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(403);
-    expect((await web().db.user.findUniqueOrThrow({ where: { id: target.id } })).deletionRequestedAt).toBeNull();
-    expect((await web().db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt).toBeNull();
+    expect(
+      (await anonymous.delete(`/api/users/${target.id}`).set('X-CSRF-Token', token).send({ confirmed: true }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await anonymous.delete(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ confirmed: true }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await web().db.user.findUniqueOrThrow({ where: { id: target.id } })).deletionRequestedAt,
+    ).toBeNull();
+    expect(
+      (await web().db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt,
+    ).toBeNull();
   });
 });
 
@@ -61,7 +83,10 @@ describe('admin access by level', () => {
     agents.set('anonymous', { agent: anonymous, token: await apiToken(anonymous) });
     for (const level of ['member', 'builder', 'moderator', 'admin'] as const) {
       const agent = request.agent(web().app);
-      agents.set(level, { agent, token: await signIn(agent, await createUser(web().db, `${level}-user`, level)) });
+      agents.set(level, {
+        agent,
+        token: await signIn(agent, await createUser(web().db, `${level}-user`, level)),
+      });
     }
     expect([...agents.keys()].sort()).toEqual([...EVERYONE].sort());
   });
@@ -88,8 +113,12 @@ describe('admin access by level', () => {
       for (const path of [...PAGES, ...API_READS]) {
         expect((await agent.get(path)).status, `${who} GET ${path}`).toBe(403);
       }
-      expect((await agent.post(`/admin/jobs/${JOB_IDS.failed}/retry`).type('form').send({ _csrf: token })).status).toBe(403);
-      expect((await agent.post(`/api/admin/jobs/${JOB_IDS.failed}/retry`).set('X-CSRF-Token', token)).status).toBe(403);
+      expect(
+        (await agent.post(`/admin/jobs/${JOB_IDS.failed}/retry`).type('form').send({ _csrf: token })).status,
+      ).toBe(403);
+      expect(
+        (await agent.post(`/api/admin/jobs/${JOB_IDS.failed}/retry`).set('X-CSRF-Token', token)).status,
+      ).toBe(403);
     }
     expect(await web().adapter.queue('default').getJobState(JOB_IDS.failed)).toBe('failed');
   });
@@ -113,17 +142,22 @@ describe('admin access by level', () => {
     expect(detail.text).toContain('Arguments are visible to admins only.');
     expect(detail.text).not.toContain('secret');
     expect((await agent.get(`/admin/jobs/${JOB_IDS.delayed}/cancel/confirm`)).status).toBe(403);
-    expect((await agent.post(`/admin/jobs/${JOB_IDS.failed}/retry`).type('form').send({ _csrf: token })).status).toBe(403);
+    expect(
+      (await agent.post(`/admin/jobs/${JOB_IDS.failed}/retry`).type('form').send({ _csrf: token })).status,
+    ).toBe(403);
     const apiJob = await agent.get(`/api/admin/jobs/${JOB_IDS.failed}`).expect(200);
     expect(apiJob.body).not.toHaveProperty('arguments');
     expect(apiJob.body).not.toHaveProperty('result');
-    expect((await agent.post(`/api/admin/jobs/${JOB_IDS.failed}/retry`).set('X-CSRF-Token', token)).status).toBe(403);
+    expect(
+      (await agent.post(`/api/admin/jobs/${JOB_IDS.failed}/retry`).set('X-CSRF-Token', token)).status,
+    ).toBe(403);
     expect(await web().adapter.queue('default').getJobState(JOB_IDS.failed)).toBe('failed');
   });
 
   it('lets admins read everything, arguments included (secret keys filtered), and act', async () => {
     const { agent, token } = as('admin');
-    for (const path of [...PAGES.slice(1, 4), ...API_READS]) expect((await agent.get(path)).status, path).toBe(200);
+    for (const path of [...PAGES.slice(1, 4), ...API_READS])
+      expect((await agent.get(path)).status, path).toBe(200);
     const job = await agent.get(`/api/admin/jobs/${JOB_IDS.failed}`);
     expect(job.body.arguments[1]).toEqual({ password: '[FILTERED]' });
     expect(job.text).not.toContain('secret');
@@ -178,12 +212,20 @@ describe('admin access by level', () => {
     const queues = await agent.get(`${BOARD}/api/queues?activeQueue=default&status=failed`).expect(200);
     expect(JSON.stringify(queues.body)).toContain('"password":"[FILTERED]"');
     expect(JSON.stringify(queues.body)).not.toContain('secret');
-    await agent.put(`${BOARD}/api/queues/default/${JOB_IDS.failed}/retry`).set('X-XSRF-Token', xsrf ?? '').expect(204);
+    await agent
+      .put(`${BOARD}/api/queues/default/${JOB_IDS.failed}/retry`)
+      .set('X-XSRF-Token', xsrf ?? '')
+      .expect(204);
     expect(await web().adapter.queue('default').getJobState(JOB_IDS.failed)).toBe('waiting');
-    await agent.put(`${BOARD}/api/queues/default/pause`).set('X-XSRF-Token', xsrf ?? '').expect(200);
+    await agent
+      .put(`${BOARD}/api/queues/default/pause`)
+      .set('X-XSRF-Token', xsrf ?? '')
+      .expect(200);
     expect(await web().adapter.queue('default').isPaused()).toBe(true);
     for (const { method, path } of BOARD_API) {
-      const res = await agent[method](path).set('X-XSRF-Token', xsrf ?? '').send({});
+      const res = await agent[method](path)
+        .set('X-XSRF-Token', xsrf ?? '')
+        .send({});
       expect(res.status, `${method.toUpperCase()} ${path}`).not.toBe(403);
     }
   });

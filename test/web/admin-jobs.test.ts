@@ -4,7 +4,14 @@ import { EVIL_ARGUMENT, EVIL_ERROR, EVIL_NAME, JOB_IDS, seedJobs } from './jobs-
 import { createUser, formToken, signIn, useWebApp, type Agent } from './support';
 
 function expectNoRawMarkup(text: string): void {
-  for (const evil of [EVIL_NAME, EVIL_ARGUMENT, EVIL_ERROR, '<script>alert', '<img src=x', '<b onmouseover']) {
+  for (const evil of [
+    EVIL_NAME,
+    EVIL_ARGUMENT,
+    EVIL_ERROR,
+    '<script>alert',
+    '<img src=x',
+    '<b onmouseover',
+  ]) {
     expect(text).not.toContain(evil);
   }
 }
@@ -25,7 +32,8 @@ describe('the admin jobs page', () => {
 
   it('lists recent jobs across queues with class, queue, state, attempts and timings', async () => {
     const res = await admin.get('/admin/jobs').expect(200);
-    const row = (id: string) => new RegExp(`<tr data-job-id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '';
+    const row = (id: string) =>
+      new RegExp(`<tr data-job-id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '';
 
     expect(row(JOB_IDS.completed)).toContain('<td>PingJob</td><td>default</td>');
     expect(row(JOB_IDS.completed)).toContain('state-completed');
@@ -66,7 +74,9 @@ describe('the admin jobs page', () => {
   });
 
   it('shows arguments to admins only', async () => {
-    expect((await admin.get(`/admin/jobs/${JOB_IDS.completed}`)).text).toMatch(/<pre class="arguments">[\s\S]*hello/);
+    expect((await admin.get(`/admin/jobs/${JOB_IDS.completed}`)).text).toMatch(
+      /<pre class="arguments">[\s\S]*hello/,
+    );
     const asModerator = await moderator.get(`/admin/jobs/${JOB_IDS.completed}`);
     expect(asModerator.text).toContain('Arguments are visible to admins only.');
     expect(asModerator.text).not.toContain('hello');
@@ -78,13 +88,20 @@ describe('the admin jobs page', () => {
     expect(list.text).toContain(`action="/admin/jobs/${JOB_IDS.failed}/retry"`);
     expect(list.text).toContain(`action="/admin/jobs/${JOB_IDS.delayed}/run-now"`);
 
-    const retried = await admin.post(`/admin/jobs/${JOB_IDS.failed}/retry`).type('form').send({ _csrf: token });
+    const retried = await admin
+      .post(`/admin/jobs/${JOB_IDS.failed}/retry`)
+      .type('form')
+      .send({ _csrf: token });
     expect(retried.status).toBe(303);
     expect(retried.headers.location).toBe('/admin/jobs');
     expect(await queue.getJobState(JOB_IDS.failed)).toBe('waiting');
     expect((await admin.get('/admin/jobs')).text).toContain('will be retried');
 
-    await admin.post(`/admin/jobs/${JOB_IDS.delayed}/run-now`).type('form').send({ _csrf: token }).expect(303);
+    await admin
+      .post(`/admin/jobs/${JOB_IDS.delayed}/run-now`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(303);
     expect(await queue.getJobState(JOB_IDS.delayed)).toBe('waiting');
   });
 
@@ -92,8 +109,12 @@ describe('the admin jobs page', () => {
     const res = await admin.post(`/api/admin/jobs/${JOB_IDS.completed}/retry`).set('X-CSRF-Token', token);
     expect(res.status).toBe(409);
     expect(res.body.error).toContain('completed');
-    expect((await admin.post('/api/admin/jobs/no-such-job/retry').set('X-CSRF-Token', token)).status).toBe(404);
-    expect((await admin.post(`/api/admin/jobs/${JOB_IDS.failed}/explode`).set('X-CSRF-Token', token)).status).toBe(404);
+    expect((await admin.post('/api/admin/jobs/no-such-job/retry').set('X-CSRF-Token', token)).status).toBe(
+      404,
+    );
+    expect(
+      (await admin.post(`/api/admin/jobs/${JOB_IDS.failed}/explode`).set('X-CSRF-Token', token)).status,
+    ).toBe(404);
   });
 
   it('asks for confirmation before cancel and destroy: a link to an overlay, whose form posts confirmed=yes', async () => {
@@ -103,7 +124,10 @@ describe('the admin jobs page', () => {
     expect(list.text).toContain(`href="/admin/jobs/${JOB_IDS.completed}/destroy/confirm"`);
     expect(list.text).not.toContain(`action="/admin/jobs/${JOB_IDS.completed}/destroy"`);
 
-    const unconfirmed = await admin.post(`/admin/jobs/${JOB_IDS.completed}/destroy`).type('form').send({ _csrf: token });
+    const unconfirmed = await admin
+      .post(`/admin/jobs/${JOB_IDS.completed}/destroy`)
+      .type('form')
+      .send({ _csrf: token });
     expect(unconfirmed.status).toBe(303);
     expect(unconfirmed.headers.location).toBe(`/admin/jobs/${JOB_IDS.completed}/destroy/confirm`);
     expect(await queue.getJobState(JOB_IDS.completed)).toBe('completed');
@@ -125,12 +149,18 @@ describe('the admin jobs page', () => {
 
   it('cancels a waiting job once confirmed; the JSON API needs {"confirmed": true}', async () => {
     const bulk = web().adapter.queue('bulk_update');
-    const refused = await admin.post(`/api/admin/jobs/${JOB_IDS.waiting}/cancel`).set('X-CSRF-Token', token).send({});
+    const refused = await admin
+      .post(`/api/admin/jobs/${JOB_IDS.waiting}/cancel`)
+      .set('X-CSRF-Token', token)
+      .send({});
     expect(refused.status).toBe(422);
     expect(refused.body.fields.confirmed).toContain('"confirmed": true');
     expect(await bulk.getJobState(JOB_IDS.waiting)).toBe('waiting');
 
-    const done = await admin.post(`/api/admin/jobs/${JOB_IDS.waiting}/cancel`).set('X-CSRF-Token', token).send({ confirmed: true });
+    const done = await admin
+      .post(`/api/admin/jobs/${JOB_IDS.waiting}/cancel`)
+      .set('X-CSRF-Token', token)
+      .send({ confirmed: true });
     expect(done.status).toBe(200);
     expect(done.body.message).toContain('removed from its queue');
     expect(await bulk.getJob(JOB_IDS.waiting)).toBeUndefined();
@@ -145,9 +175,9 @@ describe('the admin jobs page', () => {
     expect(res.text).toContain('data-queue="bulk_update"');
 
     const api = await admin.get('/api/admin/queues?hours=1').expect(200);
-    const defaultQueue = (api.body.queues as Array<{ queue: string; throughput: { completed: number[]; failed: number[] } }>).find(
-      (q) => q.queue === 'default',
-    );
+    const defaultQueue = (
+      api.body.queues as Array<{ queue: string; throughput: { completed: number[]; failed: number[] } }>
+    ).find((q) => q.queue === 'default');
     expect(defaultQueue?.throughput.completed).toHaveLength(60);
     expect(defaultQueue?.throughput.completed.reduce((a, b) => a + b, 0)).toBe(1);
     expect(defaultQueue?.throughput.failed.reduce((a, b) => a + b, 0)).toBe(1);
@@ -168,4 +198,3 @@ describe('the admin jobs page', () => {
     expect(fragment.text).not.toContain('<html');
   });
 });
-

@@ -11,7 +11,9 @@ describe('ensureAdminPassword (the seed hook)', () => {
   const hashOf = async () => (await db.user.findUniqueOrThrow({ where: { name: 'admin' } })).passwordHash;
 
   it('sets ADMIN_PASSWORD, and leaves a matching hash alone', async () => {
-    expect(await ensureAdminPassword(db, { password: 'from the environment', say: () => undefined })).toBe('set');
+    expect(await ensureAdminPassword(db, { password: 'from the environment', say: () => undefined })).toBe(
+      'set',
+    );
     const hash = await hashOf();
     expect(await verifyPassword('from the environment', hash)).toBe(true);
     expect((await db.user.findUniqueOrThrow({ where: { name: 'admin' } })).level).toBe('admin');
@@ -23,7 +25,9 @@ describe('ensureAdminPassword (the seed hook)', () => {
 
   it('without ADMIN_PASSWORD generates one, says it once, and keeps it on the next run', async () => {
     const said: string[] = [];
-    expect(await ensureAdminPassword(db, { password: undefined, say: (l) => said.push(l) })).toBe('generated');
+    expect(await ensureAdminPassword(db, { password: undefined, say: (l) => said.push(l) })).toBe(
+      'generated',
+    );
     expect(said).toHaveLength(1);
     const password = /with password (\S+) /.exec(said[0] ?? '')?.[1] ?? '';
     expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);

@@ -16,7 +16,12 @@ function freePort(): Promise<number> {
 
 describe('bin/web (a real process)', () => {
   const scope = useRedisPrefix('web-bin');
-  const base = { QUEUE_PREFIX: scope.prefix, NODE_ENV: 'test', SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' };
+  const base = {
+    QUEUE_PREFIX: scope.prefix,
+    NODE_ENV: 'test',
+    SESSION_SECRET: 's'.repeat(40),
+    LOG_LEVEL: 'info',
+  };
   const started: Array<ReturnType<typeof spawnBin>> = [];
   afterAll(() => {
     for (const web of started) if (web.child.exitCode === null) web.signal('SIGKILL');
@@ -44,14 +49,23 @@ describe('bin/web (a real process)', () => {
   });
 
   it('fails fast with one line when Redis does not answer', async () => {
-    const result = await runBin('web', [], { ...base, PORT: String(await freePort()), REDIS_URL: 'redis://127.0.0.1:1' });
+    const result = await runBin('web', [], {
+      ...base,
+      PORT: String(await freePort()),
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/Redis does not answer at redis:\/\/127\.0\.0\.1:1/);
   });
 
   it('refuses to start under production without SESSION_SECRET', async () => {
-    const result = await runBin('web', [], { ...base, NODE_ENV: 'production', SESSION_SECRET: '', PORT: String(await freePort()) });
+    const result = await runBin('web', [], {
+      ...base,
+      NODE_ENV: 'production',
+      SESSION_SECRET: '',
+      PORT: String(await freePort()),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(/^SESSION_SECRET is not set/);
   });

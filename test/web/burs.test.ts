@@ -33,7 +33,11 @@ describe('bulk update request pages', () => {
 
   async function create(script: string, title = 'Hair'): Promise<{ id: number; location: string }> {
     const form = await member.get('/bulk_update_requests/new').expect(200);
-    const res = await member.post('/bulk_update_requests').type('form').send({ _csrf: formToken(form.text), title, script, reason: 'tidy' }).expect(303);
+    const res = await member
+      .post('/bulk_update_requests')
+      .type('form')
+      .send({ _csrf: formToken(form.text), title, script, reason: 'tidy' })
+      .expect(303);
     const location = String(res.headers.location);
     const id = Number(/\/bulk_update_requests\/(\d+)/.exec(location)?.[1]);
     return { id, location };
@@ -45,10 +49,13 @@ describe('bulk update request pages', () => {
     const edit = await member.get(location).expect(200);
     expect(edit.text).toContain('saved, but line 2 (frobnicate &lt;b&gt;x&lt;/b&gt;)');
     expect(edit.text).toContain('Line check: 2 bad lines');
-    const item = (n: number) => new RegExp(`<li class="([^"]+)" data-line-number="${n}">([\\s\\S]*?)</li>`).exec(edit.text);
+    const item = (n: number) =>
+      new RegExp(`<li class="([^"]+)" data-line-number="${n}">([\\s\\S]*?)</li>`).exec(edit.text);
     expect(item(1)?.[1]).toBe('line-ok');
     expect(item(2)?.[1]).toBe('line-bad');
-    expect(item(2)?.[2]).toContain('<span class="line-number">2</span> <code class="line-text">frobnicate &lt;b&gt;x&lt;/b&gt;</code>');
+    expect(item(2)?.[2]).toContain(
+      '<span class="line-number">2</span> <code class="line-text">frobnicate &lt;b&gt;x&lt;/b&gt;</code>',
+    );
     expect(item(2)?.[2]).toMatch(/<span class="line-reason error">unknown command &#39;frobnicate&#39;/);
     expect(item(3)?.[2]).toContain('the alias q -&gt; r doesn&#39;t exist');
     expect(edit.text).not.toContain('<b>x</b>');
@@ -71,51 +78,88 @@ describe('bulk update request pages', () => {
     const asMember = await member.get(`/bulk_update_requests/${id}`).expect(200);
     expect(asMember.text).toContain('every line is valid');
     expect(asMember.text).not.toContain(`action="/bulk_update_requests/${id}/approve"`);
-    const refused = await member.post(`/bulk_update_requests/${id}/approve`).type('form').send({ _csrf: memberToken });
+    const refused = await member
+      .post(`/bulk_update_requests/${id}/approve`)
+      .type('form')
+      .send({ _csrf: memberToken });
     expect(refused.status).toBe(403);
 
     const page = await moderator.get(`/bulk_update_requests/${id}`).expect(200);
     expect(page.text).toContain(`action="/bulk_update_requests/${id}/approve"`);
     expect(page.text).toContain('data-live-topic="/burs/');
-    const approved = await moderator.post(`/bulk_update_requests/${id}/approve`).type('form').send({ _csrf: formToken(page.text) }).expect(303);
+    const approved = await moderator
+      .post(`/bulk_update_requests/${id}/approve`)
+      .type('form')
+      .send({ _csrf: formToken(page.text) })
+      .expect(303);
     expect(approved.headers.location).toBe(`/bulk_update_requests/${id}`);
-    expect(queue.enqueued.map((j) => [j.jobClass, j.arguments, j.queue])).toEqual([['ProcessBulkUpdateRequestJob', [id], 'bulk_update']]);
+    expect(queue.enqueued.map((j) => [j.jobClass, j.arguments, j.queue])).toEqual([
+      ['ProcessBulkUpdateRequestJob', [id], 'bulk_update'],
+    ]);
 
     const after = await moderator.get(`/bulk_update_requests/${id}`).expect(200);
     expect(after.text).toMatch(/approved: ProcessBulkUpdateRequestJob \S+ enqueued/);
     expect(after.text).toContain('<progress id="bur-progress" max="100" value="0"');
-    expect(after.text).toContain('Line <span data-line-position>1</span> of <span data-line-count>2</span> (script line 1, pending)');
-    expect(after.text).toMatch(/<tr data-line-number="2" class="line-pending">[\s\S]*?create implication very_long_hair -&gt; hair/);
+    expect(after.text).toContain(
+      'Line <span data-line-position>1</span> of <span data-line-count>2</span> (script line 1, pending)',
+    );
+    expect(after.text).toMatch(
+      /<tr data-line-number="2" class="line-pending">[\s\S]*?create implication very_long_hair -&gt; hair/,
+    );
 
-    const again = await moderator.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', modToken);
+    const again = await moderator
+      .post(`/api/bulk_update_requests/${id}/approve`)
+      .set('X-CSRF-Token', modToken);
     expect(again.status).toBe(409);
   });
 
   it('draws the progress section from the line rows: line k of n, rows done/total, 100 % when completed', async () => {
     const { id } = await create(GOOD_SCRIPT);
     await moderator.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', modToken).expect(202);
-    const lines = await web().db.bulkUpdateRequestLine.findMany({ where: { bulkUpdateRequestId: id }, orderBy: { lineNumber: 'asc' } });
-    await web().db.bulkUpdateRequestLine.update({ where: { id: lines[0]?.id }, data: { status: 'done', rowsDone: 2, rowsTotal: 2 } });
-    await web().db.bulkUpdateRequestLine.update({ where: { id: lines[1]?.id }, data: { status: 'running', rowsDone: 1, rowsTotal: 4 } });
+    const lines = await web().db.bulkUpdateRequestLine.findMany({
+      where: { bulkUpdateRequestId: id },
+      orderBy: { lineNumber: 'asc' },
+    });
+    await web().db.bulkUpdateRequestLine.update({
+      where: { id: lines[0]?.id },
+      data: { status: 'done', rowsDone: 2, rowsTotal: 2 },
+    });
+    await web().db.bulkUpdateRequestLine.update({
+      where: { id: lines[1]?.id },
+      data: { status: 'running', rowsDone: 1, rowsTotal: 4 },
+    });
 
     const fragment = await request(web().app).get(`/bulk_update_requests/${id}/progress`).expect(200);
     expect(fragment.text.startsWith('<section class="bur-live"')).toBe(true);
     expect(fragment.text).not.toContain('<html');
     expect(fragment.text).toContain('value="62.5"');
     expect(fragment.text).toContain('<span class="percent" data-percent>62.5 %</span>');
-    expect(fragment.text).toContain('Line <span data-line-position>2</span> of <span data-line-count>2</span> (script line 2, running): <span class="rows" data-rows>1 of 4 posts</span>');
+    expect(fragment.text).toContain(
+      'Line <span data-line-position>2</span> of <span data-line-count>2</span> (script line 2, running): <span class="rows" data-rows>1 of 4 posts</span>',
+    );
     expect(fragment.headers['content-security-policy']).toContain("script-src 'self'");
 
-    await web().db.bulkUpdateRequestLine.updateMany({ where: { bulkUpdateRequestId: id }, data: { status: 'done' } });
-    await web().db.bulkUpdateRequest.update({ where: { id }, data: { status: 'completed', completedAt: new Date() } });
+    await web().db.bulkUpdateRequestLine.updateMany({
+      where: { bulkUpdateRequestId: id },
+      data: { status: 'done' },
+    });
+    await web().db.bulkUpdateRequest.update({
+      where: { id },
+      data: { status: 'completed', completedAt: new Date() },
+    });
     const done = await request(web().app).get(`/api/bulk_update_requests/${id}`).expect(200);
     expect(done.body.progress).toMatchObject({ lines: 2, doneLines: 2, percent: 100 });
-    expect((await request(web().app).get(`/bulk_update_requests/${id}/progress`)).text).toContain('data-percent>100 %<');
+    expect((await request(web().app).get(`/bulk_update_requests/${id}/progress`)).text).toContain(
+      'data-percent>100 %<',
+    );
   });
 
   it('refuses a script that is empty or over its limits without storing it (422, the form comes back)', async () => {
     const form = await member.get('/bulk_update_requests/new');
-    const res = await member.post('/bulk_update_requests').type('form').send({ _csrf: formToken(form.text), title: 'x', script: '   ' });
+    const res = await member
+      .post('/bulk_update_requests')
+      .type('form')
+      .send({ _csrf: formToken(form.text), title: 'x', script: '   ' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('class="errors"');
     expect(await web().db.bulkUpdateRequest.count()).toBe(0);
@@ -125,18 +169,30 @@ describe('bulk update request pages', () => {
     const { id } = await create(GOOD_SCRIPT);
     const stranger = request.agent(web().app);
     const strangerToken = await signIn(stranger, await createUser(web().db, 'stranger', 'member'));
-    expect((await stranger.post(`/api/bulk_update_requests/${id}/reject`).set('X-CSRF-Token', strangerToken)).status).toBe(403);
+    expect(
+      (await stranger.post(`/api/bulk_update_requests/${id}/reject`).set('X-CSRF-Token', strangerToken))
+        .status,
+    ).toBe(403);
     expect((await stranger.get(`/bulk_update_requests/${id}/edit`)).status).toBe(403);
-    await member.post(`/bulk_update_requests/${id}/reject`).type('form').send({ _csrf: memberToken }).expect(303);
+    await member
+      .post(`/bulk_update_requests/${id}/reject`)
+      .type('form')
+      .send({ _csrf: memberToken })
+      .expect(303);
     expect((await web().db.bulkUpdateRequest.findUniqueOrThrow({ where: { id } })).status).toBe('rejected');
     expect((await member.get(`/bulk_update_requests/${id}/edit`)).status).toBe(409);
-    expect((await member.post(`/api/bulk_update_requests/${id}/reject`).set('X-CSRF-Token', memberToken)).status).toBe(409);
+    expect(
+      (await member.post(`/api/bulk_update_requests/${id}/reject`).set('X-CSRF-Token', memberToken)).status,
+    ).toBe(409);
   });
 
   it('lists requests with their status, filters by status, and 404s an unknown one', async () => {
     const a = await create(GOOD_SCRIPT, '<i>first</i>');
     await create(BAD_SCRIPT, 'second');
-    await member.post(`/api/bulk_update_requests/${a.id}/reject`).set('X-CSRF-Token', memberToken).expect(200);
+    await member
+      .post(`/api/bulk_update_requests/${a.id}/reject`)
+      .set('X-CSRF-Token', memberToken)
+      .expect(200);
     const list = await request(web().app).get('/bulk_update_requests').expect(200);
     expect(list.text).toContain('&lt;i&gt;first&lt;/i&gt;');
     expect(list.text).not.toContain('<i>first</i>');
@@ -148,28 +204,47 @@ describe('bulk update request pages', () => {
   });
 
   it('JSON API: create answers 201 with the bad lines, edit with PATCH, approve 202 with the job id', async () => {
-    const created = await member.post('/api/bulk_update_requests').set('X-CSRF-Token', memberToken).send({ script: BAD_SCRIPT, title: 'api' });
+    const created = await member
+      .post('/api/bulk_update_requests')
+      .set('X-CSRF-Token', memberToken)
+      .send({ script: BAD_SCRIPT, title: 'api' });
     expect(created.status).toBe(201);
     expect(created.body.valid).toBe(false);
     expect(created.body.errors).toEqual([
-      { lineNumber: 2, text: 'frobnicate <b>x</b>', error: expect.stringMatching(/^unknown command/) as unknown },
+      {
+        lineNumber: 2,
+        text: 'frobnicate <b>x</b>',
+        error: expect.stringMatching(/^unknown command/) as unknown,
+      },
       { lineNumber: 3, text: 'unalias q -> r', error: "the alias q -> r doesn't exist" },
     ]);
     const id = created.body.bur.id as number;
-    const approveBad = await moderator.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', modToken);
+    const approveBad = await moderator
+      .post(`/api/bulk_update_requests/${id}/approve`)
+      .set('X-CSRF-Token', modToken);
     expect(approveBad.status).toBe(422);
     expect(approveBad.body.lines).toHaveLength(2);
     expect(queue.enqueued).toHaveLength(0);
 
-    const patched = await member.patch(`/api/bulk_update_requests/${id}`).set('X-CSRF-Token', memberToken).send({ script: GOOD_SCRIPT });
+    const patched = await member
+      .patch(`/api/bulk_update_requests/${id}`)
+      .set('X-CSRF-Token', memberToken)
+      .send({ script: GOOD_SCRIPT });
     expect(patched.status).toBe(200);
     expect(patched.body.valid).toBe(true);
-    expect(patched.body.bur.lines.map((l: { text: string }) => l.text)).toEqual(['create alias long_hair -> very_long_hair', 'create implication very_long_hair -> hair']);
+    expect(patched.body.bur.lines.map((l: { text: string }) => l.text)).toEqual([
+      'create alias long_hair -> very_long_hair',
+      'create implication very_long_hair -> hair',
+    ]);
 
-    const approved = await moderator.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', modToken);
+    const approved = await moderator
+      .post(`/api/bulk_update_requests/${id}/approve`)
+      .set('X-CSRF-Token', modToken);
     expect(approved.status).toBe(202);
     expect(approved.body).toMatchObject({ id, status: 'processing', jobId: queue.enqueued[0]?.job.jobId });
-    expect((await request(web().app).post('/api/bulk_update_requests').send({ script: GOOD_SCRIPT })).status).toBe(403);
+    expect(
+      (await request(web().app).post('/api/bulk_update_requests').send({ script: GOOD_SCRIPT })).status,
+    ).toBe(403);
     expect((await member.post('/api/bulk_update_requests').send({ script: GOOD_SCRIPT })).status).toBe(403);
   });
 });

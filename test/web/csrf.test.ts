@@ -22,12 +22,18 @@ describe('CSRF protection', () => {
     const foreign = formToken((await other.get('/login')).text);
     const agent = request.agent(web().app);
     await agent.get('/login');
-    const res = await agent.post('/login').type('form').send({ name: 'bob', password: PASSWORD, _csrf: foreign });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ name: 'bob', password: PASSWORD, _csrf: foreign });
     expect(res.status).toBe(403);
   });
 
   it('refuses a sign-up POST without a token and creates no user', async () => {
-    const res = await request(web().app).post('/signup').type('form').send({ name: 'mallory', password: PASSWORD });
+    const res = await request(web().app)
+      .post('/signup')
+      .type('form')
+      .send({ name: 'mallory', password: PASSWORD });
     expect(res.status).toBe(403);
     expect(await web().db.user.count()).toBe(0);
   });
@@ -42,12 +48,26 @@ describe('CSRF protection', () => {
       ['sign-out', () => agent.post('/logout').type('form').send({})],
       ['tag form', () => agent.post(`/posts/${post.id}/tags`).type('form').send({ tagString: 'hacked' })],
       ['tag API', () => agent.patch(`/api/posts/${post.id}`).send({ tagString: 'hacked' })],
-      ['tag API, wrong token', () => agent.patch(`/api/posts/${post.id}`).set('X-CSRF-Token', `${token}x`).send({ tagString: 'hacked' })],
-      ['job destroy', () => agent.post('/admin/jobs/some-id/destroy').type('form').send({ confirmed: 'yes' })],
+      [
+        'tag API, wrong token',
+        () =>
+          agent.patch(`/api/posts/${post.id}`).set('X-CSRF-Token', `${token}x`).send({ tagString: 'hacked' }),
+      ],
+      [
+        'job destroy',
+        () => agent.post('/admin/jobs/some-id/destroy').type('form').send({ confirmed: 'yes' }),
+      ],
       ['job retry API', () => agent.post('/api/admin/jobs/some-id/retry').send({})],
       ['Bull Board pause', () => agent.put('/admin/jobs/board/api/queues/default/pause')],
       ['API sign-out', () => agent.delete('/api/session')],
-      ['favorite', () => agent.post('/favorites').type('form').send({ postId: String(post.id) })],
+      [
+        'favorite',
+        () =>
+          agent
+            .post('/favorites')
+            .type('form')
+            .send({ postId: String(post.id) }),
+      ],
       ['favorite API', () => agent.post('/api/favorites').send({ postId: post.id })],
       ['unfavorite API', () => agent.delete(`/api/favorites/${post.id}`)],
       ['BUR create', () => agent.post('/bulk_update_requests').type('form').send({ script: 'nuke a' })],
@@ -65,7 +85,9 @@ describe('CSRF protection', () => {
     expect(await web().db.tag.count()).toBe(0);
     expect(await web().db.favorite.count()).toBe(0);
     expect(await web().db.bulkUpdateRequest.count()).toBe(0);
-    expect((await web().db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt).toBeNull();
+    expect(
+      (await web().db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt,
+    ).toBeNull();
   });
 
   it('accepts the token in a form field, the X-CSRF-Token header and the X-XSRF-Token header', async () => {
@@ -74,9 +96,21 @@ describe('CSRF protection', () => {
     const agent = request.agent(web().app);
     const token = await signIn(agent, user);
 
-    await agent.post(`/posts/${post.id}/tags`).type('form').send({ tagString: 'a', _csrf: token }).expect(303);
-    await agent.patch(`/api/posts/${post.id}`).set('X-CSRF-Token', token).send({ tagString: 'b' }).expect(200);
-    await agent.patch(`/api/posts/${post.id}`).set('X-XSRF-Token', token).send({ tagString: 'c' }).expect(200);
+    await agent
+      .post(`/posts/${post.id}/tags`)
+      .type('form')
+      .send({ tagString: 'a', _csrf: token })
+      .expect(303);
+    await agent
+      .patch(`/api/posts/${post.id}`)
+      .set('X-CSRF-Token', token)
+      .send({ tagString: 'b' })
+      .expect(200);
+    await agent
+      .patch(`/api/posts/${post.id}`)
+      .set('X-XSRF-Token', token)
+      .send({ tagString: 'c' })
+      .expect(200);
   });
 
   it('lets GET requests through without a token and without creating a session', async () => {

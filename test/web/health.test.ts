@@ -11,7 +11,8 @@ import { useRedisPrefix } from '../support/redis';
 import { useWebApp } from './support';
 
 /** One sample line of the Prometheus text format: name{labels} value */
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?(?:\d+(?:\.\d+)?(?:e[+-]?\d+)?|NaN|\+Inf|-Inf))$/;
+const SAMPLE =
+  /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})? (-?(?:\d+(?:\.\d+)?(?:e[+-]?\d+)?|NaN|\+Inf|-Inf))$/;
 
 function samples(body: string): Map<string, number> {
   const result = new Map<string, number>();
@@ -46,7 +47,9 @@ describe('probes and metrics', () => {
 
     for (const queue of QUEUE_NAMES) {
       for (const state of ['waiting', 'active', 'delayed', 'failed']) {
-        expect(values.has(`backlot_queue_jobs{queue="${queue}",state="${state}"}`), `${queue} ${state}`).toBe(true);
+        expect(values.has(`backlot_queue_jobs{queue="${queue}",state="${state}"}`), `${queue} ${state}`).toBe(
+          true,
+        );
       }
     }
     expect(values.get('backlot_queue_jobs{queue="default",state="delayed"}')).toBe(1);
@@ -56,7 +59,9 @@ describe('probes and metrics', () => {
     expect(values.get('backlot_jobs_failed_total{queue="default"}')).toBe(1);
     expect(values.get('backlot_jobs_completed_total{queue="bulk_update"}')).toBe(0);
     expect(values.get('backlot_job_duration_seconds_count{queue="default",job_class="PingJob"}')).toBe(1);
-    const median = values.get('backlot_job_duration_seconds{quantile="0.5",queue="default",job_class="PingJob"}');
+    const median = values.get(
+      'backlot_job_duration_seconds{quantile="0.5",queue="default",job_class="PingJob"}',
+    );
     expect(median).toBeGreaterThan(0.01);
     expect(median).toBeLessThan(5);
     expect(res.text).toContain('# TYPE backlot_job_duration_seconds summary');
@@ -124,7 +129,10 @@ describe('/readyz when a service is down', () => {
   it('answers 503 naming PostgreSQL when PostgreSQL does not answer', async () => {
     const res = await request(app(live, deadPostgres)).get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.body.checks).toMatchObject({ redis: 'ok', postgresql: expect.stringMatching(/^unavailable: /) as unknown });
+    expect(res.body.checks).toMatchObject({
+      redis: 'ok',
+      postgresql: expect.stringMatching(/^unavailable: /) as unknown,
+    });
   });
 
   it('still answers /healthz, which only says the process is up', async () => {

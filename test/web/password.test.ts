@@ -18,14 +18,26 @@ describe('scrypt passwords', () => {
   });
 
   it('never matches a missing or malformed hash', async () => {
-    for (const stored of [null, undefined, '', 'plain', 'scrypt$1$8$1$c2FsdA==$aGFzaA==', 'bcrypt$2b$10$abc', 'scrypt$32768$8$1$$']) {
+    for (const stored of [
+      null,
+      undefined,
+      '',
+      'plain',
+      'scrypt$1$8$1$c2FsdA==$aGFzaA==',
+      'bcrypt$2b$10$abc',
+      'scrypt$32768$8$1$$',
+    ]) {
       expect(await verifyPassword('anything', stored)).toBe(false);
     }
   });
 
   it('asks for a rehash of hashes weaker than the current parameters', async () => {
     expect(needsRehash(await hashPassword('x'))).toBe(false);
-    expect(needsRehash(`scrypt$1024$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(64).toString('base64')}`)).toBe(true);
+    expect(
+      needsRehash(
+        `scrypt$1024$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(64).toString('base64')}`,
+      ),
+    ).toBe(true);
     expect(needsRehash('garbage')).toBe(true);
   });
 });

@@ -48,7 +48,11 @@ describe('posts and users pages and JSON API', () => {
     expect(res.body.posts).toHaveLength(1);
     expect(res.body.posts[0]).toMatchObject({ id: second.id, tags: [], tagString: '' });
     const page2 = await request(web().app).get('/api/posts?limit=1&page=2').expect(200);
-    expect(page2.body.posts[0]).toMatchObject({ tags: ['a_tag', 'b_tag'], tagString: 'a_tag b_tag', score: 3 });
+    expect(page2.body.posts[0]).toMatchObject({
+      tags: ['a_tag', 'b_tag'],
+      tagString: 'a_tag b_tag',
+      score: 3,
+    });
   });
 
   it('sends anonymous visitors to sign in before editing tags (JSON: 401)', async () => {
@@ -58,7 +62,9 @@ describe('posts and users pages and JSON API', () => {
     expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(`/posts/${p.id}/edit`)}`);
     const agent = request.agent(web().app);
     const token = (await agent.get('/api/session')).body.csrfToken as string;
-    expect((await agent.patch(`/api/posts/${p.id}`).set('X-CSRF-Token', token).send({ tagString: 'y' })).status).toBe(401);
+    expect(
+      (await agent.patch(`/api/posts/${p.id}`).set('X-CSRF-Token', token).send({ tagString: 'y' })).status,
+    ).toBe(401);
   });
 
   it('edits tags through the form: normalized, sorted, deduplicated, tag counts kept', async () => {
@@ -68,12 +74,18 @@ describe('posts and users pages and JSON API', () => {
     const form = await agent.get(`/posts/${p.id}/edit`).expect(200);
     expect(form.text).toContain('>old_tag</textarea>');
 
-    const res = await agent.post(`/posts/${p.id}/tags`).type('form').send({ tagString: ' Smile  1girl smile ', _csrf: formToken(form.text) });
+    const res = await agent
+      .post(`/posts/${p.id}/tags`)
+      .type('form')
+      .send({ tagString: ' Smile  1girl smile ', _csrf: formToken(form.text) });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/posts/${p.id}`);
     const api = await request(web().app).get(`/api/posts/${p.id}`).expect(200);
     expect(api.body.tags).toEqual(['1girl', 'smile']);
-    const tags = await web().db.tag.findMany({ orderBy: { name: 'asc' }, select: { name: true, postCount: true } });
+    const tags = await web().db.tag.findMany({
+      orderBy: { name: 'asc' },
+      select: { name: true, postCount: true },
+    });
     expect(tags).toEqual([
       { name: '1girl', postCount: 1 },
       { name: 'old_tag', postCount: 0 },
@@ -85,12 +97,18 @@ describe('posts and users pages and JSON API', () => {
     const p = await post(['keep']);
     const agent = request.agent(web().app);
     const token = await signIn(agent, await createUser(web().db, 'editor2'));
-    const res = await agent.post(`/posts/${p.id}/tags`).type('form').send({ tagString: 'ok <b>,bad', _csrf: token });
+    const res = await agent
+      .post(`/posts/${p.id}/tags`)
+      .type('form')
+      .send({ tagString: 'ok <b>,bad', _csrf: token });
     expect(res.status).toBe(422);
     expect(res.text).toContain('contains a comma');
     expect(res.text).not.toContain('<b>,bad');
     expect(res.text).toContain('ok &lt;b&gt;,bad</textarea>');
-    const api = await agent.patch(`/api/posts/${p.id}`).set('X-CSRF-Token', token).send({ tagString: '-minus' });
+    const api = await agent
+      .patch(`/api/posts/${p.id}`)
+      .set('X-CSRF-Token', token)
+      .send({ tagString: '-minus' });
     expect(api.status).toBe(422);
     expect(api.body.fields.tagString).toContain('begins with a dash');
     expect((await request(web().app).get(`/api/posts/${p.id}`)).body.tags).toEqual(['keep']);
@@ -100,7 +118,11 @@ describe('posts and users pages and JSON API', () => {
     const p = await post();
     const agent = request.agent(web().app);
     const token = await signIn(agent, await createUser(web().db, 'apiuser'));
-    const res = await agent.patch(`/api/posts/${p.id}`).set('X-CSRF-Token', token).send({ tagString: 'cat animal_focus' }).expect(200);
+    const res = await agent
+      .patch(`/api/posts/${p.id}`)
+      .set('X-CSRF-Token', token)
+      .send({ tagString: 'cat animal_focus' })
+      .expect(200);
     expect(res.body.tagString).toBe('animal_focus cat');
   });
 
@@ -110,14 +132,31 @@ describe('posts and users pages and JSON API', () => {
     await setPostTags(web().db, p.id, ['landscape']);
 
     const list = await request(web().app).get('/users').expect(200);
-    expect(list.text).toContain(`<a href="/users/${user.id}">lister</a></td><td>builder</td><td class="num">1</td>`);
+    expect(list.text).toContain(
+      `<a href="/users/${user.id}">lister</a></td><td>builder</td><td class="num">1</td>`,
+    );
     const show = await request(web().app).get(`/users/${user.id}`).expect(200);
     expect(show.text).toContain(`<a href="/posts/${p.id}">#${p.id}</a> landscape`);
 
     const apiList = await request(web().app).get('/api/users').expect(200);
-    expect(apiList.body.users).toEqual([{ id: user.id, name: 'lister', level: 'builder', createdAt: expect.any(String) as unknown, postCount: 1, favoriteCount: 0, deleted: false }]);
+    expect(apiList.body.users).toEqual([
+      {
+        id: user.id,
+        name: 'lister',
+        level: 'builder',
+        createdAt: expect.any(String) as unknown,
+        postCount: 1,
+        favoriteCount: 0,
+        deleted: false,
+      },
+    ]);
     const apiShow = await request(web().app).get(`/api/users/${user.id}`).expect(200);
-    expect(apiShow.body).toMatchObject({ id: user.id, name: 'lister', postCount: 1, posts: [{ id: p.id, tagString: 'landscape' }] });
+    expect(apiShow.body).toMatchObject({
+      id: user.id,
+      name: 'lister',
+      postCount: 1,
+      posts: [{ id: p.id, tagString: 'landscape' }],
+    });
     expect(JSON.stringify([apiList.body, apiShow.body])).not.toMatch(/passwordHash|scrypt/);
   });
 

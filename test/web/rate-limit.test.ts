@@ -6,7 +6,10 @@ import { apiToken, createUser, formToken, PASSWORD, useWebApp } from './support'
 async function attempt(app: Parameters<typeof request.agent>[0], name: string, password: string) {
   const agent = request.agent(app);
   const page = await agent.get('/login');
-  return agent.post('/login').type('form').send({ name, password, _csrf: formToken(page.text) });
+  return agent
+    .post('/login')
+    .type('form')
+    .send({ name, password, _csrf: formToken(page.text) });
 }
 
 describe('sign-in rate limits (Redis)', () => {
@@ -46,7 +49,14 @@ describe('sign-in rate limits (Redis)', () => {
     const token = await apiToken(agent);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i += 1) {
-      statuses.push((await agent.post('/api/session').set('X-CSRF-Token', token).send({ name: `nobody${i}`, password: 'x' })).status);
+      statuses.push(
+        (
+          await agent
+            .post('/api/session')
+            .set('X-CSRF-Token', token)
+            .send({ name: `nobody${i}`, password: 'x' })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 6).every((s) => s === 401) || statuses.includes(429)).toBe(true);
     expect(statuses.at(-1)).toBe(429);

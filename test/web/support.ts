@@ -78,7 +78,12 @@ export interface TestUser {
   password: string;
 }
 
-export async function createUser(db: AppPrismaClient, name: string, level: UserLevel = 'member', password = PASSWORD): Promise<TestUser> {
+export async function createUser(
+  db: AppPrismaClient,
+  name: string,
+  level: UserLevel = 'member',
+  password = PASSWORD,
+): Promise<TestUser> {
   const user = await db.user.create({ data: { name, level, passwordHash: await hashPassword(password) } });
   return { id: user.id, name: user.name, level: user.level, password };
 }

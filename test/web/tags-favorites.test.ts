@@ -17,15 +17,27 @@ describe('tags, aliases and implications', () => {
 
   beforeEach(async () => {
     await createPostsWithTags(web().db, [['long_hair', 'smile'], ['long_hair'], ['short_hair', EVIL_TAG]]);
-    await web().db.tag.update({ where: { name: 'short_hair' }, data: { category: 'general', isDeprecated: true } });
+    await web().db.tag.update({
+      where: { name: 'short_hair' },
+      data: { category: 'general', isDeprecated: true },
+    });
     await web().db.tag.update({ where: { name: 'smile' }, data: { category: 'meta' } });
-    await createAliases(web().db, [['longhair', 'long_hair'], ['old_hair', 'long_hair', 'deleted'], [EVIL_TAG, 'smile', 'pending']]);
-    await createImplications(web().db, [['long_hair', 'hair'], ['short_hair', 'hair', 'retired']]);
+    await createAliases(web().db, [
+      ['longhair', 'long_hair'],
+      ['old_hair', 'long_hair', 'deleted'],
+      [EVIL_TAG, 'smile', 'pending'],
+    ]);
+    await createImplications(web().db, [
+      ['long_hair', 'hair'],
+      ['short_hair', 'hair', 'retired'],
+    ]);
   });
 
   it('searches tags by a * pattern, category and order, as a page and JSON', async () => {
     const api = await request(web().app).get('/api/tags?name=*_hair&order=count').expect(200);
-    expect((api.body.tags as Array<{ name: string; postCount: number }>).map((t) => [t.name, t.postCount])).toEqual([
+    expect(
+      (api.body.tags as Array<{ name: string; postCount: number }>).map((t) => [t.name, t.postCount]),
+    ).toEqual([
       ['long_hair', 2],
       ['short_hair', 1],
     ]);
@@ -49,8 +61,12 @@ describe('tags, aliases and implications', () => {
     const tag = await web().db.tag.findUniqueOrThrow({ where: { name: 'long_hair' } });
     const page = await request(web().app).get(`/tags/${tag.id}`).expect(200);
     expect(page.text).toContain('<h1 class="tag-name">long_hair</h1>');
-    expect(page.text).toMatch(/longhair<\/a> → <a [^>]+>long_hair<\/a> <span class="state state-active">active/);
-    expect(page.text).toMatch(/old_hair<\/a> → <a [^>]+>long_hair<\/a> <span class="state state-deleted">deleted/);
+    expect(page.text).toMatch(
+      /longhair<\/a> → <a [^>]+>long_hair<\/a> <span class="state state-active">active/,
+    );
+    expect(page.text).toMatch(
+      /old_hair<\/a> → <a [^>]+>long_hair<\/a> <span class="state state-deleted">deleted/,
+    );
     expect(page.text).toMatch(/long_hair<\/a> ⇒ <a [^>]+>hair<\/a>/);
     const api = await request(web().app).get('/api/tags/long_hair').expect(200);
     expect(api.body.tag).toMatchObject({ name: 'long_hair', postCount: 2 });
@@ -67,7 +83,12 @@ describe('tags, aliases and implications', () => {
 
   it('lists aliases and implications with their status, filtered by status and tag name', async () => {
     const aliases = await request(web().app).get('/api/tag_aliases').expect(200);
-    expect((aliases.body.aliases as Array<{ antecedentName: string; status: string }>).map((a) => [a.antecedentName, a.status])).toEqual([
+    expect(
+      (aliases.body.aliases as Array<{ antecedentName: string; status: string }>).map((a) => [
+        a.antecedentName,
+        a.status,
+      ]),
+    ).toEqual([
       [EVIL_TAG, 'pending'],
       ['old_hair', 'deleted'],
       ['longhair', 'active'],
@@ -75,9 +96,12 @@ describe('tags, aliases and implications', () => {
     const active = await request(web().app).get('/api/tag_aliases?status=active').expect(200);
     expect(active.body.total).toBe(1);
     const named = await request(web().app).get('/api/tag_implications?name=short*').expect(200);
-    expect((named.body.implications as Array<{ antecedentName: string; status: string }>).map((i) => [i.antecedentName, i.status])).toEqual([
-      ['short_hair', 'retired'],
-    ]);
+    expect(
+      (named.body.implications as Array<{ antecedentName: string; status: string }>).map((i) => [
+        i.antecedentName,
+        i.status,
+      ]),
+    ).toEqual([['short_hair', 'retired']]);
     const page = await request(web().app).get('/tag_implications').expect(200);
     expect(page.text).toContain('<span class="state state-retired">retired</span>');
     expect((await request(web().app).get('/tag_aliases?status=bogus')).status).toBe(422);
@@ -87,7 +111,7 @@ describe('tags, aliases and implications', () => {
 describe('favorites', () => {
   const web = useWebApp({}, 'web-favorites');
 
-  it('adds and removes a favorite on a post (forms and JSON), keeps fav_count, lists a user\'s favorites', async () => {
+  it("adds and removes a favorite on a post (forms and JSON), keeps fav_count, lists a user's favorites", async () => {
     const [first, second] = await createPostsWithTags(web().db, [['a'], ['b']]);
     const user = await createUser(web().db, 'fan', 'member');
     const agent = request.agent(web().app);
@@ -95,19 +119,33 @@ describe('favorites', () => {
 
     const post = await agent.get(`/posts/${first}`).expect(200);
     expect(post.text).toContain('data-favorited="no"');
-    await agent.post('/favorites').type('form').send({ _csrf: formToken(post.text), postId: String(first) }).expect(303);
+    await agent
+      .post('/favorites')
+      .type('form')
+      .send({ _csrf: formToken(post.text), postId: String(first) })
+      .expect(303);
     const after = await agent.get(`/posts/${first}`).expect(200);
     expect(after.text).toContain('data-favorited="yes"');
     expect(after.text).toContain('<span data-fav-count>1</span>');
     expect(after.text).toContain(`action="/favorites/${first}/delete"`);
 
-    expect((await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: second })).status).toBe(201);
-    expect((await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: second })).status).toBe(200);
-    expect((await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: 'x' })).status).toBe(422);
-    expect((await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: 999 })).status).toBe(404);
+    expect(
+      (await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: second })).status,
+    ).toBe(201);
+    expect(
+      (await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: second })).status,
+    ).toBe(200);
+    expect((await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: 'x' })).status).toBe(
+      422,
+    );
+    expect((await agent.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: 999 })).status).toBe(
+      404,
+    );
 
     const list = await request(web().app).get(`/api/users/${user.id}/favorites`).expect(200);
-    expect((list.body.posts as Array<{ id: number; favCount: number }>).map((p) => [p.id, p.favCount])).toEqual([
+    expect(
+      (list.body.posts as Array<{ id: number; favCount: number }>).map((p) => [p.id, p.favCount]),
+    ).toEqual([
       [second, 1],
       [first, 1],
     ]);
@@ -126,10 +164,19 @@ describe('favorites', () => {
     expect((await request(web().app).post('/api/favorites').send({ postId: id })).status).toBe(403);
     const agent = request.agent(web().app);
     await signIn(agent, await createUser(web().db, 'nocsrf'));
-    expect((await agent.post('/favorites').type('form').send({ postId: String(id) })).status).toBe(403);
+    expect(
+      (
+        await agent
+          .post('/favorites')
+          .type('form')
+          .send({ postId: String(id) })
+      ).status,
+    ).toBe(403);
     const anon = request.agent(web().app);
     const token = (await anon.get('/api/session')).body.csrfToken as string;
-    expect((await anon.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: id })).status).toBe(401);
+    expect((await anon.post('/api/favorites').set('X-CSRF-Token', token).send({ postId: id })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -149,14 +196,21 @@ describe('deleting a user (admins)', () => {
     const adminToken = await signIn(admin, await createUser(web().db, 'root', 'admin'));
     const profile = await admin.get(`/users/${victim.id}`).expect(200);
     expect(profile.text).toContain(`href="/users/${victim.id}/delete/confirm"`);
-    const unconfirmed = await admin.post(`/users/${victim.id}/delete`).type('form').send({ _csrf: adminToken });
+    const unconfirmed = await admin
+      .post(`/users/${victim.id}/delete`)
+      .type('form')
+      .send({ _csrf: adminToken });
     expect(unconfirmed.headers.location).toBe(`/users/${victim.id}/delete/confirm`);
     expect(queue.enqueued).toHaveLength(0);
 
     const overlay = await admin.get(`/users/${victim.id}/delete/confirm`).expect(200);
     expect(overlay.text).toContain('class="overlay" role="dialog"');
     expect(overlay.text).toContain('removes its 1 favorites');
-    const done = await admin.post(`/users/${victim.id}/delete`).type('form').send({ _csrf: formToken(overlay.text), confirmed: 'yes' }).expect(303);
+    const done = await admin
+      .post(`/users/${victim.id}/delete`)
+      .type('form')
+      .send({ _csrf: formToken(overlay.text), confirmed: 'yes' })
+      .expect(303);
     expect(done.headers.location).toBe(`/users/${victim.id}`);
     expect(queue.enqueued.map((j) => [j.jobClass, j.queue])).toEqual([['DeleteFavoritesJob', 'default']]);
     const stored = await web().db.user.findUniqueOrThrow({ where: { id: victim.id } });
@@ -168,7 +222,11 @@ describe('deleting a user (admins)', () => {
     expect(after.text).toMatch(/victim deleted; DeleteFavoritesJob \(job \S+\) removes their favorites/);
     expect(after.text).toContain('badge-deleted');
     expect((await victimAgent.get('/api/session')).body.user).toBeNull();
-    const login = await request.agent(web().app).post('/api/session').set('X-CSRF-Token', 'x').send({ name: 'victim', password: PASSWORD });
+    const login = await request
+      .agent(web().app)
+      .post('/api/session')
+      .set('X-CSRF-Token', 'x')
+      .send({ name: 'victim', password: PASSWORD });
     expect([401, 403]).toContain(login.status);
   });
 
@@ -182,20 +240,42 @@ describe('deleting a user (admins)', () => {
     const moderator = request.agent(web().app);
     const modToken = await signIn(moderator, await createUser(web().db, 'mod', 'moderator'));
 
-    expect((await moderator.delete(`/api/users/${victim.id}`).set('X-CSRF-Token', modToken).send({ confirmed: true })).status).toBe(403);
+    expect(
+      (
+        await moderator
+          .delete(`/api/users/${victim.id}`)
+          .set('X-CSRF-Token', modToken)
+          .send({ confirmed: true })
+      ).status,
+    ).toBe(403);
     expect((await moderator.get(`/users/${victim.id}/delete/confirm`)).status).toBe(403);
-    expect((await admin.delete(`/api/users/${victim.id}`).set('X-CSRF-Token', token).send({})).status).toBe(422);
-    expect((await admin.delete(`/api/users/${otherAdmin.id}`).set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(403);
-    expect((await admin.delete('/api/users/999').set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(404);
+    expect((await admin.delete(`/api/users/${victim.id}`).set('X-CSRF-Token', token).send({})).status).toBe(
+      422,
+    );
+    expect(
+      (await admin.delete(`/api/users/${otherAdmin.id}`).set('X-CSRF-Token', token).send({ confirmed: true }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await admin.delete('/api/users/999').set('X-CSRF-Token', token).send({ confirmed: true })).status,
+    ).toBe(404);
     expect(queue.enqueued).toHaveLength(0);
 
-    const res = await admin.delete(`/api/users/${victim.id}`).set('X-CSRF-Token', token).send({ confirmed: true });
+    const res = await admin
+      .delete(`/api/users/${victim.id}`)
+      .set('X-CSRF-Token', token)
+      .send({ confirmed: true });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ id: victim.id, marked: true, jobId: queue.enqueued[0]?.job.jobId, jobClass: 'DeleteFavoritesJob' });
+    expect(res.body).toMatchObject({
+      id: victim.id,
+      marked: true,
+      jobId: queue.enqueued[0]?.job.jobId,
+      jobClass: 'DeleteFavoritesJob',
+    });
   });
 });
 
-describe('deleting posts (moderators) and a user\'s content (admins)', () => {
+describe("deleting posts (moderators) and a user's content (admins)", () => {
   const web = useWebApp({}, 'web-post-delete');
 
   it('marks a post for deletion after a confirmation and returns at once; members are refused', async () => {
@@ -203,7 +283,14 @@ describe('deleting posts (moderators) and a user\'s content (admins)', () => {
     const member = request.agent(web().app);
     const memberToken = await signIn(member, await createUser(web().db, 'member', 'member'));
     expect((await member.get(`/posts/${postId}/delete/confirm`)).status).toBe(403);
-    expect((await member.post(`/posts/${postId}/delete`).type('form').send({ _csrf: memberToken, confirmed: 'yes' })).status).toBe(403);
+    expect(
+      (
+        await member
+          .post(`/posts/${postId}/delete`)
+          .type('form')
+          .send({ _csrf: memberToken, confirmed: 'yes' })
+      ).status,
+    ).toBe(403);
     expect((await member.get(`/posts/${postId}`)).text).not.toContain('/delete/confirm');
 
     const moderator = request.agent(web().app);
@@ -214,20 +301,34 @@ describe('deleting posts (moderators) and a user\'s content (admins)', () => {
     expect(unconfirmed.headers.location).toBe(`/posts/${postId}/delete/confirm`);
     const overlay = await moderator.get(`/posts/${postId}/delete/confirm`).expect(200);
     expect(overlay.text).toContain('class="overlay" role="dialog"');
-    await moderator.post(`/posts/${postId}/delete`).type('form').send({ _csrf: formToken(overlay.text), confirmed: 'yes' }).expect(303);
+    await moderator
+      .post(`/posts/${postId}/delete`)
+      .type('form')
+      .send({ _csrf: formToken(overlay.text), confirmed: 'yes' })
+      .expect(303);
     const stored = await web().db.post.findUniqueOrThrow({ where: { id: postId ?? 0 } });
     expect(stored.deletionRequestedAt).not.toBeNull();
     const after = await moderator.get(`/posts/${postId}`).expect(200);
     expect(after.text).toContain(`Post #${postId} is being deleted`);
     expect(after.text).toContain('being deleted</span></h1>');
     expect(after.text).not.toContain('Edit tags');
-    expect((await moderator.patch(`/api/posts/${postId}`).set('X-CSRF-Token', token).send({ tagString: 'x' })).status).toBe(409);
+    expect(
+      (await moderator.patch(`/api/posts/${postId}`).set('X-CSRF-Token', token).send({ tagString: 'x' }))
+        .status,
+    ).toBe(409);
 
-    expect((await moderator.delete(`/api/posts/${other}`).set('X-CSRF-Token', token).send({})).status).toBe(422);
-    const api = await moderator.delete(`/api/posts/${other}`).set('X-CSRF-Token', token).send({ confirmed: true });
+    expect((await moderator.delete(`/api/posts/${other}`).set('X-CSRF-Token', token).send({})).status).toBe(
+      422,
+    );
+    const api = await moderator
+      .delete(`/api/posts/${other}`)
+      .set('X-CSRF-Token', token)
+      .send({ confirmed: true });
     expect(api.status).toBe(202);
     expect(api.body).toMatchObject({ id: other, marked: true });
-    expect((await moderator.delete('/api/posts/999').set('X-CSRF-Token', token).send({ confirmed: true })).status).toBe(404);
+    expect(
+      (await moderator.delete('/api/posts/999').set('X-CSRF-Token', token).send({ confirmed: true })).status,
+    ).toBe(404);
   });
 
   it('with "also delete their posts and uploads" marks the user\'s posts too', async () => {
@@ -245,9 +346,14 @@ describe('deleting posts (moderators) and a user\'s content (admins)', () => {
       .type('form')
       .send({ _csrf: formToken(overlay.text), confirmed: 'yes', content: 'yes' })
       .expect(303);
-    const marked = await web().db.post.findMany({ where: { deletionRequestedAt: { not: null } }, select: { id: true } });
+    const marked = await web().db.post.findMany({
+      where: { deletionRequestedAt: { not: null } },
+      select: { id: true },
+    });
     expect(marked.map((p) => p.id)).toEqual([mine]);
-    expect((await admin.get(`/users/${victim.id}`)).text).toContain('1 posts and 0 uploads marked for deletion');
+    expect((await admin.get(`/users/${victim.id}`)).text).toContain(
+      '1 posts and 0 uploads marked for deletion',
+    );
     expect(queue.enqueued.map((j) => j.jobClass)).toEqual(['DeleteFavoritesJob']);
   });
 });

@@ -54,11 +54,14 @@ export class AsyncAdapter implements QueueAdapter {
   }
 
   private later(job: Job, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.ready.push(job);
-      this.pump();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        this.ready.push(job);
+        this.pump();
+      },
+      Math.max(0, delayMs),
+    );
     this.timers.add(timer);
   }
 

@@ -22,7 +22,15 @@ export class JobStateError extends BacklotError {
   override name = 'JobStateError';
 }
 
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 export type JobState = (typeof JOB_STATES)[number] | 'canceled' | 'unknown';
 
 export interface QueueStats {
@@ -85,7 +93,7 @@ export class JobInspector {
   }
 
   async summarize(job: BullJob, knownState?: JobState): Promise<JobSummary> {
-    let state: JobState = knownState ?? ((await job.getState()));
+    let state: JobState = knownState ?? (await job.getState());
     if (state === 'failed' && isCanceled(job)) state = 'canceled';
     return {
       id: String(job.id),
@@ -104,13 +112,16 @@ export class JobInspector {
   /** Most recent jobs first, across the given queue (or all) and state (or all). */
   async list(options: { queue?: string; state?: string; limit?: number } = {}): Promise<JobSummary[]> {
     const limit = options.limit ?? 20;
-    if (!Number.isInteger(limit) || limit < 1) throw new JobStateError(`limit must be a whole number >= 1 (got ${limit})`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new JobStateError(`limit must be a whole number >= 1 (got ${limit})`);
     const queues = options.queue ? [this.checkQueue(options.queue)] : this.queueNames;
     let types: JobType[] = [...JOB_STATES];
     if (options.state) {
       const wanted = options.state === 'canceled' ? 'failed' : options.state;
       if (!(JOB_STATES as readonly string[]).includes(wanted)) {
-        throw new JobStateError(`unknown state "${options.state}" (states: ${[...JOB_STATES, 'canceled'].join(', ')})`);
+        throw new JobStateError(
+          `unknown state "${options.state}" (states: ${[...JOB_STATES, 'canceled'].join(', ')})`,
+        );
       }
       types = [wanted as JobType];
     }
@@ -118,7 +129,8 @@ export class JobInspector {
       queues.map(async (name) => {
         const queue = this.adapter.queue(name);
         const jobs: BullJob[] = [];
-        for (const type of types) jobs.push(...(await queue.getJobs([type], 0, limit - 1, false)).filter(Boolean));
+        for (const type of types)
+          jobs.push(...(await queue.getJobs([type], 0, limit - 1, false)).filter(Boolean));
         return Promise.all(jobs.map((job) => this.summarize(job)));
       }),
     );
@@ -177,7 +189,8 @@ export class JobInspector {
     const job = await this.find(id);
     if (!job) throw new NoSuchJobError(id);
     const state = await job.getState();
-    if (state !== 'delayed') throw new JobStateError(`job ${id} is ${state}, only delayed jobs can be run now`);
+    if (state !== 'delayed')
+      throw new JobStateError(`job ${id} is ${state}, only delayed jobs can be run now`);
     await job.promote();
   }
 

@@ -34,7 +34,13 @@ export function startHeartbeat(
   const key = workerKey(prefix);
   const startedAt = new Date().toISOString();
   const beat = async () => {
-    const info: WorkerInfo = { pid: process.pid, host: hostname(), startedAt, lastBeat: new Date().toISOString(), ...describe() };
+    const info: WorkerInfo = {
+      pid: process.pid,
+      host: hostname(),
+      startedAt,
+      lastBeat: new Date().toISOString(),
+      ...describe(),
+    };
     await redis.set(key, JSON.stringify(info), 'EX', HEARTBEAT_TTL_SECONDS);
   };
   const timer = setInterval(() => void beat().catch(() => undefined), intervalMs);

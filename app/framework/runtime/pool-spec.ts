@@ -22,15 +22,22 @@ export function parsePoolSpec(spec: string, knownQueues: readonly string[]): Poo
   let concurrency = 1;
   if (countPart !== undefined) {
     if (!/^\d+$/.test(countPart) || Number(countPart) < 1 || Number(countPart) > 1000) {
-      throw new PoolSpecError(`--pool=${spec}: the job count after ":" must be a whole number from 1 to 1000`);
+      throw new PoolSpecError(
+        `--pool=${spec}: the job count after ":" must be a whole number from 1 to 1000`,
+      );
     }
     concurrency = Number(countPart);
   }
-  const names = queuePart.split(',').map((q) => q.trim()).filter(Boolean);
+  const names = queuePart
+    .split(',')
+    .map((q) => q.trim())
+    .filter(Boolean);
   if (names.length === 0 || names.includes('*')) return { queues: [...knownQueues], concurrency };
   for (const name of names) {
     if (!knownQueues.includes(name)) {
-      throw new PoolSpecError(`--pool=${spec}: unknown queue "${name}" (configured queues: ${knownQueues.join(', ')})`);
+      throw new PoolSpecError(
+        `--pool=${spec}: unknown queue "${name}" (configured queues: ${knownQueues.join(', ')})`,
+      );
     }
   }
   return { queues: [...new Set(names)], concurrency };

@@ -20,7 +20,11 @@ export function queueRateLimits(classes: readonly AnyJobClass[]): Record<string,
   for (const cls of classes) {
     const settings = settingsOf(cls);
     if (!settings.rateLimit || typeof settings.queueName !== 'string') continue;
-    const limiter = { max: settings.rateLimit.to, duration: Math.round(settings.rateLimit.within * 1000), from: jobNameOf(cls) };
+    const limiter = {
+      max: settings.rateLimit.to,
+      duration: Math.round(settings.rateLimit.within * 1000),
+      from: jobNameOf(cls),
+    };
     const existing = limits[settings.queueName];
     if (existing && (existing.max !== limiter.max || existing.duration !== limiter.duration)) {
       throw new JobOptionsError(
@@ -29,5 +33,7 @@ export function queueRateLimits(classes: readonly AnyJobClass[]): Record<string,
     }
     limits[settings.queueName] = limiter;
   }
-  return Object.fromEntries(Object.entries(limits).map(([queue, { max, duration }]) => [queue, { max, duration }]));
+  return Object.fromEntries(
+    Object.entries(limits).map(([queue, { max, duration }]) => [queue, { max, duration }]),
+  );
 }

@@ -34,13 +34,22 @@ interface Slot {
   restartTimer: NodeJS.Timeout | undefined;
 }
 
-export function runSupervisor(options: SupervisorOptions): { stop(signal?: NodeJS.Signals): void; children(): ChildProcess[] } {
+export function runSupervisor(options: SupervisorOptions): {
+  stop(signal?: NodeJS.Signals): void;
+  children(): ChildProcess[];
+} {
   const log = backlotSettings().logger;
   const initial = options.initialBackoffMs ?? 1_000;
   const max = options.maxBackoffMs ?? 30_000;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
-  const slots: Slot[] = options.pools.map((pool) => ({ pool, child: undefined, startedAt: 0, backoffMs: initial, restartTimer: undefined }));
+  const slots: Slot[] = options.pools.map((pool) => ({
+    pool,
+    child: undefined,
+    startedAt: 0,
+    backoffMs: initial,
+    restartTimer: undefined,
+  }));
 
   const maybeExit = () => {
     if (stopping && slots.every((s) => !s.child)) {
@@ -65,7 +74,10 @@ export function runSupervisor(options: SupervisorOptions): { stop(signal?: NodeJ
       if (Date.now() - slot.startedAt > 60_000) slot.backoffMs = initial;
       const wait = slot.backoffMs;
       slot.backoffMs = Math.min(slot.backoffMs * 2, max);
-      log.error({ pool: name, code, signal, restartInMs: wait }, `Pool ${name} crashed (code ${code}, signal ${signal}); restarting in ${wait} ms`);
+      log.error(
+        { pool: name, code, signal, restartInMs: wait },
+        `Pool ${name} crashed (code ${code}, signal ${signal}); restarting in ${wait} ms`,
+      );
       slot.restartTimer = setTimeout(() => {
         slot.restartTimer = undefined;
         if (!stopping) start(slot);

@@ -88,7 +88,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   });
 
   const poolName = formatPoolSpec(options.pool);
-  const heartbeat = startHeartbeat(admin, options.prefix, () => ({ pools: [poolName], running: [...running.keys()] }));
+  const heartbeat = startHeartbeat(admin, options.prefix, () => ({
+    pools: [poolName],
+    running: [...running.keys()],
+  }));
   const subscriber = options.connect();
   subscriber.on('error', onRedisError('cancel subscriber'));
   const stopListening = await listenForCancels(subscriber, options.prefix, (jobId, reason) => {
@@ -110,7 +113,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     worker,
     running: () => [...running.keys()],
     async shutdown(graceMs = options.timings.shutdownGraceMs) {
-      log.info({ pool: poolName, running: running.size, graceMs }, `Shutting down pool ${poolName}: waiting up to ${graceMs} ms for ${running.size} running job(s)`);
+      log.info(
+        { pool: poolName, running: running.size, graceMs },
+        `Shutting down pool ${poolName}: waiting up to ${graceMs} ms for ${running.size} running job(s)`,
+      );
       const closing = worker.close();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'deadline'>((resolve) => {
@@ -119,9 +125,15 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       const first = await Promise.race([closing.then(() => 'closed' as const), deadline]);
       clearTimeout(timer);
       if (first === 'deadline') {
-        log.warn({ pool: poolName, running: [...running.keys()] }, 'Grace period over: handing running jobs back to the queue');
+        log.warn(
+          { pool: poolName, running: [...running.keys()] },
+          'Grace period over: handing running jobs back to the queue',
+        );
         for (const job of running.values()) job.abort(new WorkerShutdownError('worker shutting down'));
-        const handedBack = await Promise.race([closing.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+        const handedBack = await Promise.race([
+          closing.then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
+        ]);
         if (!handedBack) await worker.close(true);
       }
       await closeConnections();
@@ -136,5 +148,3 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     },
   };
 }
-
-

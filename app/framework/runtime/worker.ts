@@ -51,7 +51,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
     });
-    worker.on('error', (error) => log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`));
+    worker.on('error', (error) =>
+      log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`),
+    );
     return worker;
   });
   return {

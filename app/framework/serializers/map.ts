@@ -5,7 +5,10 @@ export const mapSerializer: Serializer<Map<unknown, unknown>> = {
   key: 'Map',
   matches: (value): value is Map<unknown, unknown> => value instanceof Map,
   serialize: (value, inner, path) =>
-    [...value.entries()].map(([k, v], i) => [inner.serialize(k, `${path} key ${i}`), inner.serialize(v, `${path}[${String(k)}]`)]),
+    [...value.entries()].map(([k, v], i) => [
+      inner.serialize(k, `${path} key ${i}`),
+      inner.serialize(v, `${path}[${String(k)}]`),
+    ]),
   async deserialize(json, inner) {
     const pairs = json as [Json, Json][];
     const entries = await Promise.all(

@@ -20,14 +20,17 @@ export const recordSerializer: Serializer<object> = {
     const id = (value as { id?: unknown }).id;
     if (typeof id === 'bigint') return { model, id: id.toString(), bigint: true } satisfies Json;
     if (typeof id !== 'string' && typeof id !== 'number') {
-      throw new SerializationError(`${path} is a ${model} record without an id (was it loaded with select that omits id?)`);
+      throw new SerializationError(
+        `${path} is a ${model} record without an id (was it loaded with select that omits id?)`,
+      );
     }
     return { model, id } satisfies Json;
   },
   async deserialize(json: Json) {
     const ref = json as unknown as StoredRef;
     const locator = recordLocator();
-    if (!locator) throw new DeserializationError(`cannot load ${ref.model} ${ref.id}: no record locator is installed`);
+    if (!locator)
+      throw new DeserializationError(`cannot load ${ref.model} ${ref.id}: no record locator is installed`);
     const id: RecordId = ref.bigint ? BigInt(ref.id) : ref.id;
     const record = await locator.locate(ref.model, id);
     if (!record) throw new DeserializationError(`${ref.model} with id ${String(ref.id)} no longer exists`);

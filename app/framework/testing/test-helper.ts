@@ -66,7 +66,9 @@ export function enqueuedJobs(filter: EnqueuedFilter = {}): EnqueuedJob[] {
 export function assertEnqueuedJobs(count: number, filter: EnqueuedFilter = {}): void {
   const found = enqueuedJobs(filter);
   if (found.length !== count) {
-    throw new AssertionFailedError(`expected ${count} enqueued job(s), found ${found.length}; ${describeEnqueued(adapter().enqueued)}`);
+    throw new AssertionFailedError(
+      `expected ${count} enqueued job(s), found ${found.length}; ${describeEnqueued(adapter().enqueued)}`,
+    );
   }
 }
 
@@ -75,7 +77,9 @@ export function assertEnqueuedWith(filter: EnqueuedFilter): EnqueuedJob {
   const found = enqueuedJobs(filter)[0];
   if (!found) {
     const wanted = { ...filter, job: filter.job ? jobNameOf(filter.job) : undefined };
-    throw new AssertionFailedError(`no enqueued job matches ${JSON.stringify(wanted)}; ${describeEnqueued(adapter().enqueued)}`);
+    throw new AssertionFailedError(
+      `no enqueued job matches ${JSON.stringify(wanted)}; ${describeEnqueued(adapter().enqueued)}`,
+    );
   }
   return found;
 }
@@ -97,7 +101,8 @@ export async function performEnqueuedJobs(block?: () => Promise<unknown>, limit 
   let performed = 0;
   while (pending.length > 0) {
     const entry = pending.shift() as EnqueuedJob;
-    if (++performed > limit) throw new AssertionFailedError(`performEnqueuedJobs stopped after ${limit} executions (a job loop?)`);
+    if (++performed > limit)
+      throw new AssertionFailedError(`performEnqueuedJobs stopped after ${limit} executions (a job loop?)`);
     const before = test.enqueued.length;
     const job = freshCopy(entry.job);
     const outcome = await executeJob(job);

@@ -52,7 +52,14 @@ import { checkRemainingLines } from './resume-check';
 import { checkScript } from './script-validator';
 import type { ScriptCheck } from './types';
 
-export { BurAlreadyApprovedError, BurError, BurNotFoundError, BurPermissionError, BurStateError, BurValidationError } from './errors';
+export {
+  BurAlreadyApprovedError,
+  BurError,
+  BurNotFoundError,
+  BurPermissionError,
+  BurStateError,
+  BurValidationError,
+} from './errors';
 export { BUR_APPROVER_LEVEL, canApproveBur, canManageBur, type BurActor } from './policy';
 export { lineResults, MAX_BUR_REASON_LENGTH, MAX_BUR_TITLE_LENGTH } from './request-input';
 
@@ -112,19 +119,31 @@ export async function updateBur(
 ): Promise<BurWithCheck> {
   const db = options.db ?? prisma();
   const current = await loadBur(db, bur.id);
-  if (!canManageBur(user, current)) throw new BurPermissionError(`only its author or a moderator may edit bulk update request #${current.id}`);
+  if (!canManageBur(user, current))
+    throw new BurPermissionError(
+      `only its author or a moderator may edit bulk update request #${current.id}`,
+    );
   if (current.status !== 'pending') {
-    throw new BurStateError(`bulk update request #${current.id} is ${current.status}: only a pending request can be edited`, current.status);
+    throw new BurStateError(
+      `bulk update request #${current.id} is ${current.status}: only a pending request can be edited`,
+      current.status,
+    );
   }
   const title = changes.title === undefined ? current.title : cleanTitle(changes.title);
   const reason = cleanReason(changes.reason) ?? current.reason;
   const script = changes.script ?? current.script;
   const check = await checkForStorage(db, script);
   const updated = await db.$transaction(async (tx) => {
-    const { count } = await tx.bulkUpdateRequest.updateMany({ where: { id: current.id, status: 'pending' }, data: { script, title, reason } });
+    const { count } = await tx.bulkUpdateRequest.updateMany({
+      where: { id: current.id, status: 'pending' },
+      data: { script, title, reason },
+    });
     if (count === 0) {
       const now = await loadBur(tx, current.id);
-      throw new BurStateError(`bulk update request #${current.id} is ${now.status}: only a pending request can be edited`, now.status);
+      throw new BurStateError(
+        `bulk update request #${current.id} is ${now.status}: only a pending request can be edited`,
+        now.status,
+      );
     }
     await replaceLines(tx, current.id, lineResults(check));
     return loadBur(tx, current.id);
@@ -149,14 +168,21 @@ export interface ApprovedBur {
  * When the job cannot be enqueued the request is marked failed (approve it again later) and the
  * enqueue error is thrown.
  */
-export async function approveBur(bur: Pick<BulkUpdateRequest, 'id'>, approver: BurActor, options: BurServiceOptions = {}): Promise<ApprovedBur> {
+export async function approveBur(
+  bur: Pick<BulkUpdateRequest, 'id'>,
+  approver: BurActor,
+  options: BurServiceOptions = {},
+): Promise<ApprovedBur> {
   const db = options.db ?? prisma();
-  if (!canApproveBur(approver)) throw new BurPermissionError(`approving bulk update requests takes a ${BUR_APPROVER_LEVEL} or above`);
+  if (!canApproveBur(approver))
+    throw new BurPermissionError(`approving bulk update requests takes a ${BUR_APPROVER_LEVEL} or above`);
   const current = await loadBur(db, bur.id);
   if (current.status !== 'pending' && current.status !== 'failed') refuseApproval(current);
   const resumed = current.status === 'failed';
 
-  const check = resumed ? await checkRemainingLines(db, current) : await checkScript(current.script, createTagRepository(db));
+  const check = resumed
+    ? await checkRemainingLines(db, current)
+    : await checkScript(current.script, createTagRepository(db));
   if (!check.ok) {
     if (!resumed) await replaceLines(db, current.id, lineResults(check));
     throw new BurValidationError(summarize(check), check);
@@ -166,13 +192,18 @@ export async function approveBur(bur: Pick<BulkUpdateRequest, 'id'>, approver: B
   // Built first so that its id is stored with the claim: a processing request always names its job.
   const job = ProcessBulkUpdateRequestJob.build(current.id);
   await db.$transaction(async (tx) => {
-    if (!(await claimForProcessing(tx, current.id, current.status, approver.id, job.jobId))) refuseApproval(await loadBur(tx, current.id));
+    if (!(await claimForProcessing(tx, current.id, current.status, approver.id, job.jobId)))
+      refuseApproval(await loadBur(tx, current.id));
     const commands = check.lines.map((line) => ({ lineNumber: line.lineNumber, text: line.canonical }));
     if (resumed) {
       await recordLines(tx, current.id, commands);
       await resetUnfinishedLines(tx, current.id);
     } else {
-      await replaceLines(tx, current.id, commands.map((line) => ({ ...line, error: null })));
+      await replaceLines(
+        tx,
+        current.id,
+        commands.map((line) => ({ ...line, error: null })),
+      );
     }
     await logModAction(tx, {
       creatorId: approver.id,
@@ -187,21 +218,35 @@ export async function approveBur(bur: Pick<BulkUpdateRequest, 'id'>, approver: B
   try {
     await job.enqueue();
   } catch (error) {
-    await failBur(db, current.id, `the processing job could not be enqueued: ${error instanceof Error ? error.message : String(error)}`);
+    await failBur(
+      db,
+      current.id,
+      `the processing job could not be enqueued: ${error instanceof Error ? error.message : String(error)}`,
+    );
     throw error;
   }
   return { bur: await loadBur(db, current.id), jobId: job.jobId, resumed };
 }
 
 /** Rejects a pending request (its author or a moderator+) and logs it. */
-export async function rejectBur(bur: Pick<BulkUpdateRequest, 'id'>, user: BurActor, options: BurServiceOptions = {}): Promise<BulkUpdateRequest> {
+export async function rejectBur(
+  bur: Pick<BulkUpdateRequest, 'id'>,
+  user: BurActor,
+  options: BurServiceOptions = {},
+): Promise<BulkUpdateRequest> {
   const db = options.db ?? prisma();
   const current = await loadBur(db, bur.id);
-  if (!canManageBur(user, current)) throw new BurPermissionError(`only its author or a moderator may reject bulk update request #${current.id}`);
+  if (!canManageBur(user, current))
+    throw new BurPermissionError(
+      `only its author or a moderator may reject bulk update request #${current.id}`,
+    );
   await db.$transaction(async (tx) => {
     if (!(await transitionBur(tx, current.id, ['pending'], 'rejected'))) {
       const now = await loadBur(tx, current.id);
-      throw new BurStateError(`bulk update request #${current.id} is ${now.status}: only a pending request can be rejected`, now.status);
+      throw new BurStateError(
+        `bulk update request #${current.id} is ${now.status}: only a pending request can be rejected`,
+        now.status,
+      );
     }
     await logModAction(tx, {
       creatorId: user.id,

@@ -14,5 +14,11 @@ export { checkScript, commandTagNames, validateLines } from './script-validator'
 export { canonicalCommand } from './script-canonical';
 export { parseLine } from './script-line';
 export { parseScript } from './script-parser';
-export { checkTagName, normalizeTagName, MAX_TAG_NAME_LENGTH, type TagNameProblem, type TagNameRule } from './tag-name';
+export {
+  checkTagName,
+  normalizeTagName,
+  MAX_TAG_NAME_LENGTH,
+  type TagNameProblem,
+  type TagNameRule,
+} from './tag-name';
 export * from './types';

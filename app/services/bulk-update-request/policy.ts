@@ -49,10 +49,19 @@ export function refuseApproval(bur: Pick<BulkUpdateRequest, 'id' | 'status'>): n
   switch (bur.status) {
     case 'approved':
     case 'processing':
-      throw new BurAlreadyApprovedError(`bulk update request #${bur.id} is already approved (status ${bur.status})`, bur.status);
+      throw new BurAlreadyApprovedError(
+        `bulk update request #${bur.id} is already approved (status ${bur.status})`,
+        bur.status,
+      );
     case 'completed':
-      throw new BurAlreadyApprovedError(`bulk update request #${bur.id} was approved and has completed`, bur.status);
+      throw new BurAlreadyApprovedError(
+        `bulk update request #${bur.id} was approved and has completed`,
+        bur.status,
+      );
     default:
-      throw new BurStateError(`bulk update request #${bur.id} is ${bur.status} and cannot be approved`, bur.status);
+      throw new BurStateError(
+        `bulk update request #${bur.id} is ${bur.status} and cannot be approved`,
+        bur.status,
+      );
   }
 }

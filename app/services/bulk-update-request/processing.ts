@@ -25,7 +25,14 @@
  *   await processBulkUpdateRequest(prisma(), 12, { signal: job.signal, onProgress: (p) => job.reportProgress(p) });
  */
 import type { AppPrismaClient } from '../../db/client';
-import { completeBur, failLine, findBur, findLines, finishLine, startLine } from '../../db/bulk-update-request.repository';
+import {
+  completeBur,
+  failLine,
+  findBur,
+  findLines,
+  finishLine,
+  startLine,
+} from '../../db/bulk-update-request.repository';
 import { logModAction } from '../../db/mod-action.repository';
 import { BurCommandError, DEFAULT_CHUNK_SIZE, runCommand, type CommandContext } from './commands/index';
 import { checkSignal } from './commands/context';
@@ -86,11 +93,16 @@ class LineDoneElsewhere extends Error {}
 
 const NEVER_ABORTED = new AbortController().signal;
 
-export async function processBulkUpdateRequest(db: AppPrismaClient, burId: number, options: ProcessOptions = {}): Promise<ProcessResult> {
+export async function processBulkUpdateRequest(
+  db: AppPrismaClient,
+  burId: number,
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
   const signal = options.signal ?? NEVER_ABORTED;
   const bur = await findBur(db, burId);
   if (!bur) return { status: 'skipped', burId, reason: 'no such bulk update request' };
-  if (bur.status !== 'processing') return { status: 'skipped', burId, reason: `its status is ${bur.status}, not processing` };
+  if (bur.status !== 'processing')
+    return { status: 'skipped', burId, reason: `its status is ${bur.status}, not processing` };
 
   const rows = await findLines(db, burId);
   let ranLines = 0;
@@ -118,7 +130,11 @@ export async function processBulkUpdateRequest(db: AppPrismaClient, burId: numbe
         progress: async (rowsDone, total) => {
           if (rowsTotal !== total) {
             rowsTotal = total;
-            await db.bulkUpdateRequestLine.update({ where: { id: row.id }, data: { rowsTotal: total }, select: { id: true } });
+            await db.bulkUpdateRequestLine.update({
+              where: { id: row.id },
+              data: { rowsTotal: total },
+              select: { id: true },
+            });
           }
           await report(rowsDone);
         },
@@ -127,14 +143,21 @@ export async function processBulkUpdateRequest(db: AppPrismaClient, burId: numbe
       const afterCommit = await db.$transaction(async (tx) => {
         const { afterCommit: then, ...action } = await finish(tx);
         if (!(await finishLine(tx, row.id))) throw new LineDoneElsewhere();
-        await logModAction(tx, { ...action, creatorId: bur.approverId, subject: { type: 'BulkUpdateRequest', id: burId } });
+        await logModAction(tx, {
+          ...action,
+          creatorId: bur.approverId,
+          subject: { type: 'BulkUpdateRequest', id: burId },
+        });
         return then;
       });
       ranLines += 1;
       try {
         await afterCommit?.();
       } catch (error) {
-        options.onWarning?.(`bulk update request #${burId} line ${row.lineNumber}: the follow-up after the line failed: ${describeError(error)}`, error);
+        options.onWarning?.(
+          `bulk update request #${burId} line ${row.lineNumber}: the follow-up after the line failed: ${describeError(error)}`,
+          error,
+        );
       }
       await report(ctx.line.rowsDone);
     } catch (error) {

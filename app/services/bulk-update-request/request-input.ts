@@ -28,7 +28,10 @@ export const MAX_BUR_REASON_LENGTH = 10_000;
 
 /** One message for a failed check: the first five problems, then how many more. */
 export function summarize(check: ScriptCheck): string {
-  const parts = [...check.scriptErrors, ...check.errors.map((error) => `line ${error.lineNumber}: ${error.reason}`)];
+  const parts = [
+    ...check.scriptErrors,
+    ...check.errors.map((error) => `line ${error.lineNumber}: ${error.reason}`),
+  ];
   const shown = parts.slice(0, 5).join('; ');
   return `the script is not valid: ${shown}${parts.length > 5 ? `; and ${parts.length - 5} more` : ''}`;
 }
@@ -38,11 +41,16 @@ export function lineResults(check: ScriptCheck): LineResult[] {
   const errors = new Map(check.errors.map((error) => [error.lineNumber, error]));
   const results: LineResult[] = check.lines.map((line) => {
     const error = errors.get(line.lineNumber);
-    return { lineNumber: line.lineNumber, text: error ? line.text : line.canonical, error: error?.reason ?? null };
+    return {
+      lineNumber: line.lineNumber,
+      text: error ? line.text : line.canonical,
+      error: error?.reason ?? null,
+    };
   });
   const parsed = new Set(check.lines.map((line) => line.lineNumber));
   for (const error of check.errors) {
-    if (!parsed.has(error.lineNumber)) results.push({ lineNumber: error.lineNumber, text: error.text, error: error.reason });
+    if (!parsed.has(error.lineNumber))
+      results.push({ lineNumber: error.lineNumber, text: error.text, error: error.reason });
   }
   return results.sort((a, b) => a.lineNumber - b.lineNumber);
 }
@@ -50,14 +58,16 @@ export function lineResults(check: ScriptCheck): LineResult[] {
 /** The title with runs of whitespace collapsed; null when empty. */
 export function cleanTitle(title: string | null | undefined): string | null {
   const trimmed = (title ?? '').replace(/\s+/gu, ' ').trim();
-  if ([...trimmed].length > MAX_BUR_TITLE_LENGTH) throw new BurValidationError(`the title is longer than ${MAX_BUR_TITLE_LENGTH} characters`);
+  if ([...trimmed].length > MAX_BUR_TITLE_LENGTH)
+    throw new BurValidationError(`the title is longer than ${MAX_BUR_TITLE_LENGTH} characters`);
   return trimmed === '' ? null : trimmed;
 }
 
 /** The reason trimmed; undefined stays undefined (unchanged). */
 export function cleanReason(reason: string | undefined): string | undefined {
   if (reason === undefined) return undefined;
-  if ([...reason].length > MAX_BUR_REASON_LENGTH) throw new BurValidationError(`the reason is longer than ${MAX_BUR_REASON_LENGTH} characters`);
+  if ([...reason].length > MAX_BUR_REASON_LENGTH)
+    throw new BurValidationError(`the reason is longer than ${MAX_BUR_REASON_LENGTH} characters`);
   return reason.trim();
 }
 

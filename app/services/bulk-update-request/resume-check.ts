@@ -16,7 +16,11 @@
 import type { AppPrismaClient } from '../../db/client';
 import type { BulkUpdateRequest } from '../../db/generated/client';
 import { findLines } from '../../db/bulk-update-request.repository';
-import { createTagRepository, type TagReadRepository, type TagRelationshipSnapshot } from '../../db/tag.repository';
+import {
+  createTagRepository,
+  type TagReadRepository,
+  type TagRelationshipSnapshot,
+} from '../../db/tag.repository';
 import { parseScript } from './script-parser';
 import { validateLines } from './script-validator';
 import type { ScriptCheck } from './types';
@@ -31,8 +35,10 @@ function hidingRelationships(
   const implications = new Set(hidden.implications.map(key));
   return {
     findTags: (names) => repository.findTags(names),
-    findLiveAliases: async (names) => (await repository.findLiveAliases(names)).filter((r) => !aliases.has(key(r))),
-    findLiveImplications: async (names) => (await repository.findLiveImplications(names)).filter((r) => !implications.has(key(r))),
+    findLiveAliases: async (names) =>
+      (await repository.findLiveAliases(names)).filter((r) => !aliases.has(key(r))),
+    findLiveImplications: async (names) =>
+      (await repository.findLiveImplications(names)).filter((r) => !implications.has(key(r))),
   };
 }
 
@@ -51,7 +57,8 @@ export async function checkRemainingLines(db: AppPrismaClient, bur: BulkUpdateRe
   for (const line of remaining) {
     if (rows.get(line.lineNumber)?.startedAt == null) continue;
     const { command } = line;
-    if (command.kind === 'createAlias') hidden.aliases.push({ antecedentName: command.antecedent, consequentName: command.consequent });
+    if (command.kind === 'createAlias')
+      hidden.aliases.push({ antecedentName: command.antecedent, consequentName: command.consequent });
     if (command.kind === 'createImplication') {
       hidden.implications.push({ antecedentName: command.antecedent, consequentName: command.consequent });
     }

@@ -63,7 +63,8 @@ function usage(keyword: Keyword): string {
 
 function splitOnArrow(keyword: Keyword, args: readonly string[]): [string[], string[]] {
   const arrows = args.flatMap((token, index) => (token === '->' ? [index] : []));
-  if (arrows.length !== 1) fail(`${usage(keyword)}: found ${arrows.length === 0 ? "no '->'" : `${arrows.length} '->'`}`);
+  if (arrows.length !== 1)
+    fail(`${usage(keyword)}: found ${arrows.length === 0 ? "no '->'" : `${arrows.length} '->'`}`);
   const at = arrows[0] ?? 0;
   return [args.slice(0, at), args.slice(at + 1)];
 }
@@ -87,7 +88,9 @@ function parseCategory(keyword: Keyword, args: readonly string[]): BurCommand {
   const tag = tagName(left[0] ?? '');
   const category = (right[0] ?? '').toLowerCase();
   if (!(TAG_CATEGORIES as readonly string[]).includes(category)) {
-    fail(`unknown category ${displayTagName(right[0] ?? '')} (expected one of: ${TAG_CATEGORIES.join(', ')})`);
+    fail(
+      `unknown category ${displayTagName(right[0] ?? '')} (expected one of: ${TAG_CATEGORIES.join(', ')})`,
+    );
   }
   return { kind: 'changeCategory', tag, category: category as TagCategoryName };
 }
@@ -107,10 +110,15 @@ function parseMassUpdate(keyword: Keyword, args: readonly string[]): BurCommand 
   const [queryTokens, editTokens] = splitOnArrow(keyword, args);
   const [include, exclude] = signedTags(queryTokens);
   const [add, remove] = signedTags(editTokens);
-  if (include.length === 0) fail("the query needs at least one tag that posts must have (only '-tag' exclusions would match almost every post)");
-  if (add.length === 0 && remove.length === 0) fail("nothing to change: give tags to add or '-tag's to remove after '->'");
+  if (include.length === 0)
+    fail(
+      "the query needs at least one tag that posts must have (only '-tag' exclusions would match almost every post)",
+    );
+  if (add.length === 0 && remove.length === 0)
+    fail("nothing to change: give tags to add or '-tag's to remove after '->'");
   const both = include.find((tag) => exclude.includes(tag));
-  if (both !== undefined) fail(`the query requires and excludes ${displayTagName(both)}, so it matches no post`);
+  if (both !== undefined)
+    fail(`the query requires and excludes ${displayTagName(both)}, so it matches no post`);
   const addedAndRemoved = add.find((tag) => remove.includes(tag));
   if (addedAndRemoved !== undefined) fail(`the edits both add and remove ${displayTagName(addedAndRemoved)}`);
   return { kind: 'massUpdate', query: { include, exclude }, edits: { add, remove } };

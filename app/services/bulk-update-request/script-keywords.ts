@@ -54,6 +54,7 @@ export function findKeyword(tokens: readonly string[]): Keyword | undefined {
 /** The reason for a line (at least one token) whose first words are no keyword. */
 export function unknownCommand(tokens: readonly string[]): string {
   const first = (tokens[0] ?? '').toLowerCase();
-  const spelled = PREFIX_WORDS.has(first) && tokens.length > 1 ? `${first} ${(tokens[1] ?? '').toLowerCase()}` : first;
+  const spelled =
+    PREFIX_WORDS.has(first) && tokens.length > 1 ? `${first} ${(tokens[1] ?? '').toLowerCase()}` : first;
   return `unknown command ${displayTagName(spelled)} (expected one of: ${COMMAND_LIST})`;
 }

@@ -19,7 +19,13 @@
  *   //          { lineNumber: 4, reason: "unknown command 'frobnicate' (expected one of: ...)" }]
  */
 import { collapseWhitespace, parseLine } from './script-line';
-import { MAX_SCRIPT_CHARACTERS, MAX_SCRIPT_LINES, type LineError, type ParsedScript, type ScriptLine } from './types';
+import {
+  MAX_SCRIPT_CHARACTERS,
+  MAX_SCRIPT_LINES,
+  type LineError,
+  type ParsedScript,
+  type ScriptLine,
+} from './types';
 
 // Callers of the one-line parser and the canonical spelling import them from here too.
 export { canonicalCommand } from './script-canonical';
@@ -65,7 +71,9 @@ export function parseScript(script: string): ParsedScript {
   }
   const commands = lines.length + errors.length;
   if (commands > MAX_SCRIPT_LINES) {
-    scriptErrors.push(`the script has ${formatCount(commands)} lines, more than the ${MAX_SCRIPT_LINES} allowed: split it into smaller requests`);
+    scriptErrors.push(
+      `the script has ${formatCount(commands)} lines, more than the ${MAX_SCRIPT_LINES} allowed: split it into smaller requests`,
+    );
   }
   if (commands === 0) scriptErrors.push('the script is empty: write one command per line');
   return { lines, errors, scriptErrors };

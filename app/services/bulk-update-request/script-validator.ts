@@ -38,7 +38,13 @@ import type { TagReadRepository } from '../../db/tag.repository';
 import { parseScript } from './script-parser';
 import { ScriptState } from './script-state';
 import { checkTagName, displayTagName } from './tag-name';
-import { MAX_RENAME_POST_COUNT, type BurCommand, type LineError, type ScriptCheck, type ScriptLine } from './types';
+import {
+  MAX_RENAME_POST_COUNT,
+  type BurCommand,
+  type LineError,
+  type ScriptCheck,
+  type ScriptLine,
+} from './types';
 
 /** Every tag name a command mentions. */
 export function commandTagNames(command: BurCommand): string[] {
@@ -51,7 +57,12 @@ export function commandTagNames(command: BurCommand): string[] {
     case 'rename':
       return [command.from, command.to];
     case 'massUpdate':
-      return [...command.query.include, ...command.query.exclude, ...command.edits.add, ...command.edits.remove];
+      return [
+        ...command.query.include,
+        ...command.query.exclude,
+        ...command.edits.add,
+        ...command.edits.remove,
+      ];
     case 'changeCategory':
     case 'nuke':
     case 'deprecate':
@@ -77,9 +88,11 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
       const { antecedent: a, consequent: b } = command;
       const current = state.aliasOf(a);
       if (current === b) return `the alias ${a} -> ${b} already exists`;
-      if (current !== undefined) return `${q(a)} is already aliased to ${q(current)} (remove that alias first)`;
+      if (current !== undefined)
+        return `${q(a)} is already aliased to ${q(current)} (remove that alias first)`;
       const onward = state.aliasOf(b);
-      if (onward === a) return `${q(b)} is already aliased to ${q(a)}: aliasing ${q(a)} to ${q(b)} would make a cycle`;
+      if (onward === a)
+        return `${q(b)} is already aliased to ${q(a)}: aliasing ${q(a)} to ${q(b)} would make a cycle`;
       if (onward !== undefined) {
         return `${q(b)} is already aliased to ${q(onward)}: aliases cannot be chained (alias ${a} -> ${onward} instead)`;
       }
@@ -102,12 +115,15 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
       if (state.implies(a, b)) return `the implication ${a} -> ${b} already exists`;
       for (const name of [a, b]) {
         const target = state.aliasOf(name);
-        if (target !== undefined) return `${q(name)} is aliased to ${q(target)}: use ${q(target)} in the implication`;
+        if (target !== undefined)
+          return `${q(name)} is aliased to ${q(target)}: use ${q(target)} in the implication`;
       }
       const cycle = await state.implicationPath(b, a);
-      if (cycle) return `${q(b)} already implies ${q(a)} (${cycle.join(' -> ')}), so ${a} -> ${b} would make a cycle`;
+      if (cycle)
+        return `${q(b)} already implies ${q(a)} (${cycle.join(' -> ')}), so ${a} -> ${b} would make a cycle`;
       const redundant = await state.implicationPath(a, b);
-      if (redundant) return `${q(a)} already implies ${q(b)} through another implication (${redundant.join(' -> ')})`;
+      if (redundant)
+        return `${q(a)} already implies ${q(b)} through another implication (${redundant.join(' -> ')})`;
       const nameProblem = newNameProblem(state, b);
       if (nameProblem) return nameProblem;
       state.createImplication(a, b);
@@ -174,7 +190,10 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
  * Validates parsed lines in order against the repository's data and the earlier lines' effects.
  * Resolves one LineError per bad line, in line order.
  */
-export async function validateLines(lines: readonly ScriptLine[], repository: TagReadRepository): Promise<LineError[]> {
+export async function validateLines(
+  lines: readonly ScriptLine[],
+  repository: TagReadRepository,
+): Promise<LineError[]> {
   const state = new ScriptState(repository);
   await state.load(lines.flatMap((line) => commandTagNames(line.command)));
   const errors: LineError[] = [];
@@ -188,7 +207,13 @@ export async function validateLines(lines: readonly ScriptLine[], repository: Ta
 /** Parses and validates a script: the check to run on create, edit and approval. */
 export async function checkScript(script: string, repository: TagReadRepository): Promise<ScriptCheck> {
   const parsed = parseScript(script);
-  const validationErrors = parsed.scriptErrors.length === 0 ? await validateLines(parsed.lines, repository) : [];
+  const validationErrors =
+    parsed.scriptErrors.length === 0 ? await validateLines(parsed.lines, repository) : [];
   const errors = [...parsed.errors, ...validationErrors].sort((a, b) => a.lineNumber - b.lineNumber);
-  return { ok: parsed.scriptErrors.length === 0 && errors.length === 0, lines: parsed.lines, errors, scriptErrors: parsed.scriptErrors };
+  return {
+    ok: parsed.scriptErrors.length === 0 && errors.length === 0,
+    lines: parsed.lines,
+    errors,
+    scriptErrors: parsed.scriptErrors,
+  };
 }

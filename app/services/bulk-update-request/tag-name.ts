@@ -22,7 +22,16 @@ import { TAG_CATEGORIES } from './types';
 export const MAX_TAG_NAME_LENGTH = 170;
 
 /** Words that cannot be tag names (they mean something in searches). */
-export const RESERVED_TAG_NAMES: ReadonlySet<string> = new Set(['new', 'search', 'and', 'or', 'not', 'none', 'any', 'all']);
+export const RESERVED_TAG_NAMES: ReadonlySet<string> = new Set([
+  'new',
+  'search',
+  'and',
+  'or',
+  'not',
+  'none',
+  'any',
+  'all',
+]);
 
 export type TagNameRule =
   | 'empty'
@@ -79,10 +88,14 @@ function structuralProblem(name: string): TagNameProblem | undefined {
   if (name.length === 0) return problem('empty', 'tag name is empty');
   const length = [...name].length;
   if (length > MAX_TAG_NAME_LENGTH) {
-    return problem('too_long', `${shown} is ${length} characters long, more than the ${MAX_TAG_NAME_LENGTH} allowed`);
+    return problem(
+      'too_long',
+      `${shown} is ${length} characters long, more than the ${MAX_TAG_NAME_LENGTH} allowed`,
+    );
   }
   if (WHITESPACE.test(name)) return problem('whitespace', `${shown} contains whitespace`);
-  if (NON_PRINTABLE.test(name)) return problem('non_printable', `${shown} contains a non-printable character`);
+  if (NON_PRINTABLE.test(name))
+    return problem('non_printable', `${shown} contains a non-printable character`);
   if (name.startsWith('-')) return problem('leading_dash', `${shown} begins with a dash ('-')`);
   if (name.includes('->')) return problem('arrow', `${shown} contains '->'`);
   return undefined;
@@ -95,11 +108,18 @@ function creationProblem(name: string): TagNameProblem | undefined {
   if (name.startsWith('~')) return problem('leading_tilde', `${shown} begins with a tilde ('~')`);
   if (name.startsWith('_')) return problem('leading_underscore', `${shown} begins with an underscore ('_')`);
   if (name.endsWith('_')) return problem('trailing_underscore', `${shown} ends with an underscore ('_')`);
-  if (name.includes('__')) return problem('consecutive_underscores', `${shown} contains consecutive underscores ('__')`);
-  if (NON_ASCII.test(name)) return problem('non_ascii', `${shown} contains a non-ASCII character (new tag names are ASCII only)`);
-  if (RESERVED_TAG_NAMES.has(name)) return problem('reserved', `${shown} is a reserved word and cannot be a tag name`);
+  if (name.includes('__'))
+    return problem('consecutive_underscores', `${shown} contains consecutive underscores ('__')`);
+  if (NON_ASCII.test(name))
+    return problem('non_ascii', `${shown} contains a non-ASCII character (new tag names are ASCII only)`);
+  if (RESERVED_TAG_NAMES.has(name))
+    return problem('reserved', `${shown} is a reserved word and cannot be a tag name`);
   const prefix = CATEGORY_PREFIX.exec(name);
-  if (prefix) return problem('category_prefix', `${shown} begins with '${prefix[1]}:', which searches treat as a prefix`);
+  if (prefix)
+    return problem(
+      'category_prefix',
+      `${shown} begins with '${prefix[1]}:', which searches treat as a prefix`,
+    );
   return undefined;
 }
 

@@ -71,7 +71,9 @@ export function announceDeletionRequested(
     ...(options.requestedBy !== undefined ? { requestedBy: options.requestedBy } : {}),
     ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
   };
-  return publishAll(ids, (recordId) => createEvent('record.deletion_requested', { model, recordId, ...extra }));
+  return publishAll(ids, (recordId) =>
+    createEvent('record.deletion_requested', { model, recordId, ...extra }),
+  );
 }
 
 /** record.deleted for each id; resolves the number published (0 without a bus). */

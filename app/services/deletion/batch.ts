@@ -45,7 +45,11 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function mapLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function mapLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await fn(items[next++] as T);
@@ -76,7 +80,8 @@ export async function deleteBatch(ctx: BatchContext, rows: readonly MarkedRow[])
     try {
       count = await ROW_DELETERS[model](ctx.pool, ids);
     } catch (error) {
-      for (const { row } of records) outcome.failed.push({ row, stage: 'row', reason: `deleting the row failed: ${reasonOf(error)}` });
+      for (const { row } of records)
+        outcome.failed.push({ row, stage: 'row', reason: `deleting the row failed: ${reasonOf(error)}` });
       continue;
     }
     const now = Date.now();
@@ -97,7 +102,10 @@ export async function deleteBatch(ctx: BatchContext, rows: readonly MarkedRow[])
       outcome.deleted.push(row);
     }
     if (count < ids.length)
-      ctx.logger.debug({ event: 'rows_already_gone', model, expected: ids.length, deleted: count }, `${ids.length - count} ${model} row(s) of the batch were already gone`);
+      ctx.logger.debug(
+        { event: 'rows_already_gone', model, expected: ids.length, deleted: count },
+        `${ids.length - count} ${model} row(s) of the batch were already gone`,
+      );
     await announceDeleted(model, ids);
   }
   return outcome;

@@ -63,7 +63,13 @@ export class DeleterBatches {
       const level = this.warned.has(key) ? 'debug' : 'warn';
       this.warned.add(key);
       log()[level](
-        { event: 'record_deletion_failed', model: failure.row.model, recordId: failure.row.id, stage: failure.stage, reason: failure.reason },
+        {
+          event: 'record_deletion_failed',
+          model: failure.row.model,
+          recordId: failure.row.id,
+          stage: failure.stage,
+          reason: failure.reason,
+        },
         `Could not delete ${failure.row.model} ${failure.row.id} yet: ${failure.reason}; it stays marked and is retried at the next periodic check (every ${checkIntervalMs / 1000} s)`,
       );
     }

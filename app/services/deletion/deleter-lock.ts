@@ -59,7 +59,9 @@ export class DeleterLock {
     session.on('end', () => onLost());
     try {
       await session.connect();
-      const { rows } = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${DELETER_LOCK_KEY}) AS locked`);
+      const { rows } = await session.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${DELETER_LOCK_KEY}) AS locked`,
+      );
       if (!rows[0]?.locked) {
         lost = true;
         await session.end().catch(() => undefined);

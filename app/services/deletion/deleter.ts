@@ -163,7 +163,13 @@ class DeleterLoop implements Deleter {
       }
       const result = await this.batches.deleteNext();
       log().debug(
-        { event: 'deleter_pass', reason, found: result.found, deleted: result.outcome.deleted.length, failed: result.outcome.failed.length },
+        {
+          event: 'deleter_pass',
+          reason,
+          found: result.found,
+          deleted: result.outcome.deleted.length,
+          failed: result.outcome.failed.length,
+        },
         `Deleter pass (${reason}): ${result.found} marked record(s), ${result.outcome.deleted.length} deleted, ${result.outcome.failed.length} failed`,
       );
       if (result.found > 0) this.scheduleFollowUp();
@@ -180,14 +186,22 @@ class DeleterLoop implements Deleter {
     if (this.lock.held) return true;
     if (!(await this.lock.acquire())) {
       if (this.status !== 'standby')
-        this.settings.log().info(
-          { event: 'deleter_standby' },
-          `Deleter standing by: another deleter holds the lock on this database; trying again every ${this.settings.checkIntervalMs / 1000} s`,
-        );
+        this.settings
+          .log()
+          .info(
+            { event: 'deleter_standby' },
+            `Deleter standing by: another deleter holds the lock on this database; trying again every ${this.settings.checkIntervalMs / 1000} s`,
+          );
       this.status = 'standby';
       return false;
     }
-    if (this.status !== 'running') this.settings.log().info({ event: 'deleter_leading' }, 'Deleter leading: it holds the deletion lock and listens for marks');
+    if (this.status !== 'running')
+      this.settings
+        .log()
+        .info(
+          { event: 'deleter_leading' },
+          'Deleter leading: it holds the deletion lock and listens for marks',
+        );
     this.status = 'running';
     return true;
   }
@@ -195,10 +209,12 @@ class DeleterLoop implements Deleter {
   private sessionLost(error?: Error): void {
     if (this.stopping) return;
     this.status = 'standby';
-    this.settings.log().warn(
-      { event: 'deleter_session_lost', err: error },
-      `Deleter lost its database session${error ? ` (${error.message})` : ''}; it tries to lead again at the next periodic check`,
-    );
+    this.settings
+      .log()
+      .warn(
+        { event: 'deleter_session_lost', err: error },
+        `Deleter lost its database session${error ? ` (${error.message})` : ''}; it tries to lead again at the next periodic check`,
+      );
   }
 }
 

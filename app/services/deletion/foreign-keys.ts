@@ -48,12 +48,20 @@ interface KeyRow {
   disabled_triggers: number;
 }
 
-const ON_DELETE: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+const ON_DELETE: Record<string, string> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
 
 /** Every reason foreign keys are not enforced for the deleter's tables; [] when they are. */
 export async function checkForeignKeys(session: SqlReader): Promise<string[]> {
   const problems: string[] = [];
-  const role = (await session.query<{ role: string }>(`SELECT current_setting('session_replication_role') AS role`)).rows[0]?.role;
+  const role = (
+    await session.query<{ role: string }>(`SELECT current_setting('session_replication_role') AS role`)
+  ).rows[0]?.role;
   if (role !== 'origin') {
     problems.push(
       `session_replication_role is '${role ?? '?'}', not 'origin', so foreign-key triggers do not fire ` +
@@ -75,16 +83,28 @@ export async function checkForeignKeys(session: SqlReader): Promise<string[]> {
   );
   for (const key of rows) {
     if (!key.validated)
-      problems.push(`foreign key ${key.name} (${key.table} -> ${key.references}) is NOT VALID (run ALTER TABLE ${key.table} VALIDATE CONSTRAINT ${key.name})`);
+      problems.push(
+        `foreign key ${key.name} (${key.table} -> ${key.references}) is NOT VALID (run ALTER TABLE ${key.table} VALIDATE CONSTRAINT ${key.name})`,
+      );
     if (key.disabled_triggers > 0)
-      problems.push(`the triggers of foreign key ${key.name} on ${key.table} are disabled (run ALTER TABLE ${key.table} ENABLE TRIGGER ALL)`);
+      problems.push(
+        `the triggers of foreign key ${key.name} on ${key.table} are disabled (run ALTER TABLE ${key.table} ENABLE TRIGGER ALL)`,
+      );
   }
   for (const wanted of REQUIRED_CASCADES) {
-    const key = rows.find((k) => k.table === wanted.table && k.references === wanted.references && k.columns.length === 1 && k.columns[0] === wanted.column);
+    const key = rows.find(
+      (k) =>
+        k.table === wanted.table &&
+        k.references === wanted.references &&
+        k.columns.length === 1 &&
+        k.columns[0] === wanted.column,
+    );
     const label = `${wanted.table}.${wanted.column} -> ${wanted.references}`;
     if (!key) problems.push(`foreign key ${label} is missing (apply the migrations: npm run db:migrate)`);
     else if (key.on_delete !== 'c')
-      problems.push(`foreign key ${key.name} (${label}) is ON DELETE ${ON_DELETE[key.on_delete] ?? key.on_delete}, not CASCADE`);
+      problems.push(
+        `foreign key ${key.name} (${label}) is ON DELETE ${ON_DELETE[key.on_delete] ?? key.on_delete}, not CASCADE`,
+      );
   }
   return problems;
 }

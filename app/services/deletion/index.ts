@@ -20,7 +20,13 @@ export {
   USER_CONTENT_INLINE_LIMIT,
   MARK_CHUNK_SIZE,
 } from './marking';
-export type { MarkOptions, MarkResult, MarkUserContentResult, MarkUpdatedBeforeInput, MarkUpdatedBeforeResult } from './marking';
+export type {
+  MarkOptions,
+  MarkResult,
+  MarkUserContentResult,
+  MarkUpdatedBeforeInput,
+  MarkUpdatedBeforeResult,
+} from './marking';
 export { markAllUserContent } from './mark-chunks';
 export { startDeleter } from './deleter';
 export type { Deleter, DeleterStatus } from './deleter';

@@ -30,9 +30,17 @@ export interface MarkManyResult {
 
 export async function markAll(
   model: DeletableModel,
-  chunk: (table: MarkableTable, afterId: number, limit: number) => Promise<{ scanned: number; lastId: number; ids: number[] }>,
+  chunk: (
+    table: MarkableTable,
+    afterId: number,
+    limit: number,
+  ) => Promise<{ scanned: number; lastId: number; ids: number[] }>,
   limit: number,
-  options: MarkOptions & { jobId?: string; maxChunks?: number; onChunk?: (markedSoFar: number) => void | Promise<void> },
+  options: MarkOptions & {
+    jobId?: string;
+    maxChunks?: number;
+    onChunk?: (markedSoFar: number) => void | Promise<void>;
+  },
 ): Promise<{ marked: number; complete: boolean }> {
   let afterId = 0;
   let marked = 0;
@@ -54,12 +62,16 @@ export async function markAll(
 export async function markAllUserContent(
   db: Db,
   userId: number,
-  options: MarkOptions & { jobId?: string; chunkSize?: number; onChunk?: (markedSoFar: number) => void | Promise<void> } = {},
+  options: MarkOptions & {
+    jobId?: string;
+    chunkSize?: number;
+    onChunk?: (markedSoFar: number) => void | Promise<void>;
+  } = {},
 ): Promise<MarkManyResult> {
-  const chunk = (table: MarkableTable, afterId: number, size: number) => markUserContentChunk(db, table, userId, afterId, size);
+  const chunk = (table: MarkableTable, afterId: number, size: number) =>
+    markUserContentChunk(db, table, userId, afterId, size);
   const size = options.chunkSize ?? MARK_CHUNK_SIZE;
   const uploads = await markAll('Upload', chunk, size, options);
   const posts = await markAll('Post', chunk, size, options);
   return { marked: { Upload: uploads.marked, Post: posts.marked } };
 }
-

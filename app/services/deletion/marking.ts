@@ -58,9 +58,15 @@ export interface MarkResult {
   deletionRequestedAt: Date;
 }
 
-async function markRecord(db: Db, model: DeletableModel, id: number, options: MarkOptions): Promise<MarkResult> {
+async function markRecord(
+  db: Db,
+  model: DeletableModel,
+  id: number,
+  options: MarkOptions,
+): Promise<MarkResult> {
   const result = Number.isSafeInteger(id) ? await markOne(db, MODEL_TABLES[model], id) : undefined;
-  if (!result?.found || !result.deletionRequestedAt) throw new RecordNotFoundError(`no ${model.toLowerCase()} ${id}`);
+  if (!result?.found || !result.deletionRequestedAt)
+    throw new RecordNotFoundError(`no ${model.toLowerCase()} ${id}`);
   if (result.marked) await announceDeletionRequested(model, [id], options);
   return { model, id, marked: result.marked, deletionRequestedAt: result.deletionRequestedAt };
 }
@@ -91,10 +97,13 @@ export async function markUserContentForDeletion(
   userId: number,
   options: MarkOptions & { inlineLimit?: number } = {},
 ): Promise<MarkUserContentResult> {
-  const user = Number.isSafeInteger(userId) ? await db.user.findUnique({ where: { id: userId }, select: { id: true } }) : null;
+  const user = Number.isSafeInteger(userId)
+    ? await db.user.findUnique({ where: { id: userId }, select: { id: true } })
+    : null;
   if (!user) throw new RecordNotFoundError(`no user ${userId}`);
   const limit = options.inlineLimit ?? USER_CONTENT_INLINE_LIMIT;
-  const chunk = (table: MarkableTable, afterId: number, size: number) => markUserContentChunk(db, table, userId, afterId, size);
+  const chunk = (table: MarkableTable, afterId: number, size: number) =>
+    markUserContentChunk(db, table, userId, afterId, size);
   const uploads = await markAll('Upload', chunk, limit, { ...options, maxChunks: 1 });
   const posts = await markAll('Post', chunk, limit, { ...options, maxChunks: 1 });
   const result: MarkUserContentResult = {
@@ -135,14 +144,18 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|
  * microsecond precision in PostgreSQL. InvalidCutoffError for a malformed timestamp (no zone, more
  * than 6 fractional digits, or one PostgreSQL refuses).
  */
-export async function markUpdatedBefore(db: Db, input: MarkUpdatedBeforeInput): Promise<MarkUpdatedBeforeResult> {
+export async function markUpdatedBefore(
+  db: Db,
+  input: MarkUpdatedBeforeInput,
+): Promise<MarkUpdatedBeforeResult> {
   const raw = input.before instanceof Date ? input.before.toISOString() : input.before.trim();
   if (!ISO_WITH_ZONE.test(raw))
     throw new InvalidCutoffError(
       `not an ISO 8601 timestamp with a zone and at most 6 fractional digits: ${JSON.stringify(raw)} (e.g. 2026-01-01T00:00:00.123456Z)`,
     );
   const before = await normalizeCutoff(db, raw);
-  const chunk = (table: MarkableTable, afterId: number, size: number) => markChunkUpdatedBefore(db, table, before, afterId, size);
+  const chunk = (table: MarkableTable, afterId: number, size: number) =>
+    markChunkUpdatedBefore(db, table, before, afterId, size);
   const { marked } = await markAll(input.model, chunk, input.chunkSize ?? MARK_CHUNK_SIZE, {
     requestedBy: input.requestedBy,
     onChunk: (markedSoFar) => input.onChunk?.(markedSoFar),

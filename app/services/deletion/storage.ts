@@ -76,7 +76,10 @@ export class DeletionStorage {
   /** The derived directories of a record (thumbnails, logs). */
   derivedPaths(record: StoredRecord): string[] {
     const table = MODEL_TABLES[record.model];
-    return [join(this.root, 'thumbnails', table, String(record.id)), join(this.root, 'logs', table, String(record.id))];
+    return [
+      join(this.root, 'thumbnails', table, String(record.id)),
+      join(this.root, 'logs', table, String(record.id)),
+    ];
   }
 
   /** Removes the record's external files; throws StorageError on any failure. */
@@ -117,14 +120,18 @@ export class DeletionStorage {
    */
   private async assertInside(path: string, what: string): Promise<void> {
     if (!isInside(this.root, path))
-      throw new StorageError(`${what} ${path} is outside the storage root ${this.root}: refusing to remove it`);
+      throw new StorageError(
+        `${what} ${path} is outside the storage root ${this.root}: refusing to remove it`,
+      );
     const realRoot = await realpath(this.root).catch(() => undefined);
     if (realRoot === undefined) return; // no storage root on disk: nothing below it exists
     for (let directory = dirname(path); directory !== this.root; directory = dirname(directory)) {
       const real = await realpath(directory).catch(() => undefined);
       if (real === undefined) continue;
       if (!isInside(realRoot, real))
-        throw new StorageError(`${what} ${path} resolves outside the storage root ${this.root} (through ${directory} -> ${real}): refusing to remove it`);
+        throw new StorageError(
+          `${what} ${path} resolves outside the storage root ${this.root} (through ${directory} -> ${real}): refusing to remove it`,
+        );
       return;
     }
   }

@@ -58,9 +58,12 @@ const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_SUBJECT_LENGTH = 998;
 
 export function checkMailMessage(message: MailMessage): void {
-  if (!ADDRESS.test(message.to)) throw new InvalidMailError(`cannot deliver mail to ${JSON.stringify(message.to)}: not a mail address`);
+  if (!ADDRESS.test(message.to))
+    throw new InvalidMailError(`cannot deliver mail to ${JSON.stringify(message.to)}: not a mail address`);
   if (/[\r\n]/.test(message.subject) || message.subject.length > MAX_SUBJECT_LENGTH) {
-    throw new InvalidMailError(`cannot deliver mail "${message.subject.slice(0, 40)}": the subject must be one line of at most ${MAX_SUBJECT_LENGTH} characters`);
+    throw new InvalidMailError(
+      `cannot deliver mail "${message.subject.slice(0, 40)}": the subject must be one line of at most ${MAX_SUBJECT_LENGTH} characters`,
+    );
   }
 }
 
@@ -110,7 +113,8 @@ export async function failNextMailDeliveries(
   count: number,
   message = 'simulated mail delivery failure',
 ): Promise<void> {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`failNextMailDeliveries count must be a whole number >= 0 (got ${count})`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`failNextMailDeliveries count must be a whole number >= 0 (got ${count})`);
   await client.mailTransportSwitch.upsert({
     where: { id: 1 },
     create: { id: 1, failNext: count, failMessage: message },

@@ -9,8 +9,15 @@ import { BANS_CHUNK_SIZE, liftExpiredBansChunk } from '../../db/ban.repository';
 import { untilShort, type ChunkOptions } from './chunks';
 
 /** Lifts bans expired at `now`, in chunks; resolves how many. */
-export function liftExpiredBans(client: Pick<AppPrismaClient, '$queryRaw'>, options: ChunkOptions & { now?: Date } = {}): Promise<number> {
+export function liftExpiredBans(
+  client: Pick<AppPrismaClient, '$queryRaw'>,
+  options: ChunkOptions & { now?: Date } = {},
+): Promise<number> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? BANS_CHUNK_SIZE;
-  return untilShort(batchSize, async () => (await liftExpiredBansChunk(client, now, batchSize)).lifted, options);
+  return untilShort(
+    batchSize,
+    async () => (await liftExpiredBansChunk(client, now, batchSize)).lifted,
+    options,
+  );
 }

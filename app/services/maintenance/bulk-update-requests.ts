@@ -41,7 +41,11 @@ export function burExpiresAt(createdAt: Date): Date {
 }
 
 /** Rejects up to `limit` pending requests created 45+ days before `now`. */
-export function rejectExpiredBulkUpdateRequestsChunk(client: RawClient, now: Date, limit = BUR_CHUNK_SIZE): Promise<BurNotice[]> {
+export function rejectExpiredBulkUpdateRequestsChunk(
+  client: RawClient,
+  now: Date,
+  limit = BUR_CHUNK_SIZE,
+): Promise<BurNotice[]> {
   const cutoff = daysBefore(now, BUR_EXPIRY_DAYS);
   return client.$queryRaw<BurNotice[]>`
     WITH expired AS (
@@ -66,7 +70,11 @@ export function rejectExpiredBulkUpdateRequestsChunk(client: RawClient, now: Dat
 }
 
 /** Marks up to `limit` pending, unwarned requests created 40+ days before `now` as warned. */
-export function warnExpiringBulkUpdateRequestsChunk(client: RawClient, now: Date, limit = BUR_CHUNK_SIZE): Promise<BurNotice[]> {
+export function warnExpiringBulkUpdateRequestsChunk(
+  client: RawClient,
+  now: Date,
+  limit = BUR_CHUNK_SIZE,
+): Promise<BurNotice[]> {
   const cutoff = daysBefore(now, BUR_EXPIRY_DAYS - BUR_WARNING_DAYS);
   return client.$queryRaw<BurNotice[]>`
     WITH expiring AS (

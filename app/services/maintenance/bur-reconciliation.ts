@@ -52,18 +52,24 @@ export interface ProcessingJobs {
 }
 
 /** The reason stored for a request with no job id and no live job. */
-export const NO_PROCESSING_JOB_REASON = 'no processing job was recorded for it, and none is waiting or running';
+export const NO_PROCESSING_JOB_REASON =
+  'no processing job was recorded for it, and none is waiting or running';
 
 /** Why a request whose job is in this state cannot finish; undefined while the job may still run it. */
 export function deadJobReason(jobId: string, fate: JobFate): string | undefined {
   if ((LIVE_STATES as readonly string[]).includes(fate.state)) return undefined;
-  if (fate.state === 'failed' || fate.state === 'canceled') return `processing job ${jobId} failed: ${fate.error ?? 'no reason recorded'}`;
+  if (fate.state === 'failed' || fate.state === 'canceled')
+    return `processing job ${jobId} failed: ${fate.error ?? 'no reason recorded'}`;
   if (fate.state === 'completed') return `processing job ${jobId} completed without finishing the request`;
   return `processing job ${jobId} no longer exists`;
 }
 
 /** ProcessingJobs read through the framework's JobInspector (the reads bin/jobs status makes). */
-export function inspectedProcessingJobs(inspector: JobInspector, jobName: string, queue: string): ProcessingJobs {
+export function inspectedProcessingJobs(
+  inspector: JobInspector,
+  jobName: string,
+  queue: string,
+): ProcessingJobs {
   let live: Promise<Map<number, string>> | undefined;
   const findLive = async () => {
     const byBur = new Map<number, string>();
@@ -125,8 +131,12 @@ export interface ReconcileOptions {
   onFailed?: (failure: AbandonedBur) => void | Promise<void>;
 }
 
-async function whyAbandoned(jobs: ProcessingJobs, bur: { id: number; processingJobId: string | null }): Promise<string | undefined> {
-  if (bur.processingJobId !== null) return deadJobReason(bur.processingJobId, await jobs.fate(bur.processingJobId));
+async function whyAbandoned(
+  jobs: ProcessingJobs,
+  bur: { id: number; processingJobId: string | null },
+): Promise<string | undefined> {
+  if (bur.processingJobId !== null)
+    return deadJobReason(bur.processingJobId, await jobs.fate(bur.processingJobId));
   return (await jobs.liveJobOf(bur.id)) === undefined ? NO_PROCESSING_JOB_REASON : undefined;
 }
 
@@ -160,7 +170,12 @@ export async function failAbandonedBulkUpdateRequests(
       return failed;
     });
     if (!outcome) continue; // finished, or approved again, meanwhile
-    const failure: AbandonedBur = { burId: bur.id, jobId: bur.processingJobId, failedLine: outcome.failedLine, reason };
+    const failure: AbandonedBur = {
+      burId: bur.id,
+      jobId: bur.processingJobId,
+      failedLine: outcome.failedLine,
+      reason,
+    };
     result.failed.push(failure);
     await options.onFailed?.(failure);
   }

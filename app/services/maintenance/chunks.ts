@@ -23,7 +23,8 @@ export async function untilShort(
   step: () => Promise<number>,
   options: Pick<ChunkOptions, 'signal' | 'onProgress'> = {},
 ): Promise<number> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number >= 1 (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batch size must be a whole number >= 1 (got ${batchSize})`);
   let total = 0;
   for (;;) {
     options.signal?.throwIfAborted();

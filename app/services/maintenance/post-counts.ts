@@ -27,10 +27,13 @@ export interface RegenerateProgress {
 
 export async function regeneratePostCounts(
   client: Pick<AppPrismaClient, '$executeRaw' | '$executeRawUnsafe' | '$queryRaw'>,
-  options: Omit<ChunkOptions, 'onProgress'> & { onProgress?: (progress: RegenerateProgress) => void | Promise<void> } = {},
+  options: Omit<ChunkOptions, 'onProgress'> & {
+    onProgress?: (progress: RegenerateProgress) => void | Promise<void>;
+  } = {},
 ): Promise<RegeneratePostCountsResult> {
   const batchSize = options.batchSize ?? POST_COUNTS_CHUNK_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number >= 1 (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batch size must be a whole number >= 1 (got ${batchSize})`);
   options.signal?.throwIfAborted();
   const tagsFixed = await recountTagPostCounts(client);
   let postsFixed = 0;

@@ -29,7 +29,12 @@ export const RETIREMENT_CHUNK_SIZE = 500;
 
 const KINDS = {
   alias: { table: 'tag_aliases', category: 'tag_alias_retire', label: 'tag alias', subject: 'TagAlias' },
-  implication: { table: 'tag_implications', category: 'tag_implication_retire', label: 'tag implication', subject: 'TagImplication' },
+  implication: {
+    table: 'tag_implications',
+    category: 'tag_implication_retire',
+    label: 'tag implication',
+    subject: 'TagImplication',
+  },
 } as const;
 
 export type RelationshipKind = keyof typeof KINDS;
@@ -100,7 +105,10 @@ export interface RetirementResult {
 
 export async function retireTagRelationships(
   client: Pick<AppPrismaClient, '$queryRaw'>,
-  options: Omit<ChunkOptions, 'onProgress'> & { now?: Date; onProgress?: (result: RetirementResult) => void | Promise<void> } = {},
+  options: Omit<ChunkOptions, 'onProgress'> & {
+    now?: Date;
+    onProgress?: (result: RetirementResult) => void | Promise<void>;
+  } = {},
 ): Promise<RetirementResult> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? RETIREMENT_CHUNK_SIZE;

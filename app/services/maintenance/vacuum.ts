@@ -41,7 +41,11 @@ async function cancelBackend(url: string, pid: number): Promise<void> {
 export async function vacuumDatabase(url: string, options: VacuumOptions = {}): Promise<VacuumResult> {
   const { signal } = options;
   signal?.throwIfAborted();
-  const client = new pg.Client({ connectionString: url, application_name: 'backlot:vacuum', connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'backlot:vacuum',
+    connectionTimeoutMillis: 10_000,
+  });
   await client.connect();
   let onAbort: (() => void) | undefined;
   try {
@@ -66,7 +70,8 @@ export async function vacuumDatabase(url: string, options: VacuumOptions = {}): 
     }
     return { tables };
   } catch (error) {
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+    if (signal?.aborted)
+      throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
     throw error;
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);

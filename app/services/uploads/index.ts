@@ -33,7 +33,9 @@ export async function createUpload(
   client: Pick<AppPrismaClient, 'upload'>,
   input: CreateUploadInput,
 ): Promise<{ upload: Upload; job: ProcessUploadJob }> {
-  const upload = await client.upload.create({ data: { uploaderId: input.uploaderId, sourceFile: input.sourceFile } });
+  const upload = await client.upload.create({
+    data: { uploaderId: input.uploaderId, sourceFile: input.sourceFile },
+  });
   const job = await ProcessUploadJob.performLater(upload);
   return { upload, job };
 }

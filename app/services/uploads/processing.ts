@@ -44,7 +44,8 @@ export async function hashFile(path: string, options: HashOptions = {}): Promise
       }
     }
   } catch (error) {
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+    if (signal?.aborted)
+      throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
     throw error;
   }
   return { md5: hash.digest('hex'), size };
@@ -73,7 +74,11 @@ async function recordError(client: UploadClient, uploadId: number, errorMessage:
     WHERE id = ${uploadId} AND status = 'processing'`;
 }
 
-export async function processUpload(client: UploadClient, uploadId: number, options: ProcessUploadOptions = {}): Promise<ProcessUploadResult> {
+export async function processUpload(
+  client: UploadClient,
+  uploadId: number,
+  options: ProcessUploadOptions = {},
+): Promise<ProcessUploadResult> {
   const { signal } = options;
   signal?.throwIfAborted();
   const claimed = await client.$queryRaw<Array<{ source_file: string }>>`
@@ -82,8 +87,14 @@ export async function processUpload(client: UploadClient, uploadId: number, opti
     RETURNING source_file`;
   const sourceFile = claimed[0]?.source_file;
   if (sourceFile === undefined) {
-    const rows = await client.$queryRaw<Array<{ status: string }>>`SELECT status::text AS status FROM uploads WHERE id = ${uploadId}`;
-    return { status: 'skipped', uploadId, reason: rows[0] ? `upload is ${rows[0].status}` : 'upload no longer exists' };
+    const rows = await client.$queryRaw<
+      Array<{ status: string }>
+    >`SELECT status::text AS status FROM uploads WHERE id = ${uploadId}`;
+    return {
+      status: 'skipped',
+      uploadId,
+      reason: rows[0] ? `upload is ${rows[0].status}` : 'upload no longer exists',
+    };
   }
   let digest: FileDigest;
   try {
@@ -96,7 +107,8 @@ export async function processUpload(client: UploadClient, uploadId: number, opti
   } catch (error) {
     if (signal?.aborted) {
       // Shutdown: the job goes back to the queue and claims the upload again; anything else ends it.
-      if (!(signal.reason instanceof WorkerShutdownError)) await recordError(client, uploadId, `processing stopped: ${message(signal.reason)}`);
+      if (!(signal.reason instanceof WorkerShutdownError))
+        await recordError(client, uploadId, `processing stopped: ${message(signal.reason)}`);
       throw error;
     }
     const errorMessage = `cannot read ${sourceFile}: ${message(error)}`;

@@ -10,7 +10,14 @@
  *
  * Example: await jobAdmin.perform('retry', id, 'admin')
  */
-import { JobStateError, NoSuchJobError, type BullmqAdapter, type JobInspector, type JobState, type JobSummary } from '../../framework/index';
+import {
+  JobStateError,
+  NoSuchJobError,
+  type BullmqAdapter,
+  type JobInspector,
+  type JobState,
+  type JobSummary,
+} from '../../framework/index';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { queueThroughput, type Throughput } from './queue-metrics';
 
@@ -83,7 +90,9 @@ export class JobAdminService {
   }
 
   throughput(minutes: number, now = Date.now()): Promise<Throughput[]> {
-    return Promise.all(this.queueNames.map((name) => queueThroughput(this.adapter.queue(name), minutes, now)));
+    return Promise.all(
+      this.queueNames.map((name) => queueThroughput(this.adapter.queue(name), minutes, now)),
+    );
   }
 
   /** Performs `action` on job `id`; resolves a sentence for the flash message. */
@@ -115,7 +124,9 @@ export class JobAdminService {
         try {
           await job.remove();
         } catch (error) {
-          throw new ConflictError(`job ${id} could not be removed (${(error as Error).message}): cancel it first if it is running`);
+          throw new ConflictError(
+            `job ${id} could not be removed (${(error as Error).message}): cancel it first if it is running`,
+          );
         }
         return `Job ${id} (${summary.jobClass}) destroyed`;
       }

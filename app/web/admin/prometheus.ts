@@ -35,7 +35,11 @@ export interface JobDuration {
 }
 
 /** Run times of the most recent completed jobs of a queue, newest first. */
-export async function recentDurations(client: Redis, queue: Queue, sample = DURATION_SAMPLE): Promise<JobDuration[]> {
+export async function recentDurations(
+  client: Redis,
+  queue: Queue,
+  sample = DURATION_SAMPLE,
+): Promise<JobDuration[]> {
   const ids = await client.zrevrange(queue.toKey('completed'), 0, sample - 1);
   if (ids.length === 0) return [];
   const pipeline = client.pipeline();
@@ -52,7 +56,10 @@ export async function recentDurations(client: Redis, queue: Queue, sample = DURA
   return durations;
 }
 
-export async function prometheusMetrics(adapter: BullmqAdapter, queueNames: readonly string[]): Promise<{ contentType: string; body: string }> {
+export async function prometheusMetrics(
+  adapter: BullmqAdapter,
+  queueNames: readonly string[],
+): Promise<{ contentType: string; body: string }> {
   const perQueue = await Promise.all(
     queueNames.map(async (name) => {
       const queue = adapter.queue(name);
@@ -63,14 +70,31 @@ export async function prometheusMetrics(adapter: BullmqAdapter, queueNames: read
         queue.getMetrics('failed', 0, 0),
         recentDurations(adapter.connection, queue),
       ]);
-      return { name, counts, paused, completedTotal: completed.meta.count, failedTotal: failed.meta.count, durations };
+      return {
+        name,
+        counts,
+        paused,
+        completedTotal: completed.meta.count,
+        failedTotal: failed.meta.count,
+        durations,
+      };
     }),
   );
 
   const registry = new Registry();
   const registers = [registry];
-  const jobs = new Gauge({ name: 'backlot_queue_jobs', help: 'Jobs per queue and state.', labelNames: ['queue', 'state'], registers });
-  const pausedGauge = new Gauge({ name: 'backlot_queue_paused', help: '1 when the queue is paused.', labelNames: ['queue'], registers });
+  const jobs = new Gauge({
+    name: 'backlot_queue_jobs',
+    help: 'Jobs per queue and state.',
+    labelNames: ['queue', 'state'],
+    registers,
+  });
+  const pausedGauge = new Gauge({
+    name: 'backlot_queue_paused',
+    help: '1 when the queue is paused.',
+    labelNames: ['queue'],
+    registers,
+  });
   const completedTotal = new Counter({
     name: 'backlot_jobs_completed_total',
     help: 'Jobs completed since BullMQ metrics were first recorded (needs the worker metrics option).',

@@ -45,7 +45,10 @@ export function perMinute(metrics: RawMetrics, now: number, minutes: number): nu
 }
 
 export async function queueThroughput(queue: Queue, minutes: number, now = Date.now()): Promise<Throughput> {
-  const [completed, failed] = await Promise.all([queue.getMetrics('completed', 0, minutes), queue.getMetrics('failed', 0, minutes)]);
+  const [completed, failed] = await Promise.all([
+    queue.getMetrics('completed', 0, minutes),
+    queue.getMetrics('failed', 0, minutes),
+  ]);
   return {
     queue: queue.name,
     minutes,

@@ -41,7 +41,11 @@
   }
 
   function load(url) {
-    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' }, cache: 'no-store' }).then(function (res) {
+    return fetch(url, {
+      credentials: 'same-origin',
+      headers: { Accept: 'text/html' },
+      cache: 'no-store',
+    }).then(function (res) {
       var type = res.headers.get('content-type') || '';
       if (res.status !== 200 || type.indexOf('text/html') !== 0) return null;
       return res.text().then(fragment);
@@ -128,7 +132,8 @@
     document.querySelectorAll('[data-live-insert]').forEach(function (container) {
       var prefix = container.getAttribute('data-live-insert') + '/';
       var on = (container.getAttribute('data-live-insert-on') || '').split(' ');
-      if (event.topic.indexOf(prefix) === 0 && on.indexOf(event.type) !== -1 && !byTopic(event.topic)) insert(container, event.topic);
+      if (event.topic.indexOf(prefix) === 0 && on.indexOf(event.type) !== -1 && !byTopic(event.topic))
+        insert(container, event.topic);
     });
   }
 

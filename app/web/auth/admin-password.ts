@@ -24,18 +24,26 @@ export interface AdminPasswordOptions {
 
 export type AdminPasswordOutcome = 'set' | 'kept' | 'generated';
 
-export async function ensureAdminPassword(client: AppPrismaClient, options: AdminPasswordOptions): Promise<AdminPasswordOutcome> {
+export async function ensureAdminPassword(
+  client: AppPrismaClient,
+  options: AdminPasswordOptions,
+): Promise<AdminPasswordOutcome> {
   const name = options.name ?? 'admin';
   const say = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
   const admin = await client.user.upsert({ where: { name }, create: { name, level: 'admin' }, update: {} });
   if (options.password !== undefined) {
     if (admin.passwordHash && (await verifyPassword(options.password, admin.passwordHash))) return 'kept';
-    await client.user.update({ where: { id: admin.id }, data: { passwordHash: await hashPassword(options.password) } });
+    await client.user.update({
+      where: { id: admin.id },
+      data: { passwordHash: await hashPassword(options.password) },
+    });
     return 'set';
   }
   if (admin.passwordHash) return 'kept';
   const password = randomBytes(18).toString('base64url');
   await client.user.update({ where: { id: admin.id }, data: { passwordHash: await hashPassword(password) } });
-  say(`Sign in to the web app as "${name}" with password ${password} (shown only now; set ADMIN_PASSWORD to choose it)`);
+  say(
+    `Sign in to the web app as "${name}" with password ${password} (shown only now; set ADMIN_PASSWORD to choose it)`,
+  );
   return 'generated';
 }

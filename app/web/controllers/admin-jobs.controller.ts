@@ -7,7 +7,12 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { filterSecrets, type JobStatus } from '../../framework/index';
-import { DESTRUCTIVE_ACTIONS, isJobAction, type JobAction, type JobAdminService } from '../admin/job-admin.service';
+import {
+  DESTRUCTIVE_ACTIONS,
+  isJobAction,
+  type JobAction,
+  type JobAdminService,
+} from '../admin/job-admin.service';
 import { NotFoundError, ValidationError } from '../errors';
 import { flash, intParam, stringParam } from '../middleware/respond';
 import { isAdmin } from '../middleware/require-level';
@@ -40,7 +45,10 @@ function confirmed(req: Request): boolean {
  * A job's status as the viewer may see it: admins get arguments and result with secret keys
  * filtered (LOG_FILTER_KEYS), moderators neither.
  */
-export function visibleStatus(status: JobStatus, admin: boolean): JobStatus | Omit<JobStatus, 'arguments' | 'result'> {
+export function visibleStatus(
+  status: JobStatus,
+  admin: boolean,
+): JobStatus | Omit<JobStatus, 'arguments' | 'result'> {
   const { arguments: args, result, ...rest } = status;
   return admin ? { ...rest, arguments: filterSecrets(args), result: filterSecrets(result) } : rest;
 }
@@ -49,8 +57,16 @@ export function adminJobsController(jobs: JobAdminService) {
   const index: RequestHandler = async (req, res) => {
     const f = filters(req);
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, list, throughput] = await Promise.all([jobs.stats(), jobs.list(f), jobs.throughput(hours * 60)]);
-    sendPage(req, res, jobsPage({ stats, jobs: list, throughput, hours, filters: f, admin: isAdmin(res.locals.currentUser) }));
+    const [stats, list, throughput] = await Promise.all([
+      jobs.stats(),
+      jobs.list(f),
+      jobs.throughput(hours * 60),
+    ]);
+    sendPage(
+      req,
+      res,
+      jobsPage({ stats, jobs: list, throughput, hours, filters: f, admin: isAdmin(res.locals.currentUser) }),
+    );
   };
 
   /** The counts and charts alone, which the jobs page refetches as job events arrive. */
@@ -100,7 +116,9 @@ export function adminJobsController(jobs: JobAdminService) {
   const apiQueues: RequestHandler = async (req, res) => {
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
     const [stats, throughput] = await Promise.all([jobs.stats(), jobs.throughput(hours * 60)]);
-    res.json({ queues: stats.map((s) => ({ ...s, throughput: throughput.find((t) => t.queue === s.queue) })) });
+    res.json({
+      queues: stats.map((s) => ({ ...s, throughput: throughput.find((t) => t.queue === s.queue) })),
+    });
   };
 
   const apiShow: RequestHandler = async (req, res) => {
@@ -113,7 +131,11 @@ export function adminJobsController(jobs: JobAdminService) {
       throw new ValidationError({ confirmed: `${action} loses work: send {"confirmed": true} to go ahead` });
     }
     const id = String(req.params.id);
-    res.json({ id, action, message: await jobs.perform(action, id, res.locals.currentUser?.name ?? 'an admin') });
+    res.json({
+      id,
+      action,
+      message: await jobs.perform(action, id, res.locals.currentUser?.name ?? 'an admin'),
+    });
   };
 
   return { index, summary, show, row, confirm, act, apiIndex, apiQueues, apiShow, apiAct };

@@ -16,7 +16,16 @@ import type { ScriptCheck } from '../../services/bulk-update-request/index';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { flash, intParam, stringParam } from '../middleware/respond';
 import { burProgress, type BursService } from '../services/burs.service';
-import { burLiveSection, burPage, burPath, bursPage, editBurPage, newBurPage, type BurFormState, type CheckedLine } from '../views/burs.views';
+import {
+  burLiveSection,
+  burPage,
+  burPath,
+  bursPage,
+  editBurPage,
+  newBurPage,
+  type BurFormState,
+  type CheckedLine,
+} from '../views/burs.views';
 import { sendFragment, sendPage } from '../views/render';
 
 type Found = Awaited<ReturnType<BursService['find']>>;
@@ -34,7 +43,8 @@ function signedIn(res: Response): BurActor {
 
 function idOf(req: Request): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1) throw new NotFoundError(`no bulk update request ${String(req.params.id)}`);
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new NotFoundError(`no bulk update request ${String(req.params.id)}`);
   return id;
 }
 
@@ -107,7 +117,16 @@ export function bursController(burs: BursService) {
 
   const index: RequestHandler = async (req, res) => {
     const userId = intParam(req.query.userId, 0);
-    sendPage(req, res, bursPage(await burs.list({ status: stringParam(req.query.status), ...(userId ? { userId } : {}) }, intParam(req.query.page, 1))));
+    sendPage(
+      req,
+      res,
+      bursPage(
+        await burs.list(
+          { status: stringParam(req.query.status), ...(userId ? { userId } : {}) },
+          intParam(req.query.page, 1),
+        ),
+      ),
+    );
   };
 
   const showPage: RequestHandler = (req, res) => show(req, res, idOf(req));
@@ -129,13 +148,21 @@ export function bursController(burs: BursService) {
         flash(req, 'notice', `Bulk update request #${bur.id} created: every line is valid`);
         res.redirect(303, burPath(bur.id));
       } else {
-        flash(req, 'alert', `Bulk update request #${bur.id} saved, but ${badLineSummary(checkedLines(check))}. Fix the script before it can be approved.`);
+        flash(
+          req,
+          'alert',
+          `Bulk update request #${bur.id} saved, but ${badLineSummary(checkedLines(check))}. Fix the script before it can be approved.`,
+        );
         res.redirect(303, burPath(bur.id, '/edit'));
       }
     } catch (error) {
       if (!(error instanceof BurValidationError)) throw error;
       res.status(422);
-      const state: BurFormState = { values, errors: error.check?.scriptErrors.length ? error.check.scriptErrors : [error.message], lines: checkedLines(error.check) };
+      const state: BurFormState = {
+        values,
+        errors: error.check?.scriptErrors.length ? error.check.scriptErrors : [error.message],
+        lines: checkedLines(error.check),
+      };
       sendPage(req, res, newBurPage(state));
     }
   };
@@ -143,7 +170,10 @@ export function bursController(burs: BursService) {
   const editable = (bur: Found, res: Response) => {
     const can = burs.permissions(bur, actorOf(res));
     if (!can.edit) {
-      if (bur.status !== 'pending') throw new ConflictError(`bulk update request #${bur.id} is ${bur.status}: only a pending request can be edited`);
+      if (bur.status !== 'pending')
+        throw new ConflictError(
+          `bulk update request #${bur.id} is ${bur.status}: only a pending request can be edited`,
+        );
       throw new ForbiddenError(`only its author or a moderator may edit bulk update request #${bur.id}`);
     }
   };
@@ -151,7 +181,11 @@ export function bursController(burs: BursService) {
   const edit: RequestHandler = async (req, res) => {
     const bur = await burs.find(idOf(req));
     editable(bur, res);
-    const state: BurFormState = { values: { title: bur.title ?? '', script: bur.script, reason: bur.reason }, errors: [], lines: storedLines(bur) };
+    const state: BurFormState = {
+      values: { title: bur.title ?? '', script: bur.script, reason: bur.reason },
+      errors: [],
+      lines: storedLines(bur),
+    };
     sendPage(req, res, editBurPage(bur, state));
   };
 
@@ -164,14 +198,22 @@ export function bursController(burs: BursService) {
         flash(req, 'notice', `Bulk update request #${bur.id} saved: every line is valid`);
         res.redirect(303, burPath(bur.id));
       } else {
-        flash(req, 'alert', `Saved, but ${badLineSummary(checkedLines(check))}. Fix the script before it can be approved.`);
+        flash(
+          req,
+          'alert',
+          `Saved, but ${badLineSummary(checkedLines(check))}. Fix the script before it can be approved.`,
+        );
         res.redirect(303, burPath(bur.id, '/edit'));
       }
     } catch (error) {
       if (!(error instanceof BurValidationError)) throw error;
       const bur = await burs.find(id);
       res.status(422);
-      const state: BurFormState = { values, errors: error.check?.scriptErrors.length ? error.check.scriptErrors : [error.message], lines: checkedLines(error.check) };
+      const state: BurFormState = {
+        values,
+        errors: error.check?.scriptErrors.length ? error.check.scriptErrors : [error.message],
+        lines: checkedLines(error.check),
+      };
       sendPage(req, res, editBurPage(bur, state));
     }
   };
@@ -180,7 +222,11 @@ export function bursController(burs: BursService) {
     const id = idOf(req);
     try {
       const { jobId, resumed } = await burs.approve(id, signedIn(res));
-      flash(req, 'notice', `Bulk update request #${id} approved${resumed ? ' again (resuming at its failed line)' : ''}: ProcessBulkUpdateRequestJob ${jobId} enqueued`);
+      flash(
+        req,
+        'notice',
+        `Bulk update request #${id} approved${resumed ? ' again (resuming at its failed line)' : ''}: ProcessBulkUpdateRequestJob ${jobId} enqueued`,
+      );
     } catch (error) {
       if (!(error instanceof BurValidationError)) throw error;
       flash(req, 'alert', `Not approved: ${error.message}`);
@@ -204,18 +250,32 @@ export function bursController(burs: BursService) {
       intParam(req.query.page, 1),
       intParam(req.query.limit, 25, 200),
     );
-    res.json({ bulkUpdateRequests: result.burs, total: result.total, page: result.page, perPage: result.perPage });
+    res.json({
+      bulkUpdateRequests: result.burs,
+      total: result.total,
+      page: result.page,
+      perPage: result.perPage,
+    });
   };
 
   const apiShow: RequestHandler = async (req, res) => {
     res.json(burJson(await burs.find(idOf(req))));
   };
 
-  const apiWrite = (work: (req: Request, res: Response) => Promise<{ bur: { id: number }; check: ScriptCheck }>, status: number): RequestHandler => {
+  const apiWrite = (
+    work: (req: Request, res: Response) => Promise<{ bur: { id: number }; check: ScriptCheck }>,
+    status: number,
+  ): RequestHandler => {
     return async (req, res) => {
       try {
         const { bur, check } = await work(req, res);
-        res.status(status).json({ bur: burJson(await burs.find(bur.id)), valid: check.ok, errors: checkedLines(check).filter((l) => l.error !== null) });
+        res
+          .status(status)
+          .json({
+            bur: burJson(await burs.find(bur.id)),
+            valid: check.ok,
+            errors: checkedLines(check).filter((l) => l.error !== null),
+          });
       } catch (error) {
         if (!(error instanceof BurValidationError)) throw error;
         res.status(422).json(validationJson(error));
@@ -241,5 +301,21 @@ export function bursController(burs: BursService) {
     res.json({ id: bur.id, status: bur.status });
   };
 
-  return { index, show: showPage, progress, newForm, create, edit, update, approve, reject, apiIndex, apiShow, apiCreate, apiUpdate, apiApprove, apiReject };
+  return {
+    index,
+    show: showPage,
+    progress,
+    newForm,
+    create,
+    edit,
+    update,
+    approve,
+    reject,
+    apiIndex,
+    apiShow,
+    apiCreate,
+    apiUpdate,
+    apiApprove,
+    apiReject,
+  };
 }

@@ -27,17 +27,29 @@ export function favoritesController(favorites: FavoritesService) {
   const create: RequestHandler = async (req, res) => {
     const postId = postIdFrom(req.body);
     const { changed } = await favorites.add(userId(res), postId);
-    flash(req, 'notice', changed ? `Post #${postId} added to your favorites` : `Post #${postId} is already a favorite`);
+    flash(
+      req,
+      'notice',
+      changed ? `Post #${postId} added to your favorites` : `Post #${postId} is already a favorite`,
+    );
     res.redirect(303, `/posts/${postId}`);
   };
   const destroy: RequestHandler = async (req, res) => {
     const postId = Number(req.params.postId);
     const { changed } = await favorites.remove(userId(res), postId);
-    flash(req, 'notice', changed ? `Post #${postId} removed from your favorites` : `Post #${postId} was not a favorite`);
+    flash(
+      req,
+      'notice',
+      changed ? `Post #${postId} removed from your favorites` : `Post #${postId} was not a favorite`,
+    );
     res.redirect(303, `/posts/${postId}`);
   };
   const index: RequestHandler = async (req, res) => {
-    sendPage(req, res, favoritesPage(await favorites.listForUser(Number(req.params.id), intParam(req.query.page, 1))));
+    sendPage(
+      req,
+      res,
+      favoritesPage(await favorites.listForUser(Number(req.params.id), intParam(req.query.page, 1))),
+    );
   };
 
   const apiCreate: RequestHandler = async (req, res) => {
@@ -51,8 +63,18 @@ export function favoritesController(favorites: FavoritesService) {
     res.json({ postId, favorited: false, favCount });
   };
   const apiIndex: RequestHandler = async (req, res) => {
-    const result = await favorites.listForUser(Number(req.params.id), intParam(req.query.page, 1), intParam(req.query.limit, 20, 200));
-    res.json({ user: result.user, posts: result.posts, total: result.total, page: result.page, perPage: result.perPage });
+    const result = await favorites.listForUser(
+      Number(req.params.id),
+      intParam(req.query.page, 1),
+      intParam(req.query.limit, 20, 200),
+    );
+    res.json({
+      user: result.user,
+      posts: result.posts,
+      total: result.total,
+      page: result.page,
+      perPage: result.perPage,
+    });
   };
 
   return { create, destroy, index, apiCreate, apiDestroy, apiIndex };

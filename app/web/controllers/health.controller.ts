@@ -28,7 +28,8 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 
 function describe(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown };
-  const text = typeof e.code === 'string' ? e.code : typeof e.message === 'string' ? e.message : String(error);
+  const text =
+    typeof e.code === 'string' ? e.code : typeof e.message === 'string' ? e.message : String(error);
   return `unavailable: ${text.split('\n')[0]?.slice(0, 120)}`;
 }
 
@@ -75,7 +76,10 @@ export function healthController(deps: HealthDeps) {
   const metricsTokenDigest = deps.metricsToken === undefined ? undefined : digest(deps.metricsToken);
   const metrics: RequestHandler = async (req, res) => {
     if (metricsTokenDigest && !hasBearer(req.headers.authorization, metricsTokenDigest)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' });
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .json({ error: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' });
       return;
     }
     const { contentType, body } = await prometheusMetrics(deps.queues, deps.queueNames);

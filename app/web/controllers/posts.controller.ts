@@ -8,7 +8,13 @@ import { NotFoundError, ValidationError } from '../errors';
 import { flash, intParam } from '../middleware/respond';
 import type { FavoritesService } from '../services/favorites.service';
 import type { PostsService } from '../services/posts.service';
-import { deletePostConfirmPage, editPostPage, postPage, postsPage, type PostView } from '../views/posts.views';
+import {
+  deletePostConfirmPage,
+  editPostPage,
+  postPage,
+  postsPage,
+  type PostView,
+} from '../views/posts.views';
 import { sendPage } from '../views/render';
 
 export function postJson(post: PostView) {
@@ -60,7 +66,14 @@ export function postsController(posts: PostsService, favorites: FavoritesService
       if (!(error instanceof ValidationError)) throw error;
       const post = await posts.find(idOf(req));
       res.status(422);
-      sendPage(req, res, editPostPage(post, { tagString: typeof tagString === 'string' ? tagString : '', errors: error.fields }));
+      sendPage(
+        req,
+        res,
+        editPostPage(post, {
+          tagString: typeof tagString === 'string' ? tagString : '',
+          errors: error.fields,
+        }),
+      );
     }
   };
 
@@ -72,7 +85,10 @@ export function postsController(posts: PostsService, favorites: FavoritesService
     res.json(postJson(await posts.find(idOf(req))));
   };
   const apiUpdate: RequestHandler = async (req, res) => {
-    const post = await posts.updateTags(idOf(req), (req.body as { tagString?: unknown } | undefined)?.tagString);
+    const post = await posts.updateTags(
+      idOf(req),
+      (req.body as { tagString?: unknown } | undefined)?.tagString,
+    );
     res.json(postJson(post));
   };
 
@@ -90,7 +106,10 @@ export function postsController(posts: PostsService, favorites: FavoritesService
     res.redirect(303, `/posts/${id}`);
   };
   const apiDestroy: RequestHandler = async (req, res) => {
-    if (!confirmed(req)) throw new ValidationError({ confirmed: 'deleting a post cannot be undone: send {"confirmed": true} to go ahead' });
+    if (!confirmed(req))
+      throw new ValidationError({
+        confirmed: 'deleting a post cannot be undone: send {"confirmed": true} to go ahead',
+      });
     res.status(202).json(await posts.markForDeletion(idOf(req), moderatorId(res)));
   };
 

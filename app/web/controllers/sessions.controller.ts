@@ -42,7 +42,17 @@ function endSession(req: Request): Promise<void> {
   });
 }
 
-function publicUser({ id, name, level, createdAt }: { id: number; name: string; level: string; createdAt: Date }) {
+function publicUser({
+  id,
+  name,
+  level,
+  createdAt,
+}: {
+  id: number;
+  name: string;
+  level: string;
+  createdAt: Date;
+}) {
   return { id, name, level, createdAt };
 }
 
@@ -57,7 +67,15 @@ export function sessionsController(accounts: AccountsService) {
     const user = await accounts.authenticate(body.name, body.password);
     if (!user) {
       res.status(401);
-      sendPage(req, res, loginPage({ values: { name: stringParam(body.name) }, errors: { base: BAD_LOGIN }, next: stringParam(body.next) }));
+      sendPage(
+        req,
+        res,
+        loginPage({
+          values: { name: stringParam(body.name) },
+          errors: { base: BAD_LOGIN },
+          next: stringParam(body.next),
+        }),
+      );
       return;
     }
     await startSession(req, user.id);
@@ -119,5 +137,15 @@ export function sessionsController(accounts: AccountsService) {
     res.status(201).json({ user: publicUser(user), csrfToken: csrfToken(req) });
   };
 
-  return { newLogin, createLogin, destroy, newSignup, createSignup, apiShow, apiCreate, apiDestroy, apiSignup };
+  return {
+    newLogin,
+    createLogin,
+    destroy,
+    newSignup,
+    createSignup,
+    apiShow,
+    apiCreate,
+    apiDestroy,
+    apiSignup,
+  };
 }

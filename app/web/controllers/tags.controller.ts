@@ -30,24 +30,48 @@ export function tagsController(tags: TagsService, relationships: TagRelationship
     sendPage(req, res, tagPage(await tags.find(String(req.params.id))));
   };
   const apiIndex: RequestHandler = async (req, res) => {
-    const result = await tags.search(tagSearch(req), intParam(req.query.page, 1), intParam(req.query.limit, 50, 500));
+    const result = await tags.search(
+      tagSearch(req),
+      intParam(req.query.page, 1),
+      intParam(req.query.limit, 50, 500),
+    );
     res.json({ tags: result.tags, total: result.total, page: result.page, perPage: result.perPage });
   };
   const apiShow: RequestHandler = async (req, res) => {
     res.json(await tags.find(String(req.params.id)));
   };
 
-  const relationshipSearch = (req: Request) => ({ status: stringParam(req.query.status), name: stringParam(req.query.name) });
+  const relationshipSearch = (req: Request) => ({
+    status: stringParam(req.query.status),
+    name: stringParam(req.query.name),
+  });
   const list =
     (kind: RelationshipKind): RequestHandler =>
     async (req, res) => {
-      sendPage(req, res, relationshipsPage(kind, await relationships.list(kind, relationshipSearch(req), intParam(req.query.page, 1))));
+      sendPage(
+        req,
+        res,
+        relationshipsPage(
+          kind,
+          await relationships.list(kind, relationshipSearch(req), intParam(req.query.page, 1)),
+        ),
+      );
     };
   const apiList =
     (kind: RelationshipKind): RequestHandler =>
     async (req, res) => {
-      const result = await relationships.list(kind, relationshipSearch(req), intParam(req.query.page, 1), intParam(req.query.limit, 50, 500));
-      res.json({ [kind === 'alias' ? 'aliases' : 'implications']: result.rows, total: result.total, page: result.page, perPage: result.perPage });
+      const result = await relationships.list(
+        kind,
+        relationshipSearch(req),
+        intParam(req.query.page, 1),
+        intParam(req.query.limit, 50, 500),
+      );
+      res.json({
+        [kind === 'alias' ? 'aliases' : 'implications']: result.rows,
+        total: result.total,
+        page: result.page,
+        perPage: result.perPage,
+      });
     };
 
   return {

@@ -49,11 +49,18 @@ export function usersController(users: UsersService) {
     const content = result.content
       ? ` ${result.content.marked.Post} posts and ${result.content.marked.Upload} uploads marked for deletion${result.content.complete ? '' : ` (the rest by job ${result.content.jobId})`}.`
       : '';
-    flash(req, 'notice', `${result.name} deleted; ${result.jobClass} (job ${result.jobId}) removes their favorites.${content}`);
+    flash(
+      req,
+      'notice',
+      `${result.name} deleted; ${result.jobClass} (job ${result.jobId}) removes their favorites.${content}`,
+    );
     res.redirect(303, `/users/${id}`);
   };
   const apiDestroy: RequestHandler = async (req, res) => {
-    if (!confirmed(req)) throw new ValidationError({ confirmed: 'deleting an account cannot be undone: send {"confirmed": true} to go ahead' });
+    if (!confirmed(req))
+      throw new ValidationError({
+        confirmed: 'deleting an account cannot be undone: send {"confirmed": true} to go ahead',
+      });
     const actor = res.locals.currentUser;
     if (!actor) throw new Error('user deletion runs after requireLevel');
     res.status(202).json(await users.delete(Number(req.params.id), actor, { content: yes(req, 'content') }));

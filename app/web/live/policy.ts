@@ -13,7 +13,13 @@
  *
  * Example: sseHandler(broker, { authorize: (req) => viewerLevel(user), topicFilter: liveTopicFilter, fieldPolicy: liveFieldPolicy })
  */
-import { defaultFieldPolicy, VIEWER_LEVELS, type BacklotEvent, type FieldPolicy, type TopicFilter } from '../../framework/index';
+import {
+  defaultFieldPolicy,
+  VIEWER_LEVELS,
+  type BacklotEvent,
+  type FieldPolicy,
+  type TopicFilter,
+} from '../../framework/index';
 import type { CurrentUser } from '../middleware/current-user';
 
 /** The first segment without its slash: '/jobs/12' -> 'jobs'. */

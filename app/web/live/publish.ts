@@ -5,7 +5,13 @@
  *
  * Example: publishAppEvent('bur.status', { burId: 12, status: 'processing', jobId })
  */
-import { backlotSettings, createEvent, type BacklotEvent, type EventData, type EventType } from '../../framework/index';
+import {
+  backlotSettings,
+  createEvent,
+  type BacklotEvent,
+  type EventData,
+  type EventType,
+} from '../../framework/index';
 
 export function publishAppEvent<T extends EventType>(type: T, data: EventData<T>): void {
   const bus = backlotSettings().events;

@@ -21,7 +21,11 @@ function headerValue(req: Request, name: string): string | undefined {
 const csrf = csrfSync({
   getTokenFromRequest: (req) => {
     const body = req.body as { _csrf?: unknown } | undefined;
-    return headerValue(req, 'x-csrf-token') ?? headerValue(req, 'x-xsrf-token') ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+    return (
+      headerValue(req, 'x-csrf-token') ??
+      headerValue(req, 'x-xsrf-token') ??
+      (typeof body?._csrf === 'string' ? body._csrf : undefined)
+    );
   },
   errorConfig: { statusCode: 403, message: 'invalid or missing CSRF token', code: 'EBADCSRFTOKEN' },
 });
@@ -43,7 +47,8 @@ export const XSRF_COOKIE = 'XSRF-TOKEN';
 
 export function xsrfCookie(path: string, secure: boolean): RequestHandler {
   return (req, res, next) => {
-    if (req.method === 'GET') res.cookie(XSRF_COOKIE, csrfToken(req), { path, sameSite: 'strict', secure, httpOnly: false });
+    if (req.method === 'GET')
+      res.cookie(XSRF_COOKIE, csrfToken(req), { path, sameSite: 'strict', secure, httpOnly: false });
     next();
   };
 }

@@ -28,8 +28,12 @@ export function currentUser(db: AppPrismaClient): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId !== undefined) {
-      const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, name: true, level: true, deletionRequestedAt: true } });
-      if (user && user.deletionRequestedAt === null) res.locals.currentUser = { id: user.id, name: user.name, level: user.level };
+      const user = await db.user.findUnique({
+        where: { id: userId },
+        select: { id: true, name: true, level: true, deletionRequestedAt: true },
+      });
+      if (user && user.deletionRequestedAt === null)
+        res.locals.currentUser = { id: user.id, name: user.name, level: user.level };
       else delete req.session.userId;
     }
     next();

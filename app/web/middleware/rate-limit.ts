@@ -48,7 +48,12 @@ const refuse: RequestHandler = (req, res) => {
   const message = 'Too many failed sign-in attempts: wait a few minutes and try again.';
   res.status(429);
   if (wantsJson(req)) res.json({ error: message });
-  else res.type('html').send(html`<!doctype html><title>Too many attempts</title><p>${message}</p><p><a href="/login">Back</a></p>`.value);
+  else
+    res.type('html').send(
+      html`<!doctype html><title>Too many attempts</title>
+        <p>${message}</p>
+        <p><a href="/login">Back</a></p>`.value,
+    );
 };
 
 export function loginRateLimits(options: LoginRateLimitOptions): RequestHandler[] {
@@ -56,7 +61,8 @@ export function loginRateLimits(options: LoginRateLimitOptions): RequestHandler[
   const store = (suffix: string) =>
     new RedisStore({
       prefix: `${options.keyPrefix}rl:login:${suffix}:`,
-      sendCommand: (command: string, ...args: string[]) => options.redis.call(command, ...args) as Promise<RedisReply>,
+      sendCommand: (command: string, ...args: string[]) =>
+        options.redis.call(command, ...args) as Promise<RedisReply>,
     });
   const common = {
     windowMs: limits.windowMs,
@@ -65,12 +71,19 @@ export function loginRateLimits(options: LoginRateLimitOptions): RequestHandler[
     legacyHeaders: false,
     handler: refuse,
     logger: {
-      error: (error: unknown, message?: string) => options.logger.error({ err: error }, message ?? 'login rate limit error'),
-      warn: (error: unknown, message?: string) => options.logger.warn({ err: error }, message ?? 'login rate limit warning'),
+      error: (error: unknown, message?: string) =>
+        options.logger.error({ err: error }, message ?? 'login rate limit error'),
+      warn: (error: unknown, message?: string) =>
+        options.logger.warn({ err: error }, message ?? 'login rate limit warning'),
     },
   };
   return [
     rateLimit({ ...common, limit: limits.perIp, store: store('ip'), keyGenerator: (req) => clientKey(req) }),
-    rateLimit({ ...common, limit: limits.perName, store: store('name'), keyGenerator: (req) => `${clientKey(req)}|${attemptedName(req)}` }),
+    rateLimit({
+      ...common,
+      limit: limits.perName,
+      store: store('name'),
+      keyGenerator: (req) => `${clientKey(req)}|${attemptedName(req)}`,
+    }),
   ];
 }

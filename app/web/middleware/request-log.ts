@@ -12,7 +12,13 @@ export function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: res.locals.currentUser?.id };
+      const line = {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        userId: res.locals.currentUser?.id,
+      };
       if (PROBES.has(req.path)) logger.debug(line, 'request');
       else logger.info(line, 'request');
     });

@@ -41,10 +41,20 @@ export interface SessionOptions {
 export function sessionMiddleware(options: SessionOptions): RequestHandler {
   return session({
     name: SESSION_COOKIE,
-    store: new RedisStore({ client: options.redis, prefix: `${options.keyPrefix}sess:`, ttl: SESSION_TTL_SECONDS }),
+    store: new RedisStore({
+      client: options.redis,
+      prefix: `${options.keyPrefix}sess:`,
+      ttl: SESSION_TTL_SECONDS,
+    }),
     secret: options.secret,
     resave: false,
     saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' },
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.secure,
+      maxAge: SESSION_TTL_SECONDS * 1000,
+      path: '/',
+    },
   });
 }

@@ -46,19 +46,28 @@ export class AccountsService {
     const parsed = signUpSchema.safeParse(input);
     if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
     const { name, password } = parsed.data;
-    const taken = await this.db.user.findFirst({ where: { name: { equals: name, mode: 'insensitive' } }, select: { id: true } });
+    const taken = await this.db.user.findFirst({
+      where: { name: { equals: name, mode: 'insensitive' } },
+      select: { id: true },
+    });
     if (taken) throw new ValidationError({ name: 'Name is already taken' });
     try {
-      return await this.db.user.create({ data: { name, passwordHash: await hashPassword(password), level: 'member' } });
+      return await this.db.user.create({
+        data: { name, passwordHash: await hashPassword(password), level: 'member' },
+      });
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'P2002') throw new ValidationError({ name: 'Name is already taken' });
+      if ((error as { code?: unknown }).code === 'P2002')
+        throw new ValidationError({ name: 'Name is already taken' });
       throw error;
     }
   }
 
   async authenticate(name: unknown, password: unknown) {
     const pw = typeof password === 'string' ? password.slice(0, 1024) : '';
-    const user = typeof name === 'string' && name.length <= 64 ? await this.db.user.findUnique({ where: { name: name.trim() } }) : null;
+    const user =
+      typeof name === 'string' && name.length <= 64
+        ? await this.db.user.findUnique({ where: { name: name.trim() } })
+        : null;
     const ok = await verifyPassword(pw, user?.passwordHash);
     if (!user || !ok) return undefined;
     if (user.passwordHash && needsRehash(user.passwordHash)) {

@@ -30,7 +30,14 @@ import {
 import { NotFoundError, ValidationError } from '../errors';
 import { publishAppEvent } from '../live/publish';
 
-export const BUR_STATUSES: readonly BulkUpdateRequestStatus[] = ['pending', 'approved', 'processing', 'completed', 'failed', 'rejected'];
+export const BUR_STATUSES: readonly BulkUpdateRequestStatus[] = [
+  'pending',
+  'approved',
+  'processing',
+  'completed',
+  'failed',
+  'rejected',
+];
 
 /** Requests on one page of the list. @defaultValue 25 */
 export const BURS_PER_PAGE = 25;
@@ -49,24 +56,46 @@ export interface BurProgress {
   lines: number;
   doneLines: number;
   /** The first line not done: running, pending or failed. */
-  current: { position: number; lineNumber: number; text: string; status: string; rowsDone: number; rowsTotal: number | null } | undefined;
+  current:
+    | {
+        position: number;
+        lineNumber: number;
+        text: string;
+        status: string;
+        rowsDone: number;
+        rowsTotal: number | null;
+      }
+    | undefined;
   /** 0 to 100, one decimal. */
   percent: number;
 }
 
 type LineRow = Pick<BulkUpdateRequestLine, 'lineNumber' | 'text' | 'status' | 'rowsDone' | 'rowsTotal'>;
 
-export function burProgress(status: BulkUpdateRequestStatus, lines: readonly LineRow[]): BurProgress | undefined {
+export function burProgress(
+  status: BulkUpdateRequestStatus,
+  lines: readonly LineRow[],
+): BurProgress | undefined {
   if (!APPROVED.includes(status)) return undefined;
   const doneLines = lines.filter((l) => l.status === 'done').length;
   const index = lines.findIndex((l) => l.status !== 'done');
   const row = index === -1 ? undefined : lines[index];
   const current = row
-    ? { position: index + 1, lineNumber: row.lineNumber, text: row.text, status: row.status, rowsDone: row.rowsDone, rowsTotal: row.rowsTotal }
+    ? {
+        position: index + 1,
+        lineNumber: row.lineNumber,
+        text: row.text,
+        status: row.status,
+        rowsDone: row.rowsDone,
+        rowsTotal: row.rowsTotal,
+      }
     : undefined;
   const share = current && current.rowsTotal ? Math.min(1, current.rowsDone / current.rowsTotal) : 0;
   const fraction = lines.length === 0 ? (status === 'completed' ? 1 : 0) : (doneLines + share) / lines.length;
-  const percent = doneLines === lines.length && status === 'completed' ? 100 : Math.min(99.9, Math.floor(fraction * 1000) / 10);
+  const percent =
+    doneLines === lines.length && status === 'completed'
+      ? 100
+      : Math.min(99.9, Math.floor(fraction * 1000) / 10);
   return { lines: lines.length, doneLines, current, percent };
 }
 
@@ -86,7 +115,10 @@ export class BursService {
     if (status !== undefined && !(BUR_STATUSES as readonly string[]).includes(status)) {
       throw new ValidationError({ status: `Status is one of ${BUR_STATUSES.join(', ')}` });
     }
-    const where = { ...(status ? { status: status as BulkUpdateRequestStatus } : {}), ...(filters.userId ? { userId: filters.userId } : {}) };
+    const where = {
+      ...(status ? { status: status as BulkUpdateRequestStatus } : {}),
+      ...(filters.userId ? { userId: filters.userId } : {}),
+    };
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
     const [burs, total] = await Promise.all([
       this.db.bulkUpdateRequest.findMany({
@@ -108,7 +140,13 @@ export class BursService {
       }),
       this.db.bulkUpdateRequest.count({ where }),
     ]);
-    return { burs: burs.map(({ _count, ...b }) => ({ ...b, lineCount: _count.lines })), total, page: current, perPage, filters: { status } };
+    return {
+      burs: burs.map(({ _count, ...b }) => ({ ...b, lineCount: _count.lines })),
+      total,
+      page: current,
+      perPage,
+      filters: { status },
+    };
   }
 
   async find(id: number) {
@@ -147,7 +185,11 @@ export class BursService {
     return updateBur(
       { id },
       actor,
-      { ...(script !== undefined ? { script } : {}), ...(title !== undefined ? { title } : {}), ...(reason !== undefined ? { reason } : {}) },
+      {
+        ...(script !== undefined ? { script } : {}),
+        ...(title !== undefined ? { title } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+      },
       { db: this.db },
     );
   }

@@ -18,7 +18,9 @@ export class FavoritesService {
   constructor(private readonly db: AppPrismaClient) {}
 
   private async post(postId: number): Promise<{ id: number; favCount: number }> {
-    const post = Number.isSafeInteger(postId) ? await this.db.post.findUnique({ where: { id: postId }, select: { id: true, favCount: true } }) : null;
+    const post = Number.isSafeInteger(postId)
+      ? await this.db.post.findUnique({ where: { id: postId }, select: { id: true, favCount: true } })
+      : null;
     if (!post) throw new NotFoundError(`no post ${postId}`);
     return post;
   }
@@ -42,7 +44,9 @@ export class FavoritesService {
   }
 
   async listForUser(userId: number, page = 1, perPage = FAVORITES_PER_PAGE) {
-    const user = Number.isSafeInteger(userId) ? await this.db.user.findUnique({ where: { id: userId }, select: PUBLIC_USER_FIELDS }) : null;
+    const user = Number.isSafeInteger(userId)
+      ? await this.db.user.findUnique({ where: { id: userId }, select: PUBLIC_USER_FIELDS })
+      : null;
     if (!user) throw new NotFoundError(`no user ${userId}`);
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
     const [favorites, total] = await Promise.all([
@@ -55,10 +59,17 @@ export class FavoritesService {
       }),
       this.db.favorite.count({ where: { userId } }),
     ]);
-    const tags = await tagNamesByPost(this.db, favorites.map((f) => f.post.id));
+    const tags = await tagNamesByPost(
+      this.db,
+      favorites.map((f) => f.post.id),
+    );
     return {
       user,
-      posts: favorites.map((f) => ({ ...f.post, favoritedAt: f.createdAt, tagString: tagString(tags.get(f.post.id) ?? []) })),
+      posts: favorites.map((f) => ({
+        ...f.post,
+        favoritedAt: f.createdAt,
+        tagString: tagString(tags.get(f.post.id) ?? []),
+      })),
       total,
       page: current,
       perPage,

@@ -53,8 +53,13 @@ const select = {
 export class PostsService {
   constructor(private readonly db: AppPrismaClient) {}
 
-  private async withTags<T extends { id: number }>(posts: T[]): Promise<Array<T & { tags: string[]; tagString: string }>> {
-    const tags = await tagNamesByPost(this.db, posts.map((p) => p.id));
+  private async withTags<T extends { id: number }>(
+    posts: T[],
+  ): Promise<Array<T & { tags: string[]; tagString: string }>> {
+    const tags = await tagNamesByPost(
+      this.db,
+      posts.map((p) => p.id),
+    );
     return posts.map((post) => {
       const names = tags.get(post.id) ?? [];
       return { ...post, tags: names, tagString: tagString(names) };
@@ -64,7 +69,12 @@ export class PostsService {
   async list(page = 1, perPage = POSTS_PER_PAGE) {
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
     const [posts, total] = await Promise.all([
-      this.db.post.findMany({ orderBy: { id: 'desc' }, skip: (current - 1) * perPage, take: perPage, select }),
+      this.db.post.findMany({
+        orderBy: { id: 'desc' },
+        skip: (current - 1) * perPage,
+        take: perPage,
+        select,
+      }),
       this.db.post.count(),
     ]);
     return { posts: await this.withTags(posts), total, page: current, perPage };
@@ -81,7 +91,10 @@ export class PostsService {
    * Marks the post for deletion (moderators; app/services/deletion): one UPDATE, so the request
    * returns at once; the deleter on the worker side removes its files and row later.
    */
-  async markForDeletion(id: number, requestedBy: number): Promise<{ id: number; marked: boolean; deletionRequestedAt: Date }> {
+  async markForDeletion(
+    id: number,
+    requestedBy: number,
+  ): Promise<{ id: number; marked: boolean; deletionRequestedAt: Date }> {
     try {
       const result = await markPostForDeletion(this.db, id, { requestedBy });
       return { id, marked: result.marked, deletionRequestedAt: result.deletionRequestedAt };
@@ -94,11 +107,14 @@ export class PostsService {
   async updateTags(id: number, input: unknown): Promise<PostWithTags> {
     if (typeof input !== 'string') throw new ValidationError({ tagString: 'Tags are required' });
     const names = parseTagInput(input);
-    if (names.length > MAX_TAGS) throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
+    if (names.length > MAX_TAGS)
+      throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
     const post = await this.find(id);
     if (post.deletionRequestedAt) throw new ConflictError(`post #${id} is being deleted`);
     const existing = new Set(
-      (await this.db.tag.findMany({ where: { name: { in: names } }, select: { name: true } })).map((t) => t.name),
+      (await this.db.tag.findMany({ where: { name: { in: names } }, select: { name: true } })).map(
+        (t) => t.name,
+      ),
     );
     for (const name of names) {
       const problem = checkTagName(name, existing.has(name) ? 'existing' : 'new');

@@ -9,7 +9,13 @@ import type { TagRelationshipStatus } from '../../db/generated/enums';
 import { normalizeTagName } from '../../services/bulk-update-request/index';
 import { ValidationError } from '../errors';
 
-export const RELATIONSHIP_STATUSES: readonly TagRelationshipStatus[] = ['active', 'pending', 'processing', 'deleted', 'retired'];
+export const RELATIONSHIP_STATUSES: readonly TagRelationshipStatus[] = [
+  'active',
+  'pending',
+  'processing',
+  'deleted',
+  'retired',
+];
 export type RelationshipKind = 'alias' | 'implication';
 
 /** Rows on one page of a list. @defaultValue 50 */
@@ -34,7 +40,9 @@ const select = {
 } as const;
 
 /** A `*` pattern as a Prisma string filter: exact, prefix, suffix or contains. */
-function nameFilter(pattern: string): { equals: string } | { startsWith: string } | { endsWith: string } | { contains: string } {
+function nameFilter(
+  pattern: string,
+): { equals: string } | { startsWith: string } | { endsWith: string } | { contains: string } {
   const parts = pattern.split('*');
   const inner = parts.filter(Boolean);
   if (parts.length === 1) return { equals: pattern };
@@ -58,7 +66,13 @@ export class TagRelationshipsService {
       ...(name ? { OR: [{ antecedentName: nameFilter(name) }, { consequentName: nameFilter(name) }] } : {}),
     };
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
-    const args = { where, orderBy: { id: 'desc' as const }, skip: (current - 1) * perPage, take: perPage, select };
+    const args = {
+      where,
+      orderBy: { id: 'desc' as const },
+      skip: (current - 1) * perPage,
+      take: perPage,
+      select,
+    };
     const [rows, total] =
       kind === 'alias'
         ? await Promise.all([this.db.tagAlias.findMany(args), this.db.tagAlias.count({ where })])

@@ -78,13 +78,21 @@ export class TagsService {
   constructor(private readonly db: AppPrismaClient) {}
 
   /** Validates a search; unknown categories and orders are a 422 naming the field. */
-  normalizeSearch(search: TagSearch): { name?: string; category?: TagCategory; order: TagOrder; hideEmpty: boolean } {
+  normalizeSearch(search: TagSearch): {
+    name?: string;
+    category?: TagCategory;
+    order: TagOrder;
+    hideEmpty: boolean;
+  } {
     const name = search.name?.trim() ? normalizeTagName(search.name.trim()) : undefined;
-    if (name !== undefined && name.length > 200) throw new ValidationError({ name: 'The name pattern is too long' });
+    if (name !== undefined && name.length > 200)
+      throw new ValidationError({ name: 'The name pattern is too long' });
     const category = search.category?.trim() || undefined;
-    if (category !== undefined && !isCategory(category)) throw new ValidationError({ category: `Unknown category "${category}"` });
+    if (category !== undefined && !isCategory(category))
+      throw new ValidationError({ category: `Unknown category "${category}"` });
     const order = search.order?.trim() || 'count';
-    if (!(TAG_ORDERS as readonly string[]).includes(order)) throw new ValidationError({ order: `Order by one of ${TAG_ORDERS.join(', ')}` });
+    if (!(TAG_ORDERS as readonly string[]).includes(order))
+      throw new ValidationError({ order: `Order by one of ${TAG_ORDERS.join(', ')}` });
     return { name, category, order: order as TagOrder, hideEmpty: search.hideEmpty ?? false };
   }
 
@@ -93,11 +101,16 @@ export class TagsService {
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
     const conditions: Prisma.Sql[] = [];
     if (search.name !== undefined) {
-      conditions.push(search.name.includes('*') ? Prisma.sql`name LIKE ${likePattern(search.name)} ESCAPE '\\'` : Prisma.sql`name = ${search.name}`);
+      conditions.push(
+        search.name.includes('*')
+          ? Prisma.sql`name LIKE ${likePattern(search.name)} ESCAPE '\\'`
+          : Prisma.sql`name = ${search.name}`,
+      );
     }
     if (search.category) conditions.push(Prisma.sql`category = ${search.category}::tag_category`);
     if (search.hideEmpty) conditions.push(Prisma.sql`post_count > 0`);
-    const where = conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+    const where =
+      conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
     const [rows, counted] = await Promise.all([
       this.db.$queryRaw<RawTag[]>`
         SELECT id, name, category, post_count, is_deprecated, created_at FROM tags ${where}
@@ -117,7 +130,13 @@ export class TagsService {
     if (!tag) throw new NotFoundError(`no tag ${key}`);
     const byName = { OR: [{ antecedentName: tag.name }, { consequentName: tag.name }] };
     const order = [{ status: 'asc' as const }, { id: 'desc' as const }];
-    const select = { id: true, antecedentName: true, consequentName: true, status: true, createdAt: true } as const;
+    const select = {
+      id: true,
+      antecedentName: true,
+      consequentName: true,
+      status: true,
+      createdAt: true,
+    } as const;
     const [aliases, implications, postIds] = await Promise.all([
       this.db.tagAlias.findMany({ where: byName, orderBy: order, take: 100, select }),
       this.db.tagImplication.findMany({ where: byName, orderBy: order, take: 100, select }),
@@ -126,7 +145,14 @@ export class TagsService {
     ]);
     const ids = postIds.map((p) => p.post_id);
     const names = await tagNamesByPost(this.db, ids);
-    const row: TagRow = { id: tag.id, name: tag.name, category: tag.category, postCount: tag.postCount, isDeprecated: tag.isDeprecated, createdAt: tag.createdAt };
+    const row: TagRow = {
+      id: tag.id,
+      name: tag.name,
+      category: tag.category,
+      postCount: tag.postCount,
+      isDeprecated: tag.isDeprecated,
+      createdAt: tag.createdAt,
+    };
     return {
       tag: row,
       aliases,

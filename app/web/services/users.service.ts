@@ -24,7 +24,9 @@ export const USERS_PER_PAGE = 50;
 export const PUBLIC_USER_FIELDS = { id: true, name: true, level: true, createdAt: true } as const;
 const WITH_DELETION = { ...PUBLIC_USER_FIELDS, deletionRequestedAt: true } as const;
 
-function publicUser<T extends { deletionRequestedAt: Date | null }>(user: T): Omit<T, 'deletionRequestedAt'> & { deleted: boolean } {
+function publicUser<T extends { deletionRequestedAt: Date | null }>(
+  user: T,
+): Omit<T, 'deletionRequestedAt'> & { deleted: boolean } {
   const { deletionRequestedAt, ...rest } = user;
   return { ...rest, deleted: deletionRequestedAt !== null };
 }
@@ -44,7 +46,11 @@ export class UsersService {
       this.db.user.count(),
     ]);
     return {
-      users: users.map(({ _count, ...u }) => ({ ...publicUser(u), postCount: _count.posts, favoriteCount: _count.favorites })),
+      users: users.map(({ _count, ...u }) => ({
+        ...publicUser(u),
+        postCount: _count.posts,
+        favoriteCount: _count.favorites,
+      })),
       total,
       page: current,
       perPage,
@@ -64,7 +70,10 @@ export class UsersService {
       : null;
     if (!user) throw new NotFoundError(`no user ${id}`);
     const { _count, posts, ...rest } = user;
-    const tags = await tagNamesByPost(this.db, posts.map((p) => p.id));
+    const tags = await tagNamesByPost(
+      this.db,
+      posts.map((p) => p.id),
+    );
     return {
       ...publicUser(rest),
       postCount: _count.posts,
@@ -75,18 +84,25 @@ export class UsersService {
 
   /** Deletes user `id` on behalf of `actor` (an admin); resolves once the jobs are enqueued. */
   async delete(id: number, actor: { id: number }, options: { content?: boolean } = {}) {
-    const target = Number.isSafeInteger(id) ? await this.db.user.findUnique({ where: { id }, select: { id: true, name: true, level: true } }) : null;
+    const target = Number.isSafeInteger(id)
+      ? await this.db.user.findUnique({ where: { id }, select: { id: true, name: true, level: true } })
+      : null;
     if (!target) throw new NotFoundError(`no user ${id}`);
-    if (target.level === 'admin') throw new ForbiddenError(`${target.name} is an admin: demote the account before deleting it`);
+    if (target.level === 'admin')
+      throw new ForbiddenError(`${target.name} is an admin: demote the account before deleting it`);
     const { marked, job } = await deleteUser(this.db, target, { actor });
-    const content = options.content ? await markUserContentForDeletion(this.db, target.id, { requestedBy: actor.id }) : undefined;
+    const content = options.content
+      ? await markUserContentForDeletion(this.db, target.id, { requestedBy: actor.id })
+      : undefined;
     return {
       id: target.id,
       name: target.name,
       marked,
       jobId: job.jobId,
       jobClass: job.jobClassName,
-      ...(content ? { content: { marked: content.marked, complete: content.complete, jobId: content.jobId ?? null } } : {}),
+      ...(content
+        ? { content: { marked: content.marked, complete: content.complete, jobId: content.jobId ?? null } }
+        : {}),
     };
   }
 }

@@ -5,9 +5,14 @@
  */
 import { html, type SafeHtml } from './html';
 
-export function pageHref(path: string, params: Record<string, string | number | undefined>, page: number): string {
+export function pageHref(
+  path: string,
+  params: Record<string, string | number | undefined>,
+  page: number,
+): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') query.set(key, String(value));
   query.set('page', String(page));
   return `${path}?${query.toString()}`;
 }
@@ -19,16 +24,17 @@ export function pager(
   noun: string,
 ): SafeHtml {
   const pages = Math.max(1, Math.ceil(data.total / data.perPage));
-  return html`<p class="pager">Page ${data.page} of ${pages} (${data.total} ${noun})
-${data.page > 1 ? html` <a href="${pageHref(path, params, data.page - 1)}" rel="prev">Previous</a>` : ''}
-${data.page < pages ? html` <a href="${pageHref(path, params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`;
+  return html`<p class="pager">
+    Page ${data.page} of ${pages} (${data.total} ${noun})
+    ${data.page > 1 ? html` <a href="${pageHref(path, params, data.page - 1)}" rel="prev">Previous</a>` : ''}
+    ${data.page < pages ? html` <a href="${pageHref(path, params, data.page + 1)}" rel="next">Next</a>` : ''}
+  </p>`;
 }
 
 /** `<option>`s for a select, the current value selected; '' is "all". */
 export function options(values: readonly string[], current: string | undefined, allLabel = 'all'): SafeHtml {
-  return html`<option value="">${allLabel}</option>${values.map(
-    (v) => html`<option value="${v}"${current === v ? html` selected` : ''}>${v}</option>`,
-  )}`;
+  return html`<option value="">${allLabel}</option>
+    ${values.map((v) => html`<option value="${v}" ${current === v ? html` selected` : ''}>${v}</option>`)}`;
 }
 
 /** An ISO timestamp as <time>, or nothing. */

@@ -35,7 +35,11 @@ export type PageView = Page | ((ctx: ViewContext) => Page);
 export const LIVE_LOCAL = 'backlotLiveEvents';
 
 export function viewContext(req: Request, res: Response): ViewContext {
-  return { user: res.locals.currentUser, csrf: () => csrfToken(req), live: req.app.locals[LIVE_LOCAL] === true };
+  return {
+    user: res.locals.currentUser,
+    csrf: () => csrfToken(req),
+    live: req.app.locals[LIVE_LOCAL] === true,
+  };
 }
 
 export function sendPage(req: Request, res: Response, view: PageView): void {

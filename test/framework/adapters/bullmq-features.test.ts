@@ -52,7 +52,10 @@ describe('BullMQ features declared on job classes', () => {
     configureBacklot({ adapter, queues: ['default'] });
     registerJobs([StepJob, SummaryJob, IndexPostJob]);
     inspector = new JobInspector(adapter, ['default']);
-    events = new QueueEvents('default', { connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    events = new QueueEvents('default', {
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
     await events.waitUntilReady();
   });
 
@@ -70,7 +73,12 @@ describe('BullMQ features declared on job classes', () => {
 
   describe('enqueueAfter (dependencies)', () => {
     it('runs the dependent only after every dependency, and hands it their results', async () => {
-      worker ??= startWorker({ queues: ['default'], concurrency: 2, connection: redis.connection({ worker: true }), prefix: redis.prefix });
+      worker ??= startWorker({
+        queues: ['default'],
+        concurrency: 2,
+        connection: redis.connection({ worker: true }),
+        prefix: redis.prefix,
+      });
       order.length = 0;
       const a = StepJob.build('a');
       const b = StepJob.build('b');
@@ -87,7 +95,9 @@ describe('BullMQ features declared on job classes', () => {
     it("with ifDependencyFails: 'fail', a failed dependency fails the dependent without running it", async () => {
       order.length = 0;
       const summary = SummaryJob.build('never');
-      await summary.enqueueAfter([StepJob.build('ok'), StepJob.build('broken', true)], { ifDependencyFails: 'fail' });
+      await summary.enqueueAfter([StepJob.build('ok'), StepJob.build('broken', true)], {
+        ifDependencyFails: 'fail',
+      });
       const status = await settle(summary);
       expect(status.state).toBe('failed');
       expect(order).not.toContain('never');
@@ -188,7 +198,10 @@ describe('BullMQ features declared on job classes', () => {
       });
       try {
         const jobs = await Promise.all(Array.from({ length: 4 }, () => LimitedJob.performLater()));
-        const limitedEvents = new QueueEvents('limited', { connection: redis.connection({ worker: true }), prefix: redis.prefix });
+        const limitedEvents = new QueueEvents('limited', {
+          connection: redis.connection({ worker: true }),
+          prefix: redis.prefix,
+        });
         await limitedEvents.waitUntilReady();
         const queue = adapter.queue('limited');
         const starts: number[] = [];

@@ -51,9 +51,17 @@ describe('BullmqAdapter with a worker on real Redis', () => {
     adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
     configureBacklot({ adapter, queues: [] });
     registerJobs([AddJob, FlakyJob, BoomJob]);
-    events = new QueueEvents('default', { connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    events = new QueueEvents('default', {
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
     await events.waitUntilReady();
-    worker = startWorker({ queues: ['default'], concurrency: 4, connection: redis.connection({ worker: true }), prefix: redis.prefix });
+    worker = startWorker({
+      queues: ['default'],
+      concurrency: 4,
+      connection: redis.connection({ worker: true }),
+      prefix: redis.prefix,
+    });
   });
 
   afterAll(async () => {

@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { configureBacklot, EnqueueAtNotSupportedError, InlineAdapter, Job } from '../../../app/framework/index';
+import {
+  configureBacklot,
+  EnqueueAtNotSupportedError,
+  InlineAdapter,
+  Job,
+} from '../../../app/framework/index';
 
 const performed: { args: unknown[]; sameInstance: boolean }[] = [];
 let enqueuedInstance: Job | undefined;

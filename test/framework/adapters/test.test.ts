@@ -43,7 +43,9 @@ describe('TestAdapter', () => {
 
   it('records the scheduled time of a job for later, and set() options', async () => {
     const at = new Date(Date.now() + 86_400_000);
-    await MailJob.set({ waitUntil: at, queue: 'low', priority: 10 }).performLater('bob@example.com', { copies: 1 });
+    await MailJob.set({ waitUntil: at, queue: 'low', priority: 10 }).performLater('bob@example.com', {
+      copies: 1,
+    });
     expect(adapter.enqueued[0]).toMatchObject({ queue: 'low', priority: 10, at: at.getTime() });
   });
 
@@ -57,7 +59,10 @@ describe('TestAdapter', () => {
   });
 
   it('records every job of performAllLater', async () => {
-    const jobs = [MailJob.build('a', { copies: 1 }), MailJob.set({ queue: 'bulk' }).build('b', { copies: 1 })];
+    const jobs = [
+      MailJob.build('a', { copies: 1 }),
+      MailJob.set({ queue: 'bulk' }).build('b', { copies: 1 }),
+    ];
     expect(await Job.performAllLater(jobs)).toBe(2);
     expect(adapter.enqueued.map((e) => [e.arguments[0], e.queue])).toEqual([
       ['a', 'mailers'],

@@ -70,7 +70,9 @@ describe('RedisEventTransport', () => {
     expect(Math.max(...perEntry)).toBe(EVENTS_PER_ENTRY);
     expect(perEntry.reduce((a, b) => a + b, 0)).toBe(1_000);
     expect(entries).toHaveLength(1_000 / EVENTS_PER_ENTRY);
-    const ids = entries.flatMap(([, fields]) => (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId));
+    const ids = entries.flatMap(([, fields]) =>
+      (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId),
+    );
     expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
   });
 
@@ -82,10 +84,13 @@ describe('RedisEventTransport', () => {
     worker.register(transport.publisher(scope.connection()), { batchSize: 200 });
     cleanups.push(() => worker.close(500));
     const big = createEvent('bur.status', { burId: 2, status: 'failed', message: 'x'.repeat(2_000) });
-    for (const event of [status(1), big, status(3), ...Array.from({ length: 60 }, (_, i) => status(i + 4))]) worker.publish(event);
+    for (const event of [status(1), big, status(3), ...Array.from({ length: 60 }, (_, i) => status(i + 4))])
+      worker.publish(event);
     expect(await worker.flush(5_000)).toBe(true);
     const entries = await scope.connection().xrange(transport.key, '-', '+');
-    const ids = entries.flatMap(([, fields]) => (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId));
+    const ids = entries.flatMap(([, fields]) =>
+      (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId),
+    );
     expect(ids).toEqual([1, ...Array.from({ length: 61 }, (_, i) => i + 3)]);
     expect(logs.lines.find((l) => l.eventType === 'bur.status')?.msg).toBe(
       'Event bur.status on /burs/2 is over 1000 bytes: not sent to other processes',

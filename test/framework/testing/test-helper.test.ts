@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AssertionFailedError, configureBacklot, InlineAdapter, Job, type TestAdapter } from '../../../app/framework/index';
+import {
+  AssertionFailedError,
+  configureBacklot,
+  InlineAdapter,
+  Job,
+  type TestAdapter,
+} from '../../../app/framework/index';
 import {
   assertEnqueuedJobs,
   assertEnqueuedWith,
@@ -110,7 +116,9 @@ describe('test helper', () => {
         expect(error).toBeInstanceOf(AssertionFailedError);
         message = (error as Error).message;
       }
-      expect(message).toContain('no enqueued job matches {"job":"HelperTest_Notify","args":[2,"hi"],"queue":"default"}');
+      expect(message).toContain(
+        'no enqueued job matches {"job":"HelperTest_Notify","args":[2,"hi"],"queue":"default"}',
+      );
       expect(message).toContain('enqueued: HelperTest_Notify([1,"hi"]) on default');
     });
 
@@ -128,13 +136,17 @@ describe('test helper', () => {
 
     it('fails listing the enqueued jobs', async () => {
       await DigestJob.performLater([4, 5]);
-      expect(() => assertNoEnqueuedJobs()).toThrow('expected 0 enqueued job(s), found 1; enqueued: HelperTest_Digest([[4,5]]) on mailers');
+      expect(() => assertNoEnqueuedJobs()).toThrow(
+        'expected 0 enqueued job(s), found 1; enqueued: HelperTest_Digest([[4,5]]) on mailers',
+      );
     });
   });
 
   it('refuses to run without the test adapter', () => {
     configureBacklot({ adapter: new InlineAdapter() });
-    expect(() => assertNoEnqueuedJobs()).toThrow('the test helpers need the test adapter: call useTestAdapter() first');
+    expect(() => assertNoEnqueuedJobs()).toThrow(
+      'the test helpers need the test adapter: call useTestAdapter() first',
+    );
   });
 
   describe('performEnqueuedJobs', () => {
@@ -143,7 +155,11 @@ describe('test helper', () => {
       expect(await performEnqueuedJobs()).toBe(3);
       expect(performed).toEqual(['digest 1,2', 'notify 1: digest ready', 'notify 2: digest ready']);
       assertNoEnqueuedJobs();
-      expect(adapter.performed.map((e) => e.jobClass)).toEqual(['HelperTest_Digest', 'HelperTest_Notify', 'HelperTest_Notify']);
+      expect(adapter.performed.map((e) => e.jobClass)).toEqual([
+        'HelperTest_Digest',
+        'HelperTest_Notify',
+        'HelperTest_Notify',
+      ]);
     });
 
     it('performs retries without waiting for their delay', async () => {
@@ -171,7 +187,9 @@ describe('test helper', () => {
 
     it('stops a job that keeps enqueueing itself at the limit', async () => {
       await LoopJob.performLater();
-      await expect(performEnqueuedJobs(undefined, 10)).rejects.toThrow('performEnqueuedJobs stopped after 10 executions (a job loop?)');
+      await expect(performEnqueuedJobs(undefined, 10)).rejects.toThrow(
+        'performEnqueuedJobs stopped after 10 executions (a job loop?)',
+      );
     });
   });
 });

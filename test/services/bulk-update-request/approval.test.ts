@@ -18,7 +18,13 @@ import {
 import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import { createAliases } from '../../support/tag-fixtures';
-import { createPostsWithTags, createUsers, modActionsOf, useTestQueue, type Users } from './processing-support';
+import {
+  createPostsWithTags,
+  createUsers,
+  modActionsOf,
+  useTestQueue,
+  type Users,
+} from './processing-support';
 
 const db = testPrisma();
 let users: Users;
@@ -33,15 +39,33 @@ beforeEach(async () => {
 afterAll(() => disconnectTestPrisma());
 
 async function lineRows(burId: number) {
-  const rows = await db.bulkUpdateRequestLine.findMany({ where: { bulkUpdateRequestId: burId }, orderBy: { lineNumber: 'asc' } });
-  return rows.map((row) => ({ lineNumber: row.lineNumber, text: row.text, status: row.status, error: row.error }));
+  const rows = await db.bulkUpdateRequestLine.findMany({
+    where: { bulkUpdateRequestId: burId },
+    orderBy: { lineNumber: 'asc' },
+  });
+  return rows.map((row) => ({
+    lineNumber: row.lineNumber,
+    text: row.text,
+    status: row.status,
+    error: row.error,
+  }));
 }
 
 describe('createBur', () => {
   it('stores a valid script pending, its lines in canonical form', async () => {
-    const { bur, check } = await createBur(users.member, 'ALIAS  a   ->  b\n\nimply c -> d', '  Hair   tags ', { db });
+    const { bur, check } = await createBur(
+      users.member,
+      'ALIAS  a   ->  b\n\nimply c -> d',
+      '  Hair   tags ',
+      { db },
+    );
     expect(check.ok).toBe(true);
-    expect(bur).toMatchObject({ status: 'pending', userId: users.member.id, title: 'Hair tags', script: 'ALIAS  a   ->  b\n\nimply c -> d' });
+    expect(bur).toMatchObject({
+      status: 'pending',
+      userId: users.member.id,
+      title: 'Hair tags',
+      script: 'ALIAS  a   ->  b\n\nimply c -> d',
+    });
     expect(await lineRows(bur.id)).toEqual([
       { lineNumber: 1, text: 'create alias a -> b', status: 'pending', error: null },
       { lineNumber: 3, text: 'create implication c -> d', status: 'pending', error: null },
@@ -50,11 +74,18 @@ describe('createBur', () => {
   });
 
   it('stores a malformed script with every bad line and its reason', async () => {
-    const { bur, check } = await createBur(users.member, 'alias a -> b\nfrobnicate x\nunalias q -> r', null, { db });
+    const { bur, check } = await createBur(users.member, 'alias a -> b\nfrobnicate x\nunalias q -> r', null, {
+      db,
+    });
     expect(check.ok).toBe(false);
     expect(await lineRows(bur.id)).toEqual([
       { lineNumber: 1, text: 'create alias a -> b', status: 'pending', error: null },
-      { lineNumber: 2, text: 'frobnicate x', status: 'failed', error: expect.stringMatching(/^unknown command 'frobnicate'/) as unknown },
+      {
+        lineNumber: 2,
+        text: 'frobnicate x',
+        status: 'failed',
+        error: expect.stringMatching(/^unknown command 'frobnicate'/) as unknown,
+      },
       { lineNumber: 3, text: 'unalias q -> r', status: 'failed', error: "the alias q -> r doesn't exist" },
     ]);
   });
@@ -62,8 +93,12 @@ describe('createBur', () => {
   it('refuses and does not store an empty script or one over its limits', async () => {
     await expect(createBur(users.member, '  \n ', null, { db })).rejects.toThrow(BurValidationError);
     const long = Array.from({ length: 101 }, (_, i) => `deprecate t${i}`).join('\n');
-    await expect(createBur(users.member, long, null, { db })).rejects.toThrow(/101 lines, more than the 100 allowed/);
-    await expect(createBur(users.member, 'deprecate a', 'x'.repeat(201), { db })).rejects.toThrow(/title is longer than 200/);
+    await expect(createBur(users.member, long, null, { db })).rejects.toThrow(
+      /101 lines, more than the 100 allowed/,
+    );
+    await expect(createBur(users.member, 'deprecate a', 'x'.repeat(201), { db })).rejects.toThrow(
+      /title is longer than 200/,
+    );
     expect(await db.bulkUpdateRequest.count()).toBe(0);
   });
 });
@@ -71,15 +106,24 @@ describe('createBur', () => {
 describe('updateBur', () => {
   it('lets the author edit a pending request and validates the new script', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    const { bur: edited, check } = await updateBur(bur, users.member, { script: 'alias a -> b\nnuke nothing_here', title: 'New' }, { db });
+    const { bur: edited, check } = await updateBur(
+      bur,
+      users.member,
+      { script: 'alias a -> b\nnuke nothing_here', title: 'New' },
+      { db },
+    );
     expect(edited).toMatchObject({ title: 'New', script: 'alias a -> b\nnuke nothing_here' });
-    expect(check.errors).toEqual([{ lineNumber: 2, text: 'nuke nothing_here', reason: "the tag 'nothing_here' doesn't exist" }]);
+    expect(check.errors).toEqual([
+      { lineNumber: 2, text: 'nuke nothing_here', reason: "the tag 'nothing_here' doesn't exist" },
+    ]);
     expect((await lineRows(bur.id)).map((r) => r.status)).toEqual(['pending', 'failed']);
   });
 
   it('refuses other members, and any request that is not pending', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    await expect(updateBur(bur, users.builder, { title: 'mine' }, { db })).rejects.toThrow(BurPermissionError);
+    await expect(updateBur(bur, users.builder, { title: 'mine' }, { db })).rejects.toThrow(
+      BurPermissionError,
+    );
     await updateBur(bur, users.moderator, { title: 'moderated' }, { db });
     await rejectBur(bur, users.member, { db });
     await expect(updateBur(bur, users.member, { title: 'late' }, { db })).rejects.toThrow(BurStateError);
@@ -104,10 +148,14 @@ describe('approveBur', () => {
       { lineNumber: 1, text: 'create alias a -> b', status: 'pending', error: null },
       { lineNumber: 4, text: 'category c -> artist', status: 'pending', error: null },
     ]);
-    expect(queue.enqueued.map((e) => [e.jobClass, e.queue, e.arguments])).toEqual([['ProcessBulkUpdateRequestJob', 'bulk_update', [bur.id]]]);
+    expect(queue.enqueued.map((e) => [e.jobClass, e.queue, e.arguments])).toEqual([
+      ['ProcessBulkUpdateRequestJob', 'bulk_update', [bur.id]],
+    ]);
     expect(approved.jobId).toBe(queue.enqueued[0]?.job.jobId);
     expect(approved.bur.processingJobId).toBe(approved.jobId); // stored with the claim, for the reconciliation
-    expect(await modActionsOf(db, bur.id)).toEqual([`bulk_update_request_approve: approved bulk update request #${bur.id}`]);
+    expect(await modActionsOf(db, bur.id)).toEqual([
+      `bulk_update_request_approve: approved bulk update request #${bur.id}`,
+    ]);
   });
 
   it('refuses an approved (processing) or completed request with BurAlreadyApprovedError, and a rejected one', async () => {
@@ -129,10 +177,15 @@ describe('approveBur', () => {
 
   it('lets only one of two concurrent approvals through', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    const results = await Promise.allSettled([approveBur(bur, users.moderator, { db }), approveBur(bur, users.admin, { db })]);
+    const results = await Promise.allSettled([
+      approveBur(bur, users.moderator, { db }),
+      approveBur(bur, users.admin, { db }),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected');
-    expect(rejected?.status === 'rejected' ? rejected.reason : undefined).toBeInstanceOf(BurAlreadyApprovedError);
+    expect(rejected?.status === 'rejected' ? rejected.reason : undefined).toBeInstanceOf(
+      BurAlreadyApprovedError,
+    );
     expect(queue.enqueued).toHaveLength(1);
   });
 
@@ -142,7 +195,12 @@ describe('approveBur', () => {
     await createAliases(db, [['a', 'z']]);
     await expect(approveBur(bur, users.moderator, { db })).rejects.toThrow(BurValidationError);
     expect(await lineRows(bur.id)).toEqual([
-      { lineNumber: 1, text: 'alias a -> b', status: 'failed', error: "'a' is already aliased to 'z' (remove that alias first)" },
+      {
+        lineNumber: 1,
+        text: 'alias a -> b',
+        status: 'failed',
+        error: "'a' is already aliased to 'z' (remove that alias first)",
+      },
     ]);
     expect((await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).status).toBe('pending');
     expect(queue.enqueued).toEqual([]);
@@ -174,7 +232,11 @@ describe('rejectBur', () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
     await expect(rejectBur(bur, users.builder, { db })).rejects.toThrow(BurPermissionError);
     expect((await rejectBur(bur, users.moderator, { db })).status).toBe('rejected');
-    expect(await modActionsOf(db, bur.id)).toEqual([`bulk_update_request_reject: rejected bulk update request #${bur.id}`]);
-    await expect(rejectBur(bur, users.moderator, { db })).rejects.toThrow(/only a pending request can be rejected/);
+    expect(await modActionsOf(db, bur.id)).toEqual([
+      `bulk_update_request_reject: rejected bulk update request #${bur.id}`,
+    ]);
+    await expect(rejectBur(bur, users.moderator, { db })).rejects.toThrow(
+      /only a pending request can be rejected/,
+    );
   });
 });

@@ -37,7 +37,13 @@ afterAll(() => disconnectTestPrisma());
 
 describe('create alias', () => {
   it('moves every post and its count from A to B, and B keeps posts it had', async () => {
-    const [p1, p2, p3, p4, p5] = await createPostsWithTags(db, [['a', 'x'], ['a', 'b'], ['a'], ['b'], ['a', 'y']]);
+    const [p1, p2, p3, p4, p5] = await createPostsWithTags(db, [
+      ['a', 'x'],
+      ['a', 'b'],
+      ['a'],
+      ['b'],
+      ['a', 'y'],
+    ]);
     const { burId } = await runScript(db, users, 'alias a -> b');
 
     expect(await postsWith(db, 'a')).toEqual([]);
@@ -46,12 +52,20 @@ describe('create alias', () => {
     expect(await postCount(db, 'a')).toBe(0);
     expect(await postCount(db, 'b')).toBe(5);
     const alias = await db.tagAlias.findFirstOrThrow({ where: { antecedentName: 'a' } });
-    expect(alias).toMatchObject({ consequentName: 'b', status: 'active', creatorId: users.member.id, approverId: users.moderator.id });
+    expect(alias).toMatchObject({
+      consequentName: 'b',
+      status: 'active',
+      creatorId: users.member.id,
+      approverId: users.moderator.id,
+    });
     expect(await modActionsOf(db, burId)).toEqual([
       `bulk_update_request_approve: approved bulk update request #${burId}`,
       'tag_alias_create: created tag alias [[a]] -> [[b]]',
     ]);
-    const bur = await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: burId }, include: { lines: true } });
+    const bur = await db.bulkUpdateRequest.findUniqueOrThrow({
+      where: { id: burId },
+      include: { lines: true },
+    });
     expect(bur.status).toBe('completed');
     expect(bur.completedAt).toBeInstanceOf(Date);
     expect(bur.lines).toMatchObject([{ status: 'done', rowsDone: 4, rowsTotal: 4 }]);
@@ -59,26 +73,50 @@ describe('create alias', () => {
 
   it('retargets aliases and implications of A to B (Danbooru TagMover) and adds what B implies', async () => {
     const [p1] = await createPostsWithTags(db, [['a'], ['c']]);
-    await createAliases(db, [['old_a', 'a'], ['b', 'x', 'deleted']]);
-    await createImplications(db, [['a', 'animal'], ['kit', 'a'], ['b', 'thing']]);
+    await createAliases(db, [
+      ['old_a', 'a'],
+      ['b', 'x', 'deleted'],
+    ]);
+    await createImplications(db, [
+      ['a', 'animal'],
+      ['kit', 'a'],
+      ['b', 'thing'],
+    ]);
     await runScript(db, users, 'alias a -> b');
 
     expect(await relationships(db, 'alias')).toEqual(['a -> b active', 'old_a -> b active']);
-    expect(await relationships(db, 'implication')).toEqual(['b -> animal active', 'b -> thing active', 'kit -> b active']);
+    expect(await relationships(db, 'implication')).toEqual([
+      'b -> animal active',
+      'b -> thing active',
+      'kit -> b active',
+    ]);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['animal', 'b', 'thing']);
   });
 
   it('deletes implications that would become duplicates or imply B itself', async () => {
     await createPostsWithTags(db, [['a'], ['b']]);
-    await createImplications(db, [['a', 'z'], ['b', 'z'], ['q', 'a'], ['q', 'b']]);
+    await createImplications(db, [
+      ['a', 'z'],
+      ['b', 'z'],
+      ['q', 'a'],
+      ['q', 'b'],
+    ]);
     await runScript(db, users, 'alias a -> b');
     expect(await relationships(db, 'implication')).toEqual(['b -> z active', 'q -> b active']);
-    expect(await relationships(db, 'implication', true)).toEqual(['a -> z deleted', 'b -> z active', 'q -> a deleted', 'q -> b active']);
+    expect(await relationships(db, 'implication', true)).toEqual([
+      'a -> z deleted',
+      'b -> z active',
+      'q -> a deleted',
+      'q -> b active',
+    ]);
   });
 
   it('gives a new or general B the category of a non-general A', async () => {
     await createPostsWithTags(db, [['artist_a'], ['artist_c', 'general_d']]);
-    await db.tag.updateMany({ where: { name: { in: ['artist_a', 'artist_c'] } }, data: { category: 'artist' } });
+    await db.tag.updateMany({
+      where: { name: { in: ['artist_a', 'artist_c'] } },
+      data: { category: 'artist' },
+    });
     await runScript(db, users, 'alias artist_a -> new_name\nalias artist_c -> general_d');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'new_name' } })).category).toBe('artist');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'general_d' } })).category).toBe('artist');
@@ -105,7 +143,12 @@ describe('remove alias', () => {
 
 describe('create implication', () => {
   it('adds B and what B implies to every post with A, counting each tag once', async () => {
-    const [p1, p2, p3, p4] = await createPostsWithTags(db, [['kitten'], ['kitten', 'cat'], ['kitten', 'cat', 'animal'], ['dog']]);
+    const [p1, p2, p3, p4] = await createPostsWithTags(db, [
+      ['kitten'],
+      ['kitten', 'cat'],
+      ['kitten', 'cat', 'animal'],
+      ['dog'],
+    ]);
     await createImplications(db, [['cat', 'animal']]);
     const { burId, progress } = await runScript(db, users, 'imply kitten -> cat');
 
@@ -116,7 +159,9 @@ describe('create implication', () => {
     expect(await postCount(db, 'cat')).toBe(3);
     expect(await postCount(db, 'animal')).toBe(3);
     expect(await relationships(db, 'implication')).toEqual(['cat -> animal active', 'kitten -> cat active']);
-    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_implication_create: created tag implication [[kitten]] -> [[cat]]');
+    expect((await modActionsOf(db, burId)).at(-1)).toBe(
+      'tag_implication_create: created tag implication [[kitten]] -> [[cat]]',
+    );
     // Only posts missing something are touched: p3 had everything.
     expect(progress.at(-1)).toMatchObject({ rowsDone: 2, rowsTotal: 2 });
   });
@@ -129,7 +174,9 @@ describe('remove implication', () => {
     const { burId } = await runScript(db, users, 'unimply kitten -> cat');
     expect(await relationships(db, 'implication', true)).toEqual(['kitten -> cat deleted']);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'kitten']);
-    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_implication_delete: deleted tag implication [[kitten]] -> [[cat]]');
+    expect((await modActionsOf(db, burId)).at(-1)).toBe(
+      'tag_implication_delete: deleted tag implication [[kitten]] -> [[cat]]',
+    );
   });
 });
 
@@ -146,11 +193,19 @@ describe('rename', () => {
   });
 
   it('is refused for a tag with more than 200 posts, at validation and again when the line runs', async () => {
-    await createPostsWithTags(db, Array.from({ length: 201 }, () => ['big']));
+    await createPostsWithTags(
+      db,
+      Array.from({ length: 201 }, () => ['big']),
+    );
     const { approveBur, createBur } = await import('../../../app/services/bulk-update-request/approval');
     const { check } = await createBur(users.member, 'rename big -> large', null, { db });
     expect(check.errors).toEqual([
-      { lineNumber: 1, text: 'rename big -> large', reason: "'big' has 201 posts, more than the 200 a rename may move: use an alias instead (create alias big -> large)" },
+      {
+        lineNumber: 1,
+        text: 'rename big -> large',
+        reason:
+          "'big' has 201 posts, more than the 200 a rename may move: use an alias instead (create alias big -> large)",
+      },
     ]);
 
     // Valid at approval (200 posts), 201 when the line runs.
@@ -160,8 +215,13 @@ describe('rename', () => {
     await approveBur(bur, users.moderator, { db });
     await createPostsWithTags(db, [['big']]);
     const { processBulkUpdateRequest } = await import('../../../app/services/bulk-update-request/processing');
-    await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(/has 201 posts, more than the 200 a rename may move: use an alias/);
-    expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({ status: 'failed', failedLine: 1 });
+    await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(
+      /has 201 posts, more than the 200 a rename may move: use an alias/,
+    );
+    expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({
+      status: 'failed',
+      failedLine: 1,
+    });
     expect(await postsWith(db, 'large')).toEqual([]);
   });
 });
@@ -189,7 +249,10 @@ describe('mass update', () => {
   it('adds implied tags, resolves aliased names, and lets an explicit -tag win over an implied one', async () => {
     const [p1] = await createPostsWithTags(db, [['q', 'animal']]);
     await createAliases(db, [['kitty', 'cat']]);
-    await createImplications(db, [['cat', 'animal'], ['cat', 'pet']]);
+    await createImplications(db, [
+      ['cat', 'animal'],
+      ['cat', 'pet'],
+    ]);
     await runScript(db, users, 'update q -> kitty -animal');
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'pet', 'q']);
     expect(await postsWith(db, 'kitty')).toEqual([]);
@@ -207,7 +270,9 @@ describe('category', () => {
     await createPostsWithTags(db, [['some_artist']]);
     const { burId } = await runScript(db, users, 'category some_artist -> artist');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'some_artist' } })).category).toBe('artist');
-    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_category_change: changed the category of [[some_artist]] from general to artist');
+    expect((await modActionsOf(db, burId)).at(-1)).toBe(
+      'tag_category_change: changed the category of [[some_artist]] from general to artist',
+    );
   });
 
   it("enqueues UpdateTagCategoryPostCountsJob for the tag once the line committed, as the web app's category change does", async () => {
@@ -215,14 +280,20 @@ describe('category', () => {
     await runScript(db, users, 'category some_artist -> artist');
     const tag = await db.tag.findUniqueOrThrow({ where: { name: 'some_artist' } });
     const followUps = queue.enqueued.filter((e) => e.jobClass === 'UpdateTagCategoryPostCountsJob');
-    expect(followUps.map((e) => [e.queue, (e.arguments[0] as { id: number }).id])).toEqual([['default', tag.id]]);
+    expect(followUps.map((e) => [e.queue, (e.arguments[0] as { id: number }).id])).toEqual([
+      ['default', tag.id],
+    ]);
   });
 });
 
 describe('nuke', () => {
   it('removes the tag from every post and deletes its implications both ways', async () => {
     const [p1, p2] = await createPostsWithTags(db, [['bad', 'x'], ['bad'], ['x']]);
-    await createImplications(db, [['bad', 'x'], ['y', 'bad'], ['y', 'x']]);
+    await createImplications(db, [
+      ['bad', 'x'],
+      ['y', 'bad'],
+      ['y', 'x'],
+    ]);
     const { burId } = await runScript(db, users, 'nuke bad');
     expect(await postsWith(db, 'bad')).toEqual([]);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['x']);

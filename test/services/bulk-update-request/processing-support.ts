@@ -14,7 +14,11 @@ import type { AppPrismaClient } from '../../../app/db/client';
 import { recountTagPostCounts } from '../../../app/db/tag.repository';
 import { TestAdapter, configureBacklot } from '../../../app/framework/index';
 import { approveBur, createBur, type BurActor } from '../../../app/services/bulk-update-request/approval';
-import { processBulkUpdateRequest, type BurProgress, type ProcessOptions } from '../../../app/services/bulk-update-request/processing';
+import {
+  processBulkUpdateRequest,
+  type BurProgress,
+  type ProcessOptions,
+} from '../../../app/services/bulk-update-request/processing';
 import { QUEUE_NAMES } from '../../../config/queues';
 
 export interface Users {
@@ -26,10 +30,17 @@ export interface Users {
 
 export async function createUsers(db: AppPrismaClient): Promise<Users> {
   const make = async (level: BurActor['level']) => {
-    const user = await db.user.create({ data: { name: `${level}_${Math.random().toString(36).slice(2, 8)}`, level } });
+    const user = await db.user.create({
+      data: { name: `${level}_${Math.random().toString(36).slice(2, 8)}`, level },
+    });
     return { id: user.id, level: user.level };
   };
-  return { member: await make('member'), builder: await make('builder'), moderator: await make('moderator'), admin: await make('admin') };
+  return {
+    member: await make('member'),
+    builder: await make('builder'),
+    moderator: await make('moderator'),
+    admin: await make('admin'),
+  };
 }
 
 /** Installs a TestAdapter (approveBur enqueues into it) and returns it. */
@@ -40,7 +51,10 @@ export function useTestQueue(): TestAdapter {
 }
 
 /** Creates one post per entry with those tags (tags created as needed); counts recounted. Resolves post ids in order. */
-export async function createPostsWithTags(db: AppPrismaClient, posts: ReadonlyArray<readonly string[]>): Promise<number[]> {
+export async function createPostsWithTags(
+  db: AppPrismaClient,
+  posts: ReadonlyArray<readonly string[]>,
+): Promise<number[]> {
   const names = [...new Set(posts.flat())];
   await db.$executeRaw`INSERT INTO tags (name, updated_at) SELECT unnest(${names}::text[]), now() ON CONFLICT (name) DO NOTHING`;
   const created = await db.$queryRaw<Array<{ id: number }>>`
@@ -63,7 +77,11 @@ export async function createPostsWithTags(db: AppPrismaClient, posts: ReadonlyAr
 }
 
 /** Creates `count` posts that all carry `tags` (set-based). Resolves their ids. */
-export async function createManyPosts(db: AppPrismaClient, count: number, tags: readonly string[]): Promise<number[]> {
+export async function createManyPosts(
+  db: AppPrismaClient,
+  count: number,
+  tags: readonly string[],
+): Promise<number[]> {
   await db.$executeRaw`INSERT INTO tags (name, updated_at) SELECT unnest(${[...tags]}::text[]), now() ON CONFLICT (name) DO NOTHING`;
   const created = await db.$queryRaw<Array<{ id: number }>>`
     INSERT INTO posts (updated_at) SELECT now() FROM generate_series(1, ${count}::int) RETURNING id`;
@@ -95,7 +113,9 @@ export async function postCount(db: AppPrismaClient, tag: string): Promise<numbe
 }
 
 /** Tags whose post_count differs from a recount of post_tags: [] when every count is right. */
-export async function wrongPostCounts(db: AppPrismaClient): Promise<Array<{ name: string; stored: number; actual: number }>> {
+export async function wrongPostCounts(
+  db: AppPrismaClient,
+): Promise<Array<{ name: string; stored: number; actual: number }>> {
   return db.$queryRaw`
     SELECT t.name, t.post_count AS stored, COALESCE(c.n, 0) AS actual
     FROM tags t LEFT JOIN (SELECT tag_id, count(*)::int AS n FROM post_tags GROUP BY tag_id) c ON c.tag_id = t.id
@@ -104,7 +124,11 @@ export async function wrongPostCounts(db: AppPrismaClient): Promise<Array<{ name
 }
 
 /** Live (active or processing) relationships as 'a -> b status' strings, sorted. */
-export async function relationships(db: AppPrismaClient, kind: 'alias' | 'implication', all = false): Promise<string[]> {
+export async function relationships(
+  db: AppPrismaClient,
+  kind: 'alias' | 'implication',
+  all = false,
+): Promise<string[]> {
   const where = all ? {} : { status: { in: ['active' as const, 'processing' as const] } };
   const rows =
     kind === 'alias'
@@ -145,6 +169,9 @@ export async function runScript(
 
 /** Mod action descriptions of a request, oldest first. */
 export async function modActionsOf(db: AppPrismaClient, burId: number): Promise<string[]> {
-  const rows = await db.modAction.findMany({ where: { subjectType: 'BulkUpdateRequest', subjectId: burId }, orderBy: { id: 'asc' } });
+  const rows = await db.modAction.findMany({
+    where: { subjectType: 'BulkUpdateRequest', subjectId: burId },
+    orderBy: { id: 'asc' },
+  });
   return rows.map((row) => `${row.category}: ${row.description}`);
 }

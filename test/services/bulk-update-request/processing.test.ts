@@ -7,7 +7,11 @@ import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { recountTagPostCounts } from '../../../app/db/tag.repository';
 import { approveBur, createBur } from '../../../app/services/bulk-update-request/approval';
-import { BurLineFailedError, processBulkUpdateRequest, type BurProgress } from '../../../app/services/bulk-update-request/processing';
+import {
+  BurLineFailedError,
+  processBulkUpdateRequest,
+  type BurProgress,
+} from '../../../app/services/bulk-update-request/processing';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
   createManyPosts,
@@ -40,7 +44,10 @@ async function approve(script: string): Promise<number> {
 }
 
 async function burWithLines(id: number) {
-  return db.bulkUpdateRequest.findUniqueOrThrow({ where: { id }, include: { lines: { orderBy: { lineNumber: 'asc' } } } });
+  return db.bulkUpdateRequest.findUniqueOrThrow({
+    where: { id },
+    include: { lines: { orderBy: { lineNumber: 'asc' } } },
+  });
 }
 
 describe('a line that fails', () => {
@@ -49,7 +56,9 @@ describe('a line that fails', () => {
     const burId = await approve('alias a -> b\n\nrename c -> d\ncategory e -> artist');
     const extra = await createManyPosts(db, 200, ['c']); // 201 posts on c when the line runs
 
-    const failure = await processBulkUpdateRequest(db, burId, { chunkSize: 2 }).catch((error: unknown) => error);
+    const failure = await processBulkUpdateRequest(db, burId, { chunkSize: 2 }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(BurLineFailedError);
     expect((failure as BurLineFailedError).lineNumber).toBe(3);
 
@@ -71,7 +80,12 @@ describe('a line that fails', () => {
     await recountTagPostCounts(db);
     const again = await approveBur({ id: burId }, users.admin, { db });
     expect(again.resumed).toBe(true);
-    expect(again.bur).toMatchObject({ status: 'processing', failedLine: null, failedError: null, approverId: users.admin.id });
+    expect(again.bur).toMatchObject({
+      status: 'processing',
+      failedLine: null,
+      failedError: null,
+      approverId: users.admin.id,
+    });
     const result = await processBulkUpdateRequest(db, burId, { chunkSize: 2 });
     expect(result).toMatchObject({ status: 'completed', lines: 3, ranLines: 2 });
 
@@ -93,7 +107,9 @@ describe('a line that fails', () => {
     const burId = await approve('alias a -> b\nrename c -> d');
     await createManyPosts(db, 200, ['c']);
     await expect(processBulkUpdateRequest(db, burId)).rejects.toThrow(BurLineFailedError);
-    await expect(approveBur({ id: burId }, users.moderator, { db })).rejects.toThrow(/line 2: 'c' has 201 posts/);
+    await expect(approveBur({ id: burId }, users.moderator, { db })).rejects.toThrow(
+      /line 2: 'c' has 201 posts/,
+    );
     expect((await burWithLines(burId)).status).toBe('failed');
   });
 });
@@ -115,7 +131,11 @@ describe('resuming in the middle of a chunked line', () => {
     expect(stop).toBeInstanceOf(BurLineFailedError);
 
     const failed = await burWithLines(burId);
-    expect(failed).toMatchObject({ status: 'failed', failedLine: 1, failedError: 'Error: stopped by the test' });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      failedLine: 1,
+      failedError: 'Error: stopped by the test',
+    });
     expect(failed.lines[0]).toMatchObject({ status: 'failed', rowsDone: 12, rowsTotal: 31 });
     expect(await postsWith(db, 'a')).toHaveLength(19);
     expect(await relationships(db, 'alias')).toEqual(['a -> b processing']);
@@ -156,17 +176,26 @@ describe('resuming in the middle of a chunked line', () => {
         },
       }),
     ).rejects.toThrow(Interrupted);
-    expect(await burWithLines(burId)).toMatchObject({ status: 'processing', lines: [{ status: 'running', rowsDone: 3 }] });
+    expect(await burWithLines(burId)).toMatchObject({
+      status: 'processing',
+      lines: [{ status: 'running', rowsDone: 3 }],
+    });
 
     await processBulkUpdateRequest(db, burId, { chunkSize: 3 });
-    expect(await burWithLines(burId)).toMatchObject({ status: 'completed', lines: [{ status: 'done', rowsDone: 10 }] });
+    expect(await burWithLines(burId)).toMatchObject({
+      status: 'completed',
+      lines: [{ status: 'done', rowsDone: 10 }],
+    });
     expect(await postCount(db, 'b')).toBe(10);
   });
 
   it('does nothing for a request that is not processing', async () => {
     const { bur } = await createBur(users.member, 'deprecate x', null, { db });
     expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'skipped' });
-    expect(await processBulkUpdateRequest(db, 987_654)).toMatchObject({ status: 'skipped', reason: 'no such bulk update request' });
+    expect(await processBulkUpdateRequest(db, 987_654)).toMatchObject({
+      status: 'skipped',
+      reason: 'no such bulk update request',
+    });
   });
 });
 
@@ -225,7 +254,9 @@ describe('statements', () => {
       const from = index === 0 ? 'a' : 'b';
       const to = index === 0 ? 'b' : 'c';
       const burId = await approve(`alias ${from} -> ${to}`);
-      const statements = await countStatements(() => processBulkUpdateRequest(db, burId, { chunkSize: chunk }));
+      const statements = await countStatements(() =>
+        processBulkUpdateRequest(db, burId, { chunkSize: chunk }),
+      );
       expect(await postCount(db, to)).toBe(posts);
       const chunkStatements = statements.filter((s) => s.includes('WITH chunk AS'));
       runs.push({ chunk, total: statements.length, chunks: chunkStatements.length });

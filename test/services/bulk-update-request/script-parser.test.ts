@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalCommand, parseLine, parseScript } from '../../../app/services/bulk-update-request/script-parser';
-import { MAX_SCRIPT_CHARACTERS, MAX_SCRIPT_LINES, type BurCommand } from '../../../app/services/bulk-update-request/types';
+import {
+  canonicalCommand,
+  parseLine,
+  parseScript,
+} from '../../../app/services/bulk-update-request/script-parser';
+import {
+  MAX_SCRIPT_CHARACTERS,
+  MAX_SCRIPT_LINES,
+  type BurCommand,
+} from '../../../app/services/bulk-update-request/types';
 
 function command(line: string): BurCommand {
   const parsed = parseLine(line);
@@ -34,29 +42,67 @@ describe('parseLine: every command and spelling', () => {
   });
 
   it('reads update and mass update: QUERY (tags, -excludes) -> EDITS (adds, -removes)', () => {
-    const expected = { kind: 'massUpdate', query: { include: ['a', 'b'], exclude: ['c'] }, edits: { add: ['d'], remove: ['e'] } };
+    const expected = {
+      kind: 'massUpdate',
+      query: { include: ['a', 'b'], exclude: ['c'] },
+      edits: { add: ['d'], remove: ['e'] },
+    };
     expect(command('update a b -c -> d -e')).toEqual(expected);
     expect(command('mass update a b -c -> d -e')).toEqual(expected);
-    expect(command('update a -> -e')).toEqual({ kind: 'massUpdate', query: { include: ['a'], exclude: [] }, edits: { add: [], remove: ['e'] } });
+    expect(command('update a -> -e')).toEqual({
+      kind: 'massUpdate',
+      query: { include: ['a'], exclude: [] },
+      edits: { add: [], remove: ['e'] },
+    });
   });
 
   it('accepts every category, in any case', () => {
     for (const category of ['general', 'artist', 'copyright', 'character', 'meta']) {
-      expect(command(`category t -> ${category.toUpperCase()}`)).toEqual({ kind: 'changeCategory', tag: 't', category });
+      expect(command(`category t -> ${category.toUpperCase()}`)).toEqual({
+        kind: 'changeCategory',
+        tag: 't',
+        category,
+      });
     }
   });
 
   it('reads keywords in any case and normalizes tag names to lower case', () => {
-    expect(command('CREATE Alias Long_Hair -> VERY_long_hair')).toEqual({ kind: 'createAlias', antecedent: 'long_hair', consequent: 'very_long_hair' });
-    expect(command('Mass UPDATE A -B -> C')).toMatchObject({ query: { include: ['a'], exclude: ['b'] }, edits: { add: ['c'] } });
+    expect(command('CREATE Alias Long_Hair -> VERY_long_hair')).toEqual({
+      kind: 'createAlias',
+      antecedent: 'long_hair',
+      consequent: 'very_long_hair',
+    });
+    expect(command('Mass UPDATE A -B -> C')).toMatchObject({
+      query: { include: ['a'], exclude: ['b'] },
+      edits: { add: ['c'] },
+    });
   });
 
   it('spells each command canonically, and the canonical form parses back to the same command', () => {
-    const lines = ['alias A -> B', 'unalias a -> b', 'imply a -> b', 'unimply a -> b', 'rename a -> b', 'mass update a -b -> c -d', 'category a -> META', 'nuke a', 'deprecate a', 'undeprecate a'];
+    const lines = [
+      'alias A -> B',
+      'unalias a -> b',
+      'imply a -> b',
+      'unimply a -> b',
+      'rename a -> b',
+      'mass update a -b -> c -d',
+      'category a -> META',
+      'nuke a',
+      'deprecate a',
+      'undeprecate a',
+    ];
     const canonical = lines.map((line) => canonicalCommand(command(line)));
     expect(canonical).toEqual([
-      'create alias a -> b', 'remove alias a -> b', 'create implication a -> b', 'remove implication a -> b', 'rename a -> b',
-      'update a -b -> c -d', 'category a -> meta', 'nuke a', 'deprecate a', 'undeprecate a',
+      'create alias a -> b',
+      'remove alias a -> b',
+      'create implication a -> b',
+      'remove implication a -> b',
+      'rename a -> b',
+      'update a -b -> c -d',
+      'category a -> meta',
+      'nuke a',
+      'deprecate a',
+      'undeprecate a',
     ]);
     for (const text of canonical) expect(canonicalCommand(command(text))).toBe(text);
   });
@@ -64,7 +110,9 @@ describe('parseLine: every command and spelling', () => {
 
 describe('parseLine: rejections', () => {
   it('names the unknown command and lists the known ones', () => {
-    expect(reason('frobnicate a')).toMatch(/^unknown command 'frobnicate' \(expected one of: create alias, alias, remove alias, unalias, create implication, imply, remove implication, unimply, rename, update, mass update, category, nuke, deprecate, undeprecate\)$/);
+    expect(reason('frobnicate a')).toMatch(
+      /^unknown command 'frobnicate' \(expected one of: create alias, alias, remove alias, unalias, create implication, imply, remove implication, unimply, rename, update, mass update, category, nuke, deprecate, undeprecate\)$/,
+    );
     expect(reason('create tag a')).toMatch(/^unknown command 'create tag'/);
     expect(reason('-> a')).toMatch(/^unknown command '->'/);
   });
@@ -77,12 +125,18 @@ describe('parseLine: rejections', () => {
     expect(reason('nuke')).toBe("expected 'nuke TAG'");
     expect(reason('deprecate a b')).toBe("expected 'deprecate TAG'");
     expect(reason('undeprecate ->')).toBe("expected 'undeprecate TAG'");
-    expect(reason('category a artist')).toBe("expected 'category TAG -> general|artist|copyright|character|meta': found no '->'");
-    expect(reason('update a b')).toMatch(/^expected 'update QUERY -> EDITS' \(QUERY: tags and -tags to match, EDITS: tags to add and -tags to remove\): found no '->'$/);
+    expect(reason('category a artist')).toBe(
+      "expected 'category TAG -> general|artist|copyright|character|meta': found no '->'",
+    );
+    expect(reason('update a b')).toMatch(
+      /^expected 'update QUERY -> EDITS' \(QUERY: tags and -tags to match, EDITS: tags to add and -tags to remove\): found no '->'$/,
+    );
   });
 
   it('refuses an unknown category, naming the valid ones', () => {
-    expect(reason('category a -> species')).toBe("unknown category 'species' (expected one of: general, artist, copyright, character, meta)");
+    expect(reason('category a -> species')).toBe(
+      "unknown category 'species' (expected one of: general, artist, copyright, character, meta)",
+    );
   });
 
   it('refuses self-aliases, self-implications and self-renames', () => {
@@ -143,7 +197,9 @@ describe('parseScript', () => {
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `nuke tag_${i}`).join('\n\n');
     expect(parseScript(lines(MAX_SCRIPT_LINES)).scriptErrors).toEqual([]);
     const tooMany = parseScript(lines(MAX_SCRIPT_LINES + 1));
-    expect(tooMany.scriptErrors).toEqual(['the script has 101 lines, more than the 100 allowed: split it into smaller requests']);
+    expect(tooMany.scriptErrors).toEqual([
+      'the script has 101 lines, more than the 100 allowed: split it into smaller requests',
+    ]);
     expect(tooMany.lines).toHaveLength(MAX_SCRIPT_LINES + 1);
   });
 
@@ -166,6 +222,8 @@ describe('parseScript', () => {
 
   it('refuses an empty or blank script', () => {
     expect(parseScript('').scriptErrors).toEqual(['the script is empty: write one command per line']);
-    expect(parseScript(' \n\t\r\n').scriptErrors).toEqual(['the script is empty: write one command per line']);
+    expect(parseScript(' \n\t\r\n').scriptErrors).toEqual([
+      'the script is empty: write one command per line',
+    ]);
   });
 });

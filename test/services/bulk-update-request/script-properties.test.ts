@@ -5,7 +5,11 @@
 // changed). A failure prints the case's seed and script.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTagRepository } from '../../../app/db/tag.repository';
-import { collapseWhitespace, parseLine, parseScript } from '../../../app/services/bulk-update-request/script-parser';
+import {
+  collapseWhitespace,
+  parseLine,
+  parseScript,
+} from '../../../app/services/bulk-update-request/script-parser';
 import { checkScript } from '../../../app/services/bulk-update-request/script-validator';
 import type { LineError, ScriptCheck, ScriptLine } from '../../../app/services/bulk-update-request/types';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
@@ -24,13 +28,60 @@ afterAll(() => disconnectTestPrisma());
 // --- generators ----------------------------------------------------------------------------
 
 const KEYWORDS = [
-  'create alias', 'alias', 'remove alias', 'unalias', 'create implication', 'imply', 'remove implication', 'unimply',
-  'rename', 'update', 'mass update', 'category', 'nuke', 'deprecate', 'undeprecate', 'create', 'remove', 'mass', 'frob',
+  'create alias',
+  'alias',
+  'remove alias',
+  'unalias',
+  'create implication',
+  'imply',
+  'remove implication',
+  'unimply',
+  'rename',
+  'update',
+  'mass update',
+  'category',
+  'nuke',
+  'deprecate',
+  'undeprecate',
+  'create',
+  'remove',
+  'mass',
+  'frob',
 ];
 const CATEGORIES = ['general', 'artist', 'copyright', 'character', 'meta', 'species'];
 const ODD_CHARACTERS = [
-  '\n', '\r', '\r\n', '\t', ' ', '\u00a0', '\u2028', '\u2029', '\u200b', '\u0000', '\u0007', '\u007f', '\ufeff',
-  '\ud800', '\udc00', '🐱', 'é', 'e\u0301', 'İ', 'ß', '->', '-', '>', '*', ',', '~', '_', '__', ':', '"', "'", '\\',
+  '\n',
+  '\r',
+  '\r\n',
+  '\t',
+  ' ',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\u200b',
+  '\u0000',
+  '\u0007',
+  '\u007f',
+  '\ufeff',
+  '\ud800',
+  '\udc00',
+  '🐱',
+  'é',
+  'e\u0301',
+  'İ',
+  'ß',
+  '->',
+  '-',
+  '>',
+  '*',
+  ',',
+  '~',
+  '_',
+  '__',
+  ':',
+  '"',
+  "'",
+  '\\',
 ];
 
 function randomUnicode(random: SeededRandom, length: number): string {
@@ -49,12 +100,28 @@ function randomName(random: SeededRandom): string {
   const roll = random.next();
   if (roll < 0.55) return random.pick(TAG_WORLD_NAMES);
   if (roll < 0.8) return `t${random.int(0, 9)}`;
-  if (roll < 0.9) return random.pick(['-', '->', '', '_x', 'x_', 'a__b', 'and', 'artist:x', 'a,b', 'x*', '~x', 'x'.repeat(171)]);
+  if (roll < 0.9)
+    return random.pick([
+      '-',
+      '->',
+      '',
+      '_x',
+      'x_',
+      'a__b',
+      'and',
+      'artist:x',
+      'a,b',
+      'x*',
+      '~x',
+      'x'.repeat(171),
+    ]);
   return randomUnicode(random, random.int(1, 6)).replace(/\s/g, '');
 }
 
 function randomCase(random: SeededRandom, text: string): string {
-  return random.chance(0.2) ? [...text].map((c) => (random.chance(0.5) ? c.toUpperCase() : c)).join('') : text;
+  return random.chance(0.2)
+    ? [...text].map((c) => (random.chance(0.5) ? c.toUpperCase() : c)).join('')
+    : text;
 }
 
 function randomGrammarLine(random: SeededRandom): string {
@@ -71,9 +138,22 @@ function randomGrammarLine(random: SeededRandom): string {
 }
 
 const VALID_LINES = [
-  'alias plain -> other', 'unalias kitty -> cat', 'imply plain -> other', 'unimply cat -> animal', 'rename small -> tiny',
-  'update cat -animal -> feline -kitten', 'mass update kitten -> t1', 'category cat -> meta', 'nuke ghost', 'deprecate cat',
-  'undeprecate old_tag', 'alias t1 -> t2', 'unalias t1 -> t2', 'imply t3 -> t4', 'imply t4 -> t3', 'rename plain -> t5',
+  'alias plain -> other',
+  'unalias kitty -> cat',
+  'imply plain -> other',
+  'unimply cat -> animal',
+  'rename small -> tiny',
+  'update cat -animal -> feline -kitten',
+  'mass update kitten -> t1',
+  'category cat -> meta',
+  'nuke ghost',
+  'deprecate cat',
+  'undeprecate old_tag',
+  'alias t1 -> t2',
+  'unalias t1 -> t2',
+  'imply t3 -> t4',
+  'imply t4 -> t3',
+  'rename plain -> t5',
 ];
 
 function mutate(random: SeededRandom, lines: string[]): string[] {
@@ -129,7 +209,9 @@ function randomScript(random: SeededRandom): string {
   if (kind <= 1) return randomUnicode(random, random.int(0, 300));
   if (kind <= 4) {
     const count = random.chance(0.03) ? random.int(95, 130) : random.int(1, 25);
-    return Array.from({ length: count }, () => randomGrammarLine(random)).join(random.pick(['\n', '\r\n', '\r', '\n\n']));
+    return Array.from({ length: count }, () => randomGrammarLine(random)).join(
+      random.pick(['\n', '\r\n', '\r', '\n\n']),
+    );
   }
   let lines = Array.from({ length: random.int(1, 12) }, () => random.pick(VALID_LINES));
   for (let i = random.int(1, 5); i > 0; i -= 1) lines = mutate(random, lines);
@@ -139,13 +221,18 @@ function randomScript(random: SeededRandom): string {
 // --- properties ----------------------------------------------------------------------------
 
 /** Throws (plain Error: thousands of cases, so no expect() per entry) when a property does not hold. */
-function assertPerLineResults(script: string, parsedLines: readonly ScriptLine[], errors: readonly LineError[]): void {
+function assertPerLineResults(
+  script: string,
+  parsedLines: readonly ScriptLine[],
+  errors: readonly LineError[],
+): void {
   const raw = script.split(/\r\n|\r|\n/);
   const fail = (what: string, entry?: unknown) => {
     throw new Error(`${what}${entry === undefined ? '' : `: ${JSON.stringify(entry)}`}`);
   };
   const checkPointsAtLine = (entry: { lineNumber: number; text: string }) => {
-    if (!Number.isInteger(entry.lineNumber) || entry.lineNumber < 1 || entry.lineNumber > raw.length) fail('line number out of range', entry);
+    if (!Number.isInteger(entry.lineNumber) || entry.lineNumber < 1 || entry.lineNumber > raw.length)
+      fail('line number out of range', entry);
     const collapsed = collapseWhitespace(raw[entry.lineNumber - 1] ?? '').join(' ');
     if (collapsed === '') fail('points at a blank line', entry);
     if (entry.text !== collapsed) fail(`text is not the collapsed line ${JSON.stringify(collapsed)}`, entry);
@@ -158,17 +245,24 @@ function assertPerLineResults(script: string, parsedLines: readonly ScriptLine[]
     checkPointsAtLine(line);
     // The canonical spelling parses back to the same command.
     const again = parseLine(line.canonical);
-    if (!('command' in again) || again.canonical !== line.canonical || JSON.stringify(again.command) !== JSON.stringify(line.command)) {
+    if (
+      !('command' in again) ||
+      again.canonical !== line.canonical ||
+      JSON.stringify(again.command) !== JSON.stringify(line.command)
+    ) {
       fail('canonical form does not parse back to the same command', { line, again });
     }
   }
   const numbers = errors.map((error) => error.lineNumber);
-  for (let i = 1; i < numbers.length; i += 1) if ((numbers[i] ?? 0) <= (numbers[i - 1] ?? 0)) fail('errors not in strictly increasing line order', numbers);
+  for (let i = 1; i < numbers.length; i += 1)
+    if ((numbers[i] ?? 0) <= (numbers[i - 1] ?? 0))
+      fail('errors not in strictly increasing line order', numbers);
   // Every non-blank line is accounted for: parsed, or a parse error.
   const covered = new Set([...parsedLines.map((line) => line.lineNumber), ...numbers]);
   raw.forEach((line, index) => {
     const blank = collapseWhitespace(line).length === 0;
-    if (blank === covered.has(index + 1)) fail(`line ${index + 1} is ${blank ? 'blank but reported' : 'not accounted for'}`);
+    if (blank === covered.has(index + 1))
+      fail(`line ${index + 1} is ${blank ? 'blank but reported' : 'not accounted for'}`);
   });
 }
 
@@ -177,13 +271,19 @@ async function checkCase(seed: number, script: string): Promise<ScriptCheck> {
   try {
     check = await checkScript(script, repository);
   } catch (error) {
-    throw new Error(`checkScript threw for seed ${seed}, script ${JSON.stringify(script)}: ${String(error)}`, { cause: error });
+    throw new Error(
+      `checkScript threw for seed ${seed}, script ${JSON.stringify(script)}: ${String(error)}`,
+      { cause: error },
+    );
   }
   try {
     assertPerLineResults(script, check.lines, check.errors);
-    if (check.ok !== (check.errors.length === 0 && check.scriptErrors.length === 0)) throw new Error(`ok is ${check.ok}`);
+    if (check.ok !== (check.errors.length === 0 && check.scriptErrors.length === 0))
+      throw new Error(`ok is ${check.ok}`);
   } catch (error) {
-    throw new Error(`property failed for seed ${seed}, script ${JSON.stringify(script)}: ${String(error)}`, { cause: error });
+    throw new Error(`property failed for seed ${seed}, script ${JSON.stringify(script)}: ${String(error)}`, {
+      cause: error,
+    });
   }
   return check;
 }
@@ -196,8 +296,13 @@ describe('parseScript on random text', () => {
       try {
         parsed = parseScript(script);
         const errorNumbers = new Set(parsed.errors.map((error) => error.lineNumber));
-        if (parsed.lines.some((line) => errorNumbers.has(line.lineNumber))) throw new Error('a line is both parsed and a parse error');
-        assertPerLineResults(script, parsed.lines, [...parsed.errors].sort((a, b) => a.lineNumber - b.lineNumber));
+        if (parsed.lines.some((line) => errorNumbers.has(line.lineNumber)))
+          throw new Error('a line is both parsed and a parse error');
+        assertPerLineResults(
+          script,
+          parsed.lines,
+          [...parsed.errors].sort((a, b) => a.lineNumber - b.lineNumber),
+        );
       } catch (error) {
         throw new Error(`seed ${seed}, script ${JSON.stringify(script)}: ${String(error)}`, { cause: error });
       }
@@ -213,7 +318,8 @@ describe('checkScript on random text against the database', () => {
       const parsed = new Set(check.lines.map((line) => line.lineNumber));
       if (check.ok) seen.ok += 1;
       if (check.scriptErrors.length > 0) seen.scriptErrors += 1;
-      for (const error of check.errors) seen[parsed.has(error.lineNumber) ? 'validationErrors' : 'parseErrors'] += 1;
+      for (const error of check.errors)
+        seen[parsed.has(error.lineNumber) ? 'validationErrors' : 'parseErrors'] += 1;
     }
     // The generators reach every kind of outcome, so the properties are not vacuous.
     expect(seen.ok).toBeGreaterThan(20);

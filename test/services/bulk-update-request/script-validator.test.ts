@@ -33,7 +33,9 @@ describe('create alias', () => {
   });
 
   it('refuses a second alias for an aliased antecedent', async () => {
-    expect(await errorsOf('alias kitty -> animal')).toEqual([[1, "'kitty' is already aliased to 'cat' (remove that alias first)"]]);
+    expect(await errorsOf('alias kitty -> animal')).toEqual([
+      [1, "'kitty' is already aliased to 'cat' (remove that alias first)"],
+    ]);
   });
 
   it('refuses A -> B when B is aliased to C, naming C', async () => {
@@ -49,12 +51,18 @@ describe('create alias', () => {
   });
 
   it('counts processing aliases as live, and ignores deleted, retired and pending ones', async () => {
-    expect(await errorsOf('alias proc_a -> other')).toEqual([[1, "'proc_a' is already aliased to 'proc_b' (remove that alias first)"]]);
-    expect(await errorsOf('alias gone -> animal\nalias retired_x -> other\nalias pending_a -> other')).toEqual([]);
+    expect(await errorsOf('alias proc_a -> other')).toEqual([
+      [1, "'proc_a' is already aliased to 'proc_b' (remove that alias first)"],
+    ]);
+    expect(
+      await errorsOf('alias gone -> animal\nalias retired_x -> other\nalias pending_a -> other'),
+    ).toEqual([]);
   });
 
   it('applies the creation rules to a consequent that would be a new tag only', async () => {
-    expect(await errorsOf('alias plain -> new__name')).toEqual([[1, "'new__name' contains consecutive underscores ('__') (it would be a new tag)"]]);
+    expect(await errorsOf('alias plain -> new__name')).toEqual([
+      [1, "'new__name' contains consecutive underscores ('__') (it would be a new tag)"],
+    ]);
     expect(await errorsOf('alias plain -> pokémon')).toEqual([]);
   });
 
@@ -66,9 +74,9 @@ describe('create alias', () => {
   });
 
   it('moves aliases of the antecedent to the new consequent, as processing does', async () => {
-    expect(await errorsOf('alias cat -> feline\nremove alias kitty -> feline\nunalias moggy -> cat')).toEqual([
-      [3, "the alias moggy -> cat doesn't exist ('moggy' is aliased to 'feline')"],
-    ]);
+    expect(await errorsOf('alias cat -> feline\nremove alias kitty -> feline\nunalias moggy -> cat')).toEqual(
+      [[3, "the alias moggy -> cat doesn't exist ('moggy' is aliased to 'feline')"]],
+    );
   });
 });
 
@@ -80,7 +88,9 @@ describe('remove alias', () => {
 
   it('refuses an alias that does not exist, saying where the antecedent points', async () => {
     expect(await errorsOf('unalias plain -> other')).toEqual([[1, "the alias plain -> other doesn't exist"]]);
-    expect(await errorsOf('unalias kitty -> animal')).toEqual([[1, "the alias kitty -> animal doesn't exist ('kitty' is aliased to 'cat')"]]);
+    expect(await errorsOf('unalias kitty -> animal')).toEqual([
+      [1, "the alias kitty -> animal doesn't exist ('kitty' is aliased to 'cat')"],
+    ]);
     expect(await errorsOf('unalias gone -> cat')).toEqual([[1, "the alias gone -> cat doesn't exist"]]);
   });
 
@@ -102,12 +112,18 @@ describe('create implication', () => {
   });
 
   it('refuses an implication that already exists', async () => {
-    expect(await errorsOf('imply cat -> animal')).toEqual([[1, 'the implication cat -> animal already exists']]);
+    expect(await errorsOf('imply cat -> animal')).toEqual([
+      [1, 'the implication cat -> animal already exists'],
+    ]);
   });
 
   it('refuses aliased antecedents and consequents', async () => {
-    expect(await errorsOf('imply kitty -> animal')).toEqual([[1, "'kitty' is aliased to 'cat': use 'cat' in the implication"]]);
-    expect(await errorsOf('imply plain -> moggy')).toEqual([[1, "'moggy' is aliased to 'cat': use 'cat' in the implication"]]);
+    expect(await errorsOf('imply kitty -> animal')).toEqual([
+      [1, "'kitty' is aliased to 'cat': use 'cat' in the implication"],
+    ]);
+    expect(await errorsOf('imply plain -> moggy')).toEqual([
+      [1, "'moggy' is aliased to 'cat': use 'cat' in the implication"],
+    ]);
   });
 
   it('refuses cycles, showing the chain', async () => {
@@ -115,7 +131,10 @@ describe('create implication', () => {
       [1, "'cat' already implies 'animal' (cat -> animal), so animal -> cat would make a cycle"],
     ]);
     expect(await errorsOf('imply living_thing -> kitten')).toEqual([
-      [1, "'kitten' already implies 'living_thing' (kitten -> cat -> animal -> living_thing), so living_thing -> kitten would make a cycle"],
+      [
+        1,
+        "'kitten' already implies 'living_thing' (kitten -> cat -> animal -> living_thing), so living_thing -> kitten would make a cycle",
+      ],
     ]);
   });
 
@@ -133,7 +152,9 @@ describe('create implication', () => {
   });
 
   it('applies the creation rules to a new consequent', async () => {
-    expect(await errorsOf('imply plain -> bad*')).toEqual([[1, "'bad*' contains an asterisk ('*') (it would be a new tag)"]]);
+    expect(await errorsOf('imply plain -> bad*')).toEqual([
+      [1, "'bad*' contains an asterisk ('*') (it would be a new tag)"],
+    ]);
   });
 });
 
@@ -144,8 +165,12 @@ describe('remove implication', () => {
   });
 
   it('refuses one that does not exist', async () => {
-    expect(await errorsOf('unimply animal -> cat')).toEqual([[1, "the implication animal -> cat doesn't exist"]]);
-    expect(await errorsOf('unimply feline -> cat')).toEqual([[1, "the implication feline -> cat doesn't exist"]]);
+    expect(await errorsOf('unimply animal -> cat')).toEqual([
+      [1, "the implication animal -> cat doesn't exist"],
+    ]);
+    expect(await errorsOf('unimply feline -> cat')).toEqual([
+      [1, "the implication feline -> cat doesn't exist"],
+    ]);
   });
 
   it('accepts removing one an earlier line creates', async () => {
@@ -160,22 +185,32 @@ describe('rename', () => {
 
   it('refuses a tag with more than 200 posts and says to use an alias', async () => {
     expect(await errorsOf('rename big -> huge')).toEqual([
-      [1, "'big' has 201 posts, more than the 200 a rename may move: use an alias instead (create alias big -> huge)"],
+      [
+        1,
+        "'big' has 201 posts, more than the 200 a rename may move: use an alias instead (create alias big -> huge)",
+      ],
     ]);
   });
 
   it('refuses a tag that does not exist and a target that is aliased', async () => {
     expect(await errorsOf('rename nothing_here -> x')).toEqual([[1, "the tag 'nothing_here' doesn't exist"]]);
-    expect(await errorsOf('rename plain -> kitty')).toEqual([[1, "'kitty' is aliased to 'cat': rename to 'cat' instead"]]);
+    expect(await errorsOf('rename plain -> kitty')).toEqual([
+      [1, "'kitty' is aliased to 'cat': rename to 'cat' instead"],
+    ]);
   });
 
   it('applies the creation rules to a new target', async () => {
-    expect(await errorsOf('rename plain -> _x')).toEqual([[1, "'_x' begins with an underscore ('_') (it would be a new tag)"]]);
+    expect(await errorsOf('rename plain -> _x')).toEqual([
+      [1, "'_x' begins with an underscore ('_') (it would be a new tag)"],
+    ]);
   });
 
   it('counts the posts earlier lines moved', async () => {
     expect(await errorsOf('rename small -> plain\nrename plain -> z')).toEqual([
-      [2, "'plain' has 207 posts, more than the 200 a rename may move: use an alias instead (create alias plain -> z)"],
+      [
+        2,
+        "'plain' has 207 posts, more than the 200 a rename may move: use an alias instead (create alias plain -> z)",
+      ],
     ]);
     expect(await errorsOf('update cat -> fresh_tag\nrename fresh_tag -> fresher')).toEqual([]);
   });
@@ -188,12 +223,18 @@ describe('update / mass update', () => {
   });
 
   it('refuses adding a deprecated tag, also one an earlier line deprecates', async () => {
-    expect(await errorsOf('update cat -> old_tag')).toEqual([[1, "can't add 'old_tag': the tag is deprecated"]]);
-    expect(await errorsOf('deprecate plain\nupdate cat -> plain')).toEqual([[2, "can't add 'plain': the tag is deprecated"]]);
+    expect(await errorsOf('update cat -> old_tag')).toEqual([
+      [1, "can't add 'old_tag': the tag is deprecated"],
+    ]);
+    expect(await errorsOf('deprecate plain\nupdate cat -> plain')).toEqual([
+      [2, "can't add 'plain': the tag is deprecated"],
+    ]);
   });
 
   it('applies the creation rules to added tags that are new', async () => {
-    expect(await errorsOf('update cat -> and')).toEqual([[1, "'and' is a reserved word and cannot be a tag name (it would be a new tag)"]]);
+    expect(await errorsOf('update cat -> and')).toEqual([
+      [1, "'and' is a reserved word and cannot be a tag name (it would be a new tag)"],
+    ]);
   });
 });
 
@@ -204,7 +245,9 @@ describe('category', () => {
   });
 
   it('refuses a tag that does not exist', async () => {
-    expect(await errorsOf('category nothing_here -> artist')).toEqual([[1, "the tag 'nothing_here' doesn't exist"]]);
+    expect(await errorsOf('category nothing_here -> artist')).toEqual([
+      [1, "the tag 'nothing_here' doesn't exist"],
+    ]);
   });
 });
 
@@ -218,7 +261,7 @@ describe('nuke', () => {
     expect(await errorsOf('nuke nothing_here')).toEqual([[1, "the tag 'nothing_here' doesn't exist"]]);
   });
 
-  it('drops the tag\'s implications both ways for later lines', async () => {
+  it("drops the tag's implications both ways for later lines", async () => {
     expect(await errorsOf('nuke cat\nimply animal -> cat\nimply cat -> kitten')).toEqual([]);
   });
 });
@@ -241,7 +284,15 @@ describe('deprecate / undeprecate', () => {
 describe('checkScript', () => {
   it('reports every bad line, parse and validation errors together, in line order', async () => {
     const check = await checkScript(
-      ['alias kitty -> cat', 'bogus line', '', 'imply plain -> other', 'rename big -> huge', 'nuke', 'deprecate old_tag'].join('\n'),
+      [
+        'alias kitty -> cat',
+        'bogus line',
+        '',
+        'imply plain -> other',
+        'rename big -> huge',
+        'nuke',
+        'deprecate old_tag',
+      ].join('\n'),
       repository,
     );
     expect(check.ok).toBe(false);
@@ -256,7 +307,10 @@ describe('checkScript', () => {
   });
 
   it('is ok for a valid script and hands back its lines in order', async () => {
-    const check = await checkScript('alias plain -> other\n\nimply kitten -> feline\nupdate cat -> feline', repository);
+    const check = await checkScript(
+      'alias plain -> other\n\nimply kitten -> feline\nupdate cat -> feline',
+      repository,
+    );
     expect(check).toMatchObject({ ok: true, errors: [], scriptErrors: [] });
     expect(check.lines.map((line) => [line.lineNumber, line.canonical])).toEqual([
       [1, 'create alias plain -> other'],
@@ -276,8 +330,12 @@ describe('checkScript', () => {
     const check = await checkScript(`${script}\nbogus`, counting);
     expect(reads).toBe(0);
     expect(check.ok).toBe(false);
-    expect(check.scriptErrors).toEqual(['the script has 102 lines, more than the 100 allowed: split it into smaller requests']);
-    expect(check.errors).toEqual([{ lineNumber: 102, text: 'bogus', reason: expect.stringMatching(/^unknown command/) }]);
+    expect(check.scriptErrors).toEqual([
+      'the script has 102 lines, more than the 100 allowed: split it into smaller requests',
+    ]);
+    expect(check.errors).toEqual([
+      { lineNumber: 102, text: 'bogus', reason: expect.stringMatching(/^unknown command/) },
+    ]);
 
     await checkScript('nuke cat\nalias a -> b', counting);
     expect(reads).toBe(3); // one batch for every name in the script

@@ -17,7 +17,14 @@ describe('normalizeTagName', () => {
 
 describe('checkTagName', () => {
   it('accepts ordinary names in both modes', () => {
-    for (const name of ['1girl', 'long_hair', 're:zero', 'hatsune_miku_(cosplay)', 'a', 'x'.repeat(MAX_TAG_NAME_LENGTH)]) {
+    for (const name of [
+      '1girl',
+      'long_hair',
+      're:zero',
+      'hatsune_miku_(cosplay)',
+      'a',
+      'x'.repeat(MAX_TAG_NAME_LENGTH),
+    ]) {
       expect(checkTagName(name, 'new')).toBeUndefined();
       expect(checkTagName(name, 'existing')).toBeUndefined();
     }
@@ -25,7 +32,11 @@ describe('checkTagName', () => {
 
   const structural: Array<[string, TagNameRule, string]> = [
     ['', 'empty', 'tag name is empty'],
-    ['x'.repeat(MAX_TAG_NAME_LENGTH + 1), 'too_long', `is 171 characters long, more than the ${MAX_TAG_NAME_LENGTH} allowed`],
+    [
+      'x'.repeat(MAX_TAG_NAME_LENGTH + 1),
+      'too_long',
+      `is 171 characters long, more than the ${MAX_TAG_NAME_LENGTH} allowed`,
+    ],
     ['long hair', 'whitespace', "'long hair' contains whitespace"],
     ['tab\there', 'whitespace', 'contains whitespace'],
     ['bell\u0007', 'non_printable', "'bell\\u0007' contains a non-printable character"],

@@ -22,19 +22,41 @@ describe('bin/jobs mark-deleted and deletions (a real process, real PostgreSQL)'
   afterAll(() => disconnectTestPrisma());
 
   it('marks the posts updated before a timestamp with microseconds, exactly, and announces them on the stream', async () => {
-    const run = await jobs('mark-deleted', '--model', 'post', '--updated-before', '2026-01-01T10:00:00.123999Z');
+    const run = await jobs(
+      'mark-deleted',
+      '--model',
+      'post',
+      '--updated-before',
+      '2026-01-01T10:00:00.123999Z',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(
       'Marked 1 Post record(s) updated before 2026-01-01T10:00:00.123999Z for deletion; the deleter (bin/worker) removes them (progress: bin/jobs deletions)',
     );
-    const json = await jobs('mark-deleted', '--model', 'Post', '--updated-before', '2026-01-01T10:00:00.9Z', '--json');
-    expect(JSON.parse(json.stdout)).toEqual({ model: 'Post', before: '2026-01-01T10:00:00.900000Z', marked: 1 });
-    const marked = await db.post.findMany({ where: { deletionRequestedAt: { not: null } }, orderBy: { id: 'asc' } });
+    const json = await jobs(
+      'mark-deleted',
+      '--model',
+      'Post',
+      '--updated-before',
+      '2026-01-01T10:00:00.9Z',
+      '--json',
+    );
+    expect(JSON.parse(json.stdout)).toEqual({
+      model: 'Post',
+      before: '2026-01-01T10:00:00.900000Z',
+      marked: 1,
+    });
+    const marked = await db.post.findMany({
+      where: { deletionRequestedAt: { not: null } },
+      orderBy: { id: 'asc' },
+    });
     expect(marked.map((p) => p.id)).toEqual(ids.slice(0, 2));
 
     const stream = await scope.connection().xrange(`${scope.prefix}:events`, '-', '+');
-    const types = stream.map(([, fields]) => fields.join(' ')).filter((f) => f.includes('record.deletion_requested'));
+    const types = stream
+      .map(([, fields]) => fields.join(' '))
+      .filter((f) => f.includes('record.deletion_requested'));
     expect(types).toHaveLength(2);
   });
 

@@ -43,7 +43,12 @@ describe('the deleter (real PostgreSQL, real files)', () => {
   });
 
   async function start(options: DeleterOptions = {}): Promise<Deleter> {
-    const deleter = await startDeleter({ pool: pool(), storage: new DeletionStorage(storage.root), checkIntervalMs: 60_000, ...options });
+    const deleter = await startDeleter({
+      pool: pool(),
+      storage: new DeletionStorage(storage.root),
+      checkIntervalMs: 60_000,
+      ...options,
+    });
     running.push(deleter);
     return deleter;
   }
@@ -63,7 +68,9 @@ describe('the deleter (real PostgreSQL, real files)', () => {
       }
     }
     const rowExists = async (r: StoredRecord) =>
-      r.model === 'Upload' ? (await db.upload.count({ where: { id: r.id } })) === 1 : (await db.post.count({ where: { id: r.id } })) === 1;
+      r.model === 'Upload'
+        ? (await db.upload.count({ where: { id: r.id } })) === 1
+        : (await db.post.count({ where: { id: r.id } })) === 1;
 
     const upload = await db.upload.create({ data: { sourceFile: 'uploads/ab/source.jpg' } });
     const post = await db.post.create({ data: {} });
@@ -82,8 +89,14 @@ describe('the deleter (real PostgreSQL, real files)', () => {
 
     expect(deleter.status).toBe('running');
     // Per record: external files, then derived files, both while its row was still there.
-    expect(order.filter((o) => o.includes(' Upload '))).toEqual([`external Upload ${upload.id} row=true`, `derived Upload ${upload.id} row=true`]);
-    expect(order.filter((o) => o.includes(' Post '))).toEqual([`external Post ${post.id} row=true`, `derived Post ${post.id} row=true`]);
+    expect(order.filter((o) => o.includes(' Upload '))).toEqual([
+      `external Upload ${upload.id} row=true`,
+      `derived Upload ${upload.id} row=true`,
+    ]);
+    expect(order.filter((o) => o.includes(' Post '))).toEqual([
+      `external Post ${post.id} row=true`,
+      `derived Post ${post.id} row=true`,
+    ]);
     for (const file of files) expect(existsSync(file), file).toBe(false);
     expect(await db.upload.count()).toBe(0);
     expect(await db.post.count()).toBe(0);
@@ -96,7 +109,14 @@ describe('the deleter (real PostgreSQL, real files)', () => {
       [INFO, `Deleted Post ${post.id}`],
     ]);
     const detail = lines('record_deleted_detail').find((l) => l.model === 'Upload');
-    expect(detail).toMatchObject({ level: 20, recordId: upload.id, removed: expect.arrayContaining([files[0], join(storage.root, 'thumbnails', 'uploads', String(upload.id))]) });
+    expect(detail).toMatchObject({
+      level: 20,
+      recordId: upload.id,
+      removed: expect.arrayContaining([
+        files[0],
+        join(storage.root, 'thumbnails', 'uploads', String(upload.id)),
+      ]),
+    });
     expect(events.map((e) => [e.type, e.topic])).toEqual([
       ['record.deleted', `/records/Upload/${upload.id}`],
       ['record.deleted', `/records/Post/${post.id}`],
@@ -105,7 +125,11 @@ describe('the deleter (real PostgreSQL, real files)', () => {
   });
 
   it('works through a backlog in batches of 100, 100 ms apart, and says the deletion queue is full', async () => {
-    const ids = (await db.$queryRaw<{ id: number }[]>`INSERT INTO posts (updated_at) SELECT now() FROM generate_series(1, 250) RETURNING id`).map((r) => r.id);
+    const ids = (
+      await db.$queryRaw<
+        { id: number }[]
+      >`INSERT INTO posts (updated_at) SELECT now() FROM generate_series(1, 250) RETURNING id`
+    ).map((r) => r.id);
     await markSilently(db, 'posts', ids);
     const started = Date.now();
     const deleter = await start();
@@ -116,7 +140,8 @@ describe('the deleter (real PostgreSQL, real files)', () => {
     const passes = lines('deleter_pass');
     expect(passes.map((p) => p.found)).toEqual([100, 100, 50, 0]);
     const times = passes.map((p) => p.time as number);
-    for (let i = 1; i < times.length; i += 1) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(95);
+    for (let i = 1; i < times.length; i += 1)
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(95);
 
     const full = lines('deletion_queue_full');
     expect(full).toHaveLength(1); // at most once per check interval
@@ -154,12 +179,16 @@ describe('the deleter (real PostgreSQL, real files)', () => {
 
     const deleter = await start({ checkIntervalMs: 400 });
     await deleter.idle();
-    expect((await db.upload.findMany()).map((u) => [u.id, u.deletionRequestedAt !== null])).toEqual([[stuck.id, true]]);
+    expect((await db.upload.findMany()).map((u) => [u.id, u.deletionRequestedAt !== null])).toEqual([
+      [stuck.id, true],
+    ]);
     expect(existsSync(derived)).toBe(true); // derived files wait for the external ones
     const failures = lines('record_deletion_failed');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ level: WARN, model: 'Upload', recordId: stuck.id, stage: 'files' });
-    expect(failures[0]?.msg).toMatch(/Could not delete Upload \d+ yet: cannot remove .*stuck\.jpg: ERR_FS_EISDIR.*it stays marked/);
+    expect(failures[0]?.msg).toMatch(
+      /Could not delete Upload \d+ yet: cannot remove .*stuck\.jpg: ERR_FS_EISDIR.*it stays marked/,
+    );
 
     // Failing again at the next periodic check: at DEBUG, not another WARN.
     await waitUntil(() => lines('record_deletion_failed').length >= 2, 3_000, 'a retry');
@@ -189,7 +218,11 @@ describe('the deleter (real PostgreSQL, real files)', () => {
       const sources = [victim, '../victim.txt', 'uploads/linked/victim.txt'];
       const uploads = [];
       for (const sourceFile of sources) uploads.push(await db.upload.create({ data: { sourceFile } }));
-      await markSilently(db, 'uploads', uploads.map((u) => u.id));
+      await markSilently(
+        db,
+        'uploads',
+        uploads.map((u) => u.id),
+      );
       const deleter = await start();
       await deleter.idle();
       expect(existsSync(victim)).toBe(true);
@@ -244,7 +277,11 @@ describe('the deleter (real PostgreSQL, real files)', () => {
   });
 
   it('stop() waits for the running pass and closes its session', async () => {
-    const ids = (await db.$queryRaw<{ id: number }[]>`INSERT INTO posts (updated_at) SELECT now() FROM generate_series(1, 150) RETURNING id`).map((r) => r.id);
+    const ids = (
+      await db.$queryRaw<
+        { id: number }[]
+      >`INSERT INTO posts (updated_at) SELECT now() FROM generate_series(1, 150) RETURNING id`
+    ).map((r) => r.id);
     await markSilently(db, 'posts', ids);
     const deleter = await start();
     await deleter.stop();

@@ -7,7 +7,13 @@ import {
   ForeignKeysNotEnforcedError,
   startDeleter,
 } from '../../../app/services/deletion/index';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll, useTestPool } from '../../support/database';
+import {
+  disconnectTestPrisma,
+  testDatabaseUrl,
+  testPrisma,
+  truncateAll,
+  useTestPool,
+} from '../../support/database';
 import { captureLogs } from '../../support/log-capture';
 import { makeStorageRoot, markSilently } from './support';
 
@@ -38,18 +44,28 @@ describe('the deleter checks at start-up that foreign keys are enforced (real Po
   });
 
   it("refuses when session_replication_role is 'replica' (foreign-key triggers do not fire), and deletes nothing", async () => {
-    const replica = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2, options: '-c session_replication_role=replica' });
+    const replica = new pg.Pool({
+      connectionString: testDatabaseUrl(),
+      max: 2,
+      options: '-c session_replication_role=replica',
+    });
     const storage = makeStorageRoot();
     const logs = captureLogs('info');
     try {
       const post = await db.post.create({ data: {} });
       await markSilently(db, 'posts', [post.id]);
-      const deleter = await startDeleter({ pool: replica, storage: new DeletionStorage(storage.root), checkIntervalMs: 200 });
+      const deleter = await startDeleter({
+        pool: replica,
+        storage: new DeletionStorage(storage.root),
+        checkIntervalMs: 200,
+      });
       expect(deleter.status).toBe('refused');
       expect(deleter.refusal).toBeInstanceOf(ForeignKeysNotEnforcedError);
       const line = logs.lines.find((l) => l.event === 'deleter_refused');
       expect(line?.level).toBe(50);
-      expect(line?.msg).toMatch(/^The deleter refuses to run: PostgreSQL does not enforce the foreign keys.*session_replication_role is 'replica', not 'origin'/);
+      expect(line?.msg).toMatch(
+        /^The deleter refuses to run: PostgreSQL does not enforce the foreign keys.*session_replication_role is 'replica', not 'origin'/,
+      );
       deleter.wake();
       await new Promise((r) => setTimeout(r, 400));
       expect(await db.post.count()).toBe(1);
@@ -84,7 +100,9 @@ describe('the deleter checks at start-up that foreign keys are enforced (real Po
       await problemsAfter(`
         ALTER TABLE post_tags DROP CONSTRAINT post_tags_post_id_fkey;
         ALTER TABLE post_tags ADD CONSTRAINT post_tags_post_id_fkey FOREIGN KEY (post_id) REFERENCES posts(id)`),
-    ).toEqual(['foreign key post_tags_post_id_fkey (post_tags.post_id -> posts) is ON DELETE NO ACTION, not CASCADE']);
+    ).toEqual([
+      'foreign key post_tags_post_id_fkey (post_tags.post_id -> posts) is ON DELETE NO ACTION, not CASCADE',
+    ]);
   });
 
   it('lists every problem at once', async () => {

@@ -2,7 +2,11 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disconnectPrisma } from '../../../app/db/client';
 import { configureBacklot, type BacklotEvent } from '../../../app/framework/index';
-import { assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../../app/framework/testing/test-helper';
+import {
+  assertEnqueuedWith,
+  performEnqueuedJobs,
+  useTestAdapter,
+} from '../../../app/framework/testing/test-helper';
 import {
   InvalidCutoffError,
   markPostForDeletion,
@@ -44,7 +48,11 @@ describe('marking records for deletion (real PostgreSQL)', () => {
     const again = await markPostForDeletion(db, post.id);
     expect(again).toMatchObject({ marked: false, deletionRequestedAt: first.deletionRequestedAt });
     expect(events.map((e) => [e.type, e.topic, e.data])).toEqual([
-      ['record.deletion_requested', `/records/Post/${post.id}`, { model: 'Post', recordId: post.id, requestedBy: 7 }],
+      [
+        'record.deletion_requested',
+        `/records/Post/${post.id}`,
+        { model: 'Post', recordId: post.id, requestedBy: 7 },
+      ],
     ]);
   });
 
@@ -90,7 +98,9 @@ describe('marking records for deletion (real PostgreSQL)', () => {
     });
 
     async function markedIds(): Promise<number[]> {
-      return (await db.post.findMany({ where: { deletionRequestedAt: { not: null } }, orderBy: { id: 'asc' } })).map((p) => p.id);
+      return (
+        await db.post.findMany({ where: { deletionRequestedAt: { not: null } }, orderBy: { id: 'asc' } })
+      ).map((p) => p.id);
     }
 
     it('a cutoff between two milliseconds (.123400) takes the row at .123 and not the one at .124', async () => {
@@ -100,8 +110,12 @@ describe('marking records for deletion (real PostgreSQL)', () => {
     });
 
     it('is strict: a row updated exactly at the cutoff stays', async () => {
-      expect((await markUpdatedBefore(db, { model: 'Post', before: '2026-01-01T10:00:00.124Z' })).marked).toBe(1);
-      expect((await markUpdatedBefore(db, { model: 'Post', before: '2026-01-01T10:00:00.124001Z' })).marked).toBe(1);
+      expect(
+        (await markUpdatedBefore(db, { model: 'Post', before: '2026-01-01T10:00:00.124Z' })).marked,
+      ).toBe(1);
+      expect(
+        (await markUpdatedBefore(db, { model: 'Post', before: '2026-01-01T10:00:00.124001Z' })).marked,
+      ).toBe(1);
       expect(await markedIds()).toEqual([ids.a, ids.b]);
     });
 
@@ -123,20 +137,34 @@ describe('marking records for deletion (real PostgreSQL)', () => {
         { model: 'Post', recordId: ids.c },
         { model: 'Post', recordId: ids.d },
       ]);
-      const rows = await db.$queryRaw<{ u: string }[]>`SELECT to_char(updated_at, 'SS.MS') AS u FROM posts ORDER BY id`;
+      const rows = await db.$queryRaw<
+        { u: string }[]
+      >`SELECT to_char(updated_at, 'SS.MS') AS u FROM posts ORDER BY id`;
       expect(rows.map((r) => r.u)).toEqual(['00.123', '00.124', '00.900', '01.000']);
     });
 
     it('works in chunks of chunkSize rows, in id order', async () => {
       const progress: number[] = [];
-      const result = await markUpdatedBefore(db, { model: 'Post', before: '2030-01-01T00:00:00Z', chunkSize: 3, onChunk: (n) => progress.push(n) });
+      const result = await markUpdatedBefore(db, {
+        model: 'Post',
+        before: '2030-01-01T00:00:00Z',
+        chunkSize: 3,
+        onChunk: (n) => progress.push(n),
+      });
       expect(result.marked).toBe(4);
       expect(progress).toEqual([3, 4]);
     });
 
     it('refuses a timestamp without a zone, with more than 6 fractional digits, or that PostgreSQL cannot read', async () => {
-      for (const before of ['2026-01-01T10:00:00.123', '2026-01-01T10:00:00.1234567Z', 'yesterday', '2026-02-30T00:00:00Z']) {
-        await expect(markUpdatedBefore(db, { model: 'Post', before }), before).rejects.toBeInstanceOf(InvalidCutoffError);
+      for (const before of [
+        '2026-01-01T10:00:00.123',
+        '2026-01-01T10:00:00.1234567Z',
+        'yesterday',
+        '2026-02-30T00:00:00Z',
+      ]) {
+        await expect(markUpdatedBefore(db, { model: 'Post', before }), before).rejects.toBeInstanceOf(
+          InvalidCutoffError,
+        );
       }
       expect(await markedIds()).toEqual([]);
     });
@@ -144,7 +172,9 @@ describe('marking records for deletion (real PostgreSQL)', () => {
     it('marks uploads the same way', async () => {
       const upload = await db.upload.create({ data: { sourceFile: 'uploads/u.jpg' } });
       await setUpdatedAt(upload.id, '2026-01-01 10:00:00.123', 'uploads');
-      expect((await markUpdatedBefore(db, { model: 'Upload', before: '2026-01-01T10:00:00.123001Z' })).marked).toBe(1);
+      expect(
+        (await markUpdatedBefore(db, { model: 'Upload', before: '2026-01-01T10:00:00.123001Z' })).marked,
+      ).toBe(1);
       expect(await markedIds()).toEqual([]);
     });
   });
@@ -152,7 +182,10 @@ describe('marking records for deletion (real PostgreSQL)', () => {
   describe("a user's content", () => {
     it('marks the first posts and uploads at once and leaves the rest to MarkUserContentForDeletionJob', async () => {
       useTestAdapter();
-      const [user, other] = [await db.user.create({ data: { name: 'u' } }), await db.user.create({ data: { name: 'o' } })];
+      const [user, other] = [
+        await db.user.create({ data: { name: 'u' } }),
+        await db.user.create({ data: { name: 'o' } }),
+      ];
       await db.post.createMany({ data: Array.from({ length: 5 }, () => ({ uploaderId: user.id })) });
       await db.post.create({ data: { uploaderId: other.id } });
       await db.upload.createMany({ data: [{ uploaderId: user.id, sourceFile: 'uploads/1' }] });
@@ -175,7 +208,10 @@ describe('marking records for deletion (real PostgreSQL)', () => {
       const adapter = useTestAdapter();
       const user = await db.user.create({ data: { name: 'small' } });
       await db.post.create({ data: { uploaderId: user.id } });
-      expect(await markUserContentForDeletion(db, user.id)).toMatchObject({ complete: true, marked: { Upload: 0, Post: 1 } });
+      expect(await markUserContentForDeletion(db, user.id)).toMatchObject({
+        complete: true,
+        marked: { Upload: 0, Post: 1 },
+      });
       expect(adapter.enqueued).toHaveLength(0);
       await expect(markUserContentForDeletion(db, user.id + 100)).rejects.toBeInstanceOf(RecordNotFoundError);
     });

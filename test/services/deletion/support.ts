@@ -25,11 +25,21 @@ export function writeFile(root: string, relativePath: string, content = 'x'): st
 }
 
 /** Sets deletion_requested_at without going through the marking functions (no NOTIFY). */
-export async function markSilently(db: AppPrismaClient, table: 'posts' | 'uploads', ids: readonly number[]): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE ${table} SET deletion_requested_at = now() WHERE id = ANY($1::int[])`, [...ids]);
+export async function markSilently(
+  db: AppPrismaClient,
+  table: 'posts' | 'uploads',
+  ids: readonly number[],
+): Promise<void> {
+  await db.$executeRawUnsafe(`UPDATE ${table} SET deletion_requested_at = now() WHERE id = ANY($1::int[])`, [
+    ...ids,
+  ]);
 }
 
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

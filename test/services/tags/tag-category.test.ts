@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../../app/db/record-locator';
-import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs } from '../../../app/framework/testing/test-helper';
+import {
+  assertEnqueuedJobs,
+  assertEnqueuedWith,
+  performEnqueuedJobs,
+} from '../../../app/framework/testing/test-helper';
 import { changeTagCategory, TagNotFoundError } from '../../../app/services/tags/tag-category';
 import { UpdateTagCategoryPostCountsJob } from '../../../jobs/update-tag-category-post-counts.job';
 import { testPrisma, useFreshDatabase } from '../../support/database';
@@ -16,10 +20,20 @@ describe('changeTagCategory', () => {
     const moderator = await createUser(db, 'mod', { level: 'moderator' });
     const post = await createPost(db, ['hatsune_miku', 'smile']);
 
-    const { tag, previous, changed } = await changeTagCategory(db, 'hatsune_miku', 'character', { actor: moderator });
+    const { tag, previous, changed } = await changeTagCategory(db, 'hatsune_miku', 'character', {
+      actor: moderator,
+    });
 
-    expect({ category: tag.category, previous, changed }).toEqual({ category: 'character', previous: 'general', changed: true });
-    expect(await db.modAction.findMany({ select: { creatorId: true, category: true, description: true, subjectType: true, subjectId: true } })).toEqual([
+    expect({ category: tag.category, previous, changed }).toEqual({
+      category: 'character',
+      previous: 'general',
+      changed: true,
+    });
+    expect(
+      await db.modAction.findMany({
+        select: { creatorId: true, category: true, description: true, subjectType: true, subjectId: true },
+      }),
+    ).toEqual([
       {
         creatorId: moderator.id,
         category: 'tag_category_change',
@@ -28,17 +42,24 @@ describe('changeTagCategory', () => {
         subjectId: tag.id,
       },
     ]);
-    expect(assertEnqueuedWith({ job: UpdateTagCategoryPostCountsJob, queue: 'default' }).job.serializedArguments).toEqual([
-      { _bl: 'Record', v: { model: 'Tag', id: tag.id } },
-    ]);
+    expect(
+      assertEnqueuedWith({ job: UpdateTagCategoryPostCountsJob, queue: 'default' }).job.serializedArguments,
+    ).toEqual([{ _bl: 'Record', v: { model: 'Tag', id: tag.id } }]);
 
     await performEnqueuedJobs();
-    expect(await postCounts(db, post.id)).toMatchObject({ tagCount: 2, tagCountGeneral: 1, tagCountCharacter: 1 });
+    expect(await postCounts(db, post.id)).toMatchObject({
+      tagCount: 2,
+      tagCountGeneral: 1,
+      tagCountCharacter: 1,
+    });
   });
 
   it('does nothing when the tag already has that category', async () => {
     await createPost(db, ['smile']);
-    expect(await changeTagCategory(db, 'smile', 'general')).toMatchObject({ changed: false, previous: 'general' });
+    expect(await changeTagCategory(db, 'smile', 'general')).toMatchObject({
+      changed: false,
+      previous: 'general',
+    });
     expect(await db.modAction.count()).toBe(0);
     assertEnqueuedJobs(0);
   });

@@ -35,17 +35,25 @@ describe('hashFile', () => {
   it('stops with the signal’s reason when aborted while reading', async () => {
     const controller = new AbortController();
     const reason = new JobTimeoutError('timed out after 10m');
-    await expect(hashFile(file, { signal: controller.signal, onBytes: () => controller.abort(reason) })).rejects.toBe(reason);
+    await expect(
+      hashFile(file, { signal: controller.signal, onBytes: () => controller.abort(reason) }),
+    ).rejects.toBe(reason);
   });
 });
 
 describe('processUpload when the job is stopped', () => {
   it('records status error on a timeout or cancel', async () => {
-    for (const reason of [new JobTimeoutError('timed out after 10m'), new JobCanceledError('canceled by admin')]) {
+    for (const reason of [
+      new JobTimeoutError('timed out after 10m'),
+      new JobCanceledError('canceled by admin'),
+    ]) {
       const upload = await db.upload.create({ data: { sourceFile: file } });
       const controller = new AbortController();
       await expect(
-        processUpload(db, upload.id, { signal: controller.signal, onProgress: (p) => void (p.bytesDone > 0 && controller.abort(reason)) }),
+        processUpload(db, upload.id, {
+          signal: controller.signal,
+          onProgress: (p) => void (p.bytesDone > 0 && controller.abort(reason)),
+        }),
       ).rejects.toBe(reason);
       expect(await db.upload.findUniqueOrThrow({ where: { id: upload.id } })).toMatchObject({
         status: 'error',
@@ -60,10 +68,16 @@ describe('processUpload when the job is stopped', () => {
     const controller = new AbortController();
     const reason = new WorkerShutdownError('worker shutting down');
     await expect(
-      processUpload(db, upload.id, { signal: controller.signal, onProgress: (p) => void (p.bytesDone > 0 && controller.abort(reason)) }),
+      processUpload(db, upload.id, {
+        signal: controller.signal,
+        onProgress: (p) => void (p.bytesDone > 0 && controller.abort(reason)),
+      }),
     ).rejects.toBe(reason);
     expect((await db.upload.findUniqueOrThrow({ where: { id: upload.id } })).status).toBe('processing');
 
-    expect(await processUpload(db, upload.id)).toMatchObject({ status: 'completed', fileSize: content.length });
+    expect(await processUpload(db, upload.id)).toMatchObject({
+      status: 'completed',
+      fileSize: content.length,
+    });
   });
 });

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFavorite } from '../../../app/db/favorite.repository';
 import { installRecordLocator } from '../../../app/db/record-locator';
-import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs } from '../../../app/framework/testing/test-helper';
+import {
+  assertEnqueuedJobs,
+  assertEnqueuedWith,
+  performEnqueuedJobs,
+} from '../../../app/framework/testing/test-helper';
 import { deleteUser, UserNotFoundError } from '../../../app/services/users/user-deletion';
 import { DeleteFavoritesJob } from '../../../jobs/delete-favorites.job';
 import { testPrisma, useFreshDatabase } from '../../support/database';
@@ -23,9 +27,25 @@ describe('deleteUser', () => {
     const { user, marked } = await deleteUser(db, alice, { actor: moderator, now });
 
     expect(marked).toBe(true);
-    expect(user).toMatchObject({ id: alice.id, name: 'alice', deletionRequestedAt: now, passwordHash: null, email: null });
-    expect(await db.modAction.findMany({ select: { creatorId: true, category: true, description: true, subjectType: true, subjectId: true } })).toEqual([
-      { creatorId: moderator.id, category: 'user_delete', description: `deleted user #${alice.id}`, subjectType: 'User', subjectId: alice.id },
+    expect(user).toMatchObject({
+      id: alice.id,
+      name: 'alice',
+      deletionRequestedAt: now,
+      passwordHash: null,
+      email: null,
+    });
+    expect(
+      await db.modAction.findMany({
+        select: { creatorId: true, category: true, description: true, subjectType: true, subjectId: true },
+      }),
+    ).toEqual([
+      {
+        creatorId: moderator.id,
+        category: 'user_delete',
+        description: `deleted user #${alice.id}`,
+        subjectType: 'User',
+        subjectId: alice.id,
+      },
     ]);
     const enqueued = assertEnqueuedWith({ job: DeleteFavoritesJob, queue: 'default' });
     expect(enqueued.job.serializedArguments).toEqual([{ _bl: 'Record', v: { model: 'User', id: alice.id } }]);

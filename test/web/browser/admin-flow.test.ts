@@ -21,7 +21,14 @@ import { QUEUE_NAMES } from '../../../config/queues';
 import { createPostsWithTags } from '../../services/bulk-update-request/processing-support';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import { spawnBin, type BinProcess } from '../../support/processes';
-import { freePort, processEnv, startWorker, useWorkerScope, waitUntil, type WorkerHandle } from '../../runtime/support';
+import {
+  freePort,
+  processEnv,
+  startWorker,
+  useWorkerScope,
+  waitUntil,
+  type WorkerHandle,
+} from '../../runtime/support';
 import { createUser, PASSWORD } from '../support';
 import { launchChromium, screenshot, type LaunchedBrowser } from './browser-support';
 import { FlakyJob } from './fixtures';
@@ -100,7 +107,10 @@ describe('the web app in a real browser', () => {
     await page.goto(`${base}/bulk_update_requests/new`);
     await page.fill('#title', 'Hair <b>cleanup</b>');
     await page.fill('#script', BAD_SCRIPT);
-    await Promise.all([page.waitForURL(/\/bulk_update_requests\/\d+\/edit$/), page.click('main form.bur-form button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(/\/bulk_update_requests\/\d+\/edit$/),
+      page.click('main form.bur-form button[type=submit]'),
+    ]);
     const burId = Number(/\/bulk_update_requests\/(\d+)\/edit$/.exec(page.url())?.[1]);
     const badLines = page.locator('li.line-bad');
     expect(await badLines.count()).toBe(1);
@@ -112,14 +122,24 @@ describe('the web app in a real browser', () => {
     await screenshot(page, '02-bur-bad-line');
 
     await page.fill('#script', GOOD_SCRIPT);
-    await Promise.all([page.waitForURL(`${base}/bulk_update_requests/${burId}`), page.click('main form.bur-form button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(`${base}/bulk_update_requests/${burId}`),
+      page.click('main form.bur-form button[type=submit]'),
+    ]);
     expect(await page.locator('.flash.notice').textContent()).toContain('every line is valid');
-    expect(await page.locator('main h1').textContent()).toBe(`Bulk update request #${burId}: Hair <b>cleanup</b>`);
+    expect(await page.locator('main h1').textContent()).toBe(
+      `Bulk update request #${burId}: Hair <b>cleanup</b>`,
+    );
     expect(await page.locator('main h1 b').count()).toBe(0);
     await screenshot(page, '03-bur-fixed');
 
-    await Promise.all([page.waitForURL(`${base}/bulk_update_requests/${burId}`), page.click('main button:has-text("Approve")')]);
-    expect(await page.locator('.flash.notice').textContent()).toMatch(/approved: ProcessBulkUpdateRequestJob \S+ enqueued/);
+    await Promise.all([
+      page.waitForURL(`${base}/bulk_update_requests/${burId}`),
+      page.click('main button:has-text("Approve")'),
+    ]);
+    expect(await page.locator('.flash.notice').textContent()).toMatch(
+      /approved: ProcessBulkUpdateRequestJob \S+ enqueued/,
+    );
     expect(await page.locator('[data-bur-status]').textContent()).toBe('processing');
     expect(await page.locator('#bur-progress').getAttribute('value')).toBe('0');
     expect(await page.locator('[data-line-progress]').textContent()).toMatch(/^Line 1 of 2 /);
@@ -137,11 +157,17 @@ describe('the web app in a real browser', () => {
     worker = startWorker(['--pool=bulk_update,default:2', '--require', 'test/web/browser/fixtures.ts'], env);
     await worker.started();
     // Locators, not waitForFunction: the pages' CSP forbids the eval a string predicate needs.
-    await page.locator('[data-percent]').filter({ hasText: /^100 %$/ }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-percent]')
+      .filter({ hasText: /^100 %$/ })
+      .waitFor({ timeout: 30_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true); // no reload: the events did it
     expect(await page.evaluate('window.__seen.length')).toBeGreaterThan(0);
     expect(await page.locator('#bur-progress').getAttribute('value')).toBe('100');
-    await page.locator('[data-bur-status]').filter({ hasText: /^completed$/ }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-bur-status]')
+      .filter({ hasText: /^completed$/ })
+      .waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-line-progress]').textContent()).toBe('All 2 lines done');
     expect(await page.locator('tr.line-done').count()).toBe(2);
     await screenshot(page, '05-bur-completed');
@@ -154,8 +180,17 @@ describe('the web app in a real browser', () => {
     const flagKey = `${scope.prefix}:flaky-ok`;
     const flaky = await FlakyJob.performLater(flagKey, 'flaky <i>job</i>', { password: SECRET });
     const queue = adapter.queue('default');
-    await queue.add(EVIL_JOB_NAME, { arguments: [EVIL_ARGUMENT, { password: SECRET, token: SECRET }] }, { jobId: 'evil-job' });
-    await waitUntil('both jobs failed', async () => (await queue.getJobState(flaky.jobId)) === 'failed' && (await queue.getJobState('evil-job')) === 'failed');
+    await queue.add(
+      EVIL_JOB_NAME,
+      { arguments: [EVIL_ARGUMENT, { password: SECRET, token: SECRET }] },
+      { jobId: 'evil-job' },
+    );
+    await waitUntil(
+      'both jobs failed',
+      async () =>
+        (await queue.getJobState(flaky.jobId)) === 'failed' &&
+        (await queue.getJobState('evil-job')) === 'failed',
+    );
 
     await page.goto(`${base}/admin/jobs`);
     const evilRow = page.locator('tr[data-job-id="evil-job"]');
@@ -176,15 +211,23 @@ describe('the web app in a real browser', () => {
     await redis.set(flagKey, 'ok');
     await page.goto(`${base}/admin/jobs`);
     const row = () => page.locator(`tr[data-job-id="${flaky.jobId}"]`);
-    await Promise.all([page.waitForURL(`${base}/admin/jobs`), row().locator('button:has-text("Retry")').click()]);
-    expect(await page.locator('.flash.notice').textContent()).toContain(`Job ${flaky.jobId} (Fixture.FlakyJob) will be retried`);
+    await Promise.all([
+      page.waitForURL(`${base}/admin/jobs`),
+      row().locator('button:has-text("Retry")').click(),
+    ]);
+    expect(await page.locator('.flash.notice').textContent()).toContain(
+      `Job ${flaky.jobId} (Fixture.FlakyJob) will be retried`,
+    );
     await liveStreamOpen();
     await page.evaluate('window.__sameDocument = true');
     const completedCount = page.locator('td[data-queue-state="default:completed"]');
     const completedBefore = Number(await completedCount.textContent());
     expect(await row().locator('.state').textContent()).not.toBe('completed');
     await screenshot(page, '08-admin-jobs-retried');
-    await row().locator('.state').filter({ hasText: /^completed$/ }).waitFor({ timeout: 15_000 });
+    await row()
+      .locator('.state')
+      .filter({ hasText: /^completed$/ })
+      .waitFor({ timeout: 15_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(await row().locator('td.num').first().textContent()).toBe('1/1');
     // The queue counts follow too (refetched at most every 2 s while job events arrive).
@@ -194,7 +237,10 @@ describe('the web app in a real browser', () => {
       .waitFor({ timeout: 15_000 });
 
     const ping = await PingJob.performLater('a <b>live</b> row');
-    await page.locator(`tr[data-job-id="${ping.jobId}"] .state`).filter({ hasText: /^completed$/ }).waitFor({ timeout: 15_000 });
+    await page
+      .locator(`tr[data-job-id="${ping.jobId}"] .state`)
+      .filter({ hasText: /^completed$/ })
+      .waitFor({ timeout: 15_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await noInjectedMarkup();
     expect(await page.content()).not.toContain(SECRET);

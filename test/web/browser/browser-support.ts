@@ -31,7 +31,9 @@ export interface LaunchedBrowser {
 
 export async function launchChromium(): Promise<LaunchedBrowser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium; bin/setup does it)`);
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get update && apt-get install -y chromium; bin/setup does it)`,
+    );
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'backlot-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {

@@ -15,7 +15,12 @@ function store(): Redis {
 export class FlakyJob extends Job {
   static override jobName = 'Fixture.FlakyJob';
 
-  async perform(key: string, label: string, _options: Record<string, unknown>, sleepMs = 1_500): Promise<string> {
+  async perform(
+    key: string,
+    label: string,
+    _options: Record<string, unknown>,
+    sleepMs = 1_500,
+  ): Promise<string> {
     if ((await store().get(key)) !== 'ok') throw new Error(`not yet: ${label}`);
     await new Promise((resolve) => setTimeout(resolve, sleepMs));
     return `done: ${label}`;

@@ -24,7 +24,11 @@ export interface JobRetention {
   failedAge: number;
 }
 
-export const DEFAULT_RETENTION: JobRetention = { completedAge: 86_400, completedCount: 50_000, failedAge: 2_592_000 };
+export const DEFAULT_RETENTION: JobRetention = {
+  completedAge: 86_400,
+  completedCount: 50_000,
+  failedAge: 2_592_000,
+};
 
 export interface BullmqAdapterOptions {
   /** The ioredis connection for producers. */
@@ -92,14 +96,22 @@ export class BullmqAdapter implements QueueAdapter {
   }
 
   private async add(job: Job, delayMs: number): Promise<void> {
-    const added = await this.queue(job.queueName).add(job.jobClassName, job.serialize(), this.jobOptions(job, delayMs));
+    const added = await this.queue(job.queueName).add(
+      job.jobClassName,
+      job.serialize(),
+      this.jobOptions(job, delayMs),
+    );
     job.providerJobId = added.id;
     // BullMQ answers a deduplicated add with the job already holding the key.
     if (added.id !== job.jobId) job.duplicateOf = added.id;
   }
 
   /** The dependent job as a BullMQ flow parent, its dependencies as children. */
-  async enqueueFlow(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): Promise<void> {
+  async enqueueFlow(
+    job: Job,
+    dependencies: readonly Job[],
+    ifDependencyFails: 'fail' | 'run',
+  ): Promise<void> {
     this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
     const node = (each: Job): FlowJob => ({
       name: each.jobClassName,
@@ -107,7 +119,8 @@ export class BullmqAdapter implements QueueAdapter {
       data: each.serialize(),
       opts: this.jobOptions(each, each.scheduledAt ? each.scheduledAt.getTime() - Date.now() : 0),
     });
-    const policy = ifDependencyFails === 'fail' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true };
+    const policy =
+      ifDependencyFails === 'fail' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true };
     const tree = await this.flows.add({
       ...node(job),
       children: dependencies.map((dep) => {

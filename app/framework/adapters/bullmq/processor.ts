@@ -40,7 +40,9 @@ class BullmqContext implements ExecutionContext {
 
   async dependencyResults(): Promise<Record<string, unknown>> {
     const values = await this.bullJob.getChildrenValues();
-    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key.split(':').slice(-2).join(':'), value]));
+    return Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key.split(':').slice(-2).join(':'), value]),
+    );
   }
 }
 
@@ -71,14 +73,22 @@ function loadJob(bullJob: BullJob): Job {
 }
 
 /** Every outcome but 'completed', in BullMQ terms (a return value, or a thrown error BullMQ acts on). */
-async function settle(outcome: Exclude<Outcome, { status: 'completed' }>, job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> {
+async function settle(
+  outcome: Exclude<Outcome, { status: 'completed' }>,
+  job: Job,
+  bullJob: BullJob,
+  token: string | undefined,
+): Promise<unknown> {
   switch (outcome.status) {
     case 'halted':
       return { halted: true };
     case 'discarded':
       return { discarded: `${outcome.error.name}: ${outcome.error.message}` };
     case 'retry':
-      await bullJob.updateData({ ...(bullJob.data as JobPayload), exceptionExecutions: job.exceptionExecutions });
+      await bullJob.updateData({
+        ...(bullJob.data as JobPayload),
+        exceptionExecutions: job.exceptionExecutions,
+      });
       (outcome.error as MarkedError)[RETRY_DELAY] = outcome.delayMs;
       throw outcome.error;
     case 'canceled':

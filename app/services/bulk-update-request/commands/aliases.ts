@@ -15,18 +15,28 @@ import { link, type CommandContext, type Finish } from './context';
 import { moveTag } from './move-tag';
 import { activateRelationship, deleteRelationship, startRelationship } from './relationships';
 
-export async function createAlias(ctx: CommandContext, antecedent: string, consequent: string): Promise<Finish> {
+export async function createAlias(
+  ctx: CommandContext,
+  antecedent: string,
+  consequent: string,
+): Promise<Finish> {
   const alias = await startRelationship(ctx.db, 'alias', antecedent, consequent, ctx);
   await moveTag(ctx, antecedent, consequent);
   return async (tx) => {
     await activateRelationship(tx, 'alias', alias.id);
-    return { category: 'tag_alias_create', description: `created tag alias ${link(antecedent)} -> ${link(consequent)}` };
+    return {
+      category: 'tag_alias_create',
+      description: `created tag alias ${link(antecedent)} -> ${link(consequent)}`,
+    };
   };
 }
 
 export function removeAlias(_ctx: CommandContext, antecedent: string, consequent: string): Promise<Finish> {
   return Promise.resolve(async (tx) => {
     await deleteRelationship(tx, 'alias', antecedent, consequent);
-    return { category: 'tag_alias_delete', description: `deleted tag alias ${link(antecedent)} -> ${link(consequent)}` };
+    return {
+      category: 'tag_alias_delete',
+      description: `deleted tag alias ${link(antecedent)} -> ${link(consequent)}`,
+    };
   });
 }

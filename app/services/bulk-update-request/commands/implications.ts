@@ -15,7 +15,11 @@ import { link, type CommandContext, type Finish } from './context';
 import { changePostsInChunks, ensureTags, findTags, withImpliedTags } from './post-tags';
 import { activateRelationship, deleteRelationship, startRelationship } from './relationships';
 
-export async function createImplication(ctx: CommandContext, antecedent: string, consequent: string): Promise<Finish> {
+export async function createImplication(
+  ctx: CommandContext,
+  antecedent: string,
+  consequent: string,
+): Promise<Finish> {
   const implication = await startRelationship(ctx.db, 'implication', antecedent, consequent, ctx);
   const added = (await withImpliedTags(ctx.db, [consequent])).filter((name) => name !== antecedent);
   const ids = await ensureTags(ctx.db, added);
@@ -29,13 +33,23 @@ export async function createImplication(ctx: CommandContext, antecedent: string,
   }
   return async (tx) => {
     await activateRelationship(tx, 'implication', implication.id);
-    return { category: 'tag_implication_create', description: `created tag implication ${link(antecedent)} -> ${link(consequent)}` };
+    return {
+      category: 'tag_implication_create',
+      description: `created tag implication ${link(antecedent)} -> ${link(consequent)}`,
+    };
   };
 }
 
-export function removeImplication(_ctx: CommandContext, antecedent: string, consequent: string): Promise<Finish> {
+export function removeImplication(
+  _ctx: CommandContext,
+  antecedent: string,
+  consequent: string,
+): Promise<Finish> {
   return Promise.resolve(async (tx) => {
     await deleteRelationship(tx, 'implication', antecedent, consequent);
-    return { category: 'tag_implication_delete', description: `deleted tag implication ${link(antecedent)} -> ${link(consequent)}` };
+    return {
+      category: 'tag_implication_delete',
+      description: `deleted tag implication ${link(antecedent)} -> ${link(consequent)}`,
+    };
   });
 }

@@ -14,7 +14,15 @@ import { nukeTag } from './nuke';
 import { renameTag } from './rename';
 import { changeCategory, setDeprecated } from './tag-attributes';
 
-export { BurCommandError, DEFAULT_CHUNK_SIZE, type CommandContext, type Finish, type FinishResult, type ModActionSpec, type Tx } from './context';
+export {
+  BurCommandError,
+  DEFAULT_CHUNK_SIZE,
+  type CommandContext,
+  type Finish,
+  type FinishResult,
+  type ModActionSpec,
+  type Tx,
+} from './context';
 
 export function runCommand(ctx: CommandContext, command: BurCommand): Promise<Finish> {
   switch (command.kind) {

@@ -36,8 +36,14 @@ export function describeMassUpdate(query: PostQuery, edits: TagEdits): string {
 }
 
 export async function massUpdate(ctx: CommandContext, query: PostQuery, edits: TagEdits): Promise<Finish> {
-  const finish: Finish = () => Promise.resolve({ category: 'mass_update', description: describeMassUpdate(query, edits) });
-  const aliases = await aliasTargets(ctx, [...query.include, ...query.exclude, ...edits.add, ...edits.remove]);
+  const finish: Finish = () =>
+    Promise.resolve({ category: 'mass_update', description: describeMassUpdate(query, edits) });
+  const aliases = await aliasTargets(ctx, [
+    ...query.include,
+    ...query.exclude,
+    ...edits.add,
+    ...edits.remove,
+  ]);
   const resolve = (names: readonly string[]) => [...new Set(names.map((name) => aliases.get(name) ?? name))];
   const include = resolve(query.include);
   const exclude = resolve(query.exclude);
@@ -51,7 +57,8 @@ export async function massUpdate(ctx: CommandContext, query: PostQuery, edits: T
   const driver = drivers[0];
   if (!driver) return finish;
   const addIds = await ensureTags(ctx.db, added);
-  const idsOf = (names: readonly string[]) => names.flatMap((name) => (known.get(name) ? [known.get(name)?.id ?? 0] : []));
+  const idsOf = (names: readonly string[]) =>
+    names.flatMap((name) => (known.get(name) ? [known.get(name)?.id ?? 0] : []));
   await changePostsInChunks(
     ctx,
     { driver: driver.id, include: drivers.slice(1).map((tag) => tag.id), exclude: idsOf(exclude) },

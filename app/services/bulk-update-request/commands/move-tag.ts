@@ -37,6 +37,10 @@ export async function moveTag(ctx: CommandContext, from: string, to: string): Pr
   return changePostsInChunks(
     ctx,
     { driver: source.id, include: [], exclude: [] },
-    { add: added.map((name) => ids.get(name) ?? 0).filter((id) => id > 0 && id !== target), remove: [], replace: { from: source.id, to: target } },
+    {
+      add: added.map((name) => ids.get(name) ?? 0).filter((id) => id > 0 && id !== target),
+      remove: [],
+      replace: { from: source.id, to: target },
+    },
   );
 }

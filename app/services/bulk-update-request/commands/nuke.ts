@@ -23,6 +23,11 @@ import { deleteImplicationsOf } from './relationships';
 export async function nukeTag(ctx: CommandContext, name: string): Promise<Finish> {
   await deleteImplicationsOf(ctx.db, name);
   const tag = (await findTags(ctx.db, [name])).get(name);
-  if (tag) await changePostsInChunks(ctx, { driver: tag.id, include: [], exclude: [] }, { add: [], remove: [tag.id] });
+  if (tag)
+    await changePostsInChunks(
+      ctx,
+      { driver: tag.id, include: [], exclude: [] },
+      { add: [], remove: [tag.id] },
+    );
   return () => Promise.resolve({ category: 'tag_nuke', description: `nuked ${link(name)}` });
 }

@@ -83,10 +83,14 @@ function selectionSql(params: Params, selection: PostSelection, edit: TagEdit, a
     const needs: string[] = [];
     if (edit.add.length > 0) {
       const add = params.add([...edit.add]);
-      needs.push(`(SELECT count(*) FROM post_tags a WHERE a.post_id = pt.post_id AND a.tag_id = ANY(${add}::int[])) < cardinality(${add}::int[])`);
+      needs.push(
+        `(SELECT count(*) FROM post_tags a WHERE a.post_id = pt.post_id AND a.tag_id = ANY(${add}::int[])) < cardinality(${add}::int[])`,
+      );
     }
     if (edit.remove.length > 0) {
-      needs.push(`EXISTS (SELECT 1 FROM post_tags r WHERE r.post_id = pt.post_id AND r.tag_id = ANY(${params.add([...edit.remove])}::int[])${ahead('r')})`);
+      needs.push(
+        `EXISTS (SELECT 1 FROM post_tags r WHERE r.post_id = pt.post_id AND r.tag_id = ANY(${params.add([...edit.remove])}::int[])${ahead('r')})`,
+      );
     }
     conditions.push(needs.length > 0 ? `(${needs.join(' OR ')})` : 'false');
   }
@@ -97,7 +101,10 @@ function selectionSql(params: Params, selection: PostSelection, edit: TagEdit, a
 export async function countPostsToChange(db: Raw, selection: PostSelection, edit: TagEdit): Promise<number> {
   const params = new Params();
   const where = selectionSql(params, selection, edit);
-  const rows = await db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM post_tags pt WHERE ${where}`, ...params.values);
+  const rows = await db.$queryRawUnsafe<Array<{ n: number }>>(
+    `SELECT count(*)::int AS n FROM post_tags pt WHERE ${where}`,
+    ...params.values,
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -134,10 +141,12 @@ export async function changePostsChunk(
   const deltas: string[] = [];
   // The chunk is every selected row of the driver tag in (after, hi]: statements on the driver's
   // rows use that range on the (tag_id, post_id) index instead of joining all its rows.
-  const range = (alias: string) => `${alias}.post_id > ${after} AND ${alias}.post_id <= (SELECT max(post_id) FROM chunk)`;
+  const range = (alias: string) =>
+    `${alias}.post_id > ${after} AND ${alias}.post_id <= (SELECT max(post_id) FROM chunk)`;
   // Without query filters, the chunk IS every driver row in that range: no join with it needed.
   const unfiltered = selection.include.length === 0 && selection.exclude.length === 0;
-  const inChunk = (alias: string, driverRows: boolean) => (driverRows && unfiltered ? '' : ` AND ${alias}.post_id IN (SELECT post_id FROM chunk)`);
+  const inChunk = (alias: string, driverRows: boolean) =>
+    driverRows && unfiltered ? '' : ` AND ${alias}.post_id IN (SELECT post_id FROM chunk)`;
   if (edit.replace) {
     const from = params.add(edit.replace.from);
     const to = params.add(edit.replace.to);
@@ -201,7 +210,11 @@ SELECT (SELECT count(*) FROM chunk)::int AS posts, (SELECT max(post_id) FROM chu
  * Applies a change to every selected post in chunks, reporting progress after each chunk and
  * stopping between chunks when ctx.signal is aborted. Resolves the posts changed by this run.
  */
-export async function changePostsInChunks(ctx: CommandContext, selection: PostSelection, edit: TagEdit): Promise<number> {
+export async function changePostsInChunks(
+  ctx: CommandContext,
+  selection: PostSelection,
+  edit: TagEdit,
+): Promise<number> {
   const replaced = edit.replace ? [edit.replace.from, edit.replace.to] : [];
   const remove = edit.remove.filter((id) => !replaced.includes(id));
   const add = edit.add.filter((id) => !remove.includes(id) && !replaced.includes(id));
@@ -215,7 +228,11 @@ export async function changePostsInChunks(ctx: CommandContext, selection: PostSe
   let after = 0;
   while (remaining > 0) {
     checkSignal(ctx.signal);
-    const chunk = await changePostsChunk(ctx.db, selection, clean, { after, limit: ctx.chunkSize, lineId: ctx.line.id });
+    const chunk = await changePostsChunk(ctx.db, selection, clean, {
+      after,
+      limit: ctx.chunkSize,
+      lineId: ctx.line.id,
+    });
     done += chunk.posts;
     ctx.line.rowsDone += chunk.posts;
     if (chunk.posts > 0) await ctx.progress(ctx.line.rowsDone, Math.max(total, ctx.line.rowsDone));
@@ -230,7 +247,11 @@ export async function changePostsInChunks(ctx: CommandContext, selection: PostSe
  * Ids of the tags named, creating the missing ones (category `category`, post count 0). One
  * statement; the names must be normalized and valid.
  */
-export async function ensureTags(db: Raw, names: readonly string[], category: TagCategory = 'general'): Promise<Map<string, number>> {
+export async function ensureTags(
+  db: Raw,
+  names: readonly string[],
+  category: TagCategory = 'general',
+): Promise<Map<string, number>> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return new Map();
   const rows = await db.$queryRawUnsafe<Array<{ id: number; name: string }>>(
@@ -253,15 +274,28 @@ export async function ensureTags(db: Raw, names: readonly string[], category: Ta
 export async function findTags(
   db: Raw,
   names: readonly string[],
-): Promise<Map<string, { id: number; name: string; category: TagCategory; postCount: number; isDeprecated: boolean }>> {
+): Promise<
+  Map<string, { id: number; name: string; category: TagCategory; postCount: number; isDeprecated: boolean }>
+> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return new Map();
-  const rows = await db.$queryRawUnsafe<Array<{ id: number; name: string; category: TagCategory; post_count: number; is_deprecated: boolean }>>(
+  const rows = await db.$queryRawUnsafe<
+    Array<{ id: number; name: string; category: TagCategory; post_count: number; is_deprecated: boolean }>
+  >(
     'SELECT id, name, category::text AS category, post_count, is_deprecated FROM tags WHERE name = ANY($1::text[])',
     unique,
   );
   return new Map(
-    rows.map((row) => [row.name, { id: row.id, name: row.name, category: row.category, postCount: row.post_count, isDeprecated: row.is_deprecated }]),
+    rows.map((row) => [
+      row.name,
+      {
+        id: row.id,
+        name: row.name,
+        category: row.category,
+        postCount: row.post_count,
+        isDeprecated: row.is_deprecated,
+      },
+    ]),
   );
 }
 

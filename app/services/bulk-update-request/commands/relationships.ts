@@ -59,14 +59,22 @@ export async function startRelationship(
 
 /** Puts a relationship a line started into force. */
 export async function activateRelationship(db: Raw, kind: RelationshipKind, id: number): Promise<void> {
-  await db.$executeRawUnsafe(`UPDATE ${TABLE[kind]} SET status = 'active', updated_at = now() WHERE id = $1`, id);
+  await db.$executeRawUnsafe(
+    `UPDATE ${TABLE[kind]} SET status = 'active', updated_at = now() WHERE id = $1`,
+    id,
+  );
 }
 
 /**
  * Takes the live relationship antecedent -> consequent out of force (status deleted). Throws when
  * there is none: the line cannot do what it says.
  */
-export async function deleteRelationship(db: Raw, kind: RelationshipKind, antecedent: string, consequent: string): Promise<void> {
+export async function deleteRelationship(
+  db: Raw,
+  kind: RelationshipKind,
+  antecedent: string,
+  consequent: string,
+): Promise<void> {
   const count = await db.$executeRawUnsafe(
     `UPDATE ${TABLE[kind]} SET status = 'deleted', updated_at = now()
      WHERE antecedent_name = $1 AND consequent_name = $2 AND ${LIVE}`,

@@ -16,7 +16,10 @@ import { findTags } from './post-tags';
 export async function renameTag(ctx: CommandContext, from: string, to: string): Promise<Finish> {
   const source = (await findTags(ctx.db, [from])).get(from);
   if (!source) throw new BurCommandError(`the tag '${from}' doesn't exist`);
-  const rows = await ctx.db.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM post_tags WHERE tag_id = $1', source.id);
+  const rows = await ctx.db.$queryRawUnsafe<Array<{ n: number }>>(
+    'SELECT count(*)::int AS n FROM post_tags WHERE tag_id = $1',
+    source.id,
+  );
   const posts = rows[0]?.n ?? 0;
   if (posts > MAX_RENAME_POST_COUNT) {
     throw new BurCommandError(
@@ -24,5 +27,6 @@ export async function renameTag(ctx: CommandContext, from: string, to: string): 
     );
   }
   await moveTag(ctx, from, to);
-  return () => Promise.resolve({ category: 'tag_rename', description: `renamed ${link(from)} -> ${link(to)}` });
+  return () =>
+    Promise.resolve({ category: 'tag_rename', description: `renamed ${link(from)} -> ${link(to)}` });
 }

@@ -14,7 +14,11 @@ import { UpdateTagCategoryPostCountsJob } from '../../../../jobs/update-tag-cate
 import type { TagCategoryName } from '../types';
 import { BurCommandError, link, type CommandContext, type Finish } from './context';
 
-export function changeCategory(ctx: CommandContext, name: string, category: TagCategoryName): Promise<Finish> {
+export function changeCategory(
+  ctx: CommandContext,
+  name: string,
+  category: TagCategoryName,
+): Promise<Finish> {
   return Promise.resolve(async (tx) => {
     const rows = await tx.$queryRawUnsafe<Array<{ before: string }>>(
       `UPDATE tags t SET category = $2::tag_category, updated_at = now()
@@ -33,14 +37,21 @@ export function changeCategory(ctx: CommandContext, name: string, category: TagC
       afterCommit:
         before === category
           ? undefined
-          : async () => UpdateTagCategoryPostCountsJob.performLater(await ctx.db.tag.findUniqueOrThrow({ where: { name } })),
+          : async () =>
+              UpdateTagCategoryPostCountsJob.performLater(
+                await ctx.db.tag.findUniqueOrThrow({ where: { name } }),
+              ),
     };
   });
 }
 
 export function setDeprecated(_ctx: CommandContext, name: string, deprecated: boolean): Promise<Finish> {
   return Promise.resolve(async (tx) => {
-    const count = await tx.$executeRawUnsafe('UPDATE tags SET is_deprecated = $2, updated_at = now() WHERE name = $1', name, deprecated);
+    const count = await tx.$executeRawUnsafe(
+      'UPDATE tags SET is_deprecated = $2, updated_at = now() WHERE name = $1',
+      name,
+      deprecated,
+    );
     if (count === 0) throw new BurCommandError(`the tag '${name}' doesn't exist`);
     return deprecated
       ? { category: 'tag_deprecate', description: `deprecated ${link(name)}` }
