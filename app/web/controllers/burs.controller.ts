@@ -269,13 +269,11 @@ export function bursController(burs: BursService) {
     return async (req, res) => {
       try {
         const { bur, check } = await work(req, res);
-        res
-          .status(status)
-          .json({
-            bur: burJson(await burs.find(bur.id)),
-            valid: check.ok,
-            errors: checkedLines(check).filter((l) => l.error !== null),
-          });
+        res.status(status).json({
+          bur: burJson(await burs.find(bur.id)),
+          valid: check.ok,
+          errors: checkedLines(check).filter((l) => l.error !== null),
+        });
       } catch (error) {
         if (!(error instanceof BurValidationError)) throw error;
         res.status(422).json(validationJson(error));
