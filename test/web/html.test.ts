@@ -11,12 +11,9 @@ describe('html tagged template', () => {
 
   it('keeps nested html and raw markup, joins arrays, and drops null, undefined and false', () => {
     const items = ['<a>', 'b'].map((t) => html`<li>${t}</li>`);
-    expect(
-      html`<ul>
-          ${items}
-        </ul>
-        ${null}${undefined}${false}${0}${raw('<hr>')}`.value,
-    ).toBe('<ul><li>&lt;a&gt;</li><li>b</li></ul>0<hr>');
+    expect(html`<ul>${items}</ul>${null}${undefined}${false}${0}${raw('<hr>')}`.value).toBe(
+      '<ul><li>&lt;a&gt;</li><li>b</li></ul>0<hr>',
+    );
   });
 
   it('escapes & first so entities are not double-decoded', () => {

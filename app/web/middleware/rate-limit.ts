@@ -49,11 +49,12 @@ const refuse: RequestHandler = (req, res) => {
   res.status(429);
   if (wantsJson(req)) res.json({ error: message });
   else
-    res.type('html').send(
-      html`<!doctype html><title>Too many attempts</title>
-        <p>${message}</p>
-        <p><a href="/login">Back</a></p>`.value,
-    );
+    res
+      .type('html')
+      .send(
+        html`<!doctype html><title>Too many attempts</title><p>${message}</p><p><a href="/login">Back</a></p>`
+          .value,
+      );
 };
 
 export function loginRateLimits(options: LoginRateLimitOptions): RequestHandler[] {

@@ -73,23 +73,10 @@ function rowSource(filters: JobsPageData['filters']): string {
 
 /** One job's row; live.js replaces it from /admin/jobs/:id/row when the job's events arrive. */
 export function jobRow(ctx: ViewContext, job: JobSummary, admin: boolean): SafeHtml {
-  return html`<tr
-    data-job-id="${job.id}"
-    data-live-topic="${jobTopic(job.id)}"
-    data-live-src="${jobPath(job.id, '/row')}"
-  >
-    <td><a href="${jobPath(job.id)}">${job.id}</a></td>
-    <td>${job.jobClass}</td>
-    <td>${job.queue}</td>
-    <td><span class="state state-${job.state}">${job.state}</span></td>
-    <td class="num">${job.attempts}/${maxAttempts(job)}</td>
-    <td>${time(job.enqueuedAt)}</td>
-    <td>${time(job.startedAt)}</td>
-    <td>${time(job.finishedAt)}</td>
-    <td class="num">${duration(job)}</td>
-    <td class="error">${job.error ? job.error.slice(0, 200) : ''}</td>
-    ${admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}
-  </tr>`;
+  return html`<tr data-job-id="${job.id}" data-live-topic="${jobTopic(job.id)}" data-live-src="${jobPath(job.id, '/row')}"><td><a href="${jobPath(job.id)}">${job.id}</a></td><td>${job.jobClass}</td><td>${job.queue}</td>
+<td><span class="state state-${job.state}">${job.state}</span></td><td class="num">${job.attempts}/${maxAttempts(job)}</td>
+<td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td><td>${time(job.finishedAt)}</td><td class="num">${duration(job)}</td>
+<td class="error">${job.error ? job.error.slice(0, 200) : ''}</td>${admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`;
 }
 
 /** How often at most the queue summary refetches while job events stream in. @defaultValue 2000 ms */
@@ -101,37 +88,17 @@ export const SUMMARY_REFRESH_MS = 2_000;
  * SUMMARY_REFRESH_MS while events arrive.
  */
 export function queueSummary(stats: QueueStats[], throughput: Throughput[], hours: number): SafeHtml {
-  return html`<section
-    class="queue-summary"
-    data-live-topic="/jobs#summary"
-    data-live-follow="/jobs"
-    data-live-every="${SUMMARY_REFRESH_MS}"
-    data-live-src="/admin/jobs/summary?hours=${hours}"
-  >
-    <table class="stats">
-      <thead>
-        <tr>
-          <th>Queue</th>
-          ${JOB_STATES.map((s) => html`<th>${s}</th>`)}
-          <th>Paused</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${stats.map(
-          (s) =>
-            html`<tr>
-              <td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>
-              ${JOB_STATES.map(
-                (state) =>
-                  html`<td class="num" data-queue-state="${s.queue}:${state}">${s.counts[state] ?? 0}</td>`,
-              )}
-              <td>${s.paused ? 'yes' : ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <div class="charts">${throughput.map((t) => throughputChart(t))}</div>
-  </section>`;
+  return html`<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="${SUMMARY_REFRESH_MS}" data-live-src="/admin/jobs/summary?hours=${hours}">
+<table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
+${stats.map(
+  (s) =>
+    html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${JOB_STATES.map(
+      (state) => html`<td class="num" data-queue-state="${s.queue}:${state}">${s.counts[state] ?? 0}</td>`,
+    )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
+)}
+</tbody></table>
+<div class="charts">${throughput.map((t) => throughputChart(t))}</div>
+</section>`;
 }
 
 export function jobsPage(data: JobsPageData): PageView {
@@ -140,60 +107,27 @@ export function jobsPage(data: JobsPageData): PageView {
     title: 'Jobs',
     live: ['/jobs'],
     body: html`<h1>Jobs</h1>
-      <p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
-      <h2>Queues</h2>
-      ${queueSummary(data.stats, data.throughput, data.hours)}
-      <h2>Recent jobs</h2>
-      <form method="get" action="/admin/jobs" class="filters">
-        <label
-          >Queue
-          <select name="queue">
-            <option value="">all</option>
-            ${data.stats.map(
-              (s) =>
-                html`<option value="${s.queue}" ${filters.queue === s.queue ? html` selected` : ''}>
-                  ${s.queue}
-                </option>`,
-            )}
-          </select></label
-        >
-        <label
-          >State
-          <select name="state">
-            <option value="">all</option>
-            ${[...JOB_STATES, 'canceled'].map(
-              (s) => html`<option value="${s}" ${filters.state === s ? html` selected` : ''}>${s}</option>`,
-            )}
-          </select></label
-        >
-        <label>Limit <input type="number" name="limit" min="1" max="500" value="${filters.limit}" /></label>
-        <button type="submit">Filter</button>
-      </form>
-      <table class="jobs">
-        <thead>
-          <tr>
-            <th>ID</th>
-            <th>Class</th>
-            <th>Queue</th>
-            <th>State</th>
-            <th>Attempts</th>
-            <th>Enqueued</th>
-            <th>Started</th>
-            <th>Finished</th>
-            <th>Duration</th>
-            <th>Error</th>
-            ${data.admin ? html`<th>Actions</th>` : ''}
-          </tr>
-        </thead>
-        <tbody
-          data-live-insert="/jobs"
-          data-live-insert-on="job.enqueued job.started"
-          data-live-row-src="${rowSource(filters)}"
-        >
-          ${data.jobs.map((job) => jobRow(ctx, job, data.admin))}
-        </tbody>
-      </table>
-      ${data.jobs.length === 0 ? html`<p><em>No jobs match.</em></p>` : ''}`,
+<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
+<h2>Queues</h2>
+${queueSummary(data.stats, data.throughput, data.hours)}
+<h2>Recent jobs</h2>
+<form method="get" action="/admin/jobs" class="filters">
+<label>Queue <select name="queue"><option value="">all</option>${data.stats.map(
+      (s) =>
+        html`<option value="${s.queue}"${filters.queue === s.queue ? html` selected` : ''}>${s.queue}</option>`,
+    )}</select></label>
+<label>State <select name="state"><option value="">all</option>${[...JOB_STATES, 'canceled'].map(
+      (s) => html`<option value="${s}"${filters.state === s ? html` selected` : ''}>${s}</option>`,
+    )}</select></label>
+<label>Limit <input type="number" name="limit" min="1" max="500" value="${filters.limit}"></label>
+<button type="submit">Filter</button>
+</form>
+<table class="jobs"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempts</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
+      data.admin ? html`<th>Actions</th>` : ''
+    }</tr></thead><tbody data-live-insert="/jobs" data-live-insert-on="job.enqueued job.started" data-live-row-src="${rowSource(filters)}">
+${data.jobs.map((job) => jobRow(ctx, job, data.admin))}
+</tbody></table>
+${data.jobs.length === 0 ? html`<p><em>No jobs match.</em></p>` : ''}`,
   });
 }
 
@@ -211,62 +145,22 @@ export function jobPage(job: JobStatus, admin: boolean): PageView {
   return (ctx) => ({
     title: `Job ${job.id}`,
     body: html`<p><a href="/admin/jobs">← Jobs</a></p>
-      <h1>${job.jobClass} <span class="state state-${job.state}">${job.state}</span></h1>
-      <dl>
-        <dt>ID</dt>
-        <dd><code>${job.id}</code></dd>
-        <dt>Queue</dt>
-        <dd>${job.queue}</dd>
-        <dt>Attempts</dt>
-        <dd>${job.attempts} of ${maxAttempts(job)}</dd>
-        <dt>Enqueued</dt>
-        <dd>${time(job.enqueuedAt)}</dd>
-        <dt>Started</dt>
-        <dd>${time(job.startedAt)}</dd>
-        <dt>Finished</dt>
-        <dd>${time(job.finishedAt)}</dd>
-        <dt>Duration</dt>
-        <dd>${duration(job)}</dd>
-        ${
-          job.dependencies.length > 0
-            ? html`<dt>Waits for</dt>
-                <dd>${job.dependencies.join(', ')}</dd>`
-            : ''
-        }
-        ${
-          job.dependents.length > 0
-            ? html`<dt>Awaited by</dt>
-                <dd>${job.dependents.join(', ')}</dd>`
-            : ''
-        }
-      </dl>
-      ${admin ? html`<p>${actionControls(ctx, job)}</p>` : ''}
-      <h2>Arguments</h2>
-      ${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p class="hidden-args">Arguments are visible to admins only.</p>`}
-      ${
-        admin && job.result !== undefined && job.result !== null
-          ? html`<h2>Result</h2>
-              <pre>${json(job.result)}</pre>`
-          : ''
-      }
-      ${
-        job.progress !== undefined && job.progress !== 0
-          ? html`<h2>Progress</h2>
-              <pre>${json(job.progress)}</pre>`
-          : ''
-      }
-      ${
-        job.error
-          ? html`<h2>Error</h2>
-              <pre>${job.error}</pre>`
-          : ''
-      }
-      ${
-        job.stacktrace.length > 0
-          ? html`<h2>Stack traces</h2>
-              ${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}`
-          : ''
-      }`,
+<h1>${job.jobClass} <span class="state state-${job.state}">${job.state}</span></h1>
+<dl>
+<dt>ID</dt><dd><code>${job.id}</code></dd><dt>Queue</dt><dd>${job.queue}</dd>
+<dt>Attempts</dt><dd>${job.attempts} of ${maxAttempts(job)}</dd>
+<dt>Enqueued</dt><dd>${time(job.enqueuedAt)}</dd><dt>Started</dt><dd>${time(job.startedAt)}</dd><dt>Finished</dt><dd>${time(job.finishedAt)}</dd>
+<dt>Duration</dt><dd>${duration(job)}</dd>
+${job.dependencies.length > 0 ? html`<dt>Waits for</dt><dd>${job.dependencies.join(', ')}</dd>` : ''}
+${job.dependents.length > 0 ? html`<dt>Awaited by</dt><dd>${job.dependents.join(', ')}</dd>` : ''}
+</dl>
+${admin ? html`<p>${actionControls(ctx, job)}</p>` : ''}
+<h2>Arguments</h2>
+${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p class="hidden-args">Arguments are visible to admins only.</p>`}
+${admin && job.result !== undefined && job.result !== null ? html`<h2>Result</h2><pre>${json(job.result)}</pre>` : ''}
+${job.progress !== undefined && job.progress !== 0 ? html`<h2>Progress</h2><pre>${json(job.progress)}</pre>` : ''}
+${job.error ? html`<h2>Error</h2><pre>${job.error}</pre>` : ''}
+${job.stacktrace.length > 0 ? html`<h2>Stack traces</h2>${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}` : ''}`,
   });
 }
 
@@ -282,21 +176,14 @@ export function confirmPage(job: JobSummary, action: JobAction): PageView {
   return (ctx) => ({
     title: `${ACTION_LABELS[action]} job ${job.id}?`,
     body: html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
-      <div class="dialog">
-        <h2 id="confirm-title">${ACTION_LABELS[action]} job ${job.id}?</h2>
-        <p>
-          <strong>${job.jobClass}</strong> on ${job.queue}, ${job.state}, attempt ${job.attempts} of
-          ${maxAttempts(job)}.
-        </p>
-        <p>${CONFIRM_TEXT[action] ?? ''}</p>
-        <form method="post" action="${jobPath(job.id, `/${action}`)}">
-          ${csrfField(ctx)}<input type="hidden" name="confirmed" value="yes" />
-          <div class="actions">
-            <a href="/admin/jobs">Keep it</a
-            ><button type="submit" class="danger">${ACTION_LABELS[action]}</button>
-          </div>
-        </form>
-      </div>
-    </div>`,
+<div class="dialog">
+<h2 id="confirm-title">${ACTION_LABELS[action]} job ${job.id}?</h2>
+<p><strong>${job.jobClass}</strong> on ${job.queue}, ${job.state}, attempt ${job.attempts} of ${maxAttempts(job)}.</p>
+<p>${CONFIRM_TEXT[action] ?? ''}</p>
+<form method="post" action="${jobPath(job.id, `/${action}`)}">${csrfField(ctx)}<input type="hidden" name="confirmed" value="yes">
+<div class="actions"><a href="/admin/jobs">Keep it</a><button type="submit" class="danger">${ACTION_LABELS[action]}</button></div>
+</form>
+</div>
+</div>`,
   });
 }

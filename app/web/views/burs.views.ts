@@ -63,45 +63,19 @@ export function bursPage(data: {
   return (ctx) => ({
     title: 'Bulk update requests',
     body: html`<h1>Bulk update requests</h1>
-      ${ctx.user ? html`<p><a href="${BURS_PATH}/new" class="button">New request</a></p>` : ''}
-      <form method="get" action="${BURS_PATH}" class="filters">
-        <label
-          >Status
-          <select name="status">
-            ${options(BUR_STATUSES, data.filters.status)}
-          </select></label
-        >
-        <button type="submit">Filter</button>
-      </form>
-      <table class="burs">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Title</th>
-            <th>Creator</th>
-            <th>Status</th>
-            <th>Lines</th>
-            <th>Created</th>
-            <th>Approver</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${data.burs.map(
-            (b) =>
-              html`<tr data-bur-id="${b.id}">
-                <td><a href="${burPath(b.id)}">${b.id}</a></td>
-                <td><a href="${burPath(b.id)}">${b.title ?? ''}</a></td>
-                <td>${userLink(b.user)}</td>
-                <td>${status(b.status)}</td>
-                <td class="num">${b.lineCount}</td>
-                <td>${time(b.createdAt)}</td>
-                <td>${b.approver ? userLink(b.approver) : ''}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${data.burs.length === 0 ? html`<p><em>No requests match.</em></p>` : ''}
-      ${pager(BURS_PATH, { status: data.filters.status }, data, 'requests')}`,
+${ctx.user ? html`<p><a href="${BURS_PATH}/new" class="button">New request</a></p>` : ''}
+<form method="get" action="${BURS_PATH}" class="filters">
+<label>Status <select name="status">${options(BUR_STATUSES, data.filters.status)}</select></label>
+<button type="submit">Filter</button>
+</form>
+<table class="burs"><thead><tr><th>#</th><th>Title</th><th>Creator</th><th>Status</th><th>Lines</th><th>Created</th><th>Approver</th></tr></thead><tbody>
+${data.burs.map(
+  (b) =>
+    html`<tr data-bur-id="${b.id}"><td><a href="${burPath(b.id)}">${b.id}</a></td><td><a href="${burPath(b.id)}">${b.title ?? ''}</a></td><td>${userLink(b.user)}</td><td>${status(b.status)}</td><td class="num">${b.lineCount}</td><td>${time(b.createdAt)}</td><td>${b.approver ? userLink(b.approver) : ''}</td></tr>`,
+)}
+</tbody></table>
+${data.burs.length === 0 ? html`<p><em>No requests match.</em></p>` : ''}
+${pager(BURS_PATH, { status: data.filters.status }, data, 'requests')}`,
   });
 }
 
@@ -138,34 +112,24 @@ function progressBar(progress: BurProgress): SafeHtml {
       ? html`<span class="rows" data-rows>${c.rowsDone} of ${c.rowsTotal ?? '?'} posts</span>`
       : '';
   return html`<div class="bur-progress">
-    <p>
-      <progress id="bur-progress" max="100" value="${progress.percent}" aria-label="Progress of the request">
-        ${formatPercent(progress.percent)}
-      </progress>
-      <span class="percent" data-percent>${formatPercent(progress.percent)}</span>
-    </p>
-    <p class="bur-line" data-line-progress>
-      ${
-        c
-          ? html`Line <span data-line-position>${c.position}</span> of
-              <span data-line-count>${progress.lines}</span> (script line ${c.lineNumber},
-              ${c.status})${rows ? html`: ${rows}` : ''}`
-          : html`All ${progress.lines} lines done`
-      }
-    </p>
-    ${c && c.rowsTotal ? html`<p><progress class="line-progress" max="${c.rowsTotal}" value="${Math.min(c.rowsDone, c.rowsTotal)}" aria-label="Posts of the running line"></progress></p>` : ''}
-  </div>`;
+<p><progress id="bur-progress" max="100" value="${progress.percent}" aria-label="Progress of the request">${formatPercent(progress.percent)}</progress>
+<span class="percent" data-percent>${formatPercent(progress.percent)}</span></p>
+<p class="bur-line" data-line-progress>${
+    c
+      ? html`Line <span data-line-position>${c.position}</span> of <span data-line-count>${progress.lines}</span> (script line ${c.lineNumber}, ${c.status})${rows ? html`: ${rows}` : ''}`
+      : html`All ${progress.lines} lines done`
+  }</p>
+${c && c.rowsTotal ? html`<p><progress class="line-progress" max="${c.rowsTotal}" value="${Math.min(c.rowsDone, c.rowsTotal)}" aria-label="Posts of the running line"></progress></p>` : ''}
+</div>`;
 }
 
 function actions(ctx: ViewContext, bur: BurView, can: BurPermissions): SafeHtml {
   const validNow = !bur.lines.some((l) => l.status === 'failed' && bur.status === 'pending');
-  return html`<p class="actions">
-    ${can.edit ? html`<a href="${burPath(bur.id, '/edit')}" class="button">Edit</a> ` : ''}${
-      can.approve && validNow
-        ? html`${postButton(ctx, burPath(bur.id, '/approve'), bur.status === 'failed' ? 'Approve again (resume)' : 'Approve', {}, 'primary')} `
-        : ''
-    }${can.reject ? postButton(ctx, burPath(bur.id, '/reject'), 'Reject', {}, 'danger') : ''}
-  </p>`;
+  return html`<p class="actions">${can.edit ? html`<a href="${burPath(bur.id, '/edit')}" class="button">Edit</a> ` : ''}${
+    can.approve && validNow
+      ? html`${postButton(ctx, burPath(bur.id, '/approve'), bur.status === 'failed' ? 'Approve again (resume)' : 'Approve', {}, 'primary')} `
+      : ''
+  }${can.reject ? postButton(ctx, burPath(bur.id, '/reject'), 'Reject', {}, 'danger') : ''}</p>`;
 }
 
 function rowsCell(line: BulkUpdateRequestLine): string {
@@ -177,48 +141,24 @@ function rowsCell(line: BulkUpdateRequestLine): string {
 export function burLiveSection(ctx: ViewContext, bur: BurView, can: BurPermissions): SafeHtml {
   const pending = bur.status === 'pending';
   const bad = bur.lines.filter((l) => l.status === 'failed');
-  return html`<section
-    class="bur-live"
-    id="bur-live"
-    data-live-topic="/burs/${bur.id}"
-    data-live-src="${burPath(bur.id, '/progress')}"
-    data-status="${bur.status}"
-  >
-    <p>
-      Status:
-      <span data-bur-status>${status(bur.status)}</span
-      >${bur.approvedAt ? html` · approved ${time(bur.approvedAt)} by ${userLink(bur.approver)}` : ''}${
-        bur.completedAt ? html` · completed ${time(bur.completedAt)}` : ''
-      }
-    </p>
-    ${bur.status === 'failed' && bur.failedError ? html`<p class="errors" role="alert">Failed${bur.failedLine !== null ? html` at line ${bur.failedLine}` : ''}: ${bur.failedError}</p>` : ''}
-    ${pending && bad.length > 0 ? html`<p class="errors" role="alert">${bad.length === 1 ? '1 line is' : `${bad.length} lines are`} not valid: edit the script before it can be approved.</p>` : ''}
-    ${bur.progress ? progressBar(bur.progress) : ''} ${actions(ctx, bur, can)}
-    <h2>${pending ? 'Line check' : 'Lines'}</h2>
-    <table class="bur-lines">
-      <thead>
-        <tr>
-          <th>Line</th>
-          <th>Command</th>
-          <th>Status</th>
-          <th>Posts</th>
-          <th>Error</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${bur.lines.map(
-          (l) =>
-            html`<tr data-line-number="${l.lineNumber}" class="line-${l.status}">
-              <td class="num">${l.lineNumber}</td>
-              <td><code>${l.text}</code></td>
-              <td>${status(pending ? (l.status === 'failed' ? 'invalid' : 'valid') : l.status)}</td>
-              <td class="num">${rowsCell(l)}</td>
-              <td class="error">${l.error ?? ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </section>`;
+  return html`<section class="bur-live" id="bur-live" data-live-topic="/burs/${bur.id}" data-live-src="${burPath(bur.id, '/progress')}" data-status="${bur.status}">
+<p>Status: <span data-bur-status>${status(bur.status)}</span>${bur.approvedAt ? html` · approved ${time(bur.approvedAt)} by ${userLink(bur.approver)}` : ''}${
+    bur.completedAt ? html` · completed ${time(bur.completedAt)}` : ''
+  }</p>
+${bur.status === 'failed' && bur.failedError ? html`<p class="errors" role="alert">Failed${bur.failedLine !== null ? html` at line ${bur.failedLine}` : ''}: ${bur.failedError}</p>` : ''}
+${pending && bad.length > 0 ? html`<p class="errors" role="alert">${bad.length === 1 ? '1 line is' : `${bad.length} lines are`} not valid: edit the script before it can be approved.</p>` : ''}
+${bur.progress ? progressBar(bur.progress) : ''}
+${actions(ctx, bur, can)}
+<h2>${pending ? 'Line check' : 'Lines'}</h2>
+<table class="bur-lines"><thead><tr><th>Line</th><th>Command</th><th>Status</th><th>Posts</th><th>Error</th></tr></thead><tbody>
+${bur.lines.map(
+  (l) =>
+    html`<tr data-line-number="${l.lineNumber}" class="line-${l.status}"><td class="num">${l.lineNumber}</td><td><code>${l.text}</code></td><td>${status(
+      pending ? (l.status === 'failed' ? 'invalid' : 'valid') : l.status,
+    )}</td><td class="num">${rowsCell(l)}</td><td class="error">${l.error ?? ''}</td></tr>`,
+)}
+</tbody></table>
+</section>`;
 }
 
 export function burPage(bur: BurView, can: BurPermissions): PageView {
@@ -226,22 +166,12 @@ export function burPage(bur: BurView, can: BurPermissions): PageView {
     title: `Bulk update request ${titleOf(bur)}`,
     live: [`/burs/${bur.id}`],
     body: html`<p><a href="${BURS_PATH}">← Bulk update requests</a></p>
-      <h1>Bulk update request ${titleOf(bur)}</h1>
-      <dl>
-        <dt>Creator</dt>
-        <dd>${userLink(bur.user)}</dd>
-        <dt>Created</dt>
-        <dd>${time(bur.createdAt)}</dd>
-        ${
-          bur.reason
-            ? html`<dt>Reason</dt>
-                <dd class="reason">${bur.reason}</dd>`
-            : ''
-        }
-      </dl>
-      ${burLiveSection(ctx, bur, can)}
-      <h2>Script</h2>
-      <pre class="script">${bur.script}</pre>`,
+<h1>Bulk update request ${titleOf(bur)}</h1>
+<dl><dt>Creator</dt><dd>${userLink(bur.user)}</dd><dt>Created</dt><dd>${time(bur.createdAt)}</dd>
+${bur.reason ? html`<dt>Reason</dt><dd class="reason">${bur.reason}</dd>` : ''}</dl>
+${burLiveSection(ctx, bur, can)}
+<h2>Script</h2>
+<pre class="script">${bur.script}</pre>`,
   });
 }
 
@@ -277,65 +207,40 @@ function scriptCheck(lines: CheckedLine[]): SafeHtml {
   if (lines.length === 0) return html``;
   const bad = lines.filter((l) => l.error !== null).length;
   return html`<aside class="script-check" aria-label="Line check">
-    <h3>Line check: ${bad === 0 ? 'every line is valid' : `${bad} bad ${bad === 1 ? 'line' : 'lines'}`}</h3>
-    <ol class="checked-lines">
-      ${lines.map(
-        (l) =>
-          html`<li class="${l.error === null ? 'line-ok' : 'line-bad'}" data-line-number="${l.lineNumber}">
-            <span class="line-number">${l.lineNumber}</span> <code class="line-text">${l.text}</code>${
-              l.error === null
-                ? html` <span class="ok">✓</span>`
-                : html` <span class="line-reason error">${l.error}</span>`
-            }
-          </li>`,
-      )}
-    </ol>
-  </aside>`;
+<h3>Line check: ${bad === 0 ? 'every line is valid' : `${bad} bad ${bad === 1 ? 'line' : 'lines'}`}</h3>
+<ol class="checked-lines">${lines.map(
+    (l) =>
+      html`<li class="${l.error === null ? 'line-ok' : 'line-bad'}" data-line-number="${l.lineNumber}"><span class="line-number">${l.lineNumber}</span> <code class="line-text">${l.text}</code>${
+        l.error === null
+          ? html` <span class="ok">✓</span>`
+          : html` <span class="line-reason error">${l.error}</span>`
+      }</li>`,
+  )}</ol>
+</aside>`;
 }
 
 function burForm(ctx: ViewContext, action: string, submit: string, state: BurFormState): SafeHtml {
   const v = state.values;
-  return html`<form method="post" action="${action}" class="bur-form">
-    ${csrfField(ctx)}
-    ${
-      state.errors.length > 0
-        ? html`<div class="errors" role="alert">
-            <ul>
-              ${state.errors.map((e) => html`<li>${e}</li>`)}
-            </ul>
-          </div>`
-        : ''
-    }
-    <p class="field">
-      <label for="title">Title</label><input id="title" name="title" type="text" value="${v.title ?? ''}" />
-    </p>
-    <div class="script-editor">
-      <p class="field${state.lines.some((l) => l.error !== null) ? ' has-error' : ''}">
-        <label for="script">Script (one command per line)</label>
-        <textarea id="script" name="script" rows="12" spellcheck="false">${v.script ?? ''}</textarea>
-      </p>
-      ${scriptCheck(state.lines)}
-    </div>
-    <details class="grammar">
-      <summary>Commands</summary>
-      <ul>
-        ${GRAMMAR.map((g) => html`<li><code>${g}</code></li>`)}
-      </ul>
-    </details>
-    <p class="field">
-      <label for="reason">Reason</label
-      ><textarea id="reason" name="reason" rows="3">${v.reason ?? ''}</textarea>
-    </p>
-    <p><button type="submit" class="primary">${submit}</button></p>
-  </form>`;
+  return html`<form method="post" action="${action}" class="bur-form">${csrfField(ctx)}
+${state.errors.length > 0 ? html`<div class="errors" role="alert"><ul>${state.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ''}
+<p class="field"><label for="title">Title</label><input id="title" name="title" type="text" value="${v.title ?? ''}"></p>
+<div class="script-editor">
+<p class="field${state.lines.some((l) => l.error !== null) ? ' has-error' : ''}"><label for="script">Script (one command per line)</label>
+<textarea id="script" name="script" rows="12" spellcheck="false">${v.script ?? ''}</textarea></p>
+${scriptCheck(state.lines)}
+</div>
+<details class="grammar"><summary>Commands</summary><ul>${GRAMMAR.map((g) => html`<li><code>${g}</code></li>`)}</ul></details>
+<p class="field"><label for="reason">Reason</label><textarea id="reason" name="reason" rows="3">${v.reason ?? ''}</textarea></p>
+<p><button type="submit" class="primary">${submit}</button></p>
+</form>`;
 }
 
 export function newBurPage(state: BurFormState = { values: {}, errors: [], lines: [] }): PageView {
   return (ctx) => ({
     title: 'New bulk update request',
     body: html`<p><a href="${BURS_PATH}">← Bulk update requests</a></p>
-      <h1>New bulk update request</h1>
-      ${burForm(ctx, BURS_PATH, 'Submit', state)}`,
+<h1>New bulk update request</h1>
+${burForm(ctx, BURS_PATH, 'Submit', state)}`,
   });
 }
 
@@ -343,7 +248,7 @@ export function editBurPage(bur: { id: number; title: string | null }, state: Bu
   return (ctx) => ({
     title: `Edit bulk update request #${bur.id}`,
     body: html`<p><a href="${burPath(bur.id)}">← Request ${titleOf(bur)}</a></p>
-      <h1>Edit bulk update request ${titleOf(bur)}</h1>
-      ${burForm(ctx, burPath(bur.id), 'Save', state)}`,
+<h1>Edit bulk update request ${titleOf(bur)}</h1>
+${burForm(ctx, burPath(bur.id), 'Save', state)}`,
   });
 }

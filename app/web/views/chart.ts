@@ -31,26 +31,13 @@ export function throughputChart(t: Throughput): SafeHtml {
   const done = sum(t.completed);
   const failed = sum(t.failed);
   return html`<figure class="chart" data-queue="${t.queue}">
-    <h3>${t.queue}</h3>
-    <svg
-      xmlns="http://www.w3.org/2000/svg"
-      width="${WIDTH}"
-      height="${HEIGHT}"
-      viewBox="0 0 ${WIDTH} ${HEIGHT}"
-      role="img"
-      aria-labelledby="chart-${t.queue}-title"
-    >
-      <title id="chart-${t.queue}-title">
-        ${t.queue}: ${done} completed and ${failed} failed in the last ${span} (peak ${max} per minute)
-      </title>
-      <rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#fbfcfd" stroke="#e3e6eb" />
-      <path d="${path(t.completed, max)}" fill="none" stroke="#2e8b57" stroke-width="1.5" />
-      <path d="${path(t.failed, max)}" fill="none" stroke="#c0392b" stroke-width="1.5" />
-    </svg>
-    <figcaption>
-      Last ${span}, per minute (peak ${max}): <span class="legend-completed">${done} completed</span>,
-      <span class="legend-failed">${failed} failed</span>. All time: ${t.completedTotal} completed,
-      ${t.failedTotal} failed.
-    </figcaption>
-  </figure>`;
+<h3>${t.queue}</h3>
+<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="chart-${t.queue}-title">
+<title id="chart-${t.queue}-title">${t.queue}: ${done} completed and ${failed} failed in the last ${span} (peak ${max} per minute)</title>
+<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#fbfcfd" stroke="#e3e6eb"/>
+<path d="${path(t.completed, max)}" fill="none" stroke="#2e8b57" stroke-width="1.5"/>
+<path d="${path(t.failed, max)}" fill="none" stroke="#c0392b" stroke-width="1.5"/>
+</svg>
+<figcaption>Last ${span}, per minute (peak ${max}): <span class="legend-completed">${done} completed</span>, <span class="legend-failed">${failed} failed</span>. All time: ${t.completedTotal} completed, ${t.failedTotal} failed.</figcaption>
+</figure>`;
 }

@@ -16,13 +16,10 @@ export function errorPage(status: number, message: string): PageView {
   const title = TITLES[status] ?? (status >= 500 ? 'Server error' : 'Error');
   return (ctx) => ({
     title,
-    body: html`<h1>${status} ${title}</h1>
-      <p>${message}</p>
-      ${
-        status === 403 && !ctx.user
-          ? html`<p><a href="/login">Sign in</a> with an account that may see this page.</p>`
-          : ''
-      }
-      <p><a href="/">Home</a></p>`,
+    body: html`<h1>${status} ${title}</h1><p>${message}</p>${
+      status === 403 && !ctx.user
+        ? html`<p><a href="/login">Sign in</a> with an account that may see this page.</p>`
+        : ''
+    }<p><a href="/">Home</a></p>`,
   });
 }

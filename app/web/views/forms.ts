@@ -8,7 +8,7 @@ import { html, type SafeHtml } from './html';
 import type { ViewContext } from './render';
 
 export function csrfField(ctx: ViewContext): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${ctx.csrf()}" />`;
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrf()}">`;
 }
 
 export function field(
@@ -19,17 +19,9 @@ export function field(
   type = 'text',
 ): SafeHtml {
   const error = errors[name];
-  return html`<p class="field${error ? ' has-error' : ''}">
-    <label for="${name}">${label}</label>
-    <input
-      id="${name}"
-      name="${name}"
-      type="${type}"
-      value="${type === 'password' ? '' : (value ?? '')}"
-      ${error ? html` aria-invalid="true"` : ''}
-    />
-    ${error ? html`<span class="error">${error}</span>` : ''}
-  </p>`;
+  return html`<p class="field${error ? ' has-error' : ''}"><label for="${name}">${label}</label>
+<input id="${name}" name="${name}" type="${type}" value="${type === 'password' ? '' : (value ?? '')}"${error ? html` aria-invalid="true"` : ''}>
+${error ? html`<span class="error">${error}</span>` : ''}</p>`;
 }
 
 export function postButton(
@@ -39,9 +31,9 @@ export function postButton(
   extra: Record<string, string> = {},
   className = '',
 ): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline">
-    ${csrfField(ctx)}${Object.entries(extra).map(
-      ([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`,
-    )}<button type="submit" class="${className}">${label}</button>
-  </form>`;
+  return html`<form method="post" action="${action}" class="inline">${csrfField(ctx)}${Object.entries(
+    extra,
+  ).map(
+    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
+  )}<button type="submit" class="${className}">${label}</button></form>`;
 }

@@ -38,8 +38,7 @@ ${atLeast(user?.level, 'moderator') ? html`<a href="/admin/jobs">Jobs</a>` : ''}
 ${live ? html`<span class="live-status" data-live-status>offline</span>` : ''}
 ${
   user
-    ? html`<a href="/users/${user.id}">${user.name}</a>
-        <span class="level">${user.level}</span> ${postButton(ctx, '/logout', 'Sign out', {}, 'link')}`
+    ? html`<a href="/users/${user.id}">${user.name}</a> <span class="level">${user.level}</span> ${postButton(ctx, '/logout', 'Sign out', {}, 'link')}`
     : html`<a href="/login">Sign in</a> <a href="/signup">Sign up</a>`
 }
 </div>

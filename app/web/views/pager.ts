@@ -24,17 +24,16 @@ export function pager(
   noun: string,
 ): SafeHtml {
   const pages = Math.max(1, Math.ceil(data.total / data.perPage));
-  return html`<p class="pager">
-    Page ${data.page} of ${pages} (${data.total} ${noun})
-    ${data.page > 1 ? html` <a href="${pageHref(path, params, data.page - 1)}" rel="prev">Previous</a>` : ''}
-    ${data.page < pages ? html` <a href="${pageHref(path, params, data.page + 1)}" rel="next">Next</a>` : ''}
-  </p>`;
+  return html`<p class="pager">Page ${data.page} of ${pages} (${data.total} ${noun})
+${data.page > 1 ? html` <a href="${pageHref(path, params, data.page - 1)}" rel="prev">Previous</a>` : ''}
+${data.page < pages ? html` <a href="${pageHref(path, params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`;
 }
 
 /** `<option>`s for a select, the current value selected; '' is "all". */
 export function options(values: readonly string[], current: string | undefined, allLabel = 'all'): SafeHtml {
-  return html`<option value="">${allLabel}</option>
-    ${values.map((v) => html`<option value="${v}" ${current === v ? html` selected` : ''}>${v}</option>`)}`;
+  return html`<option value="">${allLabel}</option>${values.map(
+    (v) => html`<option value="${v}"${current === v ? html` selected` : ''}>${v}</option>`,
+  )}`;
 }
 
 /** An ISO timestamp as <time>, or nothing. */

@@ -13,14 +13,14 @@ export function loginPage(state: FormState = {}): PageView {
   return (ctx) => ({
     title: 'Sign in',
     body: html`<h1>Sign in</h1>
-      ${state.errors?.base ? html`<p class="errors" role="alert">${state.errors.base}</p>` : ''}
-      <form method="post" action="/login">
-        ${csrfField(ctx)} ${state.next ? html`<input type="hidden" name="next" value="${state.next}" />` : ''}
-        ${field('name', 'Name', state.values?.name, state.errors)}
-        ${field('password', 'Password', undefined, state.errors, 'password')}
-        <p><button type="submit">Sign in</button></p>
-      </form>
-      <p>No account? <a href="/signup">Sign up</a>.</p>`,
+${state.errors?.base ? html`<p class="errors" role="alert">${state.errors.base}</p>` : ''}
+<form method="post" action="/login">${csrfField(ctx)}
+${state.next ? html`<input type="hidden" name="next" value="${state.next}">` : ''}
+${field('name', 'Name', state.values?.name, state.errors)}
+${field('password', 'Password', undefined, state.errors, 'password')}
+<p><button type="submit">Sign in</button></p>
+</form>
+<p>No account? <a href="/signup">Sign up</a>.</p>`,
   });
 }
 
@@ -28,10 +28,10 @@ export function signupPage(state: FormState = {}): PageView {
   return (ctx) => ({
     title: 'Sign up',
     body: html`<h1>Sign up</h1>
-      <form method="post" action="/signup">
-        ${csrfField(ctx)} ${field('name', 'Name', state.values?.name, state.errors)}
-        ${field('password', 'Password (8 characters or more)', undefined, state.errors, 'password')}
-        <p><button type="submit">Create account</button></p>
-      </form>`,
+<form method="post" action="/signup">${csrfField(ctx)}
+${field('name', 'Name', state.values?.name, state.errors)}
+${field('password', 'Password (8 characters or more)', undefined, state.errors, 'password')}
+<p><button type="submit">Create account</button></p>
+</form>`,
   });
 }

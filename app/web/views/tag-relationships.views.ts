@@ -45,44 +45,18 @@ export function relationshipsPage(
   return {
     title: TITLES[kind],
     body: html`<h1>${TITLES[kind]}</h1>
-      <form method="get" action="${path}" class="filters">
-        <label>Tag <input type="search" name="name" value="${data.search.name ?? ''}" /></label>
-        <label
-          >Status
-          <select name="status">
-            ${options(RELATIONSHIP_STATUSES, data.search.status)}
-          </select></label
-        >
-        <button type="submit">Search</button>
-      </form>
-      <table class="relationships">
-        <thead>
-          <tr>
-            <th>From</th>
-            <th></th>
-            <th>To</th>
-            <th>Status</th>
-            <th>Creator</th>
-            <th>Approver</th>
-            <th>Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${data.rows.map(
-            (r) =>
-              html`<tr data-id="${r.id}">
-                <td>${tagLink(r.antecedentName)}</td>
-                <td>${ARROWS[kind]}</td>
-                <td>${tagLink(r.consequentName)}</td>
-                <td><span class="state state-${r.status}">${r.status}</span></td>
-                <td>${userLink(r.creator)}</td>
-                <td>${userLink(r.approver)}</td>
-                <td>${time(r.createdAt)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${data.rows.length === 0 ? html`<p><em>None match.</em></p>` : ''}
-      ${pager(path, { name: data.search.name, status: data.search.status }, data, kind === 'alias' ? 'aliases' : 'implications')}`,
+<form method="get" action="${path}" class="filters">
+<label>Tag <input type="search" name="name" value="${data.search.name ?? ''}"></label>
+<label>Status <select name="status">${options(RELATIONSHIP_STATUSES, data.search.status)}</select></label>
+<button type="submit">Search</button>
+</form>
+<table class="relationships"><thead><tr><th>From</th><th></th><th>To</th><th>Status</th><th>Creator</th><th>Approver</th><th>Created</th></tr></thead><tbody>
+${data.rows.map(
+  (r) =>
+    html`<tr data-id="${r.id}"><td>${tagLink(r.antecedentName)}</td><td>${ARROWS[kind]}</td><td>${tagLink(r.consequentName)}</td><td><span class="state state-${r.status}">${r.status}</span></td><td>${userLink(r.creator)}</td><td>${userLink(r.approver)}</td><td>${time(r.createdAt)}</td></tr>`,
+)}
+</tbody></table>
+${data.rows.length === 0 ? html`<p><em>None match.</em></p>` : ''}
+${pager(path, { name: data.search.name, status: data.search.status }, data, kind === 'alias' ? 'aliases' : 'implications')}`,
   };
 }

@@ -32,51 +32,21 @@ export function tagsPage(data: TagsPageData): PageView {
   return {
     title: 'Tags',
     body: html`<h1>Tags</h1>
-      <form method="get" action="/tags" class="filters">
-        <label
-          >Name <input type="search" name="name" value="${s.name ?? ''}" placeholder="long_hair or *_hair"
-        /></label>
-        <label
-          >Category
-          <select name="category">
-            ${options(TAG_CATEGORIES, s.category)}
-          </select></label
-        >
-        <label
-          >Order
-          <select name="order">
-            ${TAG_ORDERS.map((o) => html`<option value="${o}" ${s.order === o ? html` selected` : ''}>${o}</option>`)}
-          </select></label
-        >
-        <label
-          ><input type="checkbox" name="hideEmpty" value="1" ${s.hideEmpty ? html` checked` : ''} /> Hide
-          empty</label
-        >
-        <button type="submit">Search</button>
-      </form>
-      <table class="tags">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Category</th>
-            <th>Posts</th>
-            <th>Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${data.tags.map(
-            (t) =>
-              html`<tr data-tag-id="${t.id}">
-                <td>${tagLink(t)}${t.isDeprecated ? html` <span class="badge">deprecated</span>` : ''}</td>
-                <td>${t.category}</td>
-                <td class="num">${t.postCount}</td>
-                <td>${time(t.createdAt)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${data.tags.length === 0 ? html`<p><em>No tags match.</em></p>` : ''}
-      ${pager('/tags', { name: s.name, category: s.category, order: s.order, hideEmpty: s.hideEmpty ? '1' : undefined }, data, 'tags')}`,
+<form method="get" action="/tags" class="filters">
+<label>Name <input type="search" name="name" value="${s.name ?? ''}" placeholder="long_hair or *_hair"></label>
+<label>Category <select name="category">${options(TAG_CATEGORIES, s.category)}</select></label>
+<label>Order <select name="order">${TAG_ORDERS.map((o) => html`<option value="${o}"${s.order === o ? html` selected` : ''}>${o}</option>`)}</select></label>
+<label><input type="checkbox" name="hideEmpty" value="1"${s.hideEmpty ? html` checked` : ''}> Hide empty</label>
+<button type="submit">Search</button>
+</form>
+<table class="tags"><thead><tr><th>Name</th><th>Category</th><th>Posts</th><th>Created</th></tr></thead><tbody>
+${data.tags.map(
+  (t) =>
+    html`<tr data-tag-id="${t.id}"><td>${tagLink(t)}${t.isDeprecated ? html` <span class="badge">deprecated</span>` : ''}</td><td>${t.category}</td><td class="num">${t.postCount}</td><td>${time(t.createdAt)}</td></tr>`,
+)}
+</tbody></table>
+${data.tags.length === 0 ? html`<p><em>No tags match.</em></p>` : ''}
+${pager('/tags', { name: s.name, category: s.category, order: s.order, hideEmpty: s.hideEmpty ? '1' : undefined }, data, 'tags')}`,
   };
 }
 
@@ -89,16 +59,10 @@ interface Relationship {
 
 function relationshipList(items: Relationship[], arrow: string, empty: string) {
   if (items.length === 0) return html`<p><em>${empty}</em></p>`;
-  return html`<ul class="relationships">
-    ${items.map(
-      (r) =>
-        html`<li>
-          <a href="${tagSearchPath(r.antecedentName)}">${r.antecedentName}</a> ${arrow}
-          <a href="${tagSearchPath(r.consequentName)}">${r.consequentName}</a>
-          <span class="state state-${r.status}">${r.status}</span>
-        </li>`,
-    )}
-  </ul>`;
+  return html`<ul class="relationships">${items.map(
+    (r) =>
+      html`<li><a href="${tagSearchPath(r.antecedentName)}">${r.antecedentName}</a> ${arrow} <a href="${tagSearchPath(r.consequentName)}">${r.consequentName}</a> <span class="state state-${r.status}">${r.status}</span></li>`,
+  )}</ul>`;
 }
 
 export function tagPage(data: {
@@ -111,28 +75,15 @@ export function tagPage(data: {
   return {
     title: `Tag ${tag.name}`,
     body: html`<p><a href="/tags">← Tags</a></p>
-      <h1 class="tag-name">${tag.name}</h1>
-      <dl>
-        <dt>Category</dt>
-        <dd>${tag.category}</dd>
-        <dt>Posts</dt>
-        <dd>${tag.postCount}</dd>
-        <dt>Deprecated</dt>
-        <dd>${tag.isDeprecated ? 'yes' : 'no'}</dd>
-        <dt>Created</dt>
-        <dd>${time(tag.createdAt)}</dd>
-      </dl>
-      <h2>Aliases</h2>
-      ${relationshipList(data.aliases, '→', 'No aliases.')}
-      <h2>Implications</h2>
-      ${relationshipList(data.implications, '⇒', 'No implications.')}
-      <h2>Recent posts</h2>
-      ${
-        data.posts.length === 0
-          ? html`<p><em>No posts.</em></p>`
-          : html`<ul class="posts">
-              ${data.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}
-            </ul>`
-      }`,
+<h1 class="tag-name">${tag.name}</h1>
+<dl><dt>Category</dt><dd>${tag.category}</dd><dt>Posts</dt><dd>${tag.postCount}</dd>
+<dt>Deprecated</dt><dd>${tag.isDeprecated ? 'yes' : 'no'}</dd><dt>Created</dt><dd>${time(tag.createdAt)}</dd></dl>
+<h2>Aliases</h2>${relationshipList(data.aliases, '→', 'No aliases.')}
+<h2>Implications</h2>${relationshipList(data.implications, '⇒', 'No implications.')}
+<h2>Recent posts</h2>${
+      data.posts.length === 0
+        ? html`<p><em>No posts.</em></p>`
+        : html`<ul class="posts">${data.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}</ul>`
+    }`,
   };
 }

@@ -28,30 +28,13 @@ export function usersPage(data: {
   return {
     title: 'Users',
     body: html`<h1>Users</h1>
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Level</th>
-            <th>Posts</th>
-            <th>Favorites</th>
-            <th>Joined</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${data.users.map(
-            (u) =>
-              html`<tr data-user-id="${u.id}">
-                <td><a href="/users/${u.id}">${u.name}</a>${deletedBadge(u)}</td>
-                <td>${u.level}</td>
-                <td class="num">${u.postCount}</td>
-                <td class="num">${u.favoriteCount}</td>
-                <td>${u.createdAt.toISOString()}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${pager('/users', {}, data, 'users')}`,
+<table><thead><tr><th>Name</th><th>Level</th><th>Posts</th><th>Favorites</th><th>Joined</th></tr></thead><tbody>
+${data.users.map(
+  (u) =>
+    html`<tr data-user-id="${u.id}"><td><a href="/users/${u.id}">${u.name}</a>${deletedBadge(u)}</td><td>${u.level}</td><td class="num">${u.postCount}</td><td class="num">${u.favoriteCount}</td><td>${u.createdAt.toISOString()}</td></tr>`,
+)}
+</tbody></table>
+${pager('/users', {}, data, 'users')}`,
   };
 }
 
@@ -61,33 +44,19 @@ export function userPage(
   return (ctx) => ({
     title: user.name,
     body: html`<h1>${user.name}${deletedBadge(user)}</h1>
-      <dl>
-        <dt>Level</dt>
-        <dd>${user.level}</dd>
-        <dt>Joined</dt>
-        <dd>${user.createdAt.toISOString()}</dd>
-        <dt>Posts</dt>
-        <dd>${user.postCount}</dd>
-        <dt>Favorites</dt>
-        <dd><a href="/users/${user.id}/favorites">${user.favoriteCount}</a></dd>
-      </dl>
-      ${
-        isAdmin(ctx.user) && user.level !== 'admin'
-          ? html`<p class="admin-actions">
-              <a class="action danger" href="/users/${user.id}/delete/confirm"
-                >${user.deleted ? 'Delete again (re-run the cleanup)' : 'Delete account'}</a
-              >
-            </p>`
-          : ''
-      }
-      <h2>Recent posts</h2>
-      ${
-        user.posts.length === 0
-          ? html`<p><em>none</em></p>`
-          : html`<ul>
-              ${user.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}
-            </ul>`
-      }`,
+<dl><dt>Level</dt><dd>${user.level}</dd><dt>Joined</dt><dd>${user.createdAt.toISOString()}</dd><dt>Posts</dt><dd>${user.postCount}</dd>
+<dt>Favorites</dt><dd><a href="/users/${user.id}/favorites">${user.favoriteCount}</a></dd></dl>
+${
+  isAdmin(ctx.user) && user.level !== 'admin'
+    ? html`<p class="admin-actions"><a class="action danger" href="/users/${user.id}/delete/confirm">${user.deleted ? 'Delete again (re-run the cleanup)' : 'Delete account'}</a></p>`
+    : ''
+}
+<h2>Recent posts</h2>
+${
+  user.posts.length === 0
+    ? html`<p><em>none</em></p>`
+    : html`<ul>${user.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}</ul>`
+}`,
   });
 }
 
@@ -101,25 +70,14 @@ export function deleteUserConfirmPage(user: {
   return (ctx) => ({
     title: `Delete ${user.name}?`,
     body: html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
-      <div class="dialog">
-        <h2 id="confirm-title">Delete the account ${user.name}?</h2>
-        <p>
-          The account can no longer sign in; its password and mail address are removed now, and a job removes
-          its ${user.favoriteCount} favorites. Its requests stay.
-        </p>
-        <form method="post" action="/users/${user.id}/delete">
-          ${csrfField(ctx)}<input type="hidden" name="confirmed" value="yes" />
-          <p>
-            <label
-              ><input type="checkbox" name="content" value="yes" /> Also delete the ${user.postCount} posts
-              and the uploads of ${user.name}</label
-            >
-          </p>
-          <div class="actions">
-            <a href="/users/${user.id}">Keep it</a><button type="submit" class="danger">Delete</button>
-          </div>
-        </form>
-      </div>
-    </div>`,
+<div class="dialog">
+<h2 id="confirm-title">Delete the account ${user.name}?</h2>
+<p>The account can no longer sign in; its password and mail address are removed now, and a job removes its ${user.favoriteCount} favorites. Its requests stay.</p>
+<form method="post" action="/users/${user.id}/delete">${csrfField(ctx)}<input type="hidden" name="confirmed" value="yes">
+<p><label><input type="checkbox" name="content" value="yes"> Also delete the ${user.postCount} posts and the uploads of ${user.name}</label></p>
+<div class="actions"><a href="/users/${user.id}">Keep it</a><button type="submit" class="danger">Delete</button></div>
+</form>
+</div>
+</div>`,
   });
 }
