@@ -6,6 +6,7 @@
 export { Job } from './job';
 export type { AnyJobClass, JobClass, JobPayload, PerformArgs, PerformResult, ExecutionContext } from './job';
 export { ConfiguredJob } from './configured-job';
+export type { Step, ContinuationState } from './continuation';
 export type { JobOptions } from './job-options';
 export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';
 export * from './errors';

@@ -5,6 +5,7 @@
  * Example: { jobClass: 'PingJob', jobId: '3b24..', queueName: 'default', arguments: ['hi'],
  *            executions: 0, exceptionExecutions: {}, enqueuedAt: '2026-11-22T20:00:00.000Z' }
  */
+import type { ContinuationState } from './continuation';
 import type { Json } from './serializers/serializer';
 
 /** What a queue stores for one job (plain JSON). */
@@ -20,6 +21,8 @@ export interface JobPayload {
   exceptionExecutions: Record<string, number>;
   enqueuedAt: string;
   scheduledAt?: string;
+  /** Resumable steps: the steps done and the current step's cursor (continuation.ts). */
+  continuation?: ContinuationState;
 }
 
 /** Hooks a running job uses to talk to the adapter that runs it. */
@@ -27,4 +30,6 @@ export interface ExecutionContext {
   progress(value: number | object): Promise<void>;
   /** Return values of the jobs this one depended on, keyed by "queue:id". */
   dependencyResults?(): Promise<Record<string, unknown>>;
+  /** Stores the job's steps and cursor with its payload, so the next run resumes there. */
+  saveContinuation?(state: ContinuationState): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * The base job class (Active Job's Base): subclasses implement perform(...args); the class side
  * offers performLater, performNow, set, build, performAllLater and the declarations queueAs,
- * queueWithPriority, retryOn, discardOn, afterDiscard and the enqueue/perform callbacks.
+ * queueWithPriority, retryOn, discardOn, afterDiscard and the enqueue/perform callbacks; inside
+ * perform, step(name, fn) makes the work resumable (continuation.ts).
  *
  * Lifecycle: build (arguments kept) -> enqueue (validated, serialized, handed to the adapter) ->
  * a worker deserializes and executes it (execution.ts) -> completed, retried, discarded or failed.
@@ -18,6 +19,7 @@ import { serializeArguments } from './arguments';
 import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
 import { ownSettings, settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
+import { runStep, type ContinuationState, type Step } from './continuation';
 import { enqueueAll, enqueueFlow, enqueueJob, type DependencyFailurePolicy } from './enqueuing';
 import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } from './exceptions';
 import { performNow } from './execution';
@@ -83,6 +85,8 @@ export abstract class Job {
   context: ExecutionContext | undefined;
   /** When a unique job was not enqueued because an equal one is queued: that job's id. */
   duplicateOf: string | undefined;
+  /** Resumable steps done so far and the current cursor (see step()). */
+  continuation: ContinuationState | undefined;
 
   abstract perform(...args: any[]): unknown;
 
@@ -135,6 +139,20 @@ export abstract class Job {
     return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail');
   }
 
+  /**
+   * A resumable step: skipped when an earlier run completed it, else run with the cursor the last
+   * step.advance(cursor) saved (undefined the first time). See continuation.ts for the guarantee.
+   */
+  step<C extends Json = Json>(name: string, work: (step: Step<C>) => void | Promise<void>): Promise<void> {
+    return runStep(this, name, work);
+  }
+
+  /** Stores the steps' state with the job through its adapter (kept in memory without one). */
+  async saveContinuation(state: ContinuationState): Promise<void> {
+    this.continuation = state;
+    await this.context?.saveContinuation?.(state);
+  }
+
   /** Tells the framework the job is alive without reporting progress (see touchTimeout). */
   touch(): void {
     this.guard?.touch();
@@ -178,6 +196,7 @@ export abstract class Job {
     };
     if (this.priority !== undefined) payload.priority = this.priority;
     if (this.scheduledAt) payload.scheduledAt = this.scheduledAt.toISOString();
+    if (this.continuation) payload.continuation = this.continuation;
     return payload;
   }
 
@@ -192,6 +211,7 @@ export abstract class Job {
     this.exceptionExecutions = payload.exceptionExecutions ?? {};
     this.enqueuedAtValue = payload.enqueuedAt || undefined;
     this.scheduledAt = payload.scheduledAt ? new Date(payload.scheduledAt) : undefined;
+    this.continuation = payload.continuation;
     return this;
   }
 

@@ -14,6 +14,7 @@
  * Example: new Worker(queue, createProcessor(), { settings: { backoffStrategy: backlotBackoff } })
  */
 import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
+import type { ContinuationState } from '../../continuation';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob, type Outcome } from '../../execution';
 import type { ExecutionContext, Job, JobPayload } from '../../job';
@@ -36,6 +37,11 @@ class BullmqContext implements ExecutionContext {
 
   progress(value: number | object): Promise<void> {
     return this.bullJob.updateProgress(value);
+  }
+
+  /** The steps' state goes into the stored data, which a rerun (stalled, retried, handed back) reads. */
+  saveContinuation(continuation: ContinuationState): Promise<void> {
+    return this.bullJob.updateData({ ...(this.bullJob.data as JobPayload), continuation });
   }
 
   async dependencyResults(): Promise<Record<string, unknown>> {
