@@ -7,6 +7,7 @@
  */
 import type { ExceptionHandler } from './exceptions';
 import type { CallbackChains } from './callbacks';
+import type { ConcurrencyLimit } from './concurrency/limit';
 
 export interface JobSettings {
   /** Queue name, or a function of the job. @defaultValue 'default' */
@@ -22,6 +23,8 @@ export interface JobSettings {
   unique: UniqueOptions | undefined;
   /** rateLimit(): at most `to` jobs of this class's queue start per `within` seconds, across workers. */
   rateLimit: RateLimit | undefined;
+  /** limitsConcurrency(): at most `to` jobs with one key run at once, across workers. */
+  concurrency: ConcurrencyLimit | undefined;
 }
 
 export interface UniqueOptions {
@@ -47,6 +50,7 @@ export function emptySettings(): JobSettings {
     afterDiscard: [],
     unique: undefined,
     rateLimit: undefined,
+    concurrency: undefined,
     callbacks: {
       beforeEnqueue: [],
       aroundEnqueue: [],

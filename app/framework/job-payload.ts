@@ -23,6 +23,8 @@ export interface JobPayload {
   scheduledAt?: string;
   /** Resumable steps: the steps done and the current step's cursor (continuation.ts). */
   continuation?: ContinuationState;
+  /** limitsConcurrency(): the key computed from the arguments at enqueue (concurrency/limit.ts). */
+  concurrencyKey?: string;
 }
 
 /** Hooks a running job uses to talk to the adapter that runs it. */

@@ -19,6 +19,7 @@ import { serializeArguments } from './arguments';
 import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
 import { ownSettings, settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
+import { concurrencyKeyOf, concurrencyLimit, type ConcurrencyLimitInput } from './concurrency/limit';
 import { runStep, type ContinuationState, type Step } from './continuation';
 import { enqueueAll, enqueueFlow, enqueueJob, type DependencyFailurePolicy } from './enqueuing';
 import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } from './exceptions';
@@ -87,6 +88,9 @@ export abstract class Job {
   duplicateOf: string | undefined;
   /** Resumable steps done so far and the current cursor (see step()). */
   continuation: ContinuationState | undefined;
+  /** limitsConcurrency(): the key of this job's arguments, computed when first serialized. */
+  concurrencyKey: string | undefined;
+  private loadedFromPayload = false;
 
   abstract perform(...args: any[]): unknown;
 
@@ -197,6 +201,12 @@ export abstract class Job {
     if (this.priority !== undefined) payload.priority = this.priority;
     if (this.scheduledAt) payload.scheduledAt = this.scheduledAt.toISOString();
     if (this.continuation) payload.continuation = this.continuation;
+    // The key is a function of the live arguments: computed once, before the job is first stored.
+    if (this.concurrencyKey === undefined && !this.loadedFromPayload) {
+      const limit = settingsOf(this.constructor).concurrency;
+      if (limit) this.concurrencyKey = concurrencyKeyOf(limit, this.arguments, this.jobClassName);
+    }
+    if (this.concurrencyKey !== undefined) payload.concurrencyKey = this.concurrencyKey;
     return payload;
   }
 
@@ -212,6 +222,8 @@ export abstract class Job {
     this.enqueuedAtValue = payload.enqueuedAt || undefined;
     this.scheduledAt = payload.scheduledAt ? new Date(payload.scheduledAt) : undefined;
     this.continuation = payload.continuation;
+    this.concurrencyKey = payload.concurrencyKey;
+    this.loadedFromPayload = true;
     return this;
   }
 
@@ -299,6 +311,18 @@ export abstract class Job {
     if (!(limit.within > 0))
       throw new JobOptionsError(`rateLimit within must be seconds > 0 (got ${limit.within})`);
     ownSettings(this).rateLimit = { to: limit.to, within: limit.within };
+  }
+
+  /**
+   * At most `to` jobs with the same key run at once across every worker; the others wait parked
+   * (delayed, promoted when a slot frees) or, with onConflict 'discard', are dropped. `duration`
+   * (seconds, default 180) bounds a slot whose holder died; it should exceed the job's run time.
+   */
+  static limitsConcurrency<J extends Job>(
+    this: JobClass<J>,
+    limit: Omit<ConcurrencyLimitInput, 'key'> & { key: (...args: PerformArgs<J>) => string },
+  ): void {
+    ownSettings(this).concurrency = concurrencyLimit(limit);
   }
 
   /** Runs when a job is discarded, or fails for good (unhandled error or exhausted retries). */

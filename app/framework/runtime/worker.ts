@@ -8,7 +8,8 @@
  * Example: const worker = startWorker({ queues: ['default'], concurrency: 8, connection, prefix })
  */
 import { MetricsTime, Worker, type ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { ConcurrencyGate } from '../concurrency/gate';
 import { backlotBackoff, createProcessor, type ProcessorHooks } from '../adapters/bullmq/processor';
 import { backlotSettings } from '../settings';
 
@@ -37,7 +38,12 @@ export interface RunningWorker {
 export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
 
 export function startWorker(options: WorkerOptions): RunningWorker {
-  const processor = createProcessor(options.hooks);
+  // Concurrency keys: a gate on its own connection, promoting parked jobs through these workers.
+  const byQueue = new Map<string, Worker>();
+  const gate = ConcurrencyGate.over(options.connection as Redis | RedisOptions, options.prefix, (name) =>
+    byQueue.get(name),
+  );
+  const processor = createProcessor({ ...options.hooks, concurrency: gate });
   const log = backlotSettings().logger;
   const workers = options.queues.map((queueName) => {
     const worker = new Worker(queueName, processor, {
@@ -54,12 +60,14 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     worker.on('error', (error) =>
       log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`),
     );
+    byQueue.set(queueName, worker);
     return worker;
   });
   return {
     workers,
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
+      await gate.close();
     },
   };
 }

@@ -14,6 +14,9 @@
  * Example: new Worker(queue, createProcessor(), { settings: { backoffStrategy: backlotBackoff } })
  */
 import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
+import { settingsOf } from '../../class-settings';
+import type { ConcurrencyGate } from '../../concurrency/gate';
+import type { ConcurrencyLimit } from '../../concurrency/limit';
 import type { ContinuationState } from '../../continuation';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob, type Outcome } from '../../execution';
@@ -58,6 +61,8 @@ export interface ProcessorHooks {
   /** Called with the job instance before it runs and after it ends (worker bookkeeping). */
   onStart?(job: Job, bullJob: BullJob): void;
   onEnd?(job: Job, bullJob: BullJob): void;
+  /** Concurrency keys (limitsConcurrency): a slot is taken before the job runs, freed after. */
+  concurrency?: ConcurrencyGate;
 }
 
 /** The Backlot job for a BullMQ job; an unknown class fails it for good ("unknown job class X"). */
@@ -76,6 +81,10 @@ function loadJob(bullJob: BullJob): Job {
   job.providerJobId = bullJob.id;
   job.context = new BullmqContext(bullJob);
   return job;
+}
+
+function concurrencyLimitOf(job: Job): ConcurrencyLimit | undefined {
+  return settingsOf(job.constructor).concurrency;
 }
 
 /** Every outcome but 'completed', in BullMQ terms (a return value, or a thrown error BullMQ acts on). */
@@ -127,6 +136,19 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
       },
     );
   };
+  /** A job with a concurrency key: runs once it holds a slot, and frees it whatever the outcome. */
+  const limited = async (job: Job, bullJob: BullJob, token: string | undefined, limit: ConcurrencyLimit) => {
+    const gate = hooks.concurrency as ConcurrencyGate;
+    const key = job.concurrencyKey as string;
+    if (!(await gate.enter(bullJob, token, limit, key)))
+      return { discarded: `concurrency limit of ${key} reached` };
+    try {
+      if (hooks.beforeStart) await hooks.beforeStart();
+      return await run(job, bullJob, token);
+    } finally {
+      await gate.leave(bullJob, key);
+    }
+  };
   // Two parameters on purpose: BullMQ then creates no AbortController per job. Cancel and shutdown
   // reach a running job through Job#abort (see runtime/worker-process.ts) instead.
   return function process(bullJob: BullJob, token?: string): Promise<unknown> {
@@ -136,6 +158,8 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    const limit = job.concurrencyKey === undefined ? undefined : hooks.concurrency && concurrencyLimitOf(job);
+    if (limit) return limited(job, bullJob, token, limit);
     if (hooks.beforeStart) return hooks.beforeStart().then(() => run(job, bullJob, token));
     return run(job, bullJob, token);
   };
