@@ -16,7 +16,7 @@
 import { createServer } from 'node:http';
 import { prisma } from '../app/db/client';
 import { BullmqAdapter } from '../app/framework/index';
-import { createApp, DEFAULT_WEB_KEY_PREFIX } from '../app/web/create-app';
+import { createApp } from '../app/web/create-app';
 import { createLiveEvents } from '../app/web/live/index';
 import { webSettings } from '../app/web/settings';
 import { bootBacklot } from '../config/backlot';
@@ -60,7 +60,7 @@ await boot(async () => {
     secureCookies: settings.secureCookies,
     trustProxy: settings.trustProxy,
     ...(settings.metricsToken ? { metricsToken: settings.metricsToken } : {}),
-    keyPrefix: DEFAULT_WEB_KEY_PREFIX,
+    keyPrefix: settings.keyPrefix,
     logger: log,
     live,
   });

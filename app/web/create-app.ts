@@ -6,7 +6,8 @@
  *   1. security headers, request log, /assets/app.css;
  *   2. /healthz, /readyz, /metrics (before sessions: probes create none);
  *   3. body parsers (urlencoded forms, JSON; 100 kB), Redis sessions, the signed-in user;
- *   4. CSRF protection for every request other than GET/HEAD/OPTIONS;
+ *   4. CSRF protection for every request other than GET/HEAD/OPTIONS (anonymous visitors' tokens in
+ *      a signed cookie, so they store no session);
  *   5. GET /events (Server-Sent Events, when `live` is given), Bull Board (/admin/jobs/board),
  *      accounts, posts, favorites, tags, aliases and implications, bulk update requests, users,
  *      admin jobs;
@@ -63,7 +64,10 @@ export interface CreateAppOptions {
   secureCookies?: boolean;
   /** express "trust proxy". @defaultValue undefined (none) */
   trustProxy?: boolean | number | string;
-  /** Prefix of the Redis keys the web app writes (sessions, rate limits). @defaultValue 'backlot:web:' */
+  /**
+   * Prefix of the Redis keys the web app writes (sessions, rate limits); bin/web passes
+   * WEB_KEY_PREFIX (app/web/settings.ts). @defaultValue '{backlot}:web:'
+   */
   keyPrefix?: string;
   logger?: Logger;
   loginLimits?: Partial<typeof LOGIN_LIMITS>;
@@ -78,7 +82,7 @@ export interface CreateAppOptions {
 }
 
 /** @defaultValue prefix of the web app's own Redis keys */
-export const DEFAULT_WEB_KEY_PREFIX = 'backlot:web:';
+export const DEFAULT_WEB_KEY_PREFIX = '{backlot}:web:';
 
 export function createApp(options: CreateAppOptions): Express {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -112,7 +116,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
   app.use(currentUser(options.prisma));
-  app.use(csrfProtection);
+  app.use(csrfProtection({ secret: options.sessionSecret, secure }));
   if (options.live) {
     app.locals[LIVE_LOCAL] = true;
     app.get('/events', options.live.handler);
