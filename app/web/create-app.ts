@@ -28,7 +28,7 @@ import { JobAdminService } from './admin/job-admin.service';
 import { csrfProtection } from './middleware/csrf';
 import { currentUser } from './middleware/current-user';
 import { errorHandler, notFound } from './middleware/errors';
-import { LOGIN_LIMITS, loginRateLimits } from './middleware/rate-limit';
+import { LOGIN_LIMITS, loginRateLimits, SIGNUP_LIMITS, signupRateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { sessionMiddleware } from './middleware/session';
@@ -71,6 +71,7 @@ export interface CreateAppOptions {
   keyPrefix?: string;
   logger?: Logger;
   loginLimits?: Partial<typeof LOGIN_LIMITS>;
+  signupLimits?: Partial<typeof SIGNUP_LIMITS>;
   readinessTimeoutMs?: number;
   /** GET /metrics requires `Authorization: Bearer <token>`. @defaultValue undefined (open) */
   metricsToken?: string;
@@ -128,6 +129,7 @@ export function createApp(options: CreateAppOptions): Express {
     sessionsRoutes(
       new AccountsService(options.prisma),
       loginRateLimits({ redis: options.redis, keyPrefix, logger, limits: options.loginLimits }),
+      signupRateLimit({ redis: options.redis, keyPrefix, logger, limits: options.signupLimits }),
     ),
   );
   const favorites = new FavoritesService(options.prisma);
