@@ -18,6 +18,7 @@ import { prisma } from '../app/db/client';
 import { BullmqAdapter } from '../app/framework/index';
 import { createApp } from '../app/web/create-app';
 import { createLiveEvents } from '../app/web/live/index';
+import { storedViewerLevels } from '../app/web/live/viewers';
 import { webSettings } from '../app/web/settings';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
@@ -49,7 +50,11 @@ await boot(async () => {
           prefix: e.QUEUE_PREFIX,
         });
   redis.on('error', (error) => log.warn({ err: error }, `redis: ${error.message}`));
-  const live = createLiveEvents({ broker: backlot.events.broker, logger: log });
+  const live = createLiveEvents({
+    broker: backlot.events.broker,
+    viewers: storedViewerLevels(prisma()),
+    logger: log,
+  });
 
   const app = createApp({
     prisma: prisma(),
