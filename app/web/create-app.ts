@@ -5,7 +5,8 @@
  * Steps, in middleware order:
  *   1. security headers, request log, /assets/app.css;
  *   2. /healthz, /readyz, /metrics (before sessions: probes create none);
- *   3. body parsers (urlencoded forms, JSON; 100 kB), Redis sessions, the signed-in user;
+ *   3. body parsers (urlencoded forms, JSON; 100 kB), text PostgreSQL cannot store refused (400:
+ *      NUL bytes, lone surrogates), Redis sessions, the signed-in user;
  *   4. CSRF protection for every request other than GET/HEAD/OPTIONS (anonymous visitors' tokens in
  *      a signed cookie, so they store no session);
  *   5. GET /events (Server-Sent Events, when `live` is given), Bull Board (/admin/jobs/board),
@@ -32,6 +33,7 @@ import { LOGIN_LIMITS, loginRateLimits, SIGNUP_LIMITS, signupRateLimit } from '.
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { sessionMiddleware } from './middleware/session';
+import { textGuard } from './middleware/text-guard';
 import { adminRoutes } from './routes/admin.routes';
 import { healthRoutes } from './routes/health.routes';
 import { postsRoutes } from './routes/posts.routes';
@@ -115,6 +117,7 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
+  app.use(textGuard);
   app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
   app.use(currentUser(options.prisma));
   app.use(csrfProtection({ secret: options.sessionSecret, secure }));
