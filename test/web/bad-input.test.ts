@@ -28,7 +28,7 @@ interface Layer {
 }
 
 /** Every route of an express app: method and path pattern (a mounted sub-app as `<mount>/:rest`). */
-export function routesOf(stack: readonly Layer[], prefix = ''): RouteSpec[] {
+function routesOf(stack: readonly Layer[], prefix = ''): RouteSpec[] {
   const out: RouteSpec[] = [];
   for (const layer of stack) {
     const paths = (Array.isArray(layer.rawPath) ? layer.rawPath : [layer.rawPath]).map(String);
