@@ -27,6 +27,7 @@ import {
   type CheckedLine,
 } from '../views/burs.views';
 import { sendFragment, sendPage } from '../views/render';
+import { isRecordId } from '../../db/record-id';
 
 type Found = Awaited<ReturnType<BursService['find']>>;
 
@@ -43,8 +44,7 @@ function signedIn(res: Response): BurActor {
 
 function idOf(req: Request): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1)
-    throw new NotFoundError(`no bulk update request ${String(req.params.id)}`);
+  if (!isRecordId(id)) throw new NotFoundError(`no bulk update request ${String(req.params.id)}`);
   return id;
 }
 

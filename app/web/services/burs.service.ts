@@ -29,6 +29,7 @@ import {
 } from '../../services/bulk-update-request/approval';
 import { NotFoundError, ValidationError } from '../errors';
 import { publishAppEvent } from '../live/publish';
+import { isRecordId } from '../../db/record-id';
 
 export const BUR_STATUSES: readonly BulkUpdateRequestStatus[] = [
   'pending',
@@ -150,7 +151,7 @@ export class BursService {
   }
 
   async find(id: number) {
-    const bur = Number.isSafeInteger(id)
+    const bur = isRecordId(id)
       ? await this.db.bulkUpdateRequest.findUnique({
           where: { id },
           include: { user, approver: user, lines: { orderBy: { lineNumber: 'asc' } } },

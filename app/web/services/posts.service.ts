@@ -15,6 +15,7 @@ import { setPostTags, tagNamesByPost, tagString } from '../../db/post.repository
 import { checkTagName, normalizeTagName } from '../../services/bulk-update-request/tag-name';
 import { markPostForDeletion, RecordNotFoundError } from '../../services/deletion/index';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { isRecordId } from '../../db/record-id';
 
 /** Posts on one page of the list. @defaultValue 20 */
 export const POSTS_PER_PAGE = 20;
@@ -81,7 +82,7 @@ export class PostsService {
   }
 
   async find(id: number): Promise<PostWithTags> {
-    const post = Number.isSafeInteger(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
+    const post = isRecordId(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
     if (!post) throw new NotFoundError(`no post ${id}`);
     const [withTags] = await this.withTags([post]);
     return withTags ?? { ...post, tags: [], tagString: '' };
