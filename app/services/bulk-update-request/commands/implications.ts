@@ -12,7 +12,8 @@
  * Example: const finish = await createImplication(ctx, 'kitten', 'cat')
  */
 import { link, type CommandContext, type Finish } from './context';
-import { changePostsInChunks, ensureTags, findTags, withImpliedTags } from './post-tags';
+import { ensureTags, lookupTags, withImpliedTags } from '../../../db/tag.repository';
+import { changePostsInChunks } from './post-tags';
 import { activateRelationship, deleteRelationship, startRelationship } from './relationships';
 
 export async function createImplication(
@@ -23,7 +24,7 @@ export async function createImplication(
   const implication = await startRelationship(ctx.db, 'implication', antecedent, consequent, ctx);
   const added = (await withImpliedTags(ctx.db, [consequent])).filter((name) => name !== antecedent);
   const ids = await ensureTags(ctx.db, added);
-  const source = (await findTags(ctx.db, [antecedent])).get(antecedent);
+  const source = (await lookupTags(ctx.db, [antecedent])).get(antecedent);
   if (source) {
     await changePostsInChunks(
       ctx,

@@ -11,10 +11,10 @@
 import { MAX_RENAME_POST_COUNT } from '../types';
 import { BurCommandError, link, type CommandContext, type Finish } from './context';
 import { moveTag } from './move-tag';
-import { findTags } from './post-tags';
+import { lookupTags } from '../../../db/tag.repository';
 
 export async function renameTag(ctx: CommandContext, from: string, to: string): Promise<Finish> {
-  const source = (await findTags(ctx.db, [from])).get(from);
+  const source = (await lookupTags(ctx.db, [from])).get(from);
   if (!source) throw new BurCommandError(`the tag '${from}' doesn't exist`);
   const rows = await ctx.db.$queryRawUnsafe<Array<{ n: number }>>(
     'SELECT count(*)::int AS n FROM post_tags WHERE tag_id = $1',
