@@ -18,8 +18,8 @@ describe('bulk update request pages', () => {
   let queue: TestAdapter;
   let member: Agent;
   let memberToken: string;
-  let moderator: Agent;
-  let modToken: string;
+  let admin: Agent;
+  let adminToken: string;
 
   beforeEach(async () => {
     queue = new TestAdapter();
@@ -27,8 +27,8 @@ describe('bulk update request pages', () => {
     await createPostsWithTags(web().db, [['long_hair'], ['long_hair', 'smile']]);
     member = request.agent(web().app);
     memberToken = await signIn(member, await createUser(web().db, 'author', 'member'));
-    moderator = request.agent(web().app);
-    modToken = await signIn(moderator, await createUser(web().db, 'mod', 'moderator'));
+    admin = request.agent(web().app);
+    adminToken = await signIn(admin, await createUser(web().db, 'boss', 'admin'));
   });
 
   async function create(script: string, title = 'Hair'): Promise<{ id: number; location: string }> {
@@ -65,7 +65,7 @@ describe('bulk update request pages', () => {
     expect(show.text).not.toContain(`action="/bulk_update_requests/${id}/approve"`);
   });
 
-  it('fixes the script on the edit page, then a moderator approves it: one job enqueued, the request returns at once', async () => {
+  it('fixes the script on the edit page, then an admin approves it: one job enqueued, the request returns at once', async () => {
     const { id } = await create(BAD_SCRIPT);
     const edit = await member.get(`/bulk_update_requests/${id}/edit`);
     const saved = await member
@@ -84,10 +84,10 @@ describe('bulk update request pages', () => {
       .send({ _csrf: memberToken });
     expect(refused.status).toBe(403);
 
-    const page = await moderator.get(`/bulk_update_requests/${id}`).expect(200);
+    const page = await admin.get(`/bulk_update_requests/${id}`).expect(200);
     expect(page.text).toContain(`action="/bulk_update_requests/${id}/approve"`);
     expect(page.text).toContain('data-live-topic="/burs/');
-    const approved = await moderator
+    const approved = await admin
       .post(`/bulk_update_requests/${id}/approve`)
       .type('form')
       .send({ _csrf: formToken(page.text) })
@@ -97,7 +97,7 @@ describe('bulk update request pages', () => {
       ['ProcessBulkUpdateRequestJob', [id], 'bulk_update'],
     ]);
 
-    const after = await moderator.get(`/bulk_update_requests/${id}`).expect(200);
+    const after = await admin.get(`/bulk_update_requests/${id}`).expect(200);
     expect(after.text).toMatch(/approved: ProcessBulkUpdateRequestJob \S+ enqueued/);
     expect(after.text).toContain('<progress id="bur-progress" max="100" value="0"');
     expect(after.text).toContain(
@@ -107,15 +107,13 @@ describe('bulk update request pages', () => {
       /<tr data-line-number="2" class="line-pending">[\s\S]*?create implication very_long_hair -&gt; hair/,
     );
 
-    const again = await moderator
-      .post(`/api/bulk_update_requests/${id}/approve`)
-      .set('X-CSRF-Token', modToken);
+    const again = await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken);
     expect(again.status).toBe(409);
   });
 
   it('draws the progress section from the line rows: line k of n, rows done/total, 100 % when completed', async () => {
     const { id } = await create(GOOD_SCRIPT);
-    await moderator.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', modToken).expect(202);
+    await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken).expect(202);
     const lines = await web().db.bulkUpdateRequestLine.findMany({
       where: { bulkUpdateRequestId: id },
       orderBy: { lineNumber: 'asc' },
@@ -219,9 +217,9 @@ describe('bulk update request pages', () => {
       { lineNumber: 3, text: 'unalias q -> r', error: "the alias q -> r doesn't exist" },
     ]);
     const id = created.body.bur.id as number;
-    const approveBad = await moderator
+    const approveBad = await admin
       .post(`/api/bulk_update_requests/${id}/approve`)
-      .set('X-CSRF-Token', modToken);
+      .set('X-CSRF-Token', adminToken);
     expect(approveBad.status).toBe(422);
     expect(approveBad.body.lines).toHaveLength(2);
     expect(queue.enqueued).toHaveLength(0);
@@ -237,9 +235,9 @@ describe('bulk update request pages', () => {
       'create implication very_long_hair -> hair',
     ]);
 
-    const approved = await moderator
+    const approved = await admin
       .post(`/api/bulk_update_requests/${id}/approve`)
-      .set('X-CSRF-Token', modToken);
+      .set('X-CSRF-Token', adminToken);
     expect(approved.status).toBe(202);
     expect(approved.body).toMatchObject({ id, status: 'processing', jobId: queue.enqueued[0]?.job.jobId });
     expect(

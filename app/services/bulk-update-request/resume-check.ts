@@ -44,10 +44,15 @@ function hidingRelationships(
 
 /**
  * Validation for re-approving a failed request: the lines that are not done, against the database
- * as it is now, without the relationships their own started lines created.
+ * as it is now, without the relationships their own started lines created. `script`: an edit's new
+ * script (failed-request.ts), whose done lines are those of the stored one.
  */
-export async function checkRemainingLines(db: AppPrismaClient, bur: BulkUpdateRequest): Promise<ScriptCheck> {
-  const parsed = parseScript(bur.script);
+export async function checkRemainingLines(
+  db: AppPrismaClient,
+  bur: BulkUpdateRequest,
+  script: string = bur.script,
+): Promise<ScriptCheck> {
+  const parsed = parseScript(script);
   if (parsed.scriptErrors.length > 0 || parsed.errors.length > 0) {
     return { ok: false, lines: parsed.lines, errors: parsed.errors, scriptErrors: parsed.scriptErrors };
   }

@@ -56,7 +56,7 @@ describe('create alias', () => {
       consequentName: 'b',
       status: 'active',
       creatorId: users.member.id,
-      approverId: users.moderator.id,
+      approverId: users.admin.id,
     });
     expect(await modActionsOf(db, burId)).toEqual([
       `bulk_update_request_approve: approved bulk update request #${burId}`,
@@ -212,7 +212,7 @@ describe('rename', () => {
     await db.$executeRaw`DELETE FROM post_tags WHERE post_id = (SELECT min(post_id) FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = 'big')`;
     await db.$executeRaw`UPDATE tags SET post_count = 200 WHERE name = 'big'`;
     const { bur } = await createBur(users.member, 'rename big -> large', null, { db });
-    await approveBur(bur, users.moderator, { db });
+    await approveBur(bur, users.admin, { db });
     await createPostsWithTags(db, [['big']]);
     const { processBulkUpdateRequest } = await import('../../../app/services/bulk-update-request/processing');
     await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(

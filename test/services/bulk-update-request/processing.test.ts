@@ -39,7 +39,7 @@ afterAll(() => disconnectTestPrisma());
 async function approve(script: string): Promise<number> {
   const { bur, check } = await createBur(users.member, script, null, { db });
   expect(check.errors).toEqual([]);
-  await approveBur(bur, users.moderator, { db });
+  await approveBur(bur, users.admin, { db });
   return bur.id;
 }
 
@@ -107,9 +107,7 @@ describe('a line that fails', () => {
     const burId = await approve('alias a -> b\nrename c -> d');
     await createManyPosts(db, 200, ['c']);
     await expect(processBulkUpdateRequest(db, burId)).rejects.toThrow(BurLineFailedError);
-    await expect(approveBur({ id: burId }, users.moderator, { db })).rejects.toThrow(
-      /line 2: 'c' has 201 posts/,
-    );
+    await expect(approveBur({ id: burId }, users.admin, { db })).rejects.toThrow(/line 2: 'c' has 201 posts/);
     expect((await burWithLines(burId)).status).toBe('failed');
   });
 });
@@ -142,7 +140,7 @@ describe('resuming in the middle of a chunked line', () => {
     expect(await wrongPostCounts(db)).toEqual([]); // counts move with each chunk
 
     // The alias the started line created (processing) is its own: re-approval validates.
-    await approveBur({ id: burId }, users.moderator, { db });
+    await approveBur({ id: burId }, users.admin, { db });
     const progress: BurProgress[] = [];
     await processBulkUpdateRequest(db, burId, { chunkSize: 4, onProgress: (p) => void progress.push(p) });
 
