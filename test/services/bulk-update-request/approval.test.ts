@@ -17,7 +17,7 @@ import {
 } from '../../../app/services/bulk-update-request/approval';
 import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
-import { createAliases } from '../../support/tag-fixtures';
+import { createAliases, createTags } from '../../support/tag-fixtures';
 import {
   createPostsWithTags,
   createUsers,
@@ -142,6 +142,26 @@ describe('approveBur', () => {
       );
     }
     expect(queue.enqueued).toEqual([]);
+  });
+
+  it('lets a builder approve a small artist alias and a moderator a small character implication, reading the tags now', async () => {
+    await createTags(db, [
+      { name: 'some_artist', category: 'artist', postCount: 3 },
+      { name: 'char_a', category: 'character', postCount: 4 },
+      { name: 'char_b', category: 'character', postCount: 9 },
+    ]);
+    const { bur: alias } = await createBur(users.member, 'alias some_artist -> artist_renamed', null, { db });
+    expect((await approveBur(alias, users.builder, { db })).bur.approverId).toBe(users.builder.id);
+
+    const { bur: implication } = await createBur(users.member, 'imply char_a -> char_b', null, { db });
+    await expect(approveBur(implication, users.builder, { db })).rejects.toThrow(
+      /takes a moderator or above/,
+    );
+    await approveBur(implication, users.moderator, { db });
+
+    await createTags(db, [{ name: 'grown_artist', category: 'artist', postCount: 201 }]);
+    const { bur: large } = await createBur(users.member, 'alias grown_artist -> x_artist', null, { db });
+    await expect(approveBur(large, users.moderator, { db })).rejects.toThrow(/takes an admin or above/);
   });
 
   it('sets status processing, records the lines, logs it and enqueues ONE job on bulk_update', async () => {
