@@ -141,7 +141,7 @@ describe('posts and users pages and JSON API', () => {
       .type('form')
       .send({ tagString: 'ok <b>,bad', _csrf: token });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('contains a comma');
+    expect(res.text).toContain('cannot contain commas');
     expect(res.text).not.toContain('<b>,bad');
     expect(res.text).toContain('ok &lt;b&gt;,bad</textarea>');
     const api = await agent

@@ -172,9 +172,16 @@ export class ScriptState {
     for (const consequents of this.implications.values()) consequents.delete(name);
   }
 
+  /**
+   * Deprecating also takes out of force the aliases to the tag and its implications both ways
+   * (Danbooru's deprecate command); undeprecating restores none of them.
+   */
   setDeprecated(name: string, isDeprecated: boolean): void {
-    const tag = this.tag(name);
-    if (tag) tag.isDeprecated = isDeprecated;
+    this.ensureTag(name).isDeprecated = isDeprecated;
+    if (!isDeprecated) return;
+    for (const antecedent of this.aliasesTo(name)) this.aliases.delete(antecedent);
+    this.implications.delete(name);
+    for (const consequents of this.implications.values()) consequents.delete(name);
   }
 
   /**

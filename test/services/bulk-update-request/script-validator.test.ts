@@ -153,7 +153,7 @@ describe('create implication', () => {
 
   it('applies the creation rules to a new consequent', async () => {
     expect(await errorsOf('imply plain -> bad*')).toEqual([
-      [1, "'bad*' contains an asterisk ('*') (it would be a new tag)"],
+      [1, "'bad*' cannot contain asterisks ('*') (it would be a new tag)"],
     ]);
   });
 });
@@ -201,7 +201,7 @@ describe('rename', () => {
 
   it('applies the creation rules to a new target', async () => {
     expect(await errorsOf('rename plain -> _x')).toEqual([
-      [1, "'_x' begins with an underscore ('_') (it would be a new tag)"],
+      [1, "'_x' cannot begin with a '_' (it would be a new tag)"],
     ]);
   });
 
@@ -233,7 +233,7 @@ describe('update / mass update', () => {
 
   it('applies the creation rules to added tags that are new', async () => {
     expect(await errorsOf('update cat -> and')).toEqual([
-      [1, "'and' is a reserved word and cannot be a tag name (it would be a new tag)"],
+      [1, "'and' is a reserved name and cannot be used (it would be a new tag)"],
     ]);
   });
 });

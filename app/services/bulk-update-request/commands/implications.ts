@@ -7,7 +7,9 @@
  * it to `active`. Mod action tag_implication_create: "created tag implication [[a]] -> [[b]]".
  *
  * remove implication: the live implication becomes `deleted` in the finishing transaction; posts
- * keep B. Mod action tag_implication_delete: "deleted tag implication [[a]] -> [[b]]".
+ * keep B. Mod action tag_implication_delete: "deleted tag implication [[a]] -> [[b]]". One already
+ * gone when the line runs leaves nothing to do (Danbooru: `existing_implication&.reject!`): the line
+ * is done with "tag implication [[a]] -> [[b]] was already gone".
  *
  * Example: const finish = await createImplication(ctx, 'kitten', 'cat')
  */
@@ -47,10 +49,11 @@ export function removeImplication(
   consequent: string,
 ): Promise<Finish> {
   return Promise.resolve(async (tx) => {
-    await deleteRelationship(tx, 'implication', antecedent, consequent);
+    const deleted = await deleteRelationship(tx, 'implication', antecedent, consequent);
+    const pair = `tag implication ${link(antecedent)} -> ${link(consequent)}`;
     return {
       category: 'tag_implication_delete',
-      description: `deleted tag implication ${link(antecedent)} -> ${link(consequent)}`,
+      description: deleted ? `deleted ${pair}` : `${pair} was already gone`,
     };
   });
 }
