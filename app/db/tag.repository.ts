@@ -51,11 +51,13 @@ export interface TagReadRepository {
   findLiveAliases(names: readonly string[]): Promise<TagRelationshipSnapshot[]>;
   /** Live implications whose antecedent or consequent is among `names`. */
   findLiveImplications(names: readonly string[]): Promise<TagRelationshipSnapshot[]>;
+  /** How many posts carry at least one of `names` (Danbooru's `~a ~b` count). */
+  countPostsWithAny(names: readonly string[]): Promise<number>;
 }
 
 /** A TagReadRepository over `client` (the app's client, a test client, or a transaction client). */
 export function createTagRepository(
-  client: Pick<AppPrismaClient, 'tag' | 'tagAlias' | 'tagImplication'>,
+  client: Pick<AppPrismaClient, 'tag' | 'tagAlias' | 'tagImplication' | '$queryRawUnsafe'>,
 ): TagReadRepository {
   const live = { in: [...LIVE_RELATIONSHIP_STATUSES] };
   const relationship = { antecedentName: true, consequentName: true } as const;
@@ -87,6 +89,7 @@ export function createTagRepository(
         select: relationship,
       });
     },
+    countPostsWithAny: (names) => countPostsWithAny(client, names),
   };
 }
 

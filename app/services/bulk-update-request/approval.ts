@@ -210,7 +210,7 @@ export async function approveBur(
 
   const check = resumed
     ? await checkRemainingLines(db, current)
-    : await checkScript(current.script, createTagRepository(db));
+    : await checkScript(current.script, createTagRepository(db), 'approval');
   if (!check.ok) {
     if (!resumed) await replaceLines(db, current.id, lineResults(check));
     throw new BurValidationError(summarize(check), check);

@@ -60,7 +60,7 @@ export async function checkFailedEdit(
     }
     if (same) keep.add(row.lineNumber);
   }
-  return { check: await checkRemainingLines(db, bur, script), keep };
+  return { check: await checkRemainingLines(db, bur, script, 'request'), keep };
 }
 
 /** Started create alias / create implication lines among `rows`: their half-made relationship is deleted. */

@@ -1,6 +1,7 @@
 /**
  * Validation for approving a failed bulk update request again (approveBur resumes it): only the
- * lines that are not done are checked, against the database as the done lines left it.
+ * lines that are not done are checked, against the database as the done lines left it, in the
+ * approval context (an edit of a failed request checks them in the request context).
  *
  * Steps of checkRemainingLines(db, bur):
  *   1. parse the stored script (a script that no longer parses fails the check as it is);
@@ -23,7 +24,7 @@ import {
 } from '../../db/tag.repository';
 import { parseScript } from './script-parser';
 import { validateLines } from './script-validator';
-import type { ScriptCheck } from './types';
+import type { ScriptCheck, ValidationContext } from './types';
 
 /** A TagReadRepository that does not see the given live aliases and implications. */
 function hidingRelationships(
@@ -35,6 +36,7 @@ function hidingRelationships(
   const implications = new Set(hidden.implications.map(key));
   return {
     findTags: (names) => repository.findTags(names),
+    countPostsWithAny: (names) => repository.countPostsWithAny(names),
     findLiveAliases: async (names) =>
       (await repository.findLiveAliases(names)).filter((r) => !aliases.has(key(r))),
     findLiveImplications: async (names) =>
@@ -51,6 +53,7 @@ export async function checkRemainingLines(
   db: AppPrismaClient,
   bur: BulkUpdateRequest,
   script: string = bur.script,
+  context: ValidationContext = 'approval',
 ): Promise<ScriptCheck> {
   const parsed = parseScript(script);
   if (parsed.scriptErrors.length > 0 || parsed.errors.length > 0) {
@@ -68,6 +71,10 @@ export async function checkRemainingLines(
       hidden.implications.push({ antecedentName: command.antecedent, consequentName: command.consequent });
     }
   }
-  const errors = await validateLines(remaining, hidingRelationships(createTagRepository(db), hidden));
+  const errors = await validateLines(
+    remaining,
+    hidingRelationships(createTagRepository(db), hidden),
+    context,
+  );
   return { ok: errors.length === 0, lines: parsed.lines, errors, scriptErrors: [] };
 }

@@ -70,6 +70,11 @@ export class ScriptState {
     }
   }
 
+  /** Posts in the database carrying at least one of `names` (earlier lines not applied). */
+  countPostsWithAny(names: readonly string[]): Promise<number> {
+    return this.repository.countPostsWithAny(names);
+  }
+
   /** The tag, or undefined when it does not exist (at this point of the script). */
   tag(name: string): TagState | undefined {
     return this.tags.get(name) ?? undefined;

@@ -149,6 +149,8 @@ describe('create implication', () => {
       ['kitten', 'cat', 'animal'],
       ['dog'],
     ]);
+    // Character tags: Danbooru's size rules for implications (at least 10 posts) are for general tags.
+    await db.tag.updateMany({ where: { name: { in: ['kitten', 'cat'] } }, data: { category: 'character' } });
     await createImplications(db, [['cat', 'animal']]);
     const { burId, progress } = await runScript(db, users, 'imply kitten -> cat');
 
@@ -329,7 +331,7 @@ describe('a mixed script', () => {
     await createPostsWithTags(db, posts);
     const script = [
       'alias a -> b',
-      'imply b -> f',
+      'imply b -> h',
       'update b -c -> g -e',
       'rename d -> dd',
       'nuke c',
