@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestAdapter } from '../../../app/framework/index';
+import { approveBur, createBur } from '../../../app/services/bulk-update-request/approval';
+import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { createAliases, createImplications } from '../../support/tag-fixtures';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
@@ -131,6 +133,20 @@ describe('remove alias', () => {
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['b']);
     expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_alias_delete: deleted tag alias [[a]] -> [[b]]');
+  });
+
+  it('is done, not failed, when the alias is already gone as it runs (Danbooru: existing_alias&.reject!)', async () => {
+    await createAliases(db, [['a', 'b']]);
+    const { bur } = await createBur(users.member, 'unalias a -> b\nunimply c -> d', null, { db });
+    await createImplications(db, [['c', 'd']]);
+    await approveBur(bur, users.admin, { db });
+    await db.tagAlias.updateMany({ data: { status: 'deleted' } }); // removed in between
+    await db.tagImplication.updateMany({ data: { status: 'deleted' } });
+    expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'completed', ranLines: 2 });
+    expect((await modActionsOf(db, bur.id)).slice(1)).toEqual([
+      'tag_alias_delete: tag alias [[a]] -> [[b]] was already gone',
+      'tag_implication_delete: tag implication [[c]] -> [[d]] was already gone',
+    ]);
   });
 
   it('runs after the create alias of the same script', async () => {
@@ -260,6 +276,17 @@ describe('mass update', () => {
     expect(await postsWith(db, 'kitty')).toEqual([]);
   });
 
+  it("fails the line with Danbooru's message when an added tag was deprecated after approval", async () => {
+    await createPostsWithTags(db, [['cat'], ['pet']]);
+    const { bur } = await createBur(users.member, 'update cat -> pet', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tag.update({ where: { name: 'pet' }, data: { isDeprecated: true } });
+    await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(
+      'The following tags are deprecated and could not be added: [[pet]]',
+    );
+    expect(await postsWith(db, 'pet')).toHaveLength(1);
+  });
+
   it('does nothing when a required tag does not exist', async () => {
     const [p1] = await createPostsWithTags(db, [['a']]);
     await runScript(db, users, 'update a missing_tag -> b');
@@ -307,6 +334,52 @@ describe('nuke', () => {
 });
 
 describe('deprecate and undeprecate', () => {
+  it("deletes the aliases to the tag and its implications both ways, as Danbooru's deprecate does; posts keep it", async () => {
+    const [p1] = await createPostsWithTags(db, [['dusty', 'attic']]);
+    await createAliases(db, [
+      ['dust', 'dusty'],
+      ['dusty_old', 'dusty'],
+      ['unrelated', 'attic'],
+    ]);
+    await createImplications(db, [
+      ['dusty', 'old'],
+      ['very_dusty', 'dusty'],
+      ['attic', 'room'],
+    ]);
+    const { burId } = await runScript(db, users, 'deprecate dusty');
+    expect(await relationships(db, 'alias', true)).toEqual([
+      'dust -> dusty deleted',
+      'dusty_old -> dusty deleted',
+      'unrelated -> attic active',
+    ]);
+    expect(await relationships(db, 'implication', true)).toEqual([
+      'attic -> room active',
+      'dusty -> old deleted',
+      'very_dusty -> dusty deleted',
+    ]);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['attic', 'dusty']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_deprecate: deprecated [[dusty]]');
+  });
+
+  it('a later line of the script sees the deprecation: the alias to the tag is gone for it', async () => {
+    await createPostsWithTags(db, [['dusty']]);
+    await createAliases(db, [['dust', 'dusty']]);
+    const { check } = await createBur(users.member, 'deprecate dusty\nunalias dust -> dusty', null, { db });
+    expect(check.errors.map((e) => e.reason)).toEqual(["the alias dust -> dusty doesn't exist"]);
+  });
+
+  it('creates a tag that is gone by the time an approved deprecate runs (Danbooru: find_or_create_by_name)', async () => {
+    await createPostsWithTags(db, [['fleeting']]);
+    const { bur } = await createBur(users.member, 'deprecate fleeting', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tag.deleteMany({ where: { name: 'fleeting' } });
+    await processBulkUpdateRequest(db, bur.id);
+    expect(await db.tag.findUniqueOrThrow({ where: { name: 'fleeting' } })).toMatchObject({
+      isDeprecated: true,
+      postCount: 0,
+    });
+  });
+
   it('set and clear the flag, one mod action each', async () => {
     await createPostsWithTags(db, [['dusty']]);
     const { burId } = await runScript(db, users, 'deprecate dusty');
