@@ -245,4 +245,30 @@ describe('bulk update request pages', () => {
     ).toBe(403);
     expect((await member.post('/api/bulk_update_requests').send({ script: GOOD_SCRIPT })).status).toBe(403);
   });
+  it('offers a failed request to be edited, rejected (author, admin) and approved again (its approval level), and edits it', async () => {
+    const { id } = await create('alias long_hair -> very_long_hair');
+    await web().db.bulkUpdateRequest.update({ where: { id }, data: { status: 'failed' } });
+    const moderator = request.agent(web().app);
+    await signIn(moderator, await createUser(web().db, 'mod', 'moderator'));
+    const actions = async (agent: Agent) => {
+      const page = await agent.get(`/bulk_update_requests/${id}`).expect(200);
+      return ['edit', 'approve', 'reject'].filter((action) =>
+        action === 'edit'
+          ? page.text.includes(`href="/bulk_update_requests/${id}/edit"`)
+          : page.text.includes(`action="/bulk_update_requests/${id}/${action}"`),
+      );
+    };
+    expect(await actions(member)).toEqual(['edit', 'reject']);
+    expect(await actions(moderator)).toEqual([]);
+    expect(await actions(admin)).toEqual(['edit', 'approve', 'reject']);
+
+    const edited = await member
+      .patch(`/api/bulk_update_requests/${id}`)
+      .set('X-CSRF-Token', memberToken)
+      .send({ script: 'alias long_hair -> longer_hair' });
+    expect(edited.status).toBe(200);
+    expect(edited.body.bur).toMatchObject({ status: 'failed', script: 'alias long_hair -> longer_hair' });
+    await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken).expect(202);
+    expect(queue.enqueued).toHaveLength(1);
+  });
 });

@@ -2,9 +2,9 @@
  * The life of a bulk update request (BUR) up to its processing: create, edit, approve, reject.
  * Web controllers call these and nothing else; approveBur enqueues the processing job itself.
  * Who may do what: policy.ts. Title, reason and script checks for storage: request-input.ts.
- * Re-approval's validation of the remaining lines: resume-check.ts. Errors: errors.ts (each with
- * the HTTP-style `status` the web error handler maps). This module re-exports what callers need
- * from those, so importers have one entry.
+ * Approval's validation (Danbooru's approval context; a failed request: its remaining lines):
+ * approval-check.ts. Errors: errors.ts (each with the HTTP-style `status` the web error handler
+ * maps). This module re-exports what callers need from those, so importers have one entry.
  *
  * Statuses: pending -> processing (approveBur) -> completed | failed; pending | failed -> rejected.
  * A failed request may also be edited (its done lines stay: failed-request.ts).
@@ -20,15 +20,15 @@
  * processingJobId, the id of the job built for it), record the lines to run, log the approval;
  * then enqueue that job (an enqueue error fails the request and is thrown).
  *
- * Validation: checkScript on create, on edit and again at approval. A script over its limits
- * (or empty) is refused and not stored. Otherwise the request is stored with its per-line result
+ * Validation: checkScript on create and edit, again at approval (approval-check.ts). A script
+ * over its limits (or empty) is refused and not stored. Otherwise the request is stored with its per-line result
  * in bulk_update_request_lines (a bad line: status failed, error = the reason; see
  * app/db/bulk-update-request.repository.ts), and approval refuses any script that does not
  * validate now, so a malformed script can never be approved.
  *
  * Example:
  *   const { bur, check } = await createBur(user, 'alias long_hair -> very_long_hair', 'Hair');
- *   if (check.ok) await approveBur(bur, moderator);   // status processing; one job on bulk_update
+ *   if (check.ok) await approveBur(bur, admin);   // status processing; one job on bulk_update
  */
 import type { AppPrismaClient } from '../../db/client';
 import { prisma } from '../../db/client';
@@ -47,6 +47,7 @@ import { logModAction } from '../../db/mod-action.repository';
 import { createTagRepository } from '../../db/tag.repository';
 import { ProcessBulkUpdateRequestJob } from '../../../jobs/process-bulk-update-request.job';
 import { BurNotFoundError, BurPermissionError, BurStateError, BurValidationError } from './errors';
+import { checkForApproval } from './approval-check';
 import { requestApprovalLevel } from './approval-level';
 import { abandonFailedRequest, checkFailedEdit, storeFailedEdit } from './failed-request';
 import {
@@ -58,8 +59,6 @@ import {
   type BurActor,
 } from './policy';
 import { checkForStorage, cleanReason, cleanTitle, lineResults, summarize } from './request-input';
-import { checkRemainingLines } from './resume-check';
-import { checkScript } from './script-validator';
 import type { ScriptCheck } from './types';
 
 export {
@@ -208,9 +207,7 @@ export async function approveBur(
     );
   const resumed = current.status === 'failed';
 
-  const check = resumed
-    ? await checkRemainingLines(db, current)
-    : await checkScript(current.script, createTagRepository(db), 'approval');
+  const check = await checkForApproval(db, current);
   if (!check.ok) {
     if (!resumed) await replaceLines(db, current.id, lineResults(check));
     throw new BurValidationError(summarize(check), check);

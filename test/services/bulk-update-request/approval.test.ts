@@ -232,6 +232,25 @@ describe('approveBur', () => {
     expect(queue.enqueued).toEqual([]);
   });
 
+  it("approves in Danbooru's approval context: an alias removed since the request no longer blocks it", async () => {
+    await createAliases(db, [['q', 'r']]);
+    const { bur, check } = await createBur(users.member, 'unalias q -> r\ncategory c -> general', null, {
+      db,
+    });
+    expect(check.errors.map((e) => e.lineNumber)).toEqual([2]); // c is general already: refused at request time
+    await updateBur(bur, users.member, { script: 'unalias q -> r' }, { db });
+    await db.tagAlias.updateMany({ data: { status: 'deleted' } });
+    expect((await approveBur(bur, users.admin, { db })).bur.status).toBe('processing');
+  });
+
+  it('keeps refusing a pending request whose lines were stored with request-time errors', async () => {
+    const { bur } = await createBur(users.member, 'unalias q -> r', null, { db });
+    const error = await approveBur(bur, users.admin, { db }).catch((e: unknown) => e);
+    expect((error as BurValidationError).check?.errors.map((e) => e.reason)).toEqual([
+      "the alias q -> r doesn't exist",
+    ]);
+  });
+
   it('never approves a malformed script', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b\nalias a ->', null, { db });
     const error = await approveBur(bur, users.admin, { db }).catch((e: unknown) => e);
