@@ -137,8 +137,8 @@ describe('remove alias', () => {
 
   it('is done, not failed, when the alias is already gone as it runs (Danbooru: existing_alias&.reject!)', async () => {
     await createAliases(db, [['a', 'b']]);
-    const { bur } = await createBur(users.member, 'unalias a -> b\nunimply c -> d', null, { db });
     await createImplications(db, [['c', 'd']]);
+    const { bur } = await createBur(users.member, 'unalias a -> b\nunimply c -> d', null, { db });
     await approveBur(bur, users.admin, { db });
     await db.tagAlias.updateMany({ data: { status: 'deleted' } }); // removed in between
     await db.tagImplication.updateMany({ data: { status: 'deleted' } });
@@ -208,6 +208,17 @@ describe('rename', () => {
     expect(await relationships(db, 'alias', true)).toEqual([]);
     expect(await relationships(db, 'implication')).toEqual(['color -> visual active']);
     expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_rename: renamed [[colour]] -> [[color]]');
+  });
+
+  it('is done with nothing to move when the tag is gone as it runs, moving its relationships (Danbooru: TagMover)', async () => {
+    await createPostsWithTags(db, [['colour']]);
+    const { bur } = await createBur(users.member, 'rename colour -> color', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tag.deleteMany({ where: { name: 'colour' } });
+    await createImplications(db, [['colour', 'visual']]);
+    expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'completed' });
+    expect(await relationships(db, 'implication')).toEqual(['color -> visual active']);
+    expect((await modActionsOf(db, bur.id)).at(-1)).toBe('tag_rename: renamed [[colour]] -> [[color]]');
   });
 
   it('is refused for a tag with more than 200 posts, at validation and again when the line runs', async () => {
