@@ -81,11 +81,8 @@ export async function resolveTagEdit(db: RawTagClient, input: TagEditInput): Pro
   const requestedRemove = unique((input.remove ?? []).map(normalizeTagName));
   const current = input.current ? unique(input.current) : null;
 
-  const targets = await liveAliasTargets(db, [...requestedAdd, ...requestedRemove]);
-  const aliased = new Map(
-    [...targets].filter(([from]) => requestedAdd.includes(from) || requestedRemove.includes(from)),
-  );
-  const redirect = (name: string) => targets.get(name) ?? name;
+  const aliased = await liveAliasTargets(db, [...requestedAdd, ...requestedRemove]);
+  const redirect = (name: string) => aliased.get(name) ?? name;
   const add = unique(requestedAdd.map(redirect));
   const remove = unique(requestedRemove.map(redirect)).filter((name) => !add.includes(name));
 
