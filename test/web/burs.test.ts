@@ -267,7 +267,11 @@ describe('bulk update request pages', () => {
       .set('X-CSRF-Token', memberToken)
       .send({ script: 'alias long_hair -> longer_hair' });
     expect(edited.status).toBe(200);
-    expect(edited.body.bur).toMatchObject({ status: 'failed', script: 'alias long_hair -> longer_hair' });
+    expect(edited.body.bur).toMatchObject({
+      status: 'failed',
+      script: 'alias long_hair -> longer_hair',
+      approvalLevel: 'admin',
+    });
     await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken).expect(202);
     expect(queue.enqueued).toHaveLength(1);
   });

@@ -85,6 +85,8 @@ export function burJson(bur: Found) {
     reason: bur.reason,
     script: bur.script,
     status: bur.status,
+    /** Who may approve it now (Danbooru's levels); null once it is no longer pending or failed. */
+    approvalLevel: bur.approvalLevel,
     creator: bur.user,
     approver: bur.approver,
     failedLine: bur.failedLine,
