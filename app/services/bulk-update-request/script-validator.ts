@@ -18,8 +18,9 @@
  * Danbooru's commands do, so a request whose target changed harmlessly can still be approved and
  * its line then does nothing (processing: commands/):
  *   create alias A -> B   no live alias A -> B already [request]; A not already aliased elsewhere;
- *                         B not itself aliased (A -> B when B -> C exists names C: alias A -> C);
- *                         B a valid new tag name if B does not exist. Aliases to A are moved to B.
+ *                         B not itself aliased (A -> B when B -> C exists names C: alias A -> C),
+ *                         except to A: a live B -> A is reversed (deleted), as in Danbooru; B a
+ *                         valid new tag name if B does not exist. Aliases to A are moved to B.
  *   remove alias A -> B   the live alias A -> B exists [request].
  *   create implication    not already there; neither tag aliased; no cycle (B does not already
  *                         imply A); not redundant (A does not imply B through other tags);
@@ -145,9 +146,9 @@ async function validateCommand(
       if (current !== undefined)
         return `${q(a)} is already aliased to ${q(current)} (remove that alias first)`;
       const onward = state.aliasOf(b);
-      if (onward === a)
-        return `${q(b)} is already aliased to ${q(a)}: aliasing ${q(a)} to ${q(b)} would make a cycle`;
-      if (onward !== undefined) {
+      // B -> A live: the new alias reverses it (Danbooru's delete_conflicting_relationships); the
+      // move deletes B -> A, as processing's moveRelationships does.
+      if (onward !== undefined && onward !== a) {
         return `${q(b)} is already aliased to ${q(onward)}: aliases cannot be chained (alias ${a} -> ${onward} instead)`;
       }
       const nameProblem = newNameProblem(state, b);

@@ -113,6 +113,14 @@ describe('create alias', () => {
     ]);
   });
 
+  it('reverses B -> A: the old alias is deleted and the posts move to B', async () => {
+    const [p1] = await createPostsWithTags(db, [['a']]);
+    await createAliases(db, [['b', 'a']]);
+    await runScript(db, users, 'alias a -> b');
+    expect(await relationships(db, 'alias', true)).toEqual(['a -> b active', 'b -> a deleted']);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['b']);
+  });
+
   it('gives a new or general B the category of a non-general A', async () => {
     await createPostsWithTags(db, [['artist_a'], ['artist_c', 'general_d']]);
     await db.tag.updateMany({

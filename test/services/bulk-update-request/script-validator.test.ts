@@ -44,9 +44,10 @@ describe('create alias', () => {
     ]);
   });
 
-  it('refuses a cycle', async () => {
-    expect(await errorsOf('alias cat -> kitty')).toEqual([
-      [1, "'kitty' is already aliased to 'cat': aliasing 'cat' to 'kitty' would make a cycle"],
+  it("reverses an alias instead of refusing a cycle (Danbooru: 'Allow aliases to be reversed')", async () => {
+    expect(await errorsOf('alias cat -> kitty')).toEqual([]);
+    expect(await errorsOf('alias cat -> kitty\nunalias kitty -> cat')).toEqual([
+      [2, "the alias kitty -> cat doesn't exist"],
     ]);
   });
 
