@@ -7,8 +7,8 @@
  *   1. parse the stored script (a script that no longer parses fails the check as it is);
  *   2. keep the lines whose row is not `done`;
  *   3. validate them through a TagReadRepository that does not see the aliases and implications
- *      their own started lines created (status processing): those are the line's own work, not a
- *      conflict with it.
+ *      the started lines created (status processing, read from the line rows as they ran): those
+ *      are the line's own work, not a conflict with it.
  *
  * Example:
  *   const check = await checkRemainingLines(db, bur);   // bur.status === 'failed'
@@ -22,7 +22,7 @@ import {
   type TagReadRepository,
   type TagRelationshipSnapshot,
 } from '../../db/tag.repository';
-import { parseScript } from './script-parser';
+import { parseLine, parseScript } from './script-parser';
 import { validateLines } from './script-validator';
 import type { ScriptCheck, ValidationContext } from './types';
 
@@ -62,9 +62,13 @@ export async function checkRemainingLines(
   const rows = new Map((await findLines(db, bur.id)).map((row) => [row.lineNumber, row]));
   const remaining = parsed.lines.filter((line) => rows.get(line.lineNumber)?.status !== 'done');
   const hidden = { aliases: [] as TagRelationshipSnapshot[], implications: [] as TagRelationshipSnapshot[] };
-  for (const line of remaining) {
-    if (rows.get(line.lineNumber)?.startedAt == null) continue;
-    const { command } = line;
+  // The relationships the started lines created, read from the rows as run (an edit may have
+  // changed the script since: failed-request.ts deletes those of the lines it changes).
+  for (const row of rows.values()) {
+    if (row.status === 'done' || row.startedAt === null) continue;
+    const started = parseLine(row.text);
+    if ('reason' in started) continue;
+    const { command } = started;
     if (command.kind === 'createAlias')
       hidden.aliases.push({ antecedentName: command.antecedent, consequentName: command.consequent });
     if (command.kind === 'createImplication') {

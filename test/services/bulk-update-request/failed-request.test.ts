@@ -108,22 +108,44 @@ describe('editing a failed request', () => {
   });
 });
 
+/** A request whose only line, alias a -> b over 4 posts, was canceled after moving 2 of them. */
+async function interruptedAlias(): Promise<number> {
+  await createPostsWithTags(db, [['a'], ['a'], ['a'], ['a']]);
+  const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
+  await approveBur(bur, users.admin, { db });
+  const cancel = new AbortController();
+  await expect(
+    processBulkUpdateRequest(db, bur.id, {
+      chunkSize: 1,
+      signal: cancel.signal,
+      onProgress: (p) => {
+        if (p.rowsDone >= 2) cancel.abort(new Error('canceled by an admin'));
+      },
+    }),
+  ).rejects.toThrow(BurLineFailedError);
+  expect(await relationships(db, 'alias')).toEqual(['a -> b processing']);
+  return bur.id;
+}
+
+describe('editing the interrupted line of a failed request', () => {
+  it('withdraws the alias the line had started, so the new line validates and runs', async () => {
+    const burId = await interruptedAlias();
+    const { check } = await updateBur({ id: burId }, users.member, { script: 'alias a -> c' }, { db });
+    expect(check.ok).toBe(true);
+    expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
+    await approveBur({ id: burId }, users.admin, { db });
+    await processBulkUpdateRequest(db, burId);
+    expect(await relationships(db, 'alias')).toEqual(['a -> c active']);
+    expect(await postsWith(db, 'a')).toEqual([]);
+    expect((await postsWith(db, 'b')).length + (await postsWith(db, 'c')).length).toBe(4);
+    expect(await wrongPostCounts(db)).toEqual([]);
+  });
+});
+
 describe('rejecting a failed request', () => {
   it('closes it and withdraws the alias its interrupted line had started; posts already moved stay', async () => {
-    await createPostsWithTags(db, [['a'], ['a'], ['a'], ['a']]);
-    const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    await approveBur(bur, users.admin, { db });
-    const cancel = new AbortController();
-    await expect(
-      processBulkUpdateRequest(db, bur.id, {
-        chunkSize: 1,
-        signal: cancel.signal,
-        onProgress: (p) => {
-          if (p.rowsDone >= 2) cancel.abort(new Error('canceled by an admin'));
-        },
-      }),
-    ).rejects.toThrow(BurLineFailedError);
-    expect(await relationships(db, 'alias')).toEqual(['a -> b processing']);
+    const burId = await interruptedAlias();
+    const bur = { id: burId };
 
     expect((await rejectBur(bur, users.member, { db })).status).toBe('rejected');
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
