@@ -258,6 +258,9 @@ describe('bulk update request pages', () => {
           : page.text.includes(`action="/bulk_update_requests/${id}/${action}"`),
       );
     };
+    expect((await member.get(`/bulk_update_requests/${id}`)).text).toContain(
+      '<p class="approval-level">Approval: an admin</p>',
+    );
     expect(await actions(member)).toEqual(['edit', 'reject']);
     expect(await actions(moderator)).toEqual([]);
     expect(await actions(admin)).toEqual(['edit', 'approve', 'reject']);
