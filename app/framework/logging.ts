@@ -278,6 +278,22 @@ export function logUnknownJob(jobClass: string, jobId: string, queue: string): v
   );
 }
 
+/** A job the worker cannot run at all (malformed data or payload): ERROR at every log level. */
+export function logUnrunnableJob(jobId: string, queue: string, jobClass: string, reason: string): void {
+  backlotSettings().logger.error(
+    { event: 'failure', jobId, jobClass, queue, reason },
+    `Error performing job ${jobId} from ${queue}: ${reason}`,
+  );
+}
+
+/** The worker lost the job's lock while it ran: the run is told to stop and reports nothing. */
+export function logLockLost(job: Job, error: Error, durationMs: number): void {
+  backlotSettings().logger.warn(
+    { event: 'lock_lost', ...fields(job), durationMs: microseconds(durationMs), reason: error.message },
+    `Stopped ${job.jobClassName} (Job ID: ${job.jobId}): ${error.message}`,
+  );
+}
+
 export function logCanceled(job: Job, error: Error, durationMs: number): void {
   backlotSettings().logger.info(
     { event: 'cancel', ...fields(job), durationMs: microseconds(durationMs), reason: error.message },
