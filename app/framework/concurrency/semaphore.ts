@@ -48,23 +48,50 @@ export function semaphoreKeys(prefix: string, queue: string, key: string): Semap
   return { holders: `${base}:holders`, parked: `${base}:parked` };
 }
 
+interface SemaphoreCommands {
+  backlotSemaphoreAcquire(holders: string, ...args: (string | number)[]): Promise<number>;
+  backlotSemaphorePark(holders: string, parked: string, ...args: (string | number)[]): Promise<number>;
+  backlotSemaphoreRelease(holders: string, parked: string, jobId: string): Promise<string | null>;
+}
+
+/** The scripts as ioredis commands: sent once, then run by their SHA (EVALSHA). */
+function withCommands(redis: Redis): Redis & SemaphoreCommands {
+  const commands = redis as Redis & Partial<SemaphoreCommands>;
+  if (!commands.backlotSemaphoreAcquire) {
+    redis.defineCommand('backlotSemaphoreAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    redis.defineCommand('backlotSemaphorePark', { numberOfKeys: 2, lua: PARK });
+    redis.defineCommand('backlotSemaphoreRelease', { numberOfKeys: 2, lua: RELEASE });
+  }
+  return commands as Redis & SemaphoreCommands;
+}
+
 export class ConcurrencySemaphore {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: Redis & SemaphoreCommands;
+
+  constructor(redis: Redis) {
+    this.redis = withCommands(redis);
+  }
 
   async acquire(keys: SemaphoreKeys, jobId: string, to: number, durationMs: number): Promise<boolean> {
-    const taken = await this.redis.eval(ACQUIRE, 1, keys.holders, jobId, to, Date.now(), durationMs);
-    return taken === 1;
+    return (await this.redis.backlotSemaphoreAcquire(keys.holders, jobId, to, Date.now(), durationMs)) === 1;
   }
 
   /** True when a slot freed while the job was being parked: promote it at once. */
   async park(keys: SemaphoreKeys, jobId: string, to: number, durationMs: number): Promise<boolean> {
-    const free = await this.redis.eval(PARK, 2, keys.holders, keys.parked, jobId, to, Date.now(), durationMs);
+    const free = await this.redis.backlotSemaphorePark(
+      keys.holders,
+      keys.parked,
+      jobId,
+      to,
+      Date.now(),
+      durationMs,
+    );
     return free === 1;
   }
 
   /** Frees jobId's slot (none for '') and returns the next parked job id, if any. */
-  async release(keys: SemaphoreKeys, jobId: string): Promise<string | null> {
-    return (await this.redis.eval(RELEASE, 2, keys.holders, keys.parked, jobId)) as string | null;
+  release(keys: SemaphoreKeys, jobId: string): Promise<string | null> {
+    return this.redis.backlotSemaphoreRelease(keys.holders, keys.parked, jobId);
   }
 
   /** Holders of a key, live ones only (for specs and inspection). */
