@@ -3,29 +3,36 @@
  * post_tags (see prisma/schema.prisma); the tag string shown is computed from them
  * (app/db/post.repository.ts), as are the edits.
  *
- * Steps of updateTags: split the input on whitespace and normalize each name (NFC, lower case,
- * app/services/bulk-update-request/tag-name.ts), drop duplicates; check each name, by the rules for
- * existing tags when the tag exists and for new tags otherwise (ValidationError naming the first
- * bad one); then setPostTags, which creates missing tags and keeps post counts right.
+ * Steps of updateTags: refuse a post being deleted (ConflictError), then editPostTags
+ * (app/services/posts/tag-edit.ts, the path uploads take too), its InvalidTagEditError becoming a
+ * ValidationError on tagString.
  *
  * Example: await posts.updateTags(1, 'Smile  1girl smile')  // tags ['1girl', 'smile']
  */
 import type { AppPrismaClient } from '../../db/client';
-import { setPostTags, tagNamesByPost, tagString } from '../../db/post.repository';
-import { checkTagName, normalizeTagName } from '../../services/bulk-update-request/tag-name';
+import type { PostRating } from '../../db/generated/enums';
+import { postTagDetails, tagNamesByPost, tagString, type PostTagDetail } from '../../db/post.repository';
+import { postFileUrls, type PostFileUrls } from '../../services/posts/post-files';
+import { searchPosts, SearchQueryError } from '../../services/posts/search/index';
+import { editPostTags, InvalidTagEditError } from '../../services/posts/tag-edit';
 import { markPostForDeletion, RecordNotFoundError } from '../../services/deletion/index';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 
 /** Posts on one page of the list. @defaultValue 20 */
 export const POSTS_PER_PAGE = 20;
-/** Most tags on one post. @defaultValue 1000 */
-export const MAX_TAGS = 1000;
 
 export interface PostWithTags {
   id: number;
   md5: string | null;
   score: number;
   favCount: number;
+  rating: PostRating;
+  fileExt: string | null;
+  imageWidth: number | null;
+  imageHeight: number | null;
+  fileSize: number | null;
+  /** Where its image is served; undefined for a post without a file. */
+  files: PostFileUrls | undefined;
   /** Set when the post was marked for deletion: the deleter removes it soon. */
   deletionRequestedAt: Date | null;
   createdAt: Date;
@@ -35,8 +42,15 @@ export interface PostWithTags {
   tagString: string;
 }
 
-export function parseTagInput(input: string): string[] {
-  return [...new Set(input.split(/\s+/).filter(Boolean).map(normalizeTagName))].sort();
+/** One page of a search. */
+export interface PostsPage {
+  posts: PostWithTags[];
+  total: number;
+  totalIsExact: boolean;
+  page: number;
+  perPage: number;
+  /** The search as written back (canonical), '' for none. */
+  tags: string;
 }
 
 const select = {
@@ -44,6 +58,11 @@ const select = {
   md5: true,
   score: true,
   favCount: true,
+  rating: true,
+  fileExt: true,
+  imageWidth: true,
+  imageHeight: true,
+  fileSize: true,
   deletionRequestedAt: true,
   createdAt: true,
   updatedAt: true,
@@ -53,38 +72,52 @@ const select = {
 export class PostsService {
   constructor(private readonly db: AppPrismaClient) {}
 
-  private async withTags<T extends { id: number }>(
+  private async withTags<T extends { id: number; fileExt: string | null }>(
     posts: T[],
-  ): Promise<Array<T & { tags: string[]; tagString: string }>> {
+  ): Promise<Array<T & { tags: string[]; tagString: string; files: PostFileUrls | undefined }>> {
     const tags = await tagNamesByPost(
       this.db,
       posts.map((p) => p.id),
     );
     return posts.map((post) => {
       const names = tags.get(post.id) ?? [];
-      return { ...post, tags: names, tagString: tagString(names) };
+      return { ...post, tags: names, tagString: tagString(names), files: postFileUrls(post) };
     });
   }
 
-  async list(page = 1, perPage = POSTS_PER_PAGE) {
+  /** A page of the posts matching `tags` (Danbooru's syntax; app/services/posts/search). */
+  async list(tags: string | undefined, page = 1, perPage = POSTS_PER_PAGE): Promise<PostsPage> {
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
-    const [posts, total] = await Promise.all([
-      this.db.post.findMany({
-        orderBy: { id: 'desc' },
-        skip: (current - 1) * perPage,
-        take: perPage,
-        select,
-      }),
-      this.db.post.count(),
-    ]);
-    return { posts: await this.withTags(posts), total, page: current, perPage };
+    let result;
+    try {
+      result = await searchPosts(this.db, tags, { page: current, perPage });
+    } catch (error) {
+      if (error instanceof SearchQueryError) throw new ValidationError({ tags: error.message });
+      throw error;
+    }
+    const rows = await this.db.post.findMany({ where: { id: { in: result.ids } }, select });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const posts = result.ids.flatMap((id) => byId.get(id) ?? []);
+    return {
+      posts: await this.withTags(posts),
+      total: result.total,
+      totalIsExact: result.totalIsExact,
+      page: current,
+      perPage,
+      tags: result.query,
+    };
   }
 
   async find(id: number): Promise<PostWithTags> {
     const post = Number.isSafeInteger(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
     if (!post) throw new NotFoundError(`no post ${id}`);
     const [withTags] = await this.withTags([post]);
-    return withTags ?? { ...post, tags: [], tagString: '' };
+    return withTags ?? { ...post, tags: [], tagString: '', files: postFileUrls(post) };
+  }
+
+  /** The post's tags with category and post count (the post page groups them by category). */
+  tagDetails(id: number): Promise<PostTagDetail[]> {
+    return postTagDetails(this.db, id);
   }
 
   /**
@@ -106,21 +139,14 @@ export class PostsService {
 
   async updateTags(id: number, input: unknown): Promise<PostWithTags> {
     if (typeof input !== 'string') throw new ValidationError({ tagString: 'Tags are required' });
-    const names = parseTagInput(input);
-    if (names.length > MAX_TAGS)
-      throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
     const post = await this.find(id);
     if (post.deletionRequestedAt) throw new ConflictError(`post #${id} is being deleted`);
-    const existing = new Set(
-      (await this.db.tag.findMany({ where: { name: { in: names } }, select: { name: true } })).map(
-        (t) => t.name,
-      ),
-    );
-    for (const name of names) {
-      const problem = checkTagName(name, existing.has(name) ? 'existing' : 'new');
-      if (problem) throw new ValidationError({ tagString: problem.message });
+    try {
+      await editPostTags(this.db, id, input);
+    } catch (error) {
+      if (error instanceof InvalidTagEditError) throw new ValidationError({ tagString: error.message });
+      throw error;
     }
-    await setPostTags(this.db, id, names);
     return this.find(id);
   }
 }

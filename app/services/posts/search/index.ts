@@ -1,0 +1,100 @@
+/**
+ * Post search: Danbooru's basic syntax (./query-parser.ts) over the database
+ * (app/db/post-search.repository.ts), for /posts?tags=, /api/posts?tags= and the bench.
+ *
+ * Steps of searchPosts: parse the words; resolve every tag name through active aliases (a search
+ * for an alias's antecedent finds its consequent's posts) and expand each wildcard; a required
+ * tag that does not exist, a ~group or a wildcard with no tag, means no post matches (no post
+ * query is run); excluded tags that do not exist are dropped; then one page of post ids and the
+ * number of matches, counted up to COUNT_LIMIT.
+ *
+ * Example:
+ *   const result = await searchPosts(prisma(), 'aaa -smile order:score', { page: 1, perPage: 20 })
+ *   // { ids: [41, 7, ...], total: 52, totalIsExact: true, query: 'aaa -smile order:score', ... }
+ */
+import type { AppPrismaClient } from '../../../db/client';
+import {
+  expandWildcard,
+  resolveSearchTags,
+  searchPostIds,
+  type ResolvedSearch,
+} from '../../../db/post-search.repository';
+import { formatPostQuery, parsePostQuery, SearchQueryError, type PostQuery } from './query-parser';
+
+/** Matches counted at most; past it the page says "10,000+". @defaultValue 10,000 */
+export const COUNT_LIMIT = 10_000;
+/** Deepest page (Danbooru's limit for its members). @defaultValue 1000 */
+export const MAX_PAGE = 1000;
+
+export interface SearchResult {
+  ids: number[];
+  /** Matches, at most COUNT_LIMIT. */
+  total: number;
+  /** false: more than COUNT_LIMIT posts match. */
+  totalIsExact: boolean;
+  /** The search in canonical form. */
+  query: string;
+  parsed: PostQuery;
+  page: number;
+  perPage: number;
+}
+
+type SearchClient = Pick<AppPrismaClient, '$queryRaw'>;
+
+/** The search with tag ids in place of names, or undefined when no post can match. */
+export async function resolvePostQuery(
+  client: SearchClient,
+  query: PostQuery,
+): Promise<ResolvedSearch | undefined> {
+  const ids = await resolveSearchTags(client, [...query.required, ...query.anyOf, ...query.excluded]);
+  const required: number[] = [];
+  for (const name of query.required) {
+    const id = ids.get(name);
+    if (id === undefined) return undefined;
+    required.push(id);
+  }
+  const anyOfGroups: number[][] = [];
+  if (query.anyOf.length > 0) {
+    const group = query.anyOf.flatMap((name) => ids.get(name) ?? []);
+    if (group.length === 0) return undefined;
+    anyOfGroups.push(group);
+  }
+  const excluded = query.excluded.flatMap((name) => ids.get(name) ?? []);
+  for (const wildcard of query.wildcards) {
+    const matches = await expandWildcard(client, wildcard.pattern);
+    if (wildcard.negated) excluded.push(...matches);
+    else if (matches.length === 0) return undefined;
+    else anyOfGroups.push(matches);
+  }
+  return {
+    required: [...new Set(required)],
+    anyOfGroups,
+    excluded: [...new Set(excluded)],
+    ratings: query.ratings,
+    excludedRatings: query.excludedRatings,
+    order: query.order,
+  };
+}
+
+export async function searchPosts(
+  client: SearchClient,
+  input: string | undefined,
+  options: { page: number; perPage: number },
+): Promise<SearchResult> {
+  const parsed = parsePostQuery(input);
+  const { page, perPage } = options;
+  if (page > MAX_PAGE)
+    throw new SearchQueryError(`You cannot go beyond page ${MAX_PAGE}: narrow your search terms`);
+  const base = { query: formatPostQuery(parsed), parsed, page, perPage };
+  const resolved = await resolvePostQuery(client, parsed);
+  if (!resolved) return { ...base, ids: [], total: 0, totalIsExact: true };
+  const { ids, total } = await searchPostIds(client, resolved, {
+    limit: perPage,
+    offset: (page - 1) * perPage,
+    countLimit: COUNT_LIMIT + 1,
+  });
+  return { ...base, ids, total: Math.min(total, COUNT_LIMIT), totalIsExact: total <= COUNT_LIMIT };
+}
+
+export { parsePostQuery, formatPostQuery, SearchQueryError, MAX_SEARCH_TAGS } from './query-parser';
+export type { PostQuery, SearchOrder } from './query-parser';
