@@ -21,7 +21,7 @@
 import { prisma } from '../app/db/client';
 import type { Upload } from '../app/db/generated/client';
 import { DeserializationError } from '../app/framework/index';
-import { UploadStorageError } from '../app/services/uploads/post-creation';
+import { UploadStorageError } from '../app/services/uploads/files';
 import { failUpload, processUpload, type ProcessUploadResult } from '../app/services/uploads/processing';
 import { ApplicationJob } from './application-job';
 

@@ -5,7 +5,7 @@
  * Layout: the received file at Upload.sourceFile (uploads/incoming/<random>, relative to the root;
  * tests may give an absolute path), and the thumbnail and sample rendered while processing in the
  * upload's derived directory, thumbnails/uploads/<id>/ (moved to the post's once it exists).
- * Removal goes through the deleter's DeletionStorage, so a source file outside the root is never
+ * A failure to write is an UploadStorageError (storing). Removal goes through the deleter's DeletionStorage, so a source file outside the root is never
  * touched (StorageError, logged by the caller).
  *
  * Example:
@@ -15,6 +15,22 @@
 import { join, resolve } from 'node:path';
 import { DeletionStorage } from '../deletion/storage';
 import { SAMPLE_FILE, THUMBNAIL_FILE } from '../posts/post-files';
+
+/** Writing a file of an upload or its post failed (disk full, permissions): worth retrying. */
+export class UploadStorageError extends Error {
+  override name = 'UploadStorageError';
+}
+
+/** Runs a file-system step, turning its failure into an UploadStorageError naming `what`. */
+export async function storing<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (!e.code) throw error;
+    throw new UploadStorageError(`cannot store ${what}: ${e.message}`, { cause: error });
+  }
+}
 
 /** Where received files are stored, relative to the storage root. */
 export const INCOMING_DIR = 'uploads/incoming';

@@ -53,6 +53,7 @@ export async function createUpload(
 }
 
 export { hashFile, processUpload, failUpload, type FileDigest, type ProcessUploadResult } from './processing';
-export { INCOMING_DIR } from './files';
+export { INCOMING_DIR, UploadStorageError } from './files';
 export { InvalidImageError } from './image';
-export { DuplicateUploadError, UploadStorageError } from './post-creation';
+export { DuplicateUploadError } from './post-creation';
+export { InvalidTagEditError } from '../posts/tag-edit';

@@ -8,8 +8,8 @@
  *      with the post's id, and nothing is written;
  *   2. the original (copied: the source file stays until the upload is completed, so a rerun after
  *      a crash still finds it), the thumbnail and the sample go to the post's directories
- *      (app/services/posts/post-files.ts); a file-system failure is an UploadStorageError, which
- *      ProcessUploadJob retries;
+ *      (app/services/posts/post-files.ts); a file-system failure is an UploadStorageError
+ *      (./files.ts), which ProcessUploadJob retries;
  *   3. the uploader's tags through editPostTags (app/services/posts/tag-edit.ts), the path a post
  *      edit takes, so every tag rule applies the same way. Tags were checked when the upload was
  *      made; a tag refused now (a rule changed meanwhile) is an InvalidTagEditError.
@@ -23,7 +23,7 @@ import type { AppPrismaClient } from '../../db/client';
 import type { PostRating } from '../../db/generated/enums';
 import { postFilePaths } from '../posts/post-files';
 import { editPostTags } from '../posts/tag-edit';
-import type { UploadFiles } from './files';
+import { storing, UploadStorageError, type UploadFiles } from './files';
 import type { ImageInfo } from './image';
 
 /** A post with the same md5 exists already. */
@@ -32,11 +32,6 @@ export class DuplicateUploadError extends Error {
   constructor(readonly postId: number) {
     super(`duplicate of post #${postId}`);
   }
-}
-
-/** Writing a file of the post failed (disk full, permissions): worth retrying. */
-export class UploadStorageError extends Error {
-  override name = 'UploadStorageError';
 }
 
 export interface UploadForPost {
@@ -56,17 +51,6 @@ export interface CreatePostInput {
 }
 
 type PostClient = Pick<AppPrismaClient, '$queryRaw' | 'tag' | '$transaction'>;
-
-async function storing<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new UploadStorageError(`cannot store ${what}: ${e.code ? `${e.code}: ` : ''}${e.message}`, {
-      cause: error,
-    });
-  }
-}
 
 /** Inserts the post or finds this upload's own from an earlier run; DuplicateUploadError otherwise. */
 async function claimPost(client: PostClient, input: CreatePostInput): Promise<number> {

@@ -30,7 +30,7 @@ import { env } from '../../../config/env';
 import { markPostForDeletion, RecordNotFoundError } from '../deletion/marking';
 import { InvalidTagEditError } from '../posts/tag-edit';
 import { announceUploadStatus } from './events';
-import { removeUploadFiles, uploadFiles } from './files';
+import { removeUploadFiles, storing, uploadFiles } from './files';
 import { InvalidImageError, probeImage, writeDerivatives, type ImageInfo } from './image';
 import { createPostFromUpload, DuplicateUploadError } from './post-creation';
 
@@ -138,7 +138,7 @@ export async function failUpload(
 ): Promise<boolean> {
   const duplicateOf = options.postId ?? null;
   const rows = await client.$queryRaw<Array<{ source_file: string; own_post_id: number | null }>>`
-    WITH before AS (SELECT post_id FROM uploads WHERE id = ${uploadId} AND status = 'processing' FOR UPDATE)
+    WITH before AS (SELECT post_id FROM uploads WHERE id = ${uploadId})
     UPDATE uploads SET status = 'error', error_message = ${errorMessage}, post_id = ${duplicateOf}::int, updated_at = now()
     WHERE id = ${uploadId} AND status = 'processing'
     RETURNING source_file, (SELECT post_id FROM before) AS own_post_id`;
@@ -214,8 +214,10 @@ export async function processUpload(
   let postId: number;
   try {
     image = await probeImage(files.source);
-    await mkdir(files.stagingDir, { recursive: true });
-    await writeDerivatives(files.source, files.thumbnail, files.sample);
+    await storing(`upload ${uploadId}'s thumbnail and sample`, async () => {
+      await mkdir(files.stagingDir, { recursive: true });
+      await writeDerivatives(files.source, files.thumbnail, files.sample);
+    });
     signal?.throwIfAborted();
     ({ postId } = await createPostFromUpload(client, {
       upload,
