@@ -22,6 +22,8 @@ import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { AppPrismaClient } from '../db/client';
+import type { SqlReader } from '../db/deletion.repository';
+import { dbPool } from '../db/pg-pool';
 import { JobInspector, type BullmqAdapter } from '../framework/index';
 import { BULL_BOARD_PATH, bullBoard } from './admin/bull-board';
 import { JobAdminService } from './admin/job-admin.service';
@@ -84,6 +86,8 @@ export interface CreateAppOptions {
   live?: LiveEvents;
   /** Where uploads are stored and posts' files are served from. @defaultValue env().STORAGE_ROOT */
   storageRoot?: string;
+  /** Plain node-postgres for post searches. @defaultValue dbPool() (app/db/pg-pool.ts) */
+  sqlReader?: SqlReader;
 }
 
 /** @defaultValue prefix of the web app's own Redis keys */
@@ -138,7 +142,7 @@ export function createApp(options: CreateAppOptions): Express {
     ),
   );
   const favorites = new FavoritesService(options.prisma);
-  app.use(postsRoutes(new PostsService(options.prisma), favorites));
+  app.use(postsRoutes(new PostsService(options.prisma, options.sqlReader ?? dbPool()), favorites));
   app.use(favoritesRoutes(favorites));
   app.use(uploadsRoutes(new UploadsService(options.prisma, storageRoot)));
   app.use(mediaRoutes(storageRoot));

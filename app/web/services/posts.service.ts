@@ -10,6 +10,7 @@
  * Example: await posts.updateTags(1, 'Smile  1girl smile')  // tags ['1girl', 'smile']
  */
 import type { AppPrismaClient } from '../../db/client';
+import type { SqlReader } from '../../db/deletion.repository';
 import type { PostRating } from '../../db/generated/enums';
 import { postTagDetails, tagNamesByPost, tagString, type PostTagDetail } from '../../db/post.repository';
 import { postFileUrls, type PostFileUrls } from '../../services/posts/post-files';
@@ -70,7 +71,11 @@ const select = {
 } as const;
 
 export class PostsService {
-  constructor(private readonly db: AppPrismaClient) {}
+  constructor(
+    private readonly db: AppPrismaClient,
+    /** Searches run on plain node-postgres (app/db/post-search.repository.ts says why). */
+    private readonly reader: SqlReader,
+  ) {}
 
   private async withTags<T extends { id: number; fileExt: string | null }>(
     posts: T[],
@@ -90,7 +95,7 @@ export class PostsService {
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
     let result;
     try {
-      result = await searchPosts(this.db, tags, { page: current, perPage });
+      result = await searchPosts(this.reader, tags, { page: current, perPage });
     } catch (error) {
       if (error instanceof SearchQueryError) throw new ValidationError({ tags: error.message });
       throw error;

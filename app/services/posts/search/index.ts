@@ -9,10 +9,10 @@
  * number of matches, counted up to COUNT_LIMIT.
  *
  * Example:
- *   const result = await searchPosts(prisma(), 'aaa -smile order:score', { page: 1, perPage: 20 })
+ *   const result = await searchPosts(dbPool(), 'aaa -smile order:score', { page: 1, perPage: 20 })
  *   // { ids: [41, 7, ...], total: 52, totalIsExact: true, query: 'aaa -smile order:score', ... }
  */
-import type { AppPrismaClient } from '../../../db/client';
+import type { SqlReader } from '../../../db/deletion.repository';
 import {
   expandWildcard,
   resolveSearchTags,
@@ -39,14 +39,12 @@ export interface SearchResult {
   perPage: number;
 }
 
-type SearchClient = Pick<AppPrismaClient, '$queryRaw'>;
-
 /** The search with tag ids in place of names, or undefined when no post can match. */
 export async function resolvePostQuery(
-  client: SearchClient,
+  reader: SqlReader,
   query: PostQuery,
 ): Promise<ResolvedSearch | undefined> {
-  const ids = await resolveSearchTags(client, [...query.required, ...query.anyOf, ...query.excluded]);
+  const ids = await resolveSearchTags(reader, [...query.required, ...query.anyOf, ...query.excluded]);
   const required: number[] = [];
   for (const name of query.required) {
     const id = ids.get(name);
@@ -61,7 +59,7 @@ export async function resolvePostQuery(
   }
   const excluded = query.excluded.flatMap((name) => ids.get(name) ?? []);
   for (const wildcard of query.wildcards) {
-    const matches = await expandWildcard(client, wildcard.pattern);
+    const matches = await expandWildcard(reader, wildcard.pattern);
     if (wildcard.negated) excluded.push(...matches);
     else if (matches.length === 0) return undefined;
     else anyOfGroups.push(matches);
@@ -77,7 +75,7 @@ export async function resolvePostQuery(
 }
 
 export async function searchPosts(
-  client: SearchClient,
+  reader: SqlReader,
   input: string | undefined,
   options: { page: number; perPage: number },
 ): Promise<SearchResult> {
@@ -86,9 +84,9 @@ export async function searchPosts(
   if (page > MAX_PAGE)
     throw new SearchQueryError(`You cannot go beyond page ${MAX_PAGE}: narrow your search terms`);
   const base = { query: formatPostQuery(parsed), parsed, page, perPage };
-  const resolved = await resolvePostQuery(client, parsed);
+  const resolved = await resolvePostQuery(reader, parsed);
   if (!resolved) return { ...base, ids: [], total: 0, totalIsExact: true };
-  const { ids, total } = await searchPostIds(client, resolved, {
+  const { ids, total } = await searchPostIds(reader, resolved, {
     limit: perPage,
     offset: (page - 1) * perPage,
     countLimit: COUNT_LIMIT + 1,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setPostTags } from '../../../../app/db/post.repository';
 import { MAX_PAGE, searchPosts, SearchQueryError } from '../../../../app/services/posts/search/index';
+import { closeDbPool, dbPool } from '../../../../app/db/pg-pool';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../../support/database';
 
 const db = testPrisma();
@@ -17,7 +18,7 @@ async function post(
 }
 
 async function find(query: string, perPage = 50): Promise<string[]> {
-  const result = await searchPosts(db, query, { page: 1, perPage });
+  const result = await searchPosts(dbPool(), query, { page: 1, perPage });
   const names = new Map(Object.entries(ids).map(([name, id]) => [id, name]));
   return result.ids.map((id) => names.get(id) ?? `#${id}`);
 }
@@ -32,7 +33,10 @@ beforeAll(async () => {
   await db.tagAlias.create({ data: { antecedentName: 'puppy', consequentName: 'dog', status: 'pending' } });
   await db.tag.create({ data: { name: 'long_unused' } }); // no posts: wildcards skip it
 });
-afterAll(() => disconnectTestPrisma());
+afterAll(async () => {
+  await closeDbPool();
+  await disconnectTestPrisma();
+});
 
 describe('searchPosts', () => {
   it('finds every post newest first without tags, and the posts with all the tags (AND)', async () => {
@@ -65,7 +69,7 @@ describe('searchPosts', () => {
 
   it('finds nothing for a tag that does not exist, without error', async () => {
     expect(await find('no_such_tag')).toEqual([]);
-    expect((await searchPosts(db, 'no_such_tag', { page: 1, perPage: 20 })).total).toBe(0);
+    expect((await searchPosts(dbPool(), 'no_such_tag', { page: 1, perPage: 20 })).total).toBe(0);
   });
 
   it('resolves an active alias to its consequent; a pending alias does nothing', async () => {
@@ -92,18 +96,18 @@ describe('searchPosts', () => {
   });
 
   it('pages the results and counts them all, with the query written back', async () => {
-    const first = await searchPosts(db, 'ORDER:ID  red', { page: 1, perPage: 1 });
+    const first = await searchPosts(dbPool(), 'ORDER:ID  red', { page: 1, perPage: 1 });
     expect(first).toMatchObject({ total: 2, totalIsExact: true, query: 'red order:id', page: 1, perPage: 1 });
     expect(first.ids).toEqual([ids.a]);
-    expect((await searchPosts(db, 'red order:id', { page: 2, perPage: 1 })).ids).toEqual([ids.c]);
-    expect((await searchPosts(db, 'red', { page: 3, perPage: 1 })).ids).toEqual([]);
+    expect((await searchPosts(dbPool(), 'red order:id', { page: 2, perPage: 1 })).ids).toEqual([ids.c]);
+    expect((await searchPosts(dbPool(), 'red', { page: 3, perPage: 1 })).ids).toEqual([]);
   });
 
   it('refuses a page past the last one Danbooru serves, and a bad metatag', async () => {
-    await expect(searchPosts(db, 'cat', { page: MAX_PAGE + 1, perPage: 20 })).rejects.toThrow(
+    await expect(searchPosts(dbPool(), 'cat', { page: MAX_PAGE + 1, perPage: 20 })).rejects.toThrow(
       `You cannot go beyond page ${MAX_PAGE}: narrow your search terms`,
     );
-    await expect(searchPosts(db, 'order:nope', { page: 1, perPage: 20 })).rejects.toBeInstanceOf(
+    await expect(searchPosts(dbPool(), 'order:nope', { page: 1, perPage: 20 })).rejects.toBeInstanceOf(
       SearchQueryError,
     );
   });
