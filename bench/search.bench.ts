@@ -99,7 +99,7 @@ async function buildQueries(db: AppPrismaClient, pool: pg.Pool, perKind: number)
       ),
     });
     const pattern = `${a.slice(0, Math.max(2, Math.min(4, a.length - 1)))}*`;
-    const matches = await expandWildcard(pool, pattern);
+    const matches = (await expandWildcard(pool, pattern)).map((tag) => tag.id);
     queries.push({
       kind: 'wildcard',
       text: pattern,

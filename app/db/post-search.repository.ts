@@ -7,10 +7,12 @@
  * TagAlias.to_aliased), else the name itself; names without a tag map to nothing. Wildcard
  * patterns expand, each in its own statement, to at most MAX_WILDCARD_TAGS tags with posts, most
  * used first (Danbooru's Tag.wildcard_matches).
- * Steps of searchPostIds: each required tag is an EXISTS on post_tags, each OR group (the ~tags,
- * each wildcard) an EXISTS over its ids, the excluded tags one NOT EXISTS, ratings a column test;
- * ordered by the search's order, then by id; a page of ids plus the count of matches up to
- * `countLimit` (counting stops there: a search matching 100,000 posts does not count them all).
+ * Steps of searchPostIds (searchStatement): start from the post_tags rows of the rarest required
+ * tag (else of the rarest OR group, else from posts); each other required tag is an EXISTS on
+ * post_tags, each other OR group (the ~tags, each wildcard) an EXISTS over its ids, the excluded
+ * tags one NOT EXISTS, ratings a column test; ordered by the search's order, then by id; a page of
+ * ids plus the count of matches up to `countLimit` (counting stops there: a search matching
+ * 100,000 posts does not count them all).
  *
  * Plain node-postgres (app/db/pg-pool.ts), not Prisma: a search runs 3-4 short statements per page
  * view, and the Prisma client's raw queries cost about 2 ms more each on this machine (bench/search).
@@ -26,37 +28,44 @@ import { likePattern } from './like-pattern';
 /** Tags one wildcard stands for at most (the most used first). @defaultValue 100 */
 export const MAX_WILDCARD_TAGS = 100;
 
-/** name -> the id of the tag it stands for (through an active alias); names with no tag are absent. */
+/** A tag a search names, with its post count (the search starts from its rarest tag). */
+export interface SearchTag {
+  id: number;
+  postCount: number;
+}
+
+/** name -> the tag it stands for (through an active alias); names with no tag are absent. */
 export async function resolveSearchTags(
   reader: SqlReader,
   names: readonly string[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, SearchTag>> {
   if (names.length === 0) return new Map();
-  const { rows } = await reader.query<{ name: string; id: number }>(
-    `SELECT n.name, t.id
+  const { rows } = await reader.query<{ name: string; id: number; post_count: number }>(
+    `SELECT n.name, t.id, t.post_count
      FROM unnest($1::text[]) AS n(name)
      LEFT JOIN tag_aliases a ON a.antecedent_name = n.name AND a.status = 'active'
      JOIN tags t ON t.name = COALESCE(a.consequent_name, n.name)`,
     [[...names]],
   );
-  return new Map(rows.map((row) => [row.name, row.id]));
+  return new Map(rows.map((row) => [row.name, { id: row.id, postCount: row.post_count }]));
 }
 
-/** The ids of the tags (with posts) a `*` pattern matches, most used first. */
-export async function expandWildcard(reader: SqlReader, pattern: string): Promise<number[]> {
-  const { rows } = await reader.query<{ id: number }>(
-    `SELECT id FROM tags WHERE name LIKE $1 ESCAPE '\\' AND post_count > 0 ORDER BY post_count DESC, name LIMIT $2`,
+/** The tags (with posts) a `*` pattern matches, most used first. */
+export async function expandWildcard(reader: SqlReader, pattern: string): Promise<SearchTag[]> {
+  const { rows } = await reader.query<{ id: number; post_count: number }>(
+    `SELECT id, post_count FROM tags WHERE name LIKE $1 ESCAPE '\\' AND post_count > 0
+     ORDER BY post_count DESC, name LIMIT $2`,
     [likePattern(pattern), MAX_WILDCARD_TAGS],
   );
-  return rows.map((row) => row.id);
+  return rows.map((row) => ({ id: row.id, postCount: row.post_count }));
 }
 
 export type SearchSqlOrder = 'id_desc' | 'id' | 'score' | 'score_asc' | 'favcount' | 'favcount_asc';
 
 export interface ResolvedSearch {
-  /** Each must be on the post. */
+  /** Each must be on the post; the rarest first (the statement starts from it). */
   required: number[];
-  /** Each group: at least one must be on the post. */
+  /** Each group: at least one must be on the post; the rarest group first. */
   anyOfGroups: number[][];
   /** None may be on the post. */
   excluded: number[];
@@ -65,6 +74,7 @@ export interface ResolvedSearch {
   order: SearchSqlOrder;
 }
 
+/** Orders over the posts row (p), and over the post id alone (d.post_id: no posts row needed). */
 const ORDER_BY: Readonly<Record<SearchSqlOrder, string>> = {
   id_desc: 'p.id DESC',
   id: 'p.id ASC',
@@ -73,22 +83,66 @@ const ORDER_BY: Readonly<Record<SearchSqlOrder, string>> = {
   favcount: 'p.fav_count DESC, p.id DESC',
   favcount_asc: 'p.fav_count ASC, p.id ASC',
 };
+const ORDER_BY_ID: Partial<Readonly<Record<SearchSqlOrder, string>>> = {
+  id_desc: 'd.post_id DESC',
+  id: 'd.post_id ASC',
+};
 
-/** The WHERE clause of a search and its parameters ($1, $2, ... in order). */
-export function searchWhere(search: ResolvedSearch): { sql: string; params: unknown[] } {
+/**
+ * FROM and WHERE of a search and its parameters ($1, $2, ... in order), plus the expressions for
+ * the post id and the ORDER BY. The statement starts from the rarest required tag's post_tags
+ * rows, else the rarest OR group's, else from posts; posts is joined only when a rating or a
+ * non-id order needs its columns, so an id-ordered tag search reads the (tag_id, post_id) index
+ * alone.
+ */
+export function searchStatement(search: ResolvedSearch): {
+  from: string;
+  where: string;
+  params: unknown[];
+  id: string;
+  orderBy: string;
+} {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const has = (test: string) => `EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = p.id AND ${test})`;
-  const conditions = [
-    ...search.required.map((id) => has(`pt.tag_id = ${param(id)}::int`)),
-    ...search.anyOfGroups.map((ids) => has(`pt.tag_id = ANY(${param(ids)}::int[])`)),
-  ];
+  const [driverTag, ...otherTags] = search.required;
+  const [driverGroup, ...otherGroups] =
+    driverTag === undefined ? search.anyOfGroups : [undefined, ...search.anyOfGroups];
+  const needsPost =
+    search.ratings.length > 0 || search.excludedRatings.length > 0 || ORDER_BY_ID[search.order] === undefined;
+  let from: string;
+  let id: string;
+  const conditions: string[] = [];
+  if (driverTag !== undefined || driverGroup !== undefined) {
+    from =
+      driverTag !== undefined
+        ? `post_tags d`
+        : `(SELECT DISTINCT post_id FROM post_tags WHERE tag_id = ANY(${param(driverGroup)}::int[])) d`;
+    if (driverTag !== undefined) conditions.push(`d.tag_id = ${param(driverTag)}::int`);
+    if (needsPost) from += ' JOIN posts p ON p.id = d.post_id';
+    id = 'd.post_id';
+  } else {
+    from = 'posts p';
+    id = 'p.id';
+  }
+  const has = (test: string) => `EXISTS (SELECT 1 FROM post_tags pt WHERE pt.post_id = ${id} AND ${test})`;
+  conditions.push(
+    ...otherTags.map((tag) => has(`pt.tag_id = ${param(tag)}::int`)),
+    ...(otherGroups as number[][]).map((ids) => has(`pt.tag_id = ANY(${param(ids)}::int[])`)),
+  );
   if (search.excluded.length > 0)
     conditions.push(`NOT ${has(`pt.tag_id = ANY(${param(search.excluded)}::int[])`)}`);
   if (search.ratings.length > 0) conditions.push(`p.rating = ANY(${param(search.ratings)}::post_rating[])`);
   if (search.excludedRatings.length > 0)
     conditions.push(`p.rating <> ALL(${param(search.excludedRatings)}::post_rating[])`);
-  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  const orderBy =
+    id === 'd.post_id' && !needsPost ? (ORDER_BY_ID[search.order] as string) : ORDER_BY[search.order];
+  return {
+    from,
+    where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '',
+    params,
+    id,
+    orderBy,
+  };
 }
 
 export interface SearchPage {
@@ -104,17 +158,18 @@ export async function searchPostIds(
   search: ResolvedSearch,
   page: SearchPage,
 ): Promise<{ ids: number[]; total: number }> {
-  const where = searchWhere(search);
-  const n = where.params.length;
+  const statement = searchStatement(search);
+  const n = statement.params.length;
+  const body = `FROM ${statement.from} ${statement.where}`;
   const [rows, counted] = await Promise.all([
     reader.query<{ id: number }>(
-      `SELECT p.id FROM posts p ${where.sql} ORDER BY ${ORDER_BY[search.order]} LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...where.params, page.limit, page.offset],
+      `SELECT ${statement.id} AS id ${body} ORDER BY ${statement.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...statement.params, page.limit, page.offset],
     ),
-    reader.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM posts p ${where.sql} LIMIT $${n + 1}) matched`,
-      [...where.params, page.countLimit],
-    ),
+    reader.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 ${body} LIMIT $${n + 1}) matched`, [
+      ...statement.params,
+      page.countLimit,
+    ]),
   ]);
   return { ids: rows.rows.map((row) => row.id), total: counted.rows[0]?.n ?? 0 };
 }

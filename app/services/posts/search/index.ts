@@ -5,7 +5,8 @@
  * Steps of searchPosts: parse the words; resolve every tag name through active aliases (a search
  * for an alias's antecedent finds its consequent's posts) and expand each wildcard; a required
  * tag that does not exist, a ~group or a wildcard with no tag, means no post matches (no post
- * query is run); excluded tags that do not exist are dropped; then one page of post ids and the
+ * query is run); excluded tags that do not exist are dropped; the required tags and OR groups are
+ * put rarest first (by post_count), where the statement starts; then one page of post ids and the
  * number of matches, counted up to COUNT_LIMIT.
  *
  * Example:
@@ -18,6 +19,7 @@ import {
   resolveSearchTags,
   searchPostIds,
   type ResolvedSearch,
+  type SearchTag,
 } from '../../../db/post-search.repository';
 import { formatPostQuery, parsePostQuery, SearchQueryError, type PostQuery } from './query-parser';
 
@@ -44,28 +46,32 @@ export async function resolvePostQuery(
   reader: SqlReader,
   query: PostQuery,
 ): Promise<ResolvedSearch | undefined> {
-  const ids = await resolveSearchTags(reader, [...query.required, ...query.anyOf, ...query.excluded]);
-  const required: number[] = [];
+  const tags = await resolveSearchTags(reader, [...query.required, ...query.anyOf, ...query.excluded]);
+  const required: SearchTag[] = [];
   for (const name of query.required) {
-    const id = ids.get(name);
-    if (id === undefined) return undefined;
-    required.push(id);
+    const tag = tags.get(name);
+    if (tag === undefined) return undefined;
+    required.push(tag);
   }
-  const anyOfGroups: number[][] = [];
+  const groups: SearchTag[][] = [];
   if (query.anyOf.length > 0) {
-    const group = query.anyOf.flatMap((name) => ids.get(name) ?? []);
+    const group = query.anyOf.flatMap((name) => tags.get(name) ?? []);
     if (group.length === 0) return undefined;
-    anyOfGroups.push(group);
+    groups.push(group);
   }
-  const excluded = query.excluded.flatMap((name) => ids.get(name) ?? []);
+  const excluded = query.excluded.flatMap((name) => tags.get(name)?.id ?? []);
   for (const wildcard of query.wildcards) {
     const matches = await expandWildcard(reader, wildcard.pattern);
-    if (wildcard.negated) excluded.push(...matches);
+    if (wildcard.negated) excluded.push(...matches.map((tag) => tag.id));
     else if (matches.length === 0) return undefined;
-    else anyOfGroups.push(matches);
+    else groups.push(matches);
   }
+  const posts = (group: SearchTag[]) => group.reduce((sum, tag) => sum + tag.postCount, 0);
+  required.sort((a, b) => a.postCount - b.postCount);
+  groups.sort((a, b) => posts(a) - posts(b));
+  const anyOfGroups = groups.map((group) => [...new Set(group.map((tag) => tag.id))]);
   return {
-    required: [...new Set(required)],
+    required: [...new Set(required.map((tag) => tag.id))],
     anyOfGroups,
     excluded: [...new Set(excluded)],
     ratings: query.ratings,
