@@ -54,9 +54,10 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
 /** The part of an upload's page that live updates replace. */
 export function uploadStatusSection(_ctx: ViewContext, upload: UploadView): SafeHtml {
   const done = upload.status === 'completed' && upload.postId !== null;
-  return html`<section class="upload-status" id="upload-status" data-live-topic="/records/Upload/${upload.id}" data-live-src="/uploads/${upload.id}/status" data-status="${upload.status}">
+  const running = upload.status === 'pending' || upload.status === 'processing';
+  return html`<section class="upload-status" id="upload-status" data-live-topic="/records/Upload/${upload.id}" data-live-src="/uploads/${upload.id}/status" data-status="${upload.status}"${running ? html` data-live-refresh-on-open` : ''}>
 <p>Status: <strong data-upload-status>${upload.status}</strong> · ${STATUS_TEXT[upload.status] ?? upload.status}</p>
-${upload.status === 'pending' || upload.status === 'processing' ? html`<progress aria-label="processing"></progress>` : ''}
+${running ? html`<progress aria-label="processing"></progress>` : ''}
 ${done ? html`<p><a href="/posts/${upload.postId}" data-post-link>Go to post #${upload.postId}</a></p>` : ''}
 ${upload.errorMessage ? html`<p class="errors" role="alert">${upload.errorMessage}</p>` : ''}
 ${!done && upload.postId !== null ? html`<p><a href="/posts/${upload.postId}" data-duplicate-link>See post #${upload.postId}</a></p>` : ''}

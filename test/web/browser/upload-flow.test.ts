@@ -38,6 +38,7 @@ describe('uploading an image in a real browser', () => {
   let page: Page;
   let base = '';
   const consoleErrors: string[] = [];
+  const failedResponses: string[] = [];
 
   beforeAll(async () => {
     await truncateAll(db);
@@ -50,7 +51,13 @@ describe('uploading an image in a real browser', () => {
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        consoleErrors.push(message.text());
+    });
+    page.on('response', (response) => {
+      // The browser asks for /favicon.ico by itself; the app has none.
+      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
+        failedResponses.push(`${response.status()} ${response.url()}`);
     });
   }, 90_000);
 
@@ -140,5 +147,6 @@ describe('uploading an image in a real browser', () => {
     expect(await page.locator('.upload-status .errors').textContent()).toMatch(/^not an image: /);
     await screenshot(page, 'upload-06-corrupt-file-error');
     expect(consoleErrors).toEqual([]);
+    expect(failedResponses).toEqual([]);
   }, 60_000);
 });
