@@ -157,7 +157,7 @@ export default defineBenchmark({
       plain: Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Record<Kind, number[]>,
     };
     let mismatches = 0;
-    let queryCount = 0;
+    let queryCount: number;
     try {
       await migrateDeploy(url);
       const t0 = performance.now();

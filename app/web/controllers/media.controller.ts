@@ -14,7 +14,7 @@ export function mediaController(storageRoot: string) {
     const id = Number(req.params.id);
     const name = String(req.params.file);
     const path = Number.isSafeInteger(id) && id > 0 ? postFileForUrl(storageRoot, id, name) : undefined;
-    if (!path) return next(new NotFoundError(`no file ${name} of post ${req.params.id}`));
+    if (!path) return next(new NotFoundError(`no file ${name} of post ${String(req.params.id)}`));
     res.sendFile(path, { maxAge: '1d', dotfiles: 'deny' }, (error?: Error) => {
       if (!error) return;
       if (res.headersSent) return next(error);
