@@ -19,7 +19,7 @@ describe('/posts and /api/posts search', () => {
     expect(res.text).toContain('<ul class="post-grid">');
     expect(res.text).toContain(`<img src="/data/posts/${withImage.id}/thumbnail.webp"`);
     expect(res.text).toContain(
-      `<li data-post-id="${without.id}"><a class="thumb" href="/posts/${without.id}"><span class="no-image">`,
+      `<li data-post-id="${without.id}"><a class="thumb" href="/posts/${without.id}" title="cat dog"><span class="no-image">`,
     );
     expect(res.text).toContain('name="tags" value="cat"');
   });

@@ -48,7 +48,7 @@ function uploader(post: PostView) {
 
 function thumbnail(post: PostView) {
   return post.files
-    ? html`<img src="${post.files.thumbnail}" alt="${post.tagString}" title="${post.tagString}" loading="lazy">`
+    ? html`<img src="${post.files.thumbnail}" alt="${post.tagString}" loading="lazy">`
     : html`<span class="no-image">no image</span>`;
 }
 
@@ -65,7 +65,7 @@ ${data.posts.length === 0 ? html`<p>No posts found.</p>` : ''}
 <ul class="post-grid">
 ${data.posts.map(
   (p) =>
-    html`<li data-post-id="${p.id}"><a class="thumb" href="/posts/${p.id}">${thumbnail(p)}</a><span class="meta">#${p.id} · score ${p.score} · ${p.rating}${p.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</span></li>`,
+    html`<li data-post-id="${p.id}"><a class="thumb" href="/posts/${p.id}" title="${p.tagString}">${thumbnail(p)}</a><span class="meta">#${p.id} · score ${p.score} · ${p.rating}${p.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</span></li>`,
 )}
 </ul>
 <p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.total}${data.totalIsExact ? '' : '+'} posts)
