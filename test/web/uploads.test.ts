@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
+import { performEnqueuedJobs, useTestAdapter } from '../../app/framework/index';
 import { installRecordLocator } from '../../app/db/record-locator';
 import { INCOMING_DIR } from '../../app/services/uploads/files';
 import { UPLOAD_MAX_BYTES } from '../../app/web/middleware/upload-intake';
