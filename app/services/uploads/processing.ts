@@ -144,13 +144,34 @@ export async function failUpload(
     RETURNING source_file, (SELECT post_id FROM before) AS own_post_id`;
   const row = rows[0];
   if (!row) return false;
-  if (row.own_post_id !== null && row.own_post_id !== duplicateOf)
-    await markPostForDeletion(client, row.own_post_id).catch((error: unknown) => {
-      if (!(error instanceof RecordNotFoundError)) throw error;
-    });
-  await cleanUp(uploadId, row.source_file, options.storageRoot ?? env().STORAGE_ROOT);
+  await discardUploadLeftovers(
+    client,
+    { id: uploadId, sourceFile: row.source_file, ownPostId: row.own_post_id },
+    {
+      keepPostId: duplicateOf,
+      storageRoot: options.storageRoot,
+    },
+  );
   announceUploadStatus(uploadId, 'error', errorMessage);
   return true;
+}
+
+/**
+ * What an upload that ended without a post leaves behind: its files (source, staging directory)
+ * are removed, and a post it had already created (`ownPostId`, unless that is `keepPostId`, the
+ * post a duplicate matched) is marked for deletion, so the deleter removes it with its files.
+ * PruneUploadsJob calls it for uploads it fails, too.
+ */
+export async function discardUploadLeftovers(
+  client: Pick<AppPrismaClient, '$queryRawUnsafe'>,
+  upload: { id: number; sourceFile: string; ownPostId: number | null },
+  options: { keepPostId?: number | null; storageRoot?: string } = {},
+): Promise<void> {
+  if (upload.ownPostId !== null && upload.ownPostId !== options.keepPostId)
+    await markPostForDeletion(client, upload.ownPostId).catch((error: unknown) => {
+      if (!(error instanceof RecordNotFoundError)) throw error;
+    });
+  await cleanUp(upload.id, upload.sourceFile, options.storageRoot ?? env().STORAGE_ROOT);
 }
 
 async function cleanUp(uploadId: number, sourceFile: string, root: string): Promise<void> {
