@@ -164,7 +164,7 @@ describe('uploads through the web', () => {
     await performEnqueuedJobs();
     const post = await web().db.post.findFirstOrThrow();
     const page = await owner.agent.get(`/uploads/${second.body.id}`).expect(200);
-    expect(page.text).toContain(`duplicate of post #${post.id}`);
+    expect(page.text).toContain(`Duplicate of post #${post.id}`);
     expect(page.text).toContain(`<a href="/posts/${post.id}" data-duplicate-link>`);
 
     const other = await member();

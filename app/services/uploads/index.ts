@@ -4,7 +4,7 @@
  *
  * Statuses: pending (recorded, job enqueued) -> processing (claimed by ProcessUploadJob, with
  * processing_started_at) -> completed (file_size, md5 and post_id recorded) or error
- * (error_message says why: unreadable file, not an image, duplicate of post #N (post_id = N),
+ * (error_message says why: unreadable file, not an image, "Duplicate of post #N" as in Danbooru (post_id = N),
  * canceled, timed out, storage failing after every retry). PruneUploadsJob marks uploads still
  * processing 4 hours after processing started `failed` (their job died without a trace).
  *

@@ -30,7 +30,7 @@ import type { ImageInfo } from './image';
 export class DuplicateUploadError extends Error {
   override name = 'DuplicateUploadError';
   constructor(readonly postId: number) {
-    super(`duplicate of post #${postId}`);
+    super(`Duplicate of post #${postId}`);
   }
 }
 

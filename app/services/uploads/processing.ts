@@ -11,7 +11,7 @@
  *      upload's staging directory; an image sharp cannot read ends the upload in `error` with
  *      libvips' reason;
  *   4. create the post (./post-creation.ts): a duplicate md5 ends the upload in `error` with
- *      "duplicate of post #N" and post_id = N; a storage failure is rethrown for the job to retry;
+ *      "Duplicate of post #N" and post_id = N; a storage failure is rethrown for the job to retry;
  *   5. record completed (size, md5, post_id), remove the source file and staging directory.
  * Every end in `error` removes the upload's files (./files.ts) and announces the status with the
  * reason. An abort (cancel, timeout) is recorded as error and rethrown; a worker shutdown leaves

@@ -130,12 +130,12 @@ describe('processUpload', () => {
     expect(await processUpload(db, second.id, { storageRoot: root })).toEqual({
       status: 'error',
       uploadId: second.id,
-      errorMessage: `duplicate of post #${first.postId}`,
+      errorMessage: `Duplicate of post #${first.postId}`,
       postId: first.postId,
     });
     expect(await db.upload.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({
       status: 'error',
-      errorMessage: `duplicate of post #${first.postId}`,
+      errorMessage: `Duplicate of post #${first.postId}`,
       postId: first.postId,
     });
     expect(await db.post.count()).toBe(1);
