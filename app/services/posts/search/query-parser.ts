@@ -4,7 +4,10 @@
  *   1girl smile      both tags (AND)
  *   -smile           not this tag
  *   ~cat ~dog        at least one of the ~tags (one OR group per search, as in Danbooru)
- *   long_*           any tag matching the pattern (* = any characters); -long_* excludes them all
+ *   long_*           any tag matching the pattern (* = any characters); -long_* excludes them all.
+ *                    Each wildcard is an OR group of its own, ANDed with the rest (in Danbooru's
+ *                    PostQueryBuilder its matches join the ~tags' one group, so `~a long_*` meant
+ *                    a OR any long_ tag; here it means a AND some long_ tag)
  *   rating:g         rating general (g, s, q, e or general, sensitive, questionable, explicit;
  *                    a comma list rating:g,s); -rating:e excludes it
  *   order:score      score, highest first; also score_asc, id (oldest first), id_desc (the
