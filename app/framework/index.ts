@@ -33,6 +33,8 @@ export type { EnqueuedJob } from './adapters/test';
 export { startWorker, WORKER_METRICS } from './runtime/worker';
 export type { RunningWorker, WorkerOptions } from './runtime/worker';
 export { filterSecrets } from './logging';
+export { RedisOutage, watchRedisOutage, isConnectionError } from './redis-outage';
+export type { RedisOutageOptions } from './redis-outage';
 export type { Outcome } from './execution';
 export { executeJob } from './execution';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';

@@ -3,13 +3,16 @@
  *
  * Steps: one BullMQ Worker per queue, each with the given concurrency, the Backlot processor and
  * the 'backlot' backoff strategy; errors from BullMQ itself are logged, never thrown; close()
- * stops taking jobs and waits for running ones.
+ * stops taking jobs and waits for running ones. A lost connection (every Worker's reconnect
+ * attempts, on its own and on BullMQ's blocking connection) goes to one outage tracker, 'worker':
+ * one line when Redis is lost, one when it is back (redis-outage.ts).
  *
  * Example: const worker = startWorker({ queues: ['default'], concurrency: 8, connection, prefix })
  */
 import { MetricsTime, Worker, type ConnectionOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { backlotBackoff, createProcessor, type ProcessorHooks } from '../adapters/bullmq/processor';
+import { isConnectionError, RedisOutage } from '../redis-outage';
 import { backlotSettings } from '../settings';
 
 export interface WorkerOptions {
@@ -30,6 +33,8 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   readonly workers: readonly Worker[];
+  /** The workers' connection outages (one line when lost, one when back). */
+  readonly outage: RedisOutage;
   close(force?: boolean): Promise<void>;
 }
 
@@ -39,6 +44,10 @@ export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
 export function startWorker(options: WorkerOptions): RunningWorker {
   const processor = createProcessor(options.hooks);
   const log = backlotSettings().logger;
+  // BullMQ's blocking connections are its own duplicates of `connection`: their failures reach
+  // the tracker through the Worker's 'error' events, and their recovery through the settle time.
+  const outage = new RedisOutage('worker', { settleMs: 2_500 });
+  if (options.connection instanceof Redis) outage.watch(options.connection);
   const workers = options.queues.map((queueName) => {
     const worker = new Worker(queueName, processor, {
       connection: options.connection,
@@ -51,15 +60,18 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
     });
-    worker.on('error', (error) =>
-      log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`),
-    );
+    worker.on('error', (error) => {
+      if (outage.down || isConnectionError(error)) outage.lost(error);
+      else log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`);
+    });
     return worker;
   });
   return {
     workers,
+    outage,
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
+      outage.dispose();
     },
   };
 }
