@@ -30,7 +30,7 @@ export { AsyncAdapter } from './adapters/async';
 export { InlineAdapter } from './adapters/inline';
 export { TestAdapter } from './adapters/test';
 export type { EnqueuedJob } from './adapters/test';
-export { startWorker, WORKER_METRICS } from './runtime/worker';
+export { startWorker, WORKER_DRAIN_DELAY_S, WORKER_METRICS } from './runtime/worker';
 export type { RunningWorker, WorkerOptions } from './runtime/worker';
 export { filterSecrets } from './logging';
 export { RedisOutage, watchRedisOutage, isConnectionError } from './redis-outage';

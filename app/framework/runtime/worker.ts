@@ -29,6 +29,11 @@ export interface WorkerOptions {
   hooks?: ProcessorHooks;
   /** Per-queue rate limits (see rate-limits.ts). */
   limiters?: Record<string, { max: number; duration: number }>;
+  /**
+   * Longest wait (s) of an idle worker's blocking read for new work (BullMQ's drainDelay).
+   * @defaultValue WORKER_DRAIN_DELAY_S
+   */
+  drainDelay?: number;
 }
 
 export interface RunningWorker {
@@ -37,6 +42,14 @@ export interface RunningWorker {
   readonly outage: RedisOutage;
   close(force?: boolean): Promise<void>;
 }
+
+/**
+ * An idle worker re-checks its queue at least this often (s). BullMQ's default is 5 s, and a
+ * finishing job wakes no other worker when its own worker is closing: under a global concurrency
+ * limit (bulk_update: 1) the next job then waited up to 5 s after the process that ran the last
+ * one stopped (npm run bench -- handover). One blocking read a second per idle queue is cheap.
+ */
+export const WORKER_DRAIN_DELAY_S = 1;
 
 /** BullMQ's per-minute completed/failed counts, kept a week: the admin charts and /metrics read them. */
 export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
@@ -53,6 +66,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 1,
+      drainDelay: options.drainDelay ?? WORKER_DRAIN_DELAY_S,
       metrics: WORKER_METRICS,
       settings: { backoffStrategy: backlotBackoff },
       ...(options.limiters?.[queueName] ? { limiter: options.limiters[queueName] } : {}),
