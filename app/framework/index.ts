@@ -40,6 +40,7 @@ export { executeJob } from './execution';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';
 export type { PoolSpec } from './runtime/pool-spec';
 export { runSupervisor } from './runtime/supervisor';
+export { POOL_NODE_FLAGS } from './runtime/pool-node-flags';
 export type { SupervisorOptions } from './runtime/supervisor';
 export { startWorkerProcess } from './runtime/worker-process';
 export type { WorkerProcess, WorkerProcessOptions, WorkerTimings } from './runtime/worker-process';
