@@ -1,13 +1,12 @@
 /**
  * The Node flags a pool child process starts with (bin/worker forks each pool with them).
  *
- * --max-semi-space-size=8 (MB; V8 picks 16 on a 64-bit machine): a busy pool allocates ~25 KB per
- * job (BullMQ, ioredis, Backlot), and with the event bus on, each job's events and their XADD
- * pipeline live through a round trip to Redis, long enough to survive a young-generation collection;
- * V8 then promotes them to the old generation, where they pile up as garbage until a full
- * collection (heap used climbed ~1 MB per 1,000 jobs and fell back, no leak). A smaller young
- * generation takes ~15 MB off the pool's peak RSS over 100,000 jobs with the bus on (npm run bench
- * -- throughput --events 1, which runs its RSS worker with and without these flags side by side).
+ * --max-semi-space-size=8 (MB; below what V8 picks on a 64-bit machine): with the event bus on, each
+ * job's events and their XADD pipeline live through a round trip to Redis, long enough to survive a
+ * young-generation collection; V8 then promotes them to the old generation, where they pile up as
+ * garbage until a full collection (heap used climbs and falls back, no leak). A smaller young
+ * generation bounds the pool's peak RSS; npm run bench -- throughput --events 1 runs its RSS worker
+ * with and without these flags side by side (figures in docs/performance.md).
  *
  * Example: fork(script, args, { execArgv: [...process.execArgv, ...POOL_NODE_FLAGS] })
  */
