@@ -86,13 +86,9 @@ export abstract class Job {
 
   abstract perform(...args: any[]): unknown;
 
-  /**
-   * The job's id (24 random hex characters unless set, see job-id.ts), the same in every adapter.
-   * A job loaded from a payload without one (written by another producer) takes the adapter's id,
-   * so its log lines and events name the job its queue holds.
-   */
+  /** The job's id (24 random hex characters unless set, see job-id.ts), the same in every adapter. */
   get jobId(): string {
-    return (this.jobIdValue ??= this.providerJobId ?? newJobId());
+    return (this.jobIdValue ??= newJobId());
   }
 
   set jobId(value: string) {
