@@ -16,8 +16,8 @@
  *   DestinationUnavailableError (Redis away) keeps its batch: the slot holds it, waits for the
  *   forwarder's whenAvailable(), and delivers it again before anything newer, so events arrive in
  *   order after an outage; meanwhile the queue keeps filling, and what does not fit is dropped,
- *   counted, logged once when the first one goes and once, with the total, when delivery resumes. whenIdle() (the broker's flush) does
- *   not linger: it delivers what is queued at once.
+ *   counted, logged once when the first one goes and once, with the total, when delivery resumes.
+ *   whenIdle() (the broker's flush) does not linger: it delivers what is queued at once.
  * Why linger: the Redis publisher sends one pipeline per delivery; a busy worker publishing two
  *   events per job, delivered every turn, paid a socket write and a Redis command per turn
  *   (npm run bench -- throughput --events 1).

@@ -11,7 +11,9 @@
  *   batching) are still read. While Redis is away (the connection's outage tracker, 'event
  *   publisher', says so, or the pipeline fails for a lost connection) deliver throws
  *   DestinationUnavailableError: the broker's slot keeps the batch and the queue behind it
- *   (bounded) and delivers them, in order, once the tracker reports the connection back.
+ *   (bounded) and delivers them, in order, once the tracker reports the connection back. A
+ *   pipeline in flight when the connection drops is sent again whole, so some of its entries may
+ *   be in the stream twice (delivery is at least once).
  * Subscriber side, on a dedicated connection (it blocks in XREAD):
  *   1. start after the stream's newest entry (XREVRANGE + - COUNT 1);
  *   2. XREAD BLOCK from the last id read; validate each entry (parseEvent), skip this process's
