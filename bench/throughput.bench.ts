@@ -476,6 +476,7 @@ async function measureRss(
     await adapter.close();
     await queue.close();
     await deletePrefix(producer, prefix);
+    if (events) await deletePrefix(producer, events.prefix);
     await producer.quit();
   }
 }
