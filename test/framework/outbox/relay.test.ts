@@ -116,6 +116,7 @@ describe('startOutboxRelay', () => {
     });
     dead.on('error', () => undefined);
     const away = new BullmqAdapter({ connection: dead, prefix: redis.prefix });
+    away.queue('default').on('error', () => undefined); // expected: nobody listens there
     const relay = startOutboxRelay({
       openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
       adapter: away,
