@@ -21,7 +21,8 @@ import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { AppPrismaClient } from '../db/client';
-import { JobInspector, type BullmqAdapter } from '../framework/index';
+import { outboxQueryable } from '../db/job-outbox.repository';
+import { countOutbox, JobInspector, type BullmqAdapter } from '../framework/index';
 import { BULL_BOARD_PATH, bullBoard } from './admin/bull-board';
 import { JobAdminService } from './admin/job-admin.service';
 import { csrfProtection } from './middleware/csrf';
@@ -92,7 +93,11 @@ export function createApp(options: CreateAppOptions): Express {
       );
     return queue;
   });
-  const jobAdmin = new JobAdminService(new JobInspector(options.queues, options.queueNames), options.queues);
+  const jobAdmin = new JobAdminService(
+    new JobInspector(options.queues, options.queueNames),
+    options.queues,
+    () => countOutbox(outboxQueryable(options.prisma)),
+  );
 
   const app = express();
   app.disable('x-powered-by');
