@@ -9,12 +9,34 @@
  * Example: await stageJobs(tx, [adapter.stagedForm(job)])
  */
 import type { StagedJob } from './staged-job';
-import { STAGE_SQL } from './table';
-import { checkTransaction, executeIn } from './transaction';
+import { STAGE_ONE_NOTIFY_SQL, STAGE_ONE_SQL, STAGE_SQL } from './table';
+import { checkTransaction, executeIn, isPrisma } from './transaction';
+
+/**
+ * Prisma transaction clients that already sent the NOTIFY. A Prisma tx client lives for one
+ * transaction, so a later staging in it needs none; a pg client outlives its transactions and
+ * always notifies.
+ */
+const notified = new WeakSet<object>();
 
 export async function stageJobs(tx: unknown, jobs: readonly StagedJob[]): Promise<void> {
   checkTransaction(tx);
   if (jobs.length === 0) return;
+  const [job] = jobs;
+  if (jobs.length === 1 && job) {
+    const notify = !notified.has(tx);
+    await executeIn(tx, notify ? STAGE_ONE_NOTIFY_SQL : STAGE_ONE_SQL, [
+      job.jobId,
+      job.kind,
+      job.queue,
+      job.name,
+      JSON.stringify(job.data),
+      JSON.stringify(job.opts),
+      job.runAt === null ? null : new Date(job.runAt).toISOString(),
+    ]);
+    if (isPrisma(tx)) notified.add(tx);
+    return;
+  }
   const rows = jobs.map((job) => ({
     job_id: job.jobId,
     kind: job.kind,

@@ -7,10 +7,11 @@
  *   job_outbox_relay (id int primary key default 1, leader text, leading_since timestamptz,
  *                     last_error text, last_error_at timestamptz)
  *
- * Staging is one statement per performLater (or per performAllLater batch): the rows go in as one
- * JSON parameter (jsonb_to_recordset: the same for a Prisma tx and a pg client, any row count)
- * and the statement also NOTIFYs the relay, which PostgreSQL delivers at commit (once per
- * transaction however many jobs it staged; never after a rollback).
+ * Staging is one statement per performLater (STAGE_ONE_*: one row of parameters) or per
+ * performAllLater batch (STAGE_SQL: the rows as one JSON parameter, jsonb_to_recordset, any row
+ * count). The first staging statement of a transaction also NOTIFYs the relay, which PostgreSQL
+ * delivers at commit, never after a rollback (a pg client is reused across transactions, so each
+ * of its stagings notifies; PostgreSQL folds a transaction's equal notifications into one).
  *
  * Example: await executeIn(tx, STAGE_SQL, [JSON.stringify(rows)])
  */
@@ -20,6 +21,17 @@ export const OUTBOX_RELAY_TABLE = 'job_outbox_relay';
 export const OUTBOX_CHANNEL = 'backlot_job_outbox';
 /** pg_try_advisory_lock key held by the leading relay's session. */
 export const OUTBOX_LOCK_KEY = `hashtext('backlot:outbox-relay')`;
+
+const COLUMNS = 'job_id, kind, queue, name, data, opts, run_at';
+const VALUES = '($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::timestamptz)';
+const NOTIFY = `SELECT pg_notify('${OUTBOX_CHANNEL}', '')`;
+
+/** One job, $1..$7: the columns of STAGE_COLUMNS. No NOTIFY: one went earlier in the transaction. */
+export const STAGE_ONE_SQL = `INSERT INTO ${OUTBOX_TABLE} (${COLUMNS}) VALUES ${VALUES} ON CONFLICT (job_id) DO NOTHING`;
+
+/** One job and the NOTIFY, in one statement (the first staging of a transaction). */
+export const STAGE_ONE_NOTIFY_SQL = `WITH staged AS (${STAGE_ONE_SQL} RETURNING 1)
+${NOTIFY} FROM (SELECT 1 FROM staged LIMIT 1) AS any_staged`;
 
 /** $1: a JSON array of rows { job_id, kind, queue, name, data, opts, run_at }. */
 export const STAGE_SQL = `WITH staged AS (

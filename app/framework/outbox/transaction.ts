@@ -24,7 +24,7 @@ export interface PgClientLike {
 
 export type OutboxTransaction = PrismaTransactionLike | PgClientLike;
 
-function isPrisma(tx: OutboxTransaction): tx is PrismaTransactionLike {
+export function isPrisma(tx: OutboxTransaction): tx is PrismaTransactionLike {
   return typeof (tx as Partial<PrismaTransactionLike>).$executeRawUnsafe === 'function';
 }
 
