@@ -5,7 +5,7 @@
  *
  * Example: const waiting = await countOutbox(outboxQueryable(prisma()))
  */
-import type { OutboxQueryable } from '../framework/index';
+import { OUTBOX_TABLE, type OutboxQueryable } from '../framework/index';
 import type { AppPrismaClient } from './client';
 
 export function outboxQueryable(client: AppPrismaClient): OutboxQueryable {
@@ -14,4 +14,16 @@ export function outboxQueryable(client: AppPrismaClient): OutboxQueryable {
       return { rows: await client.$queryRawUnsafe<R[]>(text, ...values) };
     },
   };
+}
+
+/** Whether the job waits in the outbox (committed, not yet relayed to the queue). */
+export async function isJobStaged(
+  client: Pick<AppPrismaClient, '$queryRawUnsafe'>,
+  jobId: string,
+): Promise<boolean> {
+  const rows = await client.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM ${OUTBOX_TABLE} WHERE job_id = $1`,
+    jobId,
+  );
+  return rows.length > 0;
 }

@@ -30,6 +30,7 @@
 import type { AppPrismaClient } from '../../db/client';
 import { failAbandonedBur, findProcessingBurs } from '../../db/bulk-update-request.repository';
 import { logModAction } from '../../db/mod-action.repository';
+import { isJobStaged } from '../../db/job-outbox.repository';
 import { NoSuchJobError, type JobInspector, type JobState } from '../../framework/index';
 
 /** How long a request may be processing before its job is looked at. @defaultValue 120 (2 minutes) */
@@ -132,11 +133,17 @@ export interface ReconcileOptions {
 }
 
 async function whyAbandoned(
+  db: AppPrismaClient,
   jobs: ProcessingJobs,
   bur: { id: number; processingJobId: string | null },
 ): Promise<string | undefined> {
-  if (bur.processingJobId !== null)
+  if (bur.processingJobId !== null) {
+    // Committed with the approval but not relayed yet (Redis away, no worker running): it waits.
+    // The outbox first: the relay adds a job to the queue before it deletes its row, so a job not
+    // in the outbox now is in the queue now, or gone.
+    if (await isJobStaged(db, bur.processingJobId)) return undefined;
     return deadJobReason(bur.processingJobId, await jobs.fate(bur.processingJobId));
+  }
   return (await jobs.liveJobOf(bur.id)) === undefined ? NO_PROCESSING_JOB_REASON : undefined;
 }
 
@@ -152,7 +159,7 @@ export async function failAbandonedBulkUpdateRequests(
   const result: ReconcileResult = { checked: candidates.length, live: 0, failed: [] };
   for (const bur of candidates) {
     options.signal?.throwIfAborted();
-    const reason = await whyAbandoned(jobs, bur);
+    const reason = await whyAbandoned(db, jobs, bur);
     if (reason === undefined) {
       result.live += 1;
       continue;

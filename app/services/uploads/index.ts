@@ -28,16 +28,21 @@ export interface CreateUploadInput {
   sourceFile: string;
 }
 
-/** Records an upload (pending) and enqueues ProcessUploadJob for it. */
+/**
+ * Records an upload (pending) and enqueues ProcessUploadJob for it in the same transaction (the
+ * job outbox), so no upload stays pending for want of its job.
+ */
 export async function createUpload(
-  client: Pick<AppPrismaClient, 'upload'>,
+  client: Pick<AppPrismaClient, '$transaction'>,
   input: CreateUploadInput,
 ): Promise<{ upload: Upload; job: ProcessUploadJob }> {
-  const upload = await client.upload.create({
-    data: { uploaderId: input.uploaderId, sourceFile: input.sourceFile },
+  return client.$transaction(async (tx) => {
+    const upload = await tx.upload.create({
+      data: { uploaderId: input.uploaderId, sourceFile: input.sourceFile },
+    });
+    const job = await ProcessUploadJob.inTransaction(tx).performLater(upload);
+    return { upload, job };
   });
-  const job = await ProcessUploadJob.performLater(upload);
-  return { upload, job };
 }
 
 export { hashFile, processUpload, type FileDigest, type ProcessUploadResult } from './processing';

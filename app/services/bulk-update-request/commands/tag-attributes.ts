@@ -30,17 +30,15 @@ export function changeCategory(
     );
     const before = rows[0]?.before;
     if (before === undefined) throw new BurCommandError(`the tag '${name}' doesn't exist`);
+    // The posts' cached per-category counts, as changeTagCategory (app/services/tags) does, staged
+    // in the line's finishing transaction (the job outbox).
+    if (before !== category)
+      await UpdateTagCategoryPostCountsJob.inTransaction(tx).performLater(
+        await tx.tag.findUniqueOrThrow({ where: { name } }),
+      );
     return {
       category: 'tag_category_change',
       description: `changed the category of ${link(name)} from ${before} to ${category}`,
-      // The posts' cached per-category counts, as changeTagCategory (app/services/tags) does.
-      afterCommit:
-        before === category
-          ? undefined
-          : async () =>
-              UpdateTagCategoryPostCountsJob.performLater(
-                await ctx.db.tag.findUniqueOrThrow({ where: { name } }),
-              ),
     };
   });
 }
