@@ -66,6 +66,20 @@ async function loadJobModules(paths: string[]): Promise<void> {
 }
 
 async function runChild(spec: string, requires: string[]): Promise<void> {
+  // Signal handlers first: the pool takes jobs before it has finished starting (the deleter starts
+  // after it), and a SIGTERM in that window must stop it gracefully, not end the process with Node's
+  // default action. A signal that arrives before the pool is up is acted on as soon as it is.
+  let signals = 0;
+  let onStop: (() => Promise<void>) | undefined = undefined;
+  const onSignal = () => {
+    signals += 1;
+    if (onStop) void onStop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // The supervisor died (even kill -9): stop gracefully instead of running orphaned.
+  process.on('disconnect', onSignal);
+
   const e = env();
   const backlot = bootBacklot({ events: 'publish' });
   await loadJobModules(requires);
@@ -82,13 +96,13 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   const deleter = await startDeleter();
   // The outbox relay (jobs enqueued in transactions); one per database leads at a time.
   const relay = startAppOutboxRelay(backlot.adapter);
-  let signals = 0;
-  const stop = async () => {
-    signals += 1;
-    if (signals > 1) {
+  let stopping = false;
+  onStop = async () => {
+    if (stopping) {
       await proc.kill();
       process.exit(1);
     }
+    stopping = true;
     await proc.shutdown();
     await relay?.stop();
     await deleter.stop();
@@ -96,10 +110,7 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
     await backlot.shutdown();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
-  // The supervisor died (even kill -9): stop gracefully instead of running orphaned.
-  process.on('disconnect', () => void stop());
+  for (let i = 0; i < Math.min(signals, 2); i += 1) void onStop();
 }
 
 function runParent(specs: string[], requires: string[]): void {
