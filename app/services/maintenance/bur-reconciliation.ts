@@ -5,9 +5,10 @@
  * allows (BullMQ fails it, "job stalled more than allowable limit", without running perform
  * again), or its record left Redis (removed by hand, or a waiting job canceled). Such a request
  * would stay processing for ever; this fails it so that it can be approved again. Rules:
- *   - only requests processing since (approved_at) at least BUR_PROCESSING_GRACE_SECONDS ago:
- *     approval stores the job id before it enqueues the job, so a just-approved request's job may
- *     not be in Redis yet;
+ *   - the job still in the job outbox (committed with the approval, not relayed yet: Redis away,
+ *     no worker running): left alone; the outbox is read before the queue, as the relay adds a job
+ *     before it deletes its row;
+ *   - only requests processing since (approved_at) at least `graceSeconds` ago (default 0);
  *   - the job named by processing_job_id waiting, delayed (between retries), prioritized, active
  *     or waiting for children: left alone (a worker lost mid-run is BullMQ's stalled check's to
  *     requeue or fail);
@@ -33,8 +34,12 @@ import { logModAction } from '../../db/mod-action.repository';
 import { isJobStaged } from '../../db/job-outbox.repository';
 import { NoSuchJobError, type JobInspector, type JobState } from '../../framework/index';
 
-/** How long a request may be processing before its job is looked at. @defaultValue 120 (2 minutes) */
-export const BUR_PROCESSING_GRACE_SECONDS = 120;
+/**
+ * How long a request may be processing before its job is looked at. @defaultValue 0: approval
+ * commits the claim and its job together (the job outbox), so a processing request's job is in the
+ * outbox or in the queue from the commit on; there is no window to wait out.
+ */
+export const BUR_PROCESSING_GRACE_SECONDS = 0;
 
 /** Job states in which the job may still run the request. */
 const LIVE_STATES = ['waiting', 'delayed', 'prioritized', 'active', 'waiting-children'] as const;
