@@ -18,6 +18,7 @@ import {
   configureBacklot,
   formatPoolSpec,
   parsePoolSpec,
+  POOL_NODE_FLAGS,
   runSupervisor,
   startWorkerProcess,
   type PoolSpec,
@@ -26,6 +27,7 @@ import { closeDbPool } from '../app/db/pg-pool';
 import { startDeleter } from '../app/services/deletion/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
+import { startAppOutboxRelay } from '../config/outbox';
 import { env } from '../config/env';
 import { logger } from '../config/logger';
 import { QUEUE_NAMES, QUEUES, workerTimings } from '../config/queues';
@@ -93,6 +95,8 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   });
   // The background deleter (marked posts and uploads); one per database is active at a time.
   const deleter = await startDeleter();
+  // The outbox relay (jobs enqueued in transactions); one per database leads at a time.
+  const relay = startAppOutboxRelay(backlot.adapter);
   let stopping = false;
   onStop = async () => {
     if (stopping) {
@@ -101,6 +105,7 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
     }
     stopping = true;
     await proc.shutdown();
+    await relay?.stop();
     await deleter.stop();
     await closeDbPool();
     await backlot.shutdown();
@@ -122,6 +127,7 @@ function runParent(specs: string[], requires: string[]): void {
       fork(script, ['--child', formatPoolSpec(pool), ...requires.flatMap((r) => ['--require', r])], {
         detached: true,
         stdio: 'inherit',
+        execArgv: [...process.execArgv, ...POOL_NODE_FLAGS],
       }),
   });
   process.on('SIGTERM', () => supervisor.stop('SIGTERM'));

@@ -36,7 +36,12 @@ export class ConcurrencyGate {
     prefix: string,
     queueFor: (name: string) => MinimalQueue | undefined,
   ): ConcurrencyGate {
-    const connect = () => (connection instanceof Redis ? connection.duplicate() : new Redis(connection));
+    // Its failures reach the job that called (a rejected command); the worker's own connection reports outages.
+    const connect = () =>
+      (connection instanceof Redis ? connection.duplicate() : new Redis(connection)).on(
+        'error',
+        () => undefined,
+      );
     return new ConcurrencyGate(connect, prefix, queueFor);
   }
 
