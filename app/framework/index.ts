@@ -18,7 +18,9 @@ export {
   registeredJobs,
   registeredJobNames,
   jobNameOf,
+  requireRegistration,
 } from './registry';
+export type { RegistrationPolicy } from './registry';
 export { serializeArguments, deserializeArguments } from './arguments';
 export { markRecord, recordModelOf, setRecordLocator, RECORD_MODEL } from './record-ref';
 export type { RecordLocator, RecordId } from './record-ref';
