@@ -56,7 +56,7 @@ export {
   isCanceled,
 } from './inspection/job-inspector';
 export type { JobStatus, JobSummary, QueueStats, JobState } from './inspection/job-inspector';
-export { formatTable } from './cli/table';
+export { firstLine, formatTable } from './cli/table';
 export { queueRateLimits } from './runtime/rate-limits';
 export { cancelJob, jobStatus } from './inspection/control';
 export { createClock, startClock, enqueueTask } from './runtime/clock';
