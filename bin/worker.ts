@@ -27,7 +27,7 @@ import { startDeleter } from '../app/services/deletion/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
-import { logger } from '../config/logger';
+import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES, QUEUES, workerTimings } from '../config/queues';
 import { createRedis } from '../config/redis';
 import { assertServices } from '../config/services';
@@ -64,11 +64,17 @@ async function loadJobModules(paths: string[]): Promise<void> {
   }
 }
 
+/** A pool's role in its log lines: "worker default:8", "worker bulk_update" (one job at a time). */
+function poolRole(pool: PoolSpec): string {
+  return `worker ${pool.queues.join(',')}${pool.concurrency === 1 ? '' : `:${pool.concurrency}`}`;
+}
+
 async function runChild(spec: string, requires: string[]): Promise<void> {
+  const pool = parsePoolSpec(spec, QUEUE_NAMES);
+  nameProcessRole(poolRole(pool));
   const e = env();
   const backlot = bootBacklot({ events: 'publish' });
   await loadJobModules(requires);
-  const pool = parsePoolSpec(spec, QUEUE_NAMES);
   const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));
   const proc = await startWorkerProcess({
     pool,
@@ -124,6 +130,7 @@ await boot(async () => {
   if (options.child) {
     await runChild(options.child, options.require);
   } else {
+    nameProcessRole('worker');
     for (const spec of options.pool) parsePoolSpec(spec, QUEUE_NAMES);
     logger().info({ pools: options.pool }, 'Starting worker supervisor');
     configureBacklot({ logger: logger() });

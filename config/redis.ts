@@ -23,7 +23,10 @@ export function createRedis(url: string, role: RedisRole = 'producer'): Redis {
   redis.on('error', (error: Error) => {
     if (reported) return;
     reported = true;
-    logger().warn({ err: error, role }, `Redis connection error (${error.message}); reconnecting`);
+    logger().warn(
+      { err: error, connection: role },
+      `Redis connection error (${error.message}); reconnecting`,
+    );
   });
   redis.on('ready', () => {
     reported = false;

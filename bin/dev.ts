@@ -1,0 +1,92 @@
+/**
+ * bin/dev: runs every process role of the app in the foreground: the web app (bin/web), the
+ * worker pools (bin/worker, restarted when a file under jobs/, app/ or config/ changes) and the
+ * clock (bin/cron). Ctrl-C stops them all gracefully; a role that exits stops the others.
+ *
+ * Output: on a terminal, readable lines (pino-pretty: local times, colour) with the role in front
+ * ("web", "worker default:8", "worker bulk_update", "cron"); the roles' JSON lines as written when
+ * stdout is not a terminal or LOG_FORMAT=json (LOG_FORMAT=pretty forces the readable form). Start-up
+ * ends, once the web app answers, with its URL and how to sign in.
+ * DEV_WATCH="jobs app config" names the paths whose changes restart the workers ("": none).
+ *
+ * Example: bin/dev        LOG_FORMAT=json bin/dev | jq .msg
+ */
+import { prettyLines } from '../app/cli/dev/pretty-lines';
+import { readyLines, webAnswers, workersAnswer } from '../app/cli/dev/ready';
+import { devRoles, startRoles } from '../app/cli/dev/roles';
+import { boot } from '../config/boot';
+import { env } from '../config/env';
+import { PROJECT_ROOT } from '../config/project-root';
+import { QUEUE_NAMES } from '../config/queues';
+import { createRedis } from '../config/redis';
+
+/** How long start-up waits for the web app and the workers before saying which did not answer. */
+const READY_TIMEOUT_MS = 90_000;
+const DEFAULT_WATCH = 'jobs app config';
+
+await boot(async () => {
+  const e = env();
+  const format = e.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const colour = format === 'pretty' && process.stdout.isTTY && !process.env.NO_COLOR;
+  const watch = process.env.DEV_WATCH ?? DEFAULT_WATCH;
+  const say = (line: string) => process.stderr.write(`bin/dev: ${line}\n`);
+  const roles = devRoles(watch);
+  const started = new Date();
+  const running = startRoles(roles, {
+    root: PROJECT_ROOT,
+    format: format === 'pretty' ? prettyLines({ colour }) : undefined,
+  });
+  say(`running ${roles.map((r) => r.name).join(', ')}; Ctrl-C stops them`);
+
+  let stopping = false;
+  const stop = async (status: number) => {
+    if (stopping) {
+      // A second Ctrl-C: the roles take a second SIGTERM as "stop at once".
+      await running.stop();
+      return;
+    }
+    stopping = true;
+    await running.stop();
+    process.exit(status);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  const url = `http://127.0.0.1:${e.PORT}`;
+  const startup = new AbortController();
+  const announce = async () => {
+    const redis = createRedis(e.REDIS_URL);
+    try {
+      const [web, workers] = await Promise.all([
+        webAnswers(url, READY_TIMEOUT_MS, startup.signal),
+        workersAnswer({
+          redis,
+          prefix: e.QUEUE_PREFIX,
+          queues: QUEUE_NAMES,
+          since: started,
+          timeoutMs: READY_TIMEOUT_MS,
+          signal: startup.signal,
+        }),
+      ]);
+      if (stopping || startup.signal.aborted) return;
+      if (!web) say(`the web app did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
+      if (!workers) say(`not every queue had a worker within ${READY_TIMEOUT_MS / 1000} s`);
+      if (!web) return;
+      const lines = readyLines({
+        url,
+        adminPasswordSet: e.ADMIN_PASSWORD !== undefined,
+        watching: watch.trim() !== '',
+      });
+      for (const line of lines) say(line);
+    } finally {
+      redis.disconnect();
+    }
+  };
+  void announce();
+
+  const first = await running.exited;
+  startup.abort();
+  if (stopping) return;
+  say(`${first.role} exited (${first.signal ?? `status ${first.code}`}); stopping the others`);
+  await stop(first.code ?? 1);
+});
