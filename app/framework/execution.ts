@@ -13,6 +13,7 @@ import { runCallbacks } from './callbacks';
 import { settingsOf } from './class-settings';
 import { JobCanceledError, WorkerShutdownError } from './errors';
 import { findHandler, retryDelayMs } from './exceptions';
+import { functionLocation } from './function-location';
 import type { AnyJobClass, Job } from './job';
 import { ExecutionGuard } from './timeouts';
 import {
@@ -57,14 +58,17 @@ function shown(thrown: unknown): string {
 
 /**
  * What the job raised, as an Error. A non-Error (throw 'boom') carries no stack of its own: it
- * becomes "X.perform threw a string (throw an Error): "boom"", its stack one frame naming the
- * job's perform rather than the framework code that caught it.
+ * becomes "X.perform threw a string (throw an Error): "boom"", its stack one frame at the job's
+ * perform (where it is defined; see function-location.ts) rather than the framework code that
+ * caught it.
  */
 function asError(thrown: unknown, job: Job): Error {
   if (thrown instanceof Error) return thrown;
   const value = thrown === null || thrown === undefined ? '' : `: ${shown(thrown)}`;
   const error = new Error(`${job.jobClassName}.perform threw ${kindOf(thrown)} (throw an Error)${value}`);
-  error.stack = `${error.name}: ${error.message}\n    at ${job.jobClassName}.perform`;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only its location is read
+  const where = functionLocation(job.perform);
+  error.stack = `${error.name}: ${error.message}\n    at ${job.jobClassName}.perform${where ? ` (${where})` : ''}`;
   return error;
 }
 

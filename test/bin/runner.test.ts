@@ -52,6 +52,18 @@ describe('bin/runner (a real process against real Redis and PostgreSQL)', () => 
     );
   });
 
+  it("a job that throws a string fails naming it, its stack starting at the job's perform", async () => {
+    const run = await runBin('runner', ['test/fixtures/runner/throws-string.ts'], env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('"event":"failure"');
+    expect(run.stdout.trim().split('\n')).toEqual([
+      'Error: RunnerFixture_ThrowsStringJob.perform threw a string (throw an Error): "boom"',
+      expect.stringMatching(
+        /^ {4}at RunnerFixture_ThrowsStringJob\.perform \(file:\/\/.*\/test\/fixtures\/runner\/throws-string\.ts:5:3\)$/,
+      ),
+    ]);
+  });
+
   it('says so when the file does not exist', async () => {
     const run = await runBin('runner', ['scripts/nope.ts'], env);
     expect([run.code, run.stderr.trim()]).toEqual([1, 'bin/runner: no such file: scripts/nope.ts']);
