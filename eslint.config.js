@@ -25,5 +25,25 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
     },
   },
+  {
+    // The framework's public surface is app/framework/index.ts: everything else in the project (the
+    // image board, bin/, config/, benchmarks, app specs) imports it from there, so its inside can move.
+    // Only the framework itself and its own specs (test/framework) reach the modules behind it.
+    files: ['**/*.ts'],
+    ignores: ['app/framework/**', 'test/framework/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)app/framework/(?!index$).+|^(\\.\\./)+framework/(?!index$).+',
+              message: 'Import the framework through app/framework/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

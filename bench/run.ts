@@ -16,7 +16,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { formatTable } from '../app/framework/cli/table';
+import { formatTable } from '../app/framework/index';
 import { PROJECT_ROOT } from '../config/project-root';
 import type { BenchRow, Benchmark, FlagSpec } from './support/benchmark';
 import { benchRedisUrl, redisVersion } from './support/redis';

@@ -2,9 +2,9 @@
  * bin/build: compiles the runtime roles to plain JavaScript in dist/, so production processes run
  * without tsx (see bin/tsx-run, which prefers a fresh build).
  *
- * Why: under tsx every module is transformed at load time by a loader thread of its own (~35 MB
- * per process) and its source maps stay in memory; measured on the throughput benchmark, a compiled
- * worker process peaks ~70 MB lower and runs the framework's per-job path 2-3x faster.
+ * Why: under tsx every module is transformed at load time by a loader thread of its own per
+ * process and its source maps stay in memory; on the throughput benchmark a compiled worker process
+ * peaks much lower and runs the framework's per-job path faster (docs/performance.md).
  *
  * Steps: one esbuild bundle per entry point (bin/worker, bin/jobs, bin/cron, bin/maintenance,
  * bin/web, and with --bench the benchmarks), ESM for Node 20, npm packages left as imports

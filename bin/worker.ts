@@ -72,6 +72,20 @@ function poolRole(pool: PoolSpec): string {
 async function runChild(spec: string, requires: string[]): Promise<void> {
   const pool = parsePoolSpec(spec, QUEUE_NAMES);
   nameProcessRole(poolRole(pool));
+  // Signal handlers first: the pool takes jobs before it has finished starting (the deleter starts
+  // after it), and a SIGTERM in that window must stop it gracefully, not end the process with Node's
+  // default action. A signal that arrives before the pool is up is acted on as soon as it is.
+  let signals = 0;
+  let onStop: (() => Promise<void>) | undefined = undefined;
+  const onSignal = () => {
+    signals += 1;
+    if (onStop) void onStop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // The supervisor died (even kill -9): stop gracefully instead of running orphaned.
+  process.on('disconnect', onSignal);
+
   const e = env();
   const backlot = bootBacklot({ events: 'publish' });
   await loadJobModules(requires);
@@ -85,23 +99,20 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   });
   // The background deleter (marked posts and uploads); one per database is active at a time.
   const deleter = await startDeleter();
-  let signals = 0;
-  const stop = async () => {
-    signals += 1;
-    if (signals > 1) {
+  let stopping = false;
+  onStop = async () => {
+    if (stopping) {
       await proc.kill();
       process.exit(1);
     }
+    stopping = true;
     await proc.shutdown();
     await deleter.stop();
     await closeDbPool();
     await backlot.shutdown();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
-  // The supervisor died (even kill -9): stop gracefully instead of running orphaned.
-  process.on('disconnect', () => void stop());
+  for (let i = 0; i < Math.min(signals, 2); i += 1) void onStop();
 }
 
 function runParent(specs: string[], requires: string[]): void {

@@ -30,8 +30,8 @@ export interface LogDestination extends DestinationStream {
  *
  * Why: a worker writes two lines per job, a dozen or more jobs per turn. One write per line cost
  * more than the rest of the framework's per-job work; one asynchronous write per turn (a thread
- * pool round trip and a callback) still cost about 1.4 µs per job more than one plain write per
- * turn (measured on the two job lines alone and in npm run bench -- throughput). Nothing waits
+ * pool round trip and a callback) still cost measurably more per job than one plain write per
+ * turn (the two job lines alone and npm run bench -- throughput; docs/performance.md). Nothing waits
  * for a timer: a line is out one turn after it was logged, and flushSync() (at exit) writes what
  * is pending.
  *

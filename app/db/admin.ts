@@ -89,7 +89,7 @@ export interface MigrateOptions {
  * exiting. An unref'd timer still fires while the engine waits on the database (the open socket
  * keeps the process alive), so timeouts keep working.
  * Remove when a Prisma release exits promptly (time `npx prisma migrate deploy` on an
- * up-to-date database: ~1 s, not ~11 s).
+ * up-to-date database: about a second, not ten).
  */
 const UNREF_ENGINE_TIMERS = `
 const setTimeoutOriginal = globalThis.setTimeout;

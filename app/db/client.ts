@@ -20,7 +20,7 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { env } from '../../config/env';
-import { markRecord } from '../framework/record-ref';
+import { markRecord } from '../framework/index';
 import { PrismaClient } from './generated/client';
 
 /** Operations whose results are records (or arrays of records) of the queried model. */

@@ -11,7 +11,7 @@
  * Example (in a bin/ entry point, once at boot):
  *   installRecordLocator(prisma());
  */
-import { setRecordLocator, type RecordId } from '../framework/record-ref';
+import { setRecordLocator, type RecordId } from '../framework/index';
 import { prisma, type AppPrismaClient } from './client';
 
 export class UnknownModelError extends Error {

@@ -8,7 +8,7 @@
  *
  * Example: serializeArguments([new Date(0), 5n]) -> [{ _bl: 'Date', v: '1970-...' }, { _bl: 'BigInt', v: '5' }]
  */
-import { DeserializationError, SerializationError } from './errors';
+import { MalformedPayloadError, SerializationError } from './errors';
 import { serializers } from './serializers/index';
 import { TYPE_KEY, type InnerCodec, type Json } from './serializers/serializer';
 
@@ -67,7 +67,8 @@ const codec: InnerCodec = {
     const type = json[TYPE_KEY];
     if (typeof type === 'string') {
       const serializer = byKey.get(type);
-      if (!serializer) throw new DeserializationError(`stored argument has unknown type "${type}"`);
+      // A broken payload, not a vanished record: MalformedPayloadError fails the job (never discarded).
+      if (!serializer) throw new MalformedPayloadError(`a stored argument has unknown type "${type}"`);
       return serializer.deserialize(json.v ?? null, codec);
     }
     const out: Record<string, unknown> = {};

@@ -92,3 +92,23 @@ export class JobCanceledError extends BacklotError {
 export class WorkerShutdownError extends BacklotError {
   override name = 'WorkerShutdownError';
 }
+
+/**
+ * A stored payload the worker cannot run as a Backlot job: not the JobPayload shape, or an
+ * argument of a type no serializer knows. The job fails ("malformed payload: ..."), never retried
+ * or discarded: the record is not gone, the job is broken.
+ */
+export class MalformedPayloadError extends BacklotError {
+  override name = 'MalformedPayloadError';
+  constructor(readonly problem: string) {
+    super(`malformed payload: ${problem}`);
+  }
+}
+
+/**
+ * The worker no longer holds the job's lock (its renewal failed, or the stall check took the job
+ * back): another worker may be running it, so this run is told to stop and its outcome is dropped.
+ */
+export class JobLockLostError extends BacklotError {
+  override name = 'JobLockLostError';
+}

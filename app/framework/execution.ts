@@ -11,7 +11,7 @@
 import { deserializeArguments } from './arguments';
 import { runCallbacks } from './callbacks';
 import { settingsOf } from './class-settings';
-import { JobCanceledError, WorkerShutdownError } from './errors';
+import { JobCanceledError, JobLockLostError, MalformedPayloadError, WorkerShutdownError } from './errors';
 import { findHandler, retryDelayMs } from './exceptions';
 import { functionLocation } from './function-location';
 import type { AnyJobClass, Job } from './job';
@@ -22,6 +22,7 @@ import {
   logFailed,
   logHalted,
   logInterrupted,
+  logLockLost,
   logPerformed,
   logRetry,
   logStarted,
@@ -33,6 +34,8 @@ export type Outcome =
   | { status: 'completed'; result: unknown }
   | { status: 'canceled'; error: JobCanceledError }
   | { status: 'interrupted'; error: WorkerShutdownError }
+  /** The worker lost the job's lock: another may run it; this run reports nothing. */
+  | { status: 'lock-lost'; error: JobLockLostError }
   | { status: 'halted' }
   | { status: 'retry'; error: Error; delayMs: number }
   | { status: 'discarded'; error: Error }
@@ -95,6 +98,16 @@ async function handleError(job: Job, thrown: unknown, durationMs: number): Promi
     logInterrupted(job, durationMs);
     return { status: 'interrupted', error };
   }
+  if (error instanceof JobLockLostError) {
+    logLockLost(job, error, durationMs);
+    return { status: 'lock-lost', error };
+  }
+  if (error instanceof MalformedPayloadError) {
+    // A broken payload fails whatever retryOn/discardOn say: retrying cannot mend it.
+    await runAfterDiscard(job, error);
+    logFailed(job, error, durationMs, false);
+    return { status: 'failed', error, exhausted: false };
+  }
   const handler = findHandler(settingsOf(job.constructor).handlers, error);
   if (handler?.kind === 'retry') {
     const count = (job.exceptionExecutions[handler.key] ?? 0) + 1;
@@ -139,7 +152,8 @@ export function executeJob(job: Job): Promise<Outcome> {
 function publishedWhenSettled(job: Job, outcome: Promise<Outcome>, started: number): Promise<Outcome> {
   if (!backlotSettings().events) return outcome;
   return outcome.then((settled) => {
-    publishJobOutcome(job, settled, performance.now() - started);
+    // A run that lost its lock reports nothing: the run now holding the job will.
+    if (settled.status !== 'lock-lost') publishJobOutcome(job, settled, performance.now() - started);
     return settled;
   });
 }
@@ -282,6 +296,7 @@ export async function performNow(job: Job): Promise<unknown> {
     case 'canceled':
       return undefined;
     case 'interrupted':
+    case 'lock-lost':
       throw outcome.error;
     case 'retry':
       await job.enqueue({ wait: outcome.delayMs / 1000 });

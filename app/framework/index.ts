@@ -22,7 +22,7 @@ export {
 } from './registry';
 export type { RegistrationPolicy } from './registry';
 export { serializeArguments, deserializeArguments } from './arguments';
-export { markRecord, recordModelOf, setRecordLocator, RECORD_MODEL } from './record-ref';
+export { markRecord, recordLocator, recordModelOf, setRecordLocator, RECORD_MODEL } from './record-ref';
 export type { RecordLocator, RecordId } from './record-ref';
 export type { QueueAdapter } from './adapters/adapter';
 export { BullmqAdapter, DEFAULT_RETENTION } from './adapters/bullmq/adapter';
@@ -31,6 +31,15 @@ export { createProcessor, backlotBackoff } from './adapters/bullmq/processor';
 export { AsyncAdapter } from './adapters/async';
 export { InlineAdapter } from './adapters/inline';
 export { TestAdapter } from './adapters/test';
+export {
+  assertEnqueuedJobs,
+  assertEnqueuedWith,
+  assertNoEnqueuedJobs,
+  enqueuedJobs,
+  performEnqueuedJobs,
+  useTestAdapter,
+} from './testing/test-helper';
+export type { EnqueuedFilter } from './testing/test-helper';
 export type { EnqueuedJob } from './adapters/test';
 export { startWorker, WORKER_METRICS } from './runtime/worker';
 export type { RunningWorker, WorkerOptions } from './runtime/worker';

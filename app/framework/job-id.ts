@@ -2,9 +2,8 @@
  * New job ids: 24 lowercase hex characters (96 random bits), as Sidekiq's jids.
  *
  * Why not a UUID (36 characters): the id is BullMQ's job id too, so it is in every Redis key,
- * list and sorted-set member a job passes through, and twice in each of its log lines. Redis'
- * INFO commandstats over rounds of 20,000 no-op jobs: BullMQ's scripts spent 38.3 µs per job
- * with UUIDs, 37.0 µs with 24-character ids (and Redis shares the worker's CPUs on a small box).
+ * list and sorted-set member a job passes through, and twice in each of its log lines: BullMQ's
+ * scripts measured cheaper per job with shorter ids (Redis INFO commandstats, docs/performance.md).
  * 96 bits keep the odds of any collision among a trillion jobs at about 1 in 160,000.
  *
  * Steps: random bytes come from one pool filled by crypto.randomFillSync (as crypto.randomUUID

@@ -258,7 +258,6 @@ export abstract class Job {
     ownSettings(this).handlers.push(discardHandler(Array.isArray(errors) ? errors : [errors], handle));
   }
 
-  /** Runs when a job is discarded, or fails for good (unhandled error or exhausted retries). */
   /**
    * Makes jobs unique by a key of their arguments: while one with the key is queued or running
    * (or for `ttl` seconds), performLater of an equal one enqueues nothing and sets duplicateOf.
@@ -282,6 +281,7 @@ export abstract class Job {
     ownSettings(this).rateLimit = { to: limit.to, within: limit.within };
   }
 
+  /** Runs when a job is discarded, or fails for good (unhandled error or exhausted retries). */
   static afterDiscard<J extends Job>(
     this: AnyJobClass,
     callback: (job: J, error: unknown) => void | Promise<void>,

@@ -83,7 +83,6 @@ function isPlain(internals: Internals): boolean {
   );
 }
 
-/** The line heads of pino's default epoch time: rebuilt when the millisecond changes. */
 /**
  * The line heads of pino's default epoch time: rebuilt when the millisecond or the logger's bindings
  * change (logger.setBindings replaces them).

@@ -147,7 +147,7 @@ const startMessage = (job: Job) =>
 /** durationMs as the lines carry it: to the microsecond (1.0836749999998574 -> 1.084), as Sidekiq rounds its elapsed. */
 const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** Milliseconds to one decimal for messages ("in 1.1ms"), in integer arithmetic: toFixed(1) cost a finish line ~60 ns. */
+/** Milliseconds to one decimal for messages ("in 1.1ms"), in integer arithmetic, cheaper than toFixed(1) (docs/performance.md). */
 function tenths(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   const t = Math.round(ms * 10);
@@ -276,6 +276,22 @@ export function logUnknownJob(jobClass: string, jobId: string, queue: string): v
   backlotSettings().logger.error(
     { event: 'failure', jobId, jobClass, queue },
     `Error performing job ${jobId} from ${queue}: ${unknownJobClass(jobClass).message}`,
+  );
+}
+
+/** A job the worker cannot run at all (malformed data or payload): ERROR at every log level. */
+export function logUnrunnableJob(jobId: string, queue: string, jobClass: string, reason: string): void {
+  backlotSettings().logger.error(
+    { event: 'failure', jobId, jobClass, queue, reason },
+    `Error performing job ${jobId} from ${queue}: ${reason}`,
+  );
+}
+
+/** The worker lost the job's lock while it ran: the run is told to stop and reports nothing. */
+export function logLockLost(job: Job, error: Error, durationMs: number): void {
+  backlotSettings().logger.warn(
+    { event: 'lock_lost', ...fields(job), durationMs: microseconds(durationMs), reason: error.message },
+    `Stopped ${job.jobClassName} (Job ID: ${job.jobId}): ${error.message}`,
   );
 }
 

@@ -7,9 +7,9 @@
  * job runs in the process, stopped a second after the last) checks every guard's deadline and last
  * touch; an abort rejects the promise guard.run() wrapped perform in and aborts the job's signal if
  * perform ever asked for it. Nothing per job touches timers or AbortControllers on the happy path,
- * and a job costs one wrapper promise: each costs µs per job (see bench/throughput.bench.ts). The
+ * and a job costs one wrapper promise: each shows in the throughput benchmark (docs/performance.md). The
  * wrapper's settle functions come out through one shared executor (capture) and perform is called
- * through apply(): no closure per job either (~200 bytes a job fewer for a busy worker to collect).
+ * through apply(): no closure per job either, so a busy worker has less to collect.
  *
  * Example: const guard = new ExecutionGuard(job, 600, 60); await guard.run(() => job.perform()); guard.dispose()
  */

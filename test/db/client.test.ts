@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { installRecordLocator, UnknownModelError } from '../../app/db/record-locator';
-import { recordLocator, recordModelOf, setRecordLocator } from '../../app/framework/record-ref';
+import { recordLocator, recordModelOf, setRecordLocator } from '../../app/framework/index';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
 
 const db = testPrisma();

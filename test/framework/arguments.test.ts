@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DeserializationError,
   deserializeArguments,
+  MalformedPayloadError,
   markRecord,
   type RecordId,
   type RecordLocator,
@@ -145,6 +146,15 @@ describe('serializeArguments / deserializeArguments', () => {
         'argument 1.user.cb is a function',
       );
       expect(serializationMessage(['x', [1, new Foo()]])).toContain('argument 2[1] is a Foo instance');
+    });
+  });
+
+  describe('restoring what no serializer wrote', () => {
+    it('raises MalformedPayloadError, not DeserializationError, for an unknown stored type', async () => {
+      const restoring = deserializeArguments([1, { nested: [{ _bl: 'Nope', v: 1 }] }]);
+      await expect(restoring).rejects.toBeInstanceOf(MalformedPayloadError);
+      await expect(restoring).rejects.not.toBeInstanceOf(DeserializationError);
+      await expect(restoring).rejects.toThrow('malformed payload: a stored argument has unknown type "Nope"');
     });
   });
 

@@ -1,5 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../app/db/record-locator';
 import {
   BullmqAdapter,
@@ -26,7 +26,7 @@ describe('ApplicationJob with records as arguments (real PostgreSQL and Redis)',
   const redis = useRedisPrefix('appjob');
   const db = testPrisma();
   let adapter: BullmqAdapter;
-  let worker: RunningWorker;
+  let worker: RunningWorker | undefined;
   let events: QueueEvents;
 
   beforeAll(async () => {
@@ -45,15 +45,21 @@ describe('ApplicationJob with records as arguments (real PostgreSQL and Redis)',
     configureBacklot({ adapter, queues: [] });
   });
 
-  afterAll(async () => {
+  // Each test changes its record between enqueue and run, so no worker may be running before runToEnd
+  // starts one: a worker left from an earlier test would take the job before the change.
+  afterEach(async () => {
     await worker?.close();
+    worker = undefined;
+  });
+
+  afterAll(async () => {
     await events.close();
     await adapter.close();
     await disconnectTestPrisma();
   });
 
   async function runToEnd(jobId: string) {
-    worker ??= startWorker({
+    worker = startWorker({
       queues: ['default'],
       connection: redis.connection({ worker: true }),
       prefix: redis.prefix,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addFavorite, deleteUserFavorites, removeFavorite } from '../../app/db/favorite.repository';
 import { dbPool } from '../../app/db/pg-pool';
 import { installRecordLocator } from '../../app/db/record-locator';
-import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
+import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/index';
 import { DeleteFavoritesJob } from '../../jobs/delete-favorites.job';
 import { testPrisma, useFreshDatabase } from '../support/database';
 import { createPost, createUser } from './fixtures';

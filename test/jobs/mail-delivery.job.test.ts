@@ -9,7 +9,7 @@ import {
   registerJobs,
   startWorker,
 } from '../../app/framework/index';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
+import { useTestAdapter } from '../../app/framework/index';
 import { deliverMail, failNextMailDeliveries } from '../../app/services/mail/index';
 import { MAIL_DELIVERY_ATTEMPTS, MailDeliveryJob } from '../../jobs/mail-delivery.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';

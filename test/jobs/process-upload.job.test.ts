@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../app/db/record-locator';
-import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
+import { assertEnqueuedWith, performEnqueuedJobs } from '../../app/framework/index';
 import { createUpload } from '../../app/services/uploads/index';
 import { ProcessUploadJob } from '../../jobs/process-upload.job';
 import { testPrisma, useFreshDatabase } from '../support/database';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enqueuedJobs, performEnqueuedJobs } from '../../app/framework/testing/test-helper';
+import { enqueuedJobs, performEnqueuedJobs } from '../../app/framework/index';
 import { MailDeliveryJob } from '../../jobs/mail-delivery.job';
 import { PruneBulkUpdateRequestsJob } from '../../jobs/prune-bulk-update-requests.job';
 import { testPrisma, useFreshDatabase } from '../support/database';

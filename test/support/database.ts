@@ -18,7 +18,7 @@ import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { databaseName } from '../../app/db/admin';
 import { createPrismaClient, disconnectPrisma, type AppPrismaClient } from '../../app/db/client';
 import { closeDbPool, createDbPool } from '../../app/db/pg-pool';
-import { useTestAdapter } from '../../app/framework/testing/test-helper';
+import { useTestAdapter } from '../../app/framework/index';
 import { withDatabase } from '../../config/database-url';
 
 /** This worker's test database. */

@@ -166,6 +166,44 @@ describe('the admin jobs page', () => {
     expect(await bulk.getJob(JOB_IDS.waiting)).toBeUndefined();
   });
 
+  it('lists and shows a job whose stored data is not JSON as malformed, and cancels or destroys it', async () => {
+    const queue = web().adapter.queue('default');
+    const { redis, scope } = web();
+    for (const id of ['job-malformed-1', 'job-malformed-2']) {
+      await queue.add('PingJob', { arguments: [] }, { jobId: id, delay: 3_600_000 });
+      await redis.hset(`${scope.prefix}:default:${id}`, 'data', '{not json');
+    }
+
+    const list = await admin.get('/admin/jobs').expect(200);
+    const row = new RegExp(`<tr data-job-id="job-malformed-1"[^>]*>([\\s\\S]*?)</tr>`).exec(list.text)?.[1];
+    expect(row).toContain('malformed job data: ');
+    expect(list.text).toContain(`data-job-id="${JOB_IDS.completed}"`); // the rest of the queue still lists
+    const detail = await admin.get('/admin/jobs/job-malformed-1').expect(200);
+    expect(detail.text).toMatch(/<h2>Error<\/h2><pre>malformed job data: /);
+    const api = await admin.get('/api/admin/jobs/job-malformed-1').expect(200);
+    expect(api.body).toMatchObject({ id: 'job-malformed-1', state: 'delayed' });
+    expect(JSON.stringify(api.body)).toContain('malformed job data: ');
+
+    const canceled = await admin
+      .post('/api/admin/jobs/job-malformed-1/cancel')
+      .set('X-CSRF-Token', token)
+      .send({ confirmed: true })
+      .expect(200);
+    expect(canceled.body.message).toContain('removed from its queue');
+    const destroyed = await admin
+      .post('/api/admin/jobs/job-malformed-2/destroy')
+      .set('X-CSRF-Token', token)
+      .send({ confirmed: true })
+      .expect(200);
+    expect(destroyed.body.message).toContain('destroyed');
+    expect(
+      await redis.exists(
+        `${scope.prefix}:default:job-malformed-1`,
+        `${scope.prefix}:default:job-malformed-2`,
+      ),
+    ).toBe(0);
+  });
+
   it('draws a throughput chart per queue from BullMQ metrics as inline SVG', async () => {
     const res = await admin.get('/admin/jobs').expect(200);
     const chart = /<figure class="chart" data-queue="default">([\s\S]*?)<\/figure>/.exec(res.text)?.[1] ?? '';

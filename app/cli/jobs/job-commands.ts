@@ -76,6 +76,7 @@ export function registerJobCommands(program: Command): void {
           ['arguments', JSON.stringify(s.arguments)],
           ['result', s.result === undefined || s.result === null ? '' : JSON.stringify(s.result)],
           ['error', (s.error ?? '').replaceAll('\n', `\n${' '.repeat(STATUS_LABEL_WIDTH)}`)],
+          ...(s.malformed && s.malformed !== s.error ? [['malformed', s.malformed]] : []),
           ['enqueuedAt', s.enqueuedAt ?? ''],
           ['startedAt', s.startedAt ?? ''],
           ['finishedAt', s.finishedAt ?? ''],

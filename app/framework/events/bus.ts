@@ -40,7 +40,7 @@ export interface EventBusOptions {
     maxLen?: number;
     /**
      * The publisher's queue. Events wait up to lingerMs for a fuller pipeline: a worker's job
-     * events reach other processes within ~20 ms, at a pipeline per 200 events when busy.
+     * events reach other processes within one linger, at a pipeline per batchSize events when busy.
      * @defaultValue { capacity: 10000, batchSize: 200, lingerMs: 20 }
      */
     queue?: ForwarderOptions;

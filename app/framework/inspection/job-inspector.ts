@@ -1,6 +1,9 @@
 /**
  * Reads and steers jobs in the BullMQ queues: counts per queue and state, listings, one job's
- * status, retry, cancel. bin/jobs and the admin pages are thin layers over it.
+ * status, retry, cancel. bin/jobs and the admin pages are thin layers over it. A job whose stored
+ * data is not JSON is listed like any other with `malformed` saying so ("malformed job data: ...",
+ * also its `error` until a worker fails it); it can be cancelled and removed, not retried. (A
+ * payload that parses but is not Backlot's shape fails in the worker, saying what is wrong.)
  *
  * Example:
  *   const inspector = new JobInspector(adapter, ['default', 'bulk_update']);
@@ -8,6 +11,7 @@
  */
 import type { Job as BullJob, JobType } from 'bullmq';
 import type { BullmqAdapter } from '../adapters/bullmq/adapter';
+import { malformedDataOf } from '../adapters/bullmq/stored-job';
 import { BacklotError } from '../errors';
 import { cancelInQueues, type CancelResult } from '../runtime/cancellation';
 
@@ -50,6 +54,8 @@ export interface JobSummary {
   startedAt: string | undefined;
   finishedAt: string | undefined;
   error: string | undefined;
+  /** Why the stored data cannot be read ("malformed job data: ..."), if it cannot. */
+  malformed: string | undefined;
 }
 
 export interface JobStatus extends JobSummary {
@@ -95,6 +101,7 @@ export class JobInspector {
   async summarize(job: BullJob, knownState?: JobState): Promise<JobSummary> {
     let state: JobState = knownState ?? (await job.getState());
     if (state === 'failed' && isCanceled(job)) state = 'canceled';
+    const malformed = malformedDataOf(job);
     return {
       id: String(job.id),
       jobClass: job.name,
@@ -105,7 +112,8 @@ export class JobInspector {
       enqueuedAt: iso(job.timestamp),
       startedAt: iso(job.processedOn),
       finishedAt: iso(job.finishedOn),
-      error: job.failedReason || undefined,
+      error: job.failedReason || malformed,
+      malformed,
     };
   }
 
@@ -153,10 +161,10 @@ export class JobInspector {
     const summary = await this.summarize(job);
     const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[] }));
     const dependencies = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? [])].map(stripPrefix);
-    const data = job.data as { arguments?: unknown };
+    const data = job.data as { arguments?: unknown } | null;
     return {
       ...summary,
-      arguments: data.arguments,
+      arguments: summary.malformed ? undefined : data?.arguments,
       result: job.returnvalue,
       stacktrace: job.stacktrace ?? [],
       progress: job.progress,
@@ -171,6 +179,8 @@ export class JobInspector {
     if (!job) throw new NoSuchJobError(id);
     const state = await job.getState();
     if (state !== 'failed') throw new JobStateError(`job ${id} is ${state}, only failed jobs can be retried`);
+    const malformed = malformedDataOf(job);
+    if (malformed) throw new JobStateError(`job ${id} cannot be retried (${malformed}): remove it`);
     // A manual retry starts the retryOn counts afresh, as attemptsMade does.
     await job.updateData({ ...(job.data as object), exceptionExecutions: {} });
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });

@@ -5,7 +5,8 @@
  *   1. apply each queue's global concurrency (BullMQ's queue-level limit, shared by every worker
  *      process on every machine), e.g. bulk_update: 1;
  *   2. start BullMQ workers for the pool's queues, sharing one semaphore of N slots;
- *   3. keep a heartbeat key (pools, running job ids) and listen for cancel messages;
+ *   3. keep a heartbeat key (pools, running job ids) and listen for cancel messages; a running
+ *      job whose lock is reported lost is fenced (fencing.ts: its signal aborts, nothing reported);
  *   4. on shutdown: stop taking jobs, give running jobs `graceMs` to finish, then abort them
  *      with WorkerShutdownError (they go back to waiting for another worker) and close.
  *
@@ -14,11 +15,11 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobCanceledError, WorkerShutdownError } from '../errors';
-import type { Job } from '../job';
 import { backlotSettings } from '../settings';
 import { publishWorkerDown, publishWorkerUp } from '../events/framework-events';
 import { registeredJobs } from '../registry';
 import { listenForCancels } from './cancellation';
+import { lockFence, type LockedRun } from './fencing';
 import { queueRateLimits } from './rate-limits';
 import { startHeartbeat } from './heartbeat';
 import { formatPoolSpec, type PoolSpec } from './pool-spec';
@@ -66,8 +67,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   }
 
   const limiters = queueRateLimits(registeredJobs());
-  const running = new Map<string, Job>();
+  const running = new Map<string, LockedRun>();
   const slots = new Semaphore(options.pool.concurrency);
+  const fence = lockFence(admin, options.prefix, (jobId) => running.get(jobId));
   const worker = startWorker({
     queues: options.pool.queues,
     concurrency: options.pool.concurrency,
@@ -79,12 +81,13 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     limiters,
     hooks: {
       beforeStart: () => slots.acquire(),
-      onStart: (job: Job) => void running.set(job.jobId, job),
-      onEnd: (job: Job) => {
-        running.delete(job.jobId);
+      onStart: (job, bullJob) => void running.set(job.jobId, { job, token: bullJob.token }),
+      onEnd: (job) => {
+        if (running.get(job.jobId)?.job === job) running.delete(job.jobId);
         slots.release();
       },
     },
+    onLockLost: (queue, jobIds, why) => void fence.lost(queue, jobIds, why),
   });
 
   const poolName = formatPoolSpec(options.pool);
@@ -98,7 +101,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     if (!running.has(jobId)) return;
     log.info({ jobId, reason }, `Cancel requested for job ${jobId}`);
     const message = reason.startsWith('canceled') ? reason : `canceled: ${reason}`;
-    running.get(jobId)?.abort(new JobCanceledError(message));
+    running.get(jobId)?.job.abort(new JobCanceledError(message));
   });
   log.info({ pool: poolName }, `Worker started for pool ${poolName}`);
   publishWorkerUp([poolName], options.pool.queues, options.pool.concurrency);
@@ -129,7 +132,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
           { pool: poolName, running: [...running.keys()] },
           'Grace period over: handing running jobs back to the queue',
         );
-        for (const job of running.values()) job.abort(new WorkerShutdownError('worker shutting down'));
+        for (const { job } of running.values()) job.abort(new WorkerShutdownError('worker shutting down'));
         const handedBack = await Promise.race([
           closing.then(() => true),
           new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
@@ -142,7 +145,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     },
     async kill() {
       publishWorkerDown('killed');
-      for (const job of running.values()) job.abort(new WorkerShutdownError('worker killed'));
+      for (const { job } of running.values()) job.abort(new WorkerShutdownError('worker killed'));
       await worker.close(true);
       await closeConnections();
     },

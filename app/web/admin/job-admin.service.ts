@@ -1,7 +1,8 @@
 /**
  * What the admin jobs page does with jobs, over the framework's JobInspector: queue stats, recent
  * jobs, one job's status, throughput per queue, and the actions retry, run now (promote a delayed
- * job), cancel and destroy (remove).
+ * job), cancel and destroy (remove). A job whose stored data is malformed is listed with the reason
+ * as its error and can be cancelled or destroyed, not retried.
  *
  * Steps of perform(action, id): look the job up (NotFoundError), check the action fits its state
  * (ConflictError saying why not), act. Destroy refuses a running job (cancel it first, so its
@@ -31,12 +32,12 @@ export function isJobAction(value: string): value is JobAction {
   return (JOB_ACTIONS as readonly string[]).includes(value);
 }
 
-/** The actions that apply to a job in `state`. */
-export function actionsFor(state: JobState): JobAction[] {
+/** The actions that apply to a job in `state` (a malformed job cannot be retried: it would fail again). */
+export function actionsFor(state: JobState, malformed = false): JobAction[] {
   switch (state) {
     case 'failed':
     case 'canceled':
-      return ['retry', 'destroy'];
+      return malformed ? ['destroy'] : ['retry', 'destroy'];
     case 'delayed':
       return ['run-now', 'cancel', 'destroy'];
     case 'waiting':
@@ -98,8 +99,9 @@ export class JobAdminService {
   /** Performs `action` on job `id`; resolves a sentence for the flash message. */
   async perform(action: JobAction, id: string, actor: string): Promise<string> {
     const summary = await this.summary(id);
-    if (!actionsFor(summary.state).includes(action)) {
-      throw new ConflictError(`job ${id} is ${summary.state}: ${action} does not apply`);
+    if (!actionsFor(summary.state, summary.malformed !== undefined).includes(action)) {
+      const what = summary.malformed ? `${summary.state} and malformed` : summary.state;
+      throw new ConflictError(`job ${id} is ${what}: ${action} does not apply`);
     }
     switch (action) {
       case 'retry':

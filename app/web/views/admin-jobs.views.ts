@@ -40,7 +40,7 @@ function time(iso: string | undefined): SafeHtml {
 }
 
 function actionControls(ctx: ViewContext, job: JobSummary): SafeHtml {
-  return html`${actionsFor(job.state).map((action) =>
+  return html`${actionsFor(job.state, job.malformed !== undefined).map((action) =>
     DESTRUCTIVE_ACTIONS.includes(action)
       ? html`<a class="action" href="${jobPath(job.id, `/${action}/confirm`)}">${ACTION_LABELS[action]}</a> `
       : html`${postButton(ctx, jobPath(job.id, `/${action}`), ACTION_LABELS[action])} `,

@@ -2,11 +2,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { disconnectPrisma } from '../../../app/db/client';
 import { configureBacklot, type BacklotEvent } from '../../../app/framework/index';
-import {
-  assertEnqueuedWith,
-  performEnqueuedJobs,
-  useTestAdapter,
-} from '../../../app/framework/testing/test-helper';
+import { assertEnqueuedWith, performEnqueuedJobs, useTestAdapter } from '../../../app/framework/index';
 import {
   InvalidCutoffError,
   markPostForDeletion,

@@ -1,10 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installRecordLocator } from '../../../app/db/record-locator';
-import {
-  assertEnqueuedJobs,
-  assertEnqueuedWith,
-  performEnqueuedJobs,
-} from '../../../app/framework/testing/test-helper';
+import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs } from '../../../app/framework/index';
 import { changeTagCategory, TagNotFoundError } from '../../../app/services/tags/tag-category';
 import { UpdateTagCategoryPostCountsJob } from '../../../jobs/update-tag-category-post-counts.job';
 import { testPrisma, useFreshDatabase } from '../../support/database';

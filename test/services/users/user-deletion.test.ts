@@ -1,11 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addFavorite } from '../../../app/db/favorite.repository';
 import { installRecordLocator } from '../../../app/db/record-locator';
-import {
-  assertEnqueuedJobs,
-  assertEnqueuedWith,
-  performEnqueuedJobs,
-} from '../../../app/framework/testing/test-helper';
+import { assertEnqueuedJobs, assertEnqueuedWith, performEnqueuedJobs } from '../../../app/framework/index';
 import { deleteUser, UserNotFoundError } from '../../../app/services/users/user-deletion';
 import { DeleteFavoritesJob } from '../../../jobs/delete-favorites.job';
 import { testPrisma, useFreshDatabase } from '../../support/database';

@@ -182,7 +182,15 @@ describe('the web app in a real browser', () => {
     const queue = adapter.queue('default');
     await queue.add(
       EVIL_JOB_NAME,
-      { arguments: [EVIL_ARGUMENT, { password: SECRET, token: SECRET }] },
+      {
+        jobClass: EVIL_JOB_NAME, // a Backlot payload of a class no worker knows: fails "unknown job class ..."
+        jobId: 'evil-job',
+        queueName: 'default',
+        arguments: [EVIL_ARGUMENT, { password: SECRET, token: SECRET }],
+        executions: 0,
+        exceptionExecutions: {},
+        enqueuedAt: new Date().toISOString(),
+      },
       { jobId: 'evil-job' },
     );
     await waitUntil(

@@ -8,12 +8,13 @@
  *
  * Example: new BullmqAdapter({ connection: new Redis(url), prefix: '{backlot}' })
  */
-import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
+import { FlowProducer, type FlowJob, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { settingsOf } from '../../class-settings';
 import { maxAttempts } from '../../exceptions';
 import type { Job } from '../../job';
 import type { QueueAdapter } from '../adapter';
+import { BacklotQueue } from './stored-job';
 
 export interface JobRetention {
   /** Keep completed jobs this many seconds. @defaultValue 86400 (1 day) */
@@ -58,11 +59,11 @@ export class BullmqAdapter implements QueueAdapter {
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
   }
 
-  /** The BullMQ Queue for a name (created once). */
+  /** The BullMQ Queue for a name (created once; a BacklotQueue, so malformed job data loads). */
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new BacklotQueue(name, { connection: this.connection, prefix: this.prefix });
       this.queues.set(name, queue);
     }
     return queue;

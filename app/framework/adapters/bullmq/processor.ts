@@ -2,14 +2,18 @@
  * The BullMQ processor: turns a BullMQ job into a Backlot execution and its Outcome back into
  * BullMQ terms.
  *
- * Steps: look up the class (unknown name -> UnrecoverableError "unknown job class X": the job
- * lands in the failed set and the worker keeps running); load the payload; execute; then
+ * Steps: check what is stored (data that is not JSON -> "malformed job data: ...", a payload not
+ * of JobPayload's shape -> "malformed payload: ..."); look up the class (unknown name ->
+ * "unknown job class X"): each an UnrecoverableError, so the job lands in the failed set with
+ * the reason and the worker keeps running; load the payload; execute; then
  *   completed -> return value; discarded/halted -> { discarded | halted } return value;
  *   retry -> store the per-handler execution counts, throw the error marked with its delay
  *            (backlotBackoff reads it: a real BullMQ attempt, delayed, visible in Bull Board);
  *   failed -> throw the error unmarked (backoff -1: straight to the failed set, stack kept);
  *   canceled -> UnrecoverableError with the cancel reason (failed, never retried);
- *   interrupted (shutdown deadline) -> moved back to waiting for another worker.
+ *   interrupted (shutdown deadline) -> moved back to waiting for another worker;
+ *   lock-lost (another worker may hold the job) -> WaitingError: BullMQ leaves the job alone,
+ *            reporting nothing for this run (the stall check hands it out again).
  *
  * Example: new Worker(queue, createProcessor(), { settings: { backoffStrategy: backlotBackoff } })
  */
@@ -17,8 +21,10 @@ import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob, type Outcome } from '../../execution';
 import type { ExecutionContext, Job, JobPayload } from '../../job';
-import { logUnknownJob } from '../../logging';
+import { payloadProblem } from '../../job-payload';
+import { logUnknownJob, logUnrunnableJob } from '../../logging';
 import { lookupJob } from '../../registry';
+import { malformedDataOf } from './stored-job';
 
 const RETRY_DELAY: unique symbol = Symbol('backlot.retryDelay');
 
@@ -54,12 +60,25 @@ export interface ProcessorHooks {
   onEnd?(job: Job, bullJob: BullJob): void;
 }
 
-/** The Backlot job for a BullMQ job; an unknown class fails it for good ("unknown job class X"). */
+/** Fails a job for good with `reason`, logged at ERROR whatever else the log level hides. */
+function unrunnable(bullJob: BullJob, reason: string): UnrecoverableError {
+  logUnrunnableJob(String(bullJob.id), bullJob.queueName, bullJob.name, reason);
+  return new UnrecoverableError(reason);
+}
+
+/**
+ * The Backlot job for a BullMQ job; data that is not JSON, a payload of the wrong shape and an
+ * unknown class fail it for good, each saying so.
+ */
 function loadJob(bullJob: BullJob): Job {
+  const malformed = malformedDataOf(bullJob);
+  if (malformed) throw unrunnable(bullJob, malformed);
+  const problem = payloadProblem(bullJob.data);
+  if (problem) throw unrunnable(bullJob, `malformed payload: ${problem}`);
   const payload = bullJob.data as JobPayload;
   let cls;
   try {
-    cls = lookupJob(payload.jobClass ?? bullJob.name);
+    cls = lookupJob(payload.jobClass);
   } catch (error) {
     if (!(error instanceof UnknownJobClassError)) throw error;
     logUnknownJob(error.jobClass, String(bullJob.id), bullJob.queueName);
@@ -100,6 +119,10 @@ async function settle(
     case 'failed':
       delete (outcome.error as MarkedError)[RETRY_DELAY];
       throw outcome.error;
+    case 'lock-lost':
+      // Not ours any more: completing or failing it would fail on the lock (or, worse, race the
+      // run that now holds it). WaitingError makes BullMQ skip both and fetch the next job.
+      throw new WaitingError();
   }
 }
 
