@@ -12,7 +12,7 @@
  * Example: bin/dev        LOG_FORMAT=json bin/dev | jq .msg
  */
 import { prettyLines } from '../app/cli/dev/pretty-lines';
-import { readyLines, webAnswers, workersAnswer } from '../app/cli/dev/ready';
+import { outputSettles, readyLines, webAnswers, workersAnswer } from '../app/cli/dev/ready';
 import { devRoles, startRoles } from '../app/cli/dev/roles';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
@@ -23,6 +23,9 @@ import { createRedis } from '../config/redis';
 /** How long start-up waits for the web app and the workers before saying which did not answer. */
 const READY_TIMEOUT_MS = 90_000;
 const DEFAULT_WATCH = 'jobs app config';
+/** Start-up output has settled once no role wrote a line for this long (at most OUTPUT_SETTLE_MAX_MS). */
+const OUTPUT_QUIET_MS = 500;
+const OUTPUT_SETTLE_MAX_MS = 5_000;
 
 await boot(async () => {
   const e = env();
@@ -68,6 +71,8 @@ await boot(async () => {
           signal: startup.signal,
         }),
       ]);
+      // The last start-up lines (a pool's "Worker started", logged just after its first heartbeat) first.
+      await outputSettles(() => running.lastOutputAt(), OUTPUT_QUIET_MS, OUTPUT_SETTLE_MAX_MS);
       if (stopping || startup.signal.aborted) return;
       if (!web) say(`the web app did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
       if (!workers) say(`not every queue had a worker within ${READY_TIMEOUT_MS / 1000} s`);

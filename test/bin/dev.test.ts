@@ -105,6 +105,7 @@ describe('bin/dev (real processes: web, worker pools, clock)', () => {
     expect(Math.abs(hour * 60 + minute - shown) % (24 * 60)).toBeLessThanOrEqual(2);
 
     const ready = out.indexOf(`bin/dev: Backlot is running: http://127.0.0.1:${port}`);
+    expect(ready).toBeGreaterThan(out.indexOf('Web server listening'));
     expect(ready).toBeGreaterThan(out.indexOf('Worker started for pool default:8'));
     expect(ready).toBeGreaterThan(out.indexOf('Worker started for pool bulk_update:1'));
     expect(out).toContain(
@@ -117,6 +118,20 @@ describe('bin/dev (real processes: web, worker pools, clock)', () => {
     expect(stopped).toMatch(/^worker +.*All pools stopped; supervisor exiting/m);
     expect(stopped).toMatch(/^web +.*Web server stopped/m);
     expect(stopped).toMatch(/^cron +.*Clock stopped/m);
+  });
+
+  it('on a terminal with LOG_FORMAT=json: the JSON lines as written', async () => {
+    const port = await freePort();
+    const dev = startDev({ ...base, PORT: String(port), DEV_WATCH: '', LOG_FORMAT: 'json' }, true);
+    await dev.waitFor(/Sign in at/);
+    const lines = stripVTControlCharacters(dev.stdout()).split(/\r?\n/);
+    const json = lines.filter((l) => l.startsWith('{'));
+    expect(json.some((l) => l.includes('"role":"web"') && l.includes('"msg":"Web server listening'))).toBe(
+      true,
+    );
+    expect(lines.filter((l) => /^(web|cron|worker)\b/.test(l))).toEqual([]);
+    dev.child.stdin?.write('\u0003');
+    expect(await dev.exited).toEqual({ code: 0, signal: null });
   });
 
   it('not on a terminal: the JSON lines as written; a change under a watched path restarts only the workers', async () => {

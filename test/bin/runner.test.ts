@@ -44,6 +44,20 @@ describe('bin/runner (a real process against real Redis and PostgreSQL)', () => 
     );
   });
 
+  it('in production enqueues such a job and logs a warning naming the file instead', async () => {
+    const run = await runBin('runner', ['test/fixtures/runner/unlisted-job.ts'], {
+      ...env,
+      NODE_ENV: 'production',
+    });
+    expect(run.code).toBe(0);
+    const warning = JSON.parse(run.stderr.trim()) as { level: number; event: string; msg: string };
+    expect(warning).toMatchObject({
+      level: 40,
+      event: 'unregistered_job',
+      msg: 'RunnerFixture_UnlistedJob is not registered: add it to jobs/index.ts, or workers will fail its jobs as an unknown job class',
+    });
+  });
+
   it('prints the stack of a script that fails and exits 1', async () => {
     const run = await runBin('runner', ['test/fixtures/runner/failing.ts', 'a', 'b'], env);
     expect(run.code).toBe(1);

@@ -1,6 +1,7 @@
 /**
  * The end of bin/dev's start-up: wait until the web app answers its health probe and a worker
- * started since `since` heartbeats for every queue, then say where the app is and how to sign in.
+ * started since `since` heartbeats for every queue, and the roles' output has settled, then say
+ * where the app is and how to sign in.
  *
  * Example: if (await webAnswers(url, 60_000)) out.write(readyLines({ url, adminPasswordSet: false, watching: true }).join('\n'))
  *          await workersAnswer({ redis, prefix: '{backlot}', queues: ['default'], since, timeoutMs: 60_000 })
@@ -51,6 +52,17 @@ export async function workersAnswer(options: WorkersAnswerOptions): Promise<bool
     await sleep(POLL_MS);
   }
   return false;
+}
+
+/** Resolves once `lastOutputAt()` is `quietMs` in the past (the roles' start-up lines are out), or after `maxMs`. */
+export async function outputSettles(
+  lastOutputAt: () => number,
+  quietMs: number,
+  maxMs: number,
+): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline && performance.now() - lastOutputAt() < quietMs)
+    await sleep(quietMs / 5);
 }
 
 /** The lines that end start-up: the URLs and how to sign in as the seeded admin. */

@@ -2,11 +2,11 @@
  * The process roles bin/dev runs in the foreground, and how their output reaches the terminal.
  *
  * Steps: spawn each role's bin/ command in a session of its own (detached: a terminal's Ctrl-C
- * reaches bin/dev only, which forwards one SIGTERM, so each role stops gracefully); with a
- * formatter, read their stdout and stderr line by line and write each line formatted (stdout to
- * stdout, stderr to stderr); without one, let them write to the terminal directly. `exited`
- * settles with the first role that exits; stop() signals every role still running and resolves
- * once all have exited.
+ * reaches bin/dev only, which forwards one SIGTERM, so each role stops gracefully); read their
+ * stdout and stderr line by line and write each line, formatted when a formatter is given, else as
+ * it is (stdout to stdout, stderr to stderr), noting when the last one came (start-up ends once the
+ * output settles). `exited` settles with the first role that exits; stop() signals every role
+ * still running and resolves once all have exited.
  *
  * Example: const running = startRoles(devRoles(root), { root, format: prettyLines({ colour: true }) });
  *          const first = await running.exited; await running.stop();
@@ -39,25 +39,33 @@ export interface RunningRoles {
   exited: Promise<{ role: string; code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM to every role still running (again: they stop at once); resolves once all have exited. */
   stop(): Promise<void>;
+  /** When a role last wrote a line (performance.now()). */
+  lastOutputAt(): number;
 }
 
 export interface StartOptions {
   root: string;
-  /** Formats one line of a role's output (see pretty-lines.ts); undefined: the roles write as they do. */
+  /** Formats one line of a role's output (see pretty-lines.ts); undefined: each line as it is. */
   format: ((line: string, role: string) => string) | undefined;
   stdout?: Writable;
   stderr?: Writable;
 }
 
-function relay(from: Readable | null, to: Writable, role: string, format: (l: string, r: string) => string) {
-  if (!from) return;
-  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => to.write(format(line, role)));
-}
+const asWritten = (line: string) => `${line}\n`;
 
 export function startRoles(roles: readonly DevRole[], options: StartOptions): RunningRoles {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const children = new Map<string, ChildProcess>();
+  const format = options.format ?? asWritten;
+  let lastOutput = performance.now();
+  const relay = (from: Readable | null, to: Writable, role: string) => {
+    if (!from) return;
+    createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+      lastOutput = performance.now();
+      to.write(format(line, role));
+    });
+  };
   const exits: Promise<void>[] = [];
   let firstExit: (value: { role: string; code: number | null; signal: NodeJS.Signals | null }) => void;
   const exited = new Promise<{ role: string; code: number | null; signal: NodeJS.Signals | null }>(
@@ -69,12 +77,10 @@ export function startRoles(roles: readonly DevRole[], options: StartOptions): Ru
       // Only the roles bin/dev says to watch are watched (see devRoles).
       env: { ...process.env, BACKLOT_WATCH: undefined, ...role.env },
       detached: true,
-      stdio: options.format ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (options.format) {
-      relay(child.stdout, stdout, role.name, options.format);
-      relay(child.stderr, stderr, role.name, options.format);
-    }
+    relay(child.stdout, stdout, role.name);
+    relay(child.stderr, stderr, role.name);
     children.set(role.name, child);
     exits.push(
       new Promise((done) =>
@@ -88,6 +94,7 @@ export function startRoles(roles: readonly DevRole[], options: StartOptions): Ru
   return {
     children,
     exited,
+    lastOutputAt: () => lastOutput,
     async stop() {
       for (const child of children.values()) {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
