@@ -5,7 +5,7 @@
  * Each line carries the process's role when its bin/ entry point named it (nameProcessRole: "web",
  * "worker default:8", "cron"), which bin/dev shows in front of each line.
  * Lines go out through logDestination(): one write per event-loop turn, SonicBoom when it would block.
- * Example: logger.info({ jobId }, 'Enqueued'); logger.child({ role: 'worker' })
+ * Example: nameProcessRole('web'); logger().info({ jobId }, 'Enqueued'); logger().child({ pool: 'default' })
  */
 import { once } from 'node:events';
 import { writeSync } from 'node:fs';
