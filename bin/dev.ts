@@ -54,6 +54,8 @@ await boot(async () => {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // The terminal closed: its roles, in sessions of their own, would not hear of it otherwise.
+  process.on('SIGHUP', () => void stop(0));
 
   const url = `http://127.0.0.1:${e.PORT}`;
   const startup = new AbortController();
