@@ -97,7 +97,7 @@ async function runSetBased(
   ctx: BenchContext,
   db: AppPrismaClient,
   worker: WorkerProcess,
-  users: { member: { id: number; level: 'member' }; moderator: { id: number; level: 'moderator' } },
+  users: { member: { id: number; level: 'member' }; admin: { id: number; level: 'admin' } },
   round: number,
   posts: number,
 ): Promise<SetBasedRun> {
@@ -123,7 +123,7 @@ async function runSetBased(
     bullWorker.on('failed', onFailed);
   });
   const t0 = performance.now();
-  jobId = (await approveBur(bur, users.moderator, { db })).jobId;
+  jobId = (await approveBur(bur, users.admin, { db })).jobId;
   await finished;
   const seconds = (performance.now() - t0) / 1000;
 
@@ -216,10 +216,10 @@ export default defineBenchmark({
       const rows = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM post_tags`;
       ctx.log(`seeded ${posts} posts, ${rows[0]?.n ?? 0} post_tags rows in ${seedSeconds.toFixed(0)} s`);
       const member = await db.user.create({ data: { name: 'bench_member', level: 'member' } });
-      const moderator = await db.user.create({ data: { name: 'bench_moderator', level: 'moderator' } });
+      const admin = await db.user.create({ data: { name: 'bench_admin', level: 'admin' } });
       const users = {
         member: { id: member.id, level: 'member' as const },
-        moderator: { id: moderator.id, level: 'moderator' as const },
+        admin: { id: admin.id, level: 'admin' as const },
       };
 
       const destination = pino.destination('/dev/null');

@@ -16,8 +16,9 @@
 import { createServer } from 'node:http';
 import { prisma } from '../app/db/client';
 import { BullmqAdapter } from '../app/framework/index';
-import { createApp, DEFAULT_WEB_KEY_PREFIX } from '../app/web/create-app';
+import { createApp } from '../app/web/create-app';
 import { createLiveEvents } from '../app/web/live/index';
+import { storedViewerLevels } from '../app/web/live/viewers';
 import { webSettings } from '../app/web/settings';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
@@ -50,7 +51,11 @@ await boot(async () => {
           prefix: e.QUEUE_PREFIX,
         });
   redis.on('error', (error) => log.warn({ err: error }, `redis: ${error.message}`));
-  const live = createLiveEvents({ broker: backlot.events.broker, logger: log });
+  const live = createLiveEvents({
+    broker: backlot.events.broker,
+    viewers: storedViewerLevels(prisma()),
+    logger: log,
+  });
 
   const app = createApp({
     prisma: prisma(),
@@ -61,7 +66,7 @@ await boot(async () => {
     secureCookies: settings.secureCookies,
     trustProxy: settings.trustProxy,
     ...(settings.metricsToken ? { metricsToken: settings.metricsToken } : {}),
-    keyPrefix: DEFAULT_WEB_KEY_PREFIX,
+    keyPrefix: settings.keyPrefix,
     logger: log,
     live,
   });

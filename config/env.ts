@@ -56,6 +56,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_{}:-]+$/, { message: 'letters, digits, _ - : { } only' })
     .default('{backlot}'),
+  /**
+   * Prefix of the web app's own Redis keys (sessions, rate-limit counters): deployments sharing a
+   * Redis need different ones, or each accepts the other's session cookies and shares its login
+   * counters. @defaultValue QUEUE_PREFIX + ":web:" ({backlot}:web:)
+   */
+  WEB_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}:-]+$/, { message: 'letters, digits, _ - : { } only' })
+    .optional(),
   /** Overrides the per-environment adapter from config/adapter.ts: bullmq | async | inline | test. */
   JOB_ADAPTER: z.enum(['bullmq', 'async', 'inline', 'test']).optional(),
   /** Argument keys whose values are replaced by [FILTERED] in DEBUG logs. */

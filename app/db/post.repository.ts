@@ -46,12 +46,23 @@ export async function setPostTags(
   postId: number,
   names: readonly string[],
 ): Promise<string[]> {
+  return client.$transaction((tx) => writePostTags(tx, postId, names));
+}
+
+/**
+ * setPostTags inside a transaction the caller holds (e.g. the one that creates the post): two
+ * statements, see the file comment. Resolves the sorted names.
+ */
+export async function writePostTags(
+  client: RawClient,
+  postId: number,
+  names: readonly string[],
+): Promise<string[]> {
   const wanted = [...new Set(names)].sort();
-  await client.$transaction(async (tx) => {
-    await tx.$executeRaw`
+  await client.$executeRaw`
       INSERT INTO tags (name, updated_at) SELECT unnest(${wanted}::text[]), now()
       ON CONFLICT (name) DO NOTHING`;
-    await tx.$executeRaw`
+  await client.$executeRaw`
       WITH wanted AS (SELECT id FROM tags WHERE name = ANY(${wanted}::text[])),
       removed AS (
         DELETE FROM post_tags WHERE post_id = ${postId} AND tag_id NOT IN (SELECT id FROM wanted) RETURNING tag_id
@@ -64,7 +75,6 @@ export async function setPostTags(
         UPDATE tags t SET post_count = t.post_count + d.delta, updated_at = now() FROM deltas d WHERE t.id = d.tag_id RETURNING t.id
       )
       UPDATE posts SET updated_at = now() WHERE id = ${postId} AND EXISTS (SELECT 1 FROM deltas)`;
-  });
   return wanted;
 }
 

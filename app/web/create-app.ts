@@ -5,8 +5,10 @@
  * Steps, in middleware order:
  *   1. security headers, request log, /assets/app.css;
  *   2. /healthz, /readyz, /metrics (before sessions: probes create none);
- *   3. body parsers (urlencoded forms, JSON; 100 kB), Redis sessions, the signed-in user;
- *   4. CSRF protection for every request other than GET/HEAD/OPTIONS;
+ *   3. body parsers (urlencoded forms, JSON; 100 kB), text PostgreSQL cannot store refused (400:
+ *      NUL bytes, lone surrogates), Redis sessions, the signed-in user;
+ *   4. CSRF protection for every request other than GET/HEAD/OPTIONS (anonymous visitors' tokens in
+ *      a signed cookie, so they store no session);
  *   5. GET /events (Server-Sent Events, when `live` is given), Bull Board (/admin/jobs/board),
  *      accounts, posts, favorites, tags, aliases and implications, bulk update requests, users,
  *      admin jobs;
@@ -27,11 +29,12 @@ import { JobAdminService } from './admin/job-admin.service';
 import { csrfProtection } from './middleware/csrf';
 import { currentUser } from './middleware/current-user';
 import { errorHandler, notFound } from './middleware/errors';
-import { LOGIN_LIMITS, loginRateLimits } from './middleware/rate-limit';
+import { LOGIN_LIMITS, loginRateLimits, SIGNUP_LIMITS, signupRateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
 import { FAVICON_PATH, FAVICON_SVG } from './views/favicon';
 import { sessionMiddleware } from './middleware/session';
+import { textGuard } from './middleware/text-guard';
 import { adminRoutes } from './routes/admin.routes';
 import { healthRoutes } from './routes/health.routes';
 import { postsRoutes } from './routes/posts.routes';
@@ -64,10 +67,14 @@ export interface CreateAppOptions {
   secureCookies?: boolean;
   /** express "trust proxy". @defaultValue undefined (none) */
   trustProxy?: boolean | number | string;
-  /** Prefix of the Redis keys the web app writes (sessions, rate limits). @defaultValue 'backlot:web:' */
+  /**
+   * Prefix of the Redis keys the web app writes (sessions, rate limits); bin/web passes
+   * WEB_KEY_PREFIX (app/web/settings.ts). @defaultValue '{backlot}:web:'
+   */
   keyPrefix?: string;
   logger?: Logger;
   loginLimits?: Partial<typeof LOGIN_LIMITS>;
+  signupLimits?: Partial<typeof SIGNUP_LIMITS>;
   readinessTimeoutMs?: number;
   /** GET /metrics requires `Authorization: Bearer <token>`. @defaultValue undefined (open) */
   metricsToken?: string;
@@ -79,7 +86,7 @@ export interface CreateAppOptions {
 }
 
 /** @defaultValue prefix of the web app's own Redis keys */
-export const DEFAULT_WEB_KEY_PREFIX = 'backlot:web:';
+export const DEFAULT_WEB_KEY_PREFIX = '{backlot}:web:';
 
 export function createApp(options: CreateAppOptions): Express {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -115,9 +122,10 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(express.json({ limit: '100kb' }));
+  app.use(textGuard);
   app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
   app.use(currentUser(options.prisma));
-  app.use(csrfProtection);
+  app.use(csrfProtection({ secret: options.sessionSecret, secure }));
   if (options.live) {
     app.locals[LIVE_LOCAL] = true;
     app.get('/events', options.live.handler);
@@ -129,6 +137,7 @@ export function createApp(options: CreateAppOptions): Express {
     sessionsRoutes(
       new AccountsService(options.prisma),
       loginRateLimits({ redis: options.redis, keyPrefix, logger, limits: options.loginLimits }),
+      signupRateLimit({ redis: options.redis, keyPrefix, logger, limits: options.signupLimits }),
     ),
   );
   const favorites = new FavoritesService(options.prisma);

@@ -4,7 +4,9 @@
  * Steps: SESSION_SECRET from the environment; under production it is required (ConfigError), in
  * development and test a random secret is kept in tmp/development_secret.txt (created 0600 on
  * first use, like Rails) so sessions survive restarts without a secret in the repository.
- * Cookies are Secure under production; TRUST_PROXY becomes express's "trust proxy" value.
+ * Cookies are Secure under production; TRUST_PROXY becomes express's "trust proxy" value; the
+ * web app's Redis keys go under WEB_KEY_PREFIX, or QUEUE_PREFIX + ":web:" when it is unset, so
+ * two deployments with their own QUEUE_PREFIX on one Redis share no sessions or counters.
  *
  * Example: const settings = webSettings(env());
  */
@@ -22,6 +24,13 @@ export interface WebSettings {
   trustProxy: boolean | number | string | undefined;
   /** The bearer token /metrics requires; undefined: none. */
   metricsToken: string | undefined;
+  /** Prefix of the web app's Redis keys (sessions, rate limits). */
+  keyPrefix: string;
+}
+
+/** The web app's key prefix: WEB_KEY_PREFIX, else derived from QUEUE_PREFIX ('{backlot}' -> '{backlot}:web:'). */
+export function webKeyPrefix(e: { QUEUE_PREFIX?: string; WEB_KEY_PREFIX?: string | undefined }): string {
+  return e.WEB_KEY_PREFIX ?? `${e.QUEUE_PREFIX ?? '{backlot}'}:web:`;
 }
 
 export const DEVELOPMENT_SECRET_FILE = join(PROJECT_ROOT, 'tmp', 'development_secret.txt');
@@ -46,7 +55,8 @@ export function parseTrustProxy(value: string | undefined): WebSettings['trustPr
 }
 
 export function webSettings(
-  e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_PROXY'> & Partial<Pick<Env, 'METRICS_TOKEN'>>,
+  e: Pick<Env, 'NODE_ENV' | 'SESSION_SECRET' | 'TRUST_PROXY'> &
+    Partial<Pick<Env, 'METRICS_TOKEN' | 'QUEUE_PREFIX' | 'WEB_KEY_PREFIX'>>,
   secretFile = DEVELOPMENT_SECRET_FILE,
 ): WebSettings {
   let sessionSecret = e.SESSION_SECRET;
@@ -63,5 +73,6 @@ export function webSettings(
     secureCookies: e.NODE_ENV === 'production',
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     metricsToken: e.METRICS_TOKEN,
+    keyPrefix: webKeyPrefix(e),
   };
 }

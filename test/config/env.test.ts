@@ -27,6 +27,14 @@ describe('parseEnv', () => {
     expect(Object.isFrozen(env)).toBe(true);
   });
 
+  it('accepts a WEB_KEY_PREFIX of key-safe characters and refuses others, naming the variable', () => {
+    expect(parseEnv({ WEB_KEY_PREFIX: '{shop}:web:' }).WEB_KEY_PREFIX).toBe('{shop}:web:');
+    expect(parseEnv({}).WEB_KEY_PREFIX).toBeUndefined();
+    expect(configErrorOf({ WEB_KEY_PREFIX: 'shop web' }).message).toMatch(
+      /WEB_KEY_PREFIX="shop web": expected letters, digits/,
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseEnv({ REDIS_URL: '', DATABASE_URL: '' }).REDIS_URL).toBe(DEFAULT_REDIS_URL);
   });

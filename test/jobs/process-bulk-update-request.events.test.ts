@@ -51,7 +51,7 @@ describe('ProcessBulkUpdateRequestJob events', () => {
     const users = await createUsers(db);
     await createPostsWithTags(db, [['old_name'], ['old_name', 'x']]);
     const { bur } = await createBur(users.member, 'alias old_name -> new_name', null, { db });
-    await approveBur(bur, users.moderator, { db });
+    await approveBur(bur, users.admin, { db });
 
     await ProcessBulkUpdateRequestJob.performNow(bur.id);
 
@@ -69,7 +69,7 @@ describe('ProcessBulkUpdateRequestJob events', () => {
     const users = await createUsers(db);
     await createPostsWithTags(db, [['lonely']]);
     const { bur } = await createBur(users.member, 'rename lonely -> other', null, { db });
-    await approveBur(bur, users.moderator, { db });
+    await approveBur(bur, users.admin, { db });
     // A stored line that no longer parses: the line fails when the job runs it.
     await db.bulkUpdateRequestLine.updateMany({
       where: { bulkUpdateRequestId: bur.id },

@@ -92,7 +92,7 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
   it('runs an approved request: posts moved, counts right, progress on the BullMQ job', async () => {
     await createManyPosts(db, 1_000, ['a']);
     const { bur } = await createBur(users.member, 'alias a -> b\ndeprecate a', 'job', { db });
-    const { jobId } = await approveBur(bur, users.moderator, { db });
+    const { jobId } = await approveBur(bur, users.admin, { db });
 
     const done = await burStatus(bur.id, 'completed', 'failed');
     expect(done.status).toBe('completed');
@@ -127,8 +127,8 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
     const first = (await createBur(users.member, 'alias first_a -> first_b', null, { db })).bur;
     const second = (await createBur(users.member, 'alias second_a -> second_b', null, { db })).bur;
     const jobs = [
-      await approveBur(first, users.moderator, { db }),
-      await approveBur(second, users.moderator, { db }),
+      await approveBur(first, users.admin, { db }),
+      await approveBur(second, users.admin, { db }),
     ];
 
     await burStatus(first.id, 'completed');
@@ -161,7 +161,7 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
     // Validation reads tags.post_count (made wrong here: 1); the line counts post_tags when it runs (201).
     await db.$executeRaw`UPDATE tags SET post_count = 1 WHERE name = 'c'`;
     const { bur } = await createBur(users.member, 'alias a -> b\nrename c -> d', null, { db });
-    const { jobId } = await approveBur(bur, users.moderator, { db });
+    const { jobId } = await approveBur(bur, users.admin, { db });
 
     const failed = await burStatus(bur.id, 'failed', 'completed');
     expect(failed).toMatchObject({ status: 'failed', failedLine: 2 });
@@ -191,7 +191,7 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
     try {
       await createManyPosts(db, 5_000, ['a']);
       const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-      const { jobId } = await approveBur(bur, users.moderator, { db });
+      const { jobId } = await approveBur(bur, users.admin, { db });
       await waitFor('the line has done a chunk', async () => {
         const line = await db.bulkUpdateRequestLine.findFirst({ where: { bulkUpdateRequestId: bur.id } });
         return (line?.rowsDone ?? 0) > 0;
@@ -207,7 +207,7 @@ describe('ProcessBulkUpdateRequestJob on real workers', () => {
       expect(moved).toBeLessThan(5_000);
       expect(await wrongPostCounts(db)).toEqual([]);
 
-      await approveBur(bur, users.moderator, { db });
+      await approveBur(bur, users.admin, { db });
       const done = await burStatus(bur.id, 'completed', 'failed');
       expect(done.status).toBe('completed');
       expect(done.lines[0]).toMatchObject({ rowsDone: 5_000, rowsTotal: 5_000 });

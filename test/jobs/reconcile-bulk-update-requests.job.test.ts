@@ -87,7 +87,7 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
   async function approve(script: string): Promise<{ burId: number; jobId: string }> {
     const { bur, check } = await createBur(users.member, script, null, { db });
     expect(check.errors).toEqual([]);
-    const { jobId } = await approveBur(bur, users.moderator, { db });
+    const { jobId } = await approveBur(bur, users.admin, { db });
     return { burId: bur.id, jobId };
   }
 

@@ -55,7 +55,7 @@ describe('a BUR whose worker is killed more often than the stall limit allows', 
       const worker = startWorker(['--pool=bulk_update:1', '--require', SLOW_BUR], env);
       await worker.started('bulk_update:1');
       const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-      const { jobId } = await approveBur(bur, users.moderator, { db });
+      const { jobId } = await approveBur(bur, users.admin, { db });
       const line = () =>
         db.bulkUpdateRequestLine.findFirstOrThrow({ where: { bulkUpdateRequestId: bur.id } });
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { CSRF_COOKIE } from '../../app/web/middleware/csrf-cookie';
 import { SESSION_COOKIE } from '../../app/web/middleware/session';
 import { apiToken, createUser, formToken, PASSWORD, setCookie, signIn, useWebApp } from './support';
 
@@ -89,11 +90,11 @@ describe('accounts: sign up, sign in, sign out', () => {
     expect(posts.text).toContain('Signed in as erin');
   });
 
-  it('starts a new session at sign-in (the id before sign-in stops working) and rotates the CSRF token', async () => {
+  it('stores a session only at sign-in, under a new id, and rotates the CSRF token', async () => {
     await createUser(web().db, 'frank');
     const agent = request.agent(web().app);
     const page = await agent.get('/login');
-    const before = setCookie(page, SESSION_COOKIE)?.split(';')[0];
+    expect(setCookie(page, SESSION_COOKIE)).toBeUndefined();
     const tokenBefore = formToken(page.text);
     const res = await agent
       .post('/login')
@@ -101,10 +102,34 @@ describe('accounts: sign up, sign in, sign out', () => {
       .send({ name: 'frank', password: PASSWORD, _csrf: tokenBefore });
     const after = setCookie(res, SESSION_COOKIE)?.split(';')[0];
 
+    expect(after).toBeDefined();
+    expect(await apiToken(agent)).not.toBe(tokenBefore);
+    const signedIn = await request(web().app)
+      .get('/api/session')
+      .set('Cookie', after ?? '');
+    expect(signedIn.body.user).toMatchObject({ name: 'frank' });
+  });
+
+  it('gives a session that existed before sign-in a new id: the old one stops working', async () => {
+    await createUser(web().db, 'fred');
+    const agent = request.agent(web().app);
+    const page = await agent.get('/login');
+    const first = await agent
+      .post('/login')
+      .type('form')
+      .send({ name: 'fred', password: PASSWORD, _csrf: formToken(page.text) })
+      .expect(303);
+    const before = setCookie(first, SESSION_COOKIE)?.split(';')[0];
+    const again = await agent
+      .post('/login')
+      .type('form')
+      .send({ name: 'fred', password: PASSWORD, _csrf: await apiToken(agent) })
+      .expect(303);
+    const after = setCookie(again, SESSION_COOKIE)?.split(';')[0];
+
     expect(before).toBeDefined();
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
-    expect(await apiToken(agent)).not.toBe(tokenBefore);
     const stale = await request(web().app)
       .get('/api/session')
       .set('Cookie', before ?? '');
@@ -207,8 +232,18 @@ describe('accounts: sign up, sign in, sign out', () => {
 describe('accounts with secure cookies (production)', () => {
   const web = useWebApp({ secureCookies: true, trustProxy: 1 }, 'web-secure');
 
-  it('marks the session cookie Secure', async () => {
-    const res = await request(web().app).get('/login').set('X-Forwarded-Proto', 'https').expect(200);
+  it('marks the CSRF cookie and the session cookie Secure', async () => {
+    await createUser(web().db, 'sam');
+    const agent = request.agent(web().app);
+    const page = await agent.get('/login').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(setCookie(page, CSRF_COOKIE)).toMatch(/; Secure/);
+    const res = await agent
+      .post('/login')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', setCookie(page, CSRF_COOKIE)?.split(';')[0] ?? '')
+      .type('form')
+      .send({ name: 'sam', password: PASSWORD, _csrf: formToken(page.text) })
+      .expect(303);
     expect(setCookie(res, SESSION_COOKIE)).toMatch(/; Secure/);
   });
 });

@@ -18,8 +18,8 @@ describe('bulk update request pages', () => {
   let queue: TestAdapter;
   let member: Agent;
   let memberToken: string;
-  let moderator: Agent;
-  let modToken: string;
+  let admin: Agent;
+  let adminToken: string;
 
   beforeEach(async () => {
     queue = new TestAdapter();
@@ -27,8 +27,8 @@ describe('bulk update request pages', () => {
     await createPostsWithTags(web().db, [['long_hair'], ['long_hair', 'smile']]);
     member = request.agent(web().app);
     memberToken = await signIn(member, await createUser(web().db, 'author', 'member'));
-    moderator = request.agent(web().app);
-    modToken = await signIn(moderator, await createUser(web().db, 'mod', 'moderator'));
+    admin = request.agent(web().app);
+    adminToken = await signIn(admin, await createUser(web().db, 'boss', 'admin'));
   });
 
   async function create(script: string, title = 'Hair'): Promise<{ id: number; location: string }> {
@@ -65,7 +65,7 @@ describe('bulk update request pages', () => {
     expect(show.text).not.toContain(`action="/bulk_update_requests/${id}/approve"`);
   });
 
-  it('fixes the script on the edit page, then a moderator approves it: one job enqueued, the request returns at once', async () => {
+  it('fixes the script on the edit page, then an admin approves it: one job enqueued, the request returns at once', async () => {
     const { id } = await create(BAD_SCRIPT);
     const edit = await member.get(`/bulk_update_requests/${id}/edit`);
     const saved = await member
@@ -84,10 +84,10 @@ describe('bulk update request pages', () => {
       .send({ _csrf: memberToken });
     expect(refused.status).toBe(403);
 
-    const page = await moderator.get(`/bulk_update_requests/${id}`).expect(200);
+    const page = await admin.get(`/bulk_update_requests/${id}`).expect(200);
     expect(page.text).toContain(`action="/bulk_update_requests/${id}/approve"`);
     expect(page.text).toContain('data-live-topic="/burs/');
-    const approved = await moderator
+    const approved = await admin
       .post(`/bulk_update_requests/${id}/approve`)
       .type('form')
       .send({ _csrf: formToken(page.text) })
@@ -97,7 +97,7 @@ describe('bulk update request pages', () => {
       ['ProcessBulkUpdateRequestJob', [id], 'bulk_update'],
     ]);
 
-    const after = await moderator.get(`/bulk_update_requests/${id}`).expect(200);
+    const after = await admin.get(`/bulk_update_requests/${id}`).expect(200);
     expect(after.text).toMatch(/approved: ProcessBulkUpdateRequestJob \S+ enqueued/);
     expect(after.text).toContain('<progress id="bur-progress" max="100" value="0"');
     expect(after.text).toContain(
@@ -107,15 +107,13 @@ describe('bulk update request pages', () => {
       /<tr data-line-number="2" class="line-pending">[\s\S]*?create implication very_long_hair -&gt; hair/,
     );
 
-    const again = await moderator
-      .post(`/api/bulk_update_requests/${id}/approve`)
-      .set('X-CSRF-Token', modToken);
+    const again = await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken);
     expect(again.status).toBe(409);
   });
 
   it('draws the progress section from the line rows: line k of n, rows done/total, 100 % when completed', async () => {
     const { id } = await create(GOOD_SCRIPT);
-    await moderator.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', modToken).expect(202);
+    await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken).expect(202);
     const lines = await web().db.bulkUpdateRequestLine.findMany({
       where: { bulkUpdateRequestId: id },
       orderBy: { lineNumber: 'asc' },
@@ -219,9 +217,9 @@ describe('bulk update request pages', () => {
       { lineNumber: 3, text: 'unalias q -> r', error: "the alias q -> r doesn't exist" },
     ]);
     const id = created.body.bur.id as number;
-    const approveBad = await moderator
+    const approveBad = await admin
       .post(`/api/bulk_update_requests/${id}/approve`)
-      .set('X-CSRF-Token', modToken);
+      .set('X-CSRF-Token', adminToken);
     expect(approveBad.status).toBe(422);
     expect(approveBad.body.lines).toHaveLength(2);
     expect(queue.enqueued).toHaveLength(0);
@@ -237,14 +235,47 @@ describe('bulk update request pages', () => {
       'create implication very_long_hair -> hair',
     ]);
 
-    const approved = await moderator
+    const approved = await admin
       .post(`/api/bulk_update_requests/${id}/approve`)
-      .set('X-CSRF-Token', modToken);
+      .set('X-CSRF-Token', adminToken);
     expect(approved.status).toBe(202);
     expect(approved.body).toMatchObject({ id, status: 'processing', jobId: queue.enqueued[0]?.job.jobId });
     expect(
       (await request(web().app).post('/api/bulk_update_requests').send({ script: GOOD_SCRIPT })).status,
     ).toBe(403);
     expect((await member.post('/api/bulk_update_requests').send({ script: GOOD_SCRIPT })).status).toBe(403);
+  });
+  it('offers a failed request to be edited, rejected (author, admin) and approved again (its approval level), and edits it', async () => {
+    const { id } = await create('alias long_hair -> very_long_hair');
+    await web().db.bulkUpdateRequest.update({ where: { id }, data: { status: 'failed' } });
+    const moderator = request.agent(web().app);
+    await signIn(moderator, await createUser(web().db, 'mod', 'moderator'));
+    const actions = async (agent: Agent) => {
+      const page = await agent.get(`/bulk_update_requests/${id}`).expect(200);
+      return ['edit', 'approve', 'reject'].filter((action) =>
+        action === 'edit'
+          ? page.text.includes(`href="/bulk_update_requests/${id}/edit"`)
+          : page.text.includes(`action="/bulk_update_requests/${id}/${action}"`),
+      );
+    };
+    expect((await member.get(`/bulk_update_requests/${id}`)).text).toContain(
+      '<p class="approval-level">Approval: an admin</p>',
+    );
+    expect(await actions(member)).toEqual(['edit', 'reject']);
+    expect(await actions(moderator)).toEqual([]);
+    expect(await actions(admin)).toEqual(['edit', 'approve', 'reject']);
+
+    const edited = await member
+      .patch(`/api/bulk_update_requests/${id}`)
+      .set('X-CSRF-Token', memberToken)
+      .send({ script: 'alias long_hair -> longer_hair' });
+    expect(edited.status).toBe(200);
+    expect(edited.body.bur).toMatchObject({
+      status: 'failed',
+      script: 'alias long_hair -> longer_hair',
+      approvalLevel: 'admin',
+    });
+    await admin.post(`/api/bulk_update_requests/${id}/approve`).set('X-CSRF-Token', adminToken).expect(202);
+    expect(queue.enqueued).toHaveLength(1);
   });
 });

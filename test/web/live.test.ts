@@ -5,105 +5,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, EventBroker, type BacklotEvent } from '../../app/framework/index';
+import { createEvent, EventBroker } from '../../app/framework/index';
 import { createLiveEvents, type LiveEvents } from '../../app/web/live/index';
 import { JOB_IDS, seedJobs } from './jobs-fixture';
-import { createUser, formToken, useWebApp } from './support';
-
-interface Stream {
-  events: BacklotEvent[];
-  text(): string;
-  waitFor(check: (events: BacklotEvent[]) => boolean, what: string, timeoutMs?: number): Promise<void>;
-  close(): void;
-  ended: Promise<void>;
-}
+import { openStream as openSseStream, signInCookie as signInAs } from './sse-client';
+import { createUser, useWebApp } from './support';
 
 const broker = new EventBroker();
 let live: LiveEvents;
 let server: Server;
 let base = '';
 
-async function openStream(topics: string, cookie = ''): Promise<{ status: number; stream?: Stream }> {
-  const controller = new AbortController();
-  const res = await fetch(`${base}/events?topics=${encodeURIComponent(topics)}`, {
-    headers: { cookie },
-    signal: controller.signal,
-  });
-  if (res.status !== 200 || !res.body) {
-    await res.body?.cancel();
-    return { status: res.status };
-  }
-  let buffer = '';
-  const events: BacklotEvent[] = [];
-  const listeners = new Set<() => void>();
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  const ended = (async () => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        events.length = 0;
-        for (const frame of buffer.split('\n\n')) {
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (data && !/^event: /m.test(frame)) events.push(JSON.parse(data) as BacklotEvent);
-        }
-        for (const listener of listeners) listener();
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  const stream: Stream = {
-    events,
-    text: () => buffer,
-    ended,
-    close: () => controller.abort(),
-    waitFor(check, what, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const test = () => {
-          if (check(events)) {
-            listeners.delete(test);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(test);
-          reject(new Error(`timed out waiting for ${what}; got ${buffer}`));
-        }, timeoutMs);
-        listeners.add(test);
-        test();
-      });
-    },
-  };
-  return { status: 200, stream };
-}
-
-function cookiesOf(res: Response, jar: Map<string, string>): void {
-  for (const header of res.headers.getSetCookie()) {
-    const [pair] = header.split(';');
-    const [name, ...value] = (pair ?? '').split('=');
-    if (name) jar.set(name, value.join('='));
-  }
-}
-
-async function signInCookie(name: string, password: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const header = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const page = await fetch(`${base}/login`);
-  cookiesOf(page, jar);
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: header(), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ name, password, _csrf: formToken(await page.text()) }).toString(),
-  });
-  expect(res.status).toBe(303);
-  cookiesOf(res, jar);
-  return header();
-}
+const openStream = (topics: string, cookie = '') => openSseStream(base, topics, cookie);
+const signInCookie = (name: string, password: string) => signInAs(base, name, password);
 
 const jobEvent = (type: 'job.enqueued' | 'job.completed', jobId: string, jobClass = 'PingJob') =>
   type === 'job.enqueued'

@@ -93,6 +93,45 @@ describe('posts and users pages and JSON API', () => {
     ]);
   });
 
+  it('stores the alias target plus its implied tags when an edit types an aliased tag', async () => {
+    const db = web().db;
+    await db.tagAlias.create({ data: { antecedentName: 'aaa', consequentName: 'bbb' } });
+    await db.tagImplication.createMany({
+      data: [
+        { antecedentName: 'bbb', consequentName: 'ccc' },
+        { antecedentName: 'ccc', consequentName: 'ddd' },
+      ],
+    });
+    const p = await post(['smile']);
+    const agent = request.agent(web().app);
+    const token = await signIn(agent, await createUser(db, 'aliaser'));
+    const res = await agent
+      .post(`/posts/${p.id}/tags`)
+      .type('form')
+      .send({ tagString: 'smile AAA', _csrf: token });
+    expect(res.status).toBe(303);
+    const api = await request(web().app).get(`/api/posts/${p.id}`).expect(200);
+    expect(api.body.tags).toEqual(['bbb', 'ccc', 'ddd', 'smile']);
+    expect(await db.tag.findUnique({ where: { name: 'aaa' } })).toBeNull();
+  });
+
+  it("refuses adding a deprecated tag with 422 and Danbooru's message, and changes nothing", async () => {
+    const db = web().db;
+    await db.tag.create({ data: { name: 'obsolete', isDeprecated: true } });
+    const p = await post(['keep']);
+    const agent = request.agent(web().app);
+    const token = await signIn(agent, await createUser(db, 'deprecator'));
+    const res = await agent
+      .patch(`/api/posts/${p.id}`)
+      .set('X-CSRF-Token', token)
+      .send({ tagString: 'keep obsolete' });
+    expect(res.status).toBe(422);
+    expect(res.body.fields.tagString).toBe(
+      'The following tags are deprecated and could not be added: [[obsolete]]',
+    );
+    expect((await request(web().app).get(`/api/posts/${p.id}`)).body.tags).toEqual(['keep']);
+  });
+
   it('refuses an invalid new tag with 422, the error shown escaped, and changes nothing', async () => {
     const p = await post(['keep']);
     const agent = request.agent(web().app);
@@ -102,7 +141,7 @@ describe('posts and users pages and JSON API', () => {
       .type('form')
       .send({ tagString: 'ok <b>,bad', _csrf: token });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('contains a comma');
+    expect(res.text).toContain('cannot contain commas');
     expect(res.text).not.toContain('<b>,bad');
     expect(res.text).toContain('ok &lt;b&gt;,bad</textarea>');
     const api = await agent

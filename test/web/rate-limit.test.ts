@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { LOGIN_LIMITS } from '../../app/web/middleware/rate-limit';
+import { LOGIN_LIMITS, SIGNUP_LIMITS } from '../../app/web/middleware/rate-limit';
 import { apiToken, createUser, formToken, PASSWORD, useWebApp } from './support';
 
 async function attempt(app: Parameters<typeof request.agent>[0], name: string, password: string) {
@@ -64,5 +64,37 @@ describe('sign-in rate limits (Redis)', () => {
 
   it('uses production defaults of 5 per name and 50 per IP in 15 minutes', () => {
     expect(LOGIN_LIMITS).toEqual({ perName: 5, perIp: 50, windowMs: 15 * 60 * 1000 });
+  });
+});
+
+describe('sign-up rate limit (Redis)', () => {
+  const web = useWebApp({ signupLimits: { perIp: 3 } }, 'web-signup-limit');
+
+  it('refuses sign-ups past `perIp` attempts from one IP with 429 and Retry-After, counting failed ones too', async () => {
+    const signUp = async (name: string, password = PASSWORD) => {
+      const agent = request.agent(web().app);
+      const token = await apiToken(agent);
+      return agent.post('/api/users').set('X-CSRF-Token', token).send({ name, password });
+    };
+    expect((await signUp('erin', 'short')).status).toBe(422);
+    expect((await signUp('erin')).status).toBe(201);
+    const agent = request.agent(web().app);
+    const form = await agent.get('/signup').expect(200);
+    const third = await agent
+      .post('/signup')
+      .type('form')
+      .send({ name: 'fay', password: PASSWORD, _csrf: formToken(form.text) });
+    expect(third.status).toBe(303);
+
+    const blocked = await signUp('gus');
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
+    expect(blocked.body).toEqual({ error: 'Too many sign-ups from your address: try again later.' });
+    expect(await web().db.user.count()).toBe(2);
+    expect(await web().redis.keys(`${web().scope.prefix}:web:rl:signup:*`)).toHaveLength(1);
+  });
+
+  it('uses a production default of 10 attempts per IP per hour', () => {
+    expect(SIGNUP_LIMITS).toEqual({ perIp: 10, windowMs: 60 * 60 * 1000 });
   });
 });

@@ -21,7 +21,16 @@ describe('webSettings', () => {
       secureCookies: true,
       trustProxy: 1,
       metricsToken: undefined,
+      keyPrefix: '{backlot}:web:',
     });
+  });
+
+  it('puts the web keys under WEB_KEY_PREFIX, or under QUEUE_PREFIX + ":web:" when it is unset', () => {
+    const base = { NODE_ENV: 'development', SESSION_SECRET: 's'.repeat(40), TRUST_PROXY: undefined } as const;
+    expect(webSettings({ ...base, QUEUE_PREFIX: '{shop}' }, file()).keyPrefix).toBe('{shop}:web:');
+    expect(
+      webSettings({ ...base, QUEUE_PREFIX: '{shop}', WEB_KEY_PREFIX: 'shop-web:' }, file()).keyPrefix,
+    ).toBe('shop-web:');
   });
 
   it('passes METRICS_TOKEN on for /metrics', () => {

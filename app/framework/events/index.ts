@@ -44,7 +44,7 @@ export type {
   SubscriptionStats,
 } from './redis-transport';
 export { sseHandler, parseTopics } from './sse-handler';
-export type { SseHandler, SseHandlerOptions } from './sse-handler';
+export type { SseHandler, SseHandlerOptions, SseRecheck } from './sse-handler';
 export { SseHub } from './sse-hub';
 export { topics, topicMatches, topicSegment, isValidTopic, TOPIC_PATTERN } from './topics';
 export { VIEWER_LEVELS, defaultFieldPolicy, defaultTopicFilter } from './viewer-policy';

@@ -4,12 +4,18 @@
  * Steps of one request (GET /events?topics=/jobs,/burs/12):
  *   1. parse `topics` (comma-separated, each like /jobs/12; missing or malformed: 400);
  *   2. authorize(req) -> the viewer's level (undefined: 401); a topic the topic filter refuses at
- *      that level: 403 naming it; more than maxClients streams open: 503 with Retry-After;
+ *      that level: 403 naming it; maxClientsPerAddress streams open from the client's address
+ *      (clientAddress): 429, maxClients open in all: 503, both with Retry-After;
  *   3. send the headers (text/event-stream, no-cache, no buffering by proxies) and `retry:`;
  *   4. resume after Last-Event-ID (header, or ?lastEventId= for polyfills) from the hub's ring, or
  *      send `event: resync` when that id cannot be resumed (the page reloads its state);
  *   5. stream matching events (`id:` and `data:` JSON; default "message" events), with a comment
  *      heartbeat every heartbeatMs; when the client goes away the stream is detached.
+ * Re-checks (with `recheck`): every recheck.everyMs the viewers of all open streams are looked up
+ * again in one call (recheck.levels); a stream whose viewer's level changed, or who is refused
+ * now (undefined), is ended. Its browser reconnects with Last-Event-ID and is authorized afresh
+ * (a demoted admin resumes without job arguments, a deleted account is refused). A lookup that
+ * fails is logged and the streams stay open until the next one.
  * handler.close() ends every stream and unregisters the hub (call it before server.close()).
  *
  * Example:
@@ -22,6 +28,7 @@ import type { Request } from 'express';
 import type { Logger } from 'pino';
 import type { EventBroker } from './broker';
 import type { ForwarderOptions } from './forwarder';
+import { backlotSettings } from '../settings';
 import { SseHub, type SseClient } from './sse-hub';
 import { isValidTopic } from './topics';
 import { defaultFieldPolicy, defaultTopicFilter, type FieldPolicy, type TopicFilter } from './viewer-policy';
@@ -37,6 +44,12 @@ export interface SseHandlerOptions<Req extends IncomingMessage = Request> {
   maxTopics?: number;
   /** Streams open at once. @defaultValue 1000 */
   maxClients?: number;
+  /** Streams open at once from one client address. @defaultValue 20 */
+  maxClientsPerAddress?: number;
+  /** The address maxClientsPerAddress counts by. @defaultValue the socket's remote address */
+  clientAddress?: (req: Req) => string;
+  /** Looks the viewers of open streams up again, so level changes and deleted accounts take effect. */
+  recheck?: SseRecheck<Req>;
   /** Reconnect delay the browser is told, ms. @defaultValue 3000 */
   retryMs?: number;
   /** @defaultValue 15000 */
@@ -48,6 +61,13 @@ export interface SseHandlerOptions<Req extends IncomingMessage = Request> {
   /** The hub's queue in the broker. @defaultValue { capacity: 5000, batchSize: 200 } */
   queue?: ForwarderOptions;
   logger?: () => Logger;
+}
+
+export interface SseRecheck<Req extends IncomingMessage = Request> {
+  /** The current level of each request's viewer, in the same order (undefined: refused now). */
+  levels(reqs: readonly Req[]): Promise<readonly (number | undefined)[]>;
+  /** @defaultValue 10000 */
+  everyMs?: number;
 }
 
 export interface SseHandler<Req extends IncomingMessage = Request> {
@@ -101,6 +121,55 @@ export function sseHandler<Req extends IncomingMessage = Request>(
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const registration = broker.register(hub, { capacity: 5_000, batchSize: 200, ...options.queue });
+  const maxPerAddress = options.maxClientsPerAddress ?? 20;
+  const addressOf = (req: Req): string =>
+    options.clientAddress ? options.clientAddress(req) : (req.socket.remoteAddress ?? 'unknown');
+  const perAddress = new Map<string, number>();
+  const streams = new Map<SseClient, Req>();
+  const log = options.logger ?? (() => backlotSettings().logger);
+  let rechecking: NodeJS.Timeout | undefined;
+  let checking = false;
+
+  const end = (client: SseClient) => {
+    hub.detach(client);
+    client.res.end();
+  };
+  const recheck = async (check: SseRecheck<Req>) => {
+    if (checking || streams.size === 0) return;
+    checking = true;
+    const open = [...streams];
+    try {
+      const levels = await check.levels(open.map(([, req]) => req));
+      open.forEach(([client], i) => {
+        if (streams.has(client) && levels[i] !== client.level) end(client);
+      });
+    } catch (error) {
+      log().warn({ err: error }, 'SSE: could not re-check the viewers of open streams; they stay open');
+    } finally {
+      checking = false;
+    }
+  };
+  const track = (client: SseClient, req: Req, address: string) => {
+    streams.set(client, req);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    const check = options.recheck;
+    if (check && !rechecking)
+      rechecking = setInterval(() => void recheck(check), check.everyMs ?? 10_000).unref();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      hub.detach(client);
+      streams.delete(client);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+      if (streams.size === 0 && rechecking) {
+        clearInterval(rechecking);
+        rechecking = undefined;
+      }
+    };
+  };
 
   const handle = async (req: Req, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -110,6 +179,11 @@ export function sseHandler<Req extends IncomingMessage = Request>(
     if (level === undefined) return refuse(res, 401, 'not signed in');
     const forbidden = topics.filter((t) => !topicFilter(t, level));
     if (forbidden.length > 0) return refuse(res, 403, `not allowed: ${forbidden.join(', ')}`);
+    const address = addressOf(req);
+    if ((perAddress.get(address) ?? 0) >= maxPerAddress)
+      return refuse(res, 429, `too many event streams from your address (at most ${maxPerAddress})`, {
+        'Retry-After': '10',
+      });
     if (hub.clientCount >= maxClients)
       return refuse(res, 503, 'too many event streams', { 'Retry-After': '10' });
     if (res.destroyed) return;
@@ -128,7 +202,7 @@ export function sseHandler<Req extends IncomingMessage = Request>(
       (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId') ?? undefined;
     const client: SseClient = { res, topics, level };
     hub.attach(client, lastEventId);
-    res.on('close', () => hub.detach(client));
+    res.on('close', track(client, req, address));
   };
 
   return Object.assign(handle, {

@@ -2,11 +2,12 @@
  * The life of a bulk update request (BUR) up to its processing: create, edit, approve, reject.
  * Web controllers call these and nothing else; approveBur enqueues the processing job itself.
  * Who may do what: policy.ts. Title, reason and script checks for storage: request-input.ts.
- * Re-approval's validation of the remaining lines: resume-check.ts. Errors: errors.ts (each with
- * the HTTP-style `status` the web error handler maps). This module re-exports what callers need
- * from those, so importers have one entry.
+ * Approval's validation (Danbooru's approval context; a failed request: its remaining lines):
+ * approval-check.ts. Errors: errors.ts (each with the HTTP-style `status` the web error handler
+ * maps). This module re-exports what callers need from those, so importers have one entry.
  *
- * Statuses: pending -> processing (approveBur) -> completed | failed; pending -> rejected.
+ * Statuses: pending -> processing (approveBur) -> completed | failed; pending | failed -> rejected.
+ * A failed request may also be edited (its done lines stay: failed-request.ts).
  * `approved` (in the enum, unused by this flow) counts as approved: approving an approved,
  * processing or completed request throws BurAlreadyApprovedError. A failed request may be
  * approved again: processing resumes at its failed line and skips the lines that are done. A
@@ -19,15 +20,15 @@
  * processingJobId, the id of the job built for it), record the lines to run, log the approval;
  * then enqueue that job (an enqueue error fails the request and is thrown).
  *
- * Validation: checkScript on create, on edit and again at approval. A script over its limits
- * (or empty) is refused and not stored. Otherwise the request is stored with its per-line result
+ * Validation: checkScript on create and edit, again at approval (approval-check.ts). A script
+ * over its limits (or empty) is refused and not stored. Otherwise the request is stored with its per-line result
  * in bulk_update_request_lines (a bad line: status failed, error = the reason; see
  * app/db/bulk-update-request.repository.ts), and approval refuses any script that does not
  * validate now, so a malformed script can never be approved.
  *
  * Example:
  *   const { bur, check } = await createBur(user, 'alias long_hair -> very_long_hair', 'Hair');
- *   if (check.ok) await approveBur(bur, moderator);   // status processing; one job on bulk_update
+ *   if (check.ok) await approveBur(bur, admin);   // status processing; one job on bulk_update
  */
 import type { AppPrismaClient } from '../../db/client';
 import { prisma } from '../../db/client';
@@ -46,10 +47,18 @@ import { logModAction } from '../../db/mod-action.repository';
 import { createTagRepository } from '../../db/tag.repository';
 import { ProcessBulkUpdateRequestJob } from '../../../jobs/process-bulk-update-request.job';
 import { BurNotFoundError, BurPermissionError, BurStateError, BurValidationError } from './errors';
-import { BUR_APPROVER_LEVEL, canApproveBur, canManageBur, refuseApproval, type BurActor } from './policy';
+import { checkForApproval } from './approval-check';
+import { requestApprovalLevel } from './approval-level';
+import { abandonFailedRequest, checkFailedEdit, storeFailedEdit } from './failed-request';
+import {
+  BUR_APPROVER_LEVEL,
+  canApproveBur,
+  canManageBur,
+  isOpenBur,
+  refuseApproval,
+  type BurActor,
+} from './policy';
 import { checkForStorage, cleanReason, cleanTitle, lineResults, summarize } from './request-input';
-import { checkRemainingLines } from './resume-check';
-import { checkScript } from './script-validator';
 import type { ScriptCheck } from './types';
 
 export {
@@ -60,7 +69,8 @@ export {
   BurStateError,
   BurValidationError,
 } from './errors';
-export { BUR_APPROVER_LEVEL, canApproveBur, canManageBur, type BurActor } from './policy';
+export { requestApprovalLevel } from './approval-level';
+export { BUR_APPROVER_LEVEL, canApproveBur, canManageBur, isOpenBur, type BurActor } from './policy';
 export { lineResults, MAX_BUR_REASON_LENGTH, MAX_BUR_TITLE_LENGTH } from './request-input';
 
 export interface BurServiceOptions {
@@ -72,6 +82,11 @@ async function loadBur(db: Parameters<typeof findBur>[0], id: number): Promise<B
   const bur = await findBur(db, id);
   if (!bur) throw new BurNotFoundError(`no bulk update request #${id}`);
   return bur;
+}
+
+/** 'a builder', 'an admin'. */
+function article(level: string): string {
+  return `${/^[aeiou]/.test(level) ? 'an' : 'a'} ${level}`;
 }
 
 // ---- the service --------------------------------------------------------------------------
@@ -110,7 +125,11 @@ export interface BurChanges {
   reason?: string;
 }
 
-/** Edits a pending request (its author or a moderator+), validating a new script as createBur does. */
+/**
+ * Edits a pending or failed request (its author or an admin), validating a new script as createBur
+ * does; a failed request keeps its done lines (failed-request.ts) and stays failed, to be approved
+ * again.
+ */
 export async function updateBur(
   bur: Pick<BulkUpdateRequest, 'id'>,
   user: BurActor,
@@ -120,32 +139,32 @@ export async function updateBur(
   const db = options.db ?? prisma();
   const current = await loadBur(db, bur.id);
   if (!canManageBur(user, current))
-    throw new BurPermissionError(
-      `only its author or a moderator may edit bulk update request #${current.id}`,
-    );
-  if (current.status !== 'pending') {
+    throw new BurPermissionError(`only its author or an admin may edit bulk update request #${current.id}`);
+  if (!isOpenBur(current)) {
     throw new BurStateError(
-      `bulk update request #${current.id} is ${current.status}: only a pending request can be edited`,
+      `bulk update request #${current.id} is ${current.status}: only a pending or failed request can be edited`,
       current.status,
     );
   }
   const title = changes.title === undefined ? current.title : cleanTitle(changes.title);
   const reason = cleanReason(changes.reason) ?? current.reason;
   const script = changes.script ?? current.script;
-  const check = await checkForStorage(db, script);
+  const failedEdit = current.status === 'failed' ? await checkFailedEdit(db, current, script) : null;
+  const check = failedEdit?.check ?? (await checkForStorage(db, script));
   const updated = await db.$transaction(async (tx) => {
     const { count } = await tx.bulkUpdateRequest.updateMany({
-      where: { id: current.id, status: 'pending' },
+      where: { id: current.id, status: current.status },
       data: { script, title, reason },
     });
     if (count === 0) {
       const now = await loadBur(tx, current.id);
       throw new BurStateError(
-        `bulk update request #${current.id} is ${now.status}: only a pending request can be edited`,
+        `bulk update request #${current.id} is ${now.status}: only a pending or failed request can be edited`,
         now.status,
       );
     }
-    await replaceLines(tx, current.id, lineResults(check));
+    if (failedEdit) await storeFailedEdit(tx, current.id, failedEdit);
+    else await replaceLines(tx, current.id, lineResults(check));
     return loadBur(tx, current.id);
   });
   return { bur: updated, check };
@@ -160,11 +179,12 @@ export interface ApprovedBur {
 }
 
 /**
- * Approves a pending request, or a failed one again (moderator+): validates again, sets status
+ * Approves a pending request, or a failed one again (a user of at least the request's approval
+ * level, policy.ts: admin for most, moderator or builder for some small tags): validates again, sets status
  * processing (with the id of its job), records the lines to run, logs the approval and enqueues
  * ONE ProcessBulkUpdateRequestJob on bulk_update. Throws BurAlreadyApprovedError for a request that is
  * approved, processing or completed, BurValidationError when the script does not validate now
- * (a pending request's stored line errors are refreshed), BurPermissionError below moderator.
+ * (a pending request's stored line errors are refreshed), BurPermissionError below its level.
  * When the job cannot be enqueued the request is marked failed (approve it again later) and the
  * enqueue error is thrown.
  */
@@ -175,14 +195,19 @@ export async function approveBur(
 ): Promise<ApprovedBur> {
   const db = options.db ?? prisma();
   if (!canApproveBur(approver))
-    throw new BurPermissionError(`approving bulk update requests takes a ${BUR_APPROVER_LEVEL} or above`);
+    throw new BurPermissionError(
+      `approving bulk update requests takes ${article(BUR_APPROVER_LEVEL)} or above`,
+    );
   const current = await loadBur(db, bur.id);
-  if (current.status !== 'pending' && current.status !== 'failed') refuseApproval(current);
+  if (!isOpenBur(current)) refuseApproval(current);
+  const level = await requestApprovalLevel(createTagRepository(db), current.script);
+  if (!canApproveBur(approver, level))
+    throw new BurPermissionError(
+      `approving bulk update request #${current.id} takes ${article(level)} or above`,
+    );
   const resumed = current.status === 'failed';
 
-  const check = resumed
-    ? await checkRemainingLines(db, current)
-    : await checkScript(current.script, createTagRepository(db));
+  const check = await checkForApproval(db, current);
   if (!check.ok) {
     if (!resumed) await replaceLines(db, current.id, lineResults(check));
     throw new BurValidationError(summarize(check), check);
@@ -228,7 +253,10 @@ export async function approveBur(
   return { bur: await loadBur(db, current.id), jobId: job.jobId, resumed };
 }
 
-/** Rejects a pending request (its author or a moderator+) and logs it. */
+/**
+ * Rejects a pending or failed request (its author or an admin) and logs it; a failed request's
+ * half-made relationships are withdrawn (failed-request.ts).
+ */
 export async function rejectBur(
   bur: Pick<BulkUpdateRequest, 'id'>,
   user: BurActor,
@@ -237,17 +265,16 @@ export async function rejectBur(
   const db = options.db ?? prisma();
   const current = await loadBur(db, bur.id);
   if (!canManageBur(user, current))
-    throw new BurPermissionError(
-      `only its author or a moderator may reject bulk update request #${current.id}`,
-    );
+    throw new BurPermissionError(`only its author or an admin may reject bulk update request #${current.id}`);
   await db.$transaction(async (tx) => {
-    if (!(await transitionBur(tx, current.id, ['pending'], 'rejected'))) {
+    if (!(await transitionBur(tx, current.id, ['pending', 'failed'], 'rejected'))) {
       const now = await loadBur(tx, current.id);
       throw new BurStateError(
-        `bulk update request #${current.id} is ${now.status}: only a pending request can be rejected`,
+        `bulk update request #${current.id} is ${now.status}: only a pending or failed request can be rejected`,
         now.status,
       );
     }
+    if (current.status === 'failed') await abandonFailedRequest(tx, current.id);
     await logModAction(tx, {
       creatorId: user.id,
       category: 'bulk_update_request_reject',

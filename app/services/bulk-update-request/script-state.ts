@@ -70,6 +70,11 @@ export class ScriptState {
     }
   }
 
+  /** Posts in the database carrying at least one of `names` (earlier lines not applied). */
+  countPostsWithAny(names: readonly string[]): Promise<number> {
+    return this.repository.countPostsWithAny(names);
+  }
+
   /** The tag, or undefined when it does not exist (at this point of the script). */
   tag(name: string): TagState | undefined {
     return this.tags.get(name) ?? undefined;
@@ -172,9 +177,16 @@ export class ScriptState {
     for (const consequents of this.implications.values()) consequents.delete(name);
   }
 
+  /**
+   * Deprecating also takes out of force the aliases to the tag and its implications both ways
+   * (Danbooru's deprecate command); undeprecating restores none of them.
+   */
   setDeprecated(name: string, isDeprecated: boolean): void {
-    const tag = this.tag(name);
-    if (tag) tag.isDeprecated = isDeprecated;
+    this.ensureTag(name).isDeprecated = isDeprecated;
+    if (!isDeprecated) return;
+    for (const antecedent of this.aliasesTo(name)) this.aliases.delete(antecedent);
+    this.implications.delete(name);
+    for (const consequents of this.implications.values()) consequents.delete(name);
   }
 
   /**

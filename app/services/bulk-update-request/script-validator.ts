@@ -13,19 +13,31 @@
  *      script never costs one query per line.
  *   3. Merge parse and validation errors, sorted by line number (at most one per line).
  *
- * Rules, Danbooru's where it has them (messages name the tags involved):
- *   create alias A -> B   no live alias A -> B already; A not already aliased elsewhere; B not
- *                         itself aliased (A -> B when B -> C exists names C: alias A -> C); B a
+ * Rules, Danbooru's where it has them (messages name the tags involved). The context is Danbooru's
+ * too: 'request' (create, edit) runs every rule; 'approval' skips those marked [request], as
+ * Danbooru's commands do, so a request whose target changed harmlessly can still be approved and
+ * its line then does nothing (processing: commands/):
+ *   create alias A -> B   no live alias A -> B already [request]; A not already aliased elsewhere;
+ *                         B not itself aliased (A -> B when B -> C exists names C: alias A -> C),
+ *                         except to A: a live B -> A is reversed (deleted), as in Danbooru; B a
  *                         valid new tag name if B does not exist. Aliases to A are moved to B.
- *   remove alias A -> B   the live alias A -> B exists (in the database or from an earlier line).
+ *   remove alias A -> B   the live alias A -> B exists [request].
  *   create implication    not already there; neither tag aliased; no cycle (B does not already
- *                         imply A); not redundant (A does not imply B through other tags).
- *   remove implication    the live implication exists.
+ *                         imply A); not redundant (A does not imply B through other tags);
+ *                         [request] both tags of one category, and for a general A: at least
+ *                         MINIMUM_IMPLICATION_POSTS posts, at least 0.01 % of B's, and not more than
+ *                         90 % of the posts with A or B (Danbooru's TagImplication, with its
+ *                         messages; neither applies when either tag is empty). Danbooru's wiki
+ *                         page requirement is left out: Backlot has no wiki.
+ *   remove implication    the live implication exists [request].
  *   rename A -> B         A exists and has at most MAX_RENAME_POST_COUNT posts (else: use an alias);
  *                         B not aliased; B a valid new tag name if it does not exist.
  *   update Q -> E         tags it adds are not deprecated and are valid new tag names if new.
- *   category T -> C       T exists.   nuke T: T exists or has implications.
- *   deprecate T           T exists and is not deprecated.   undeprecate T: T is deprecated.
+ *   category T -> C       T exists; T not already in C [request] (Danbooru's message).
+ *   nuke T                T exists or has implications.
+ *   deprecate T           T exists and is not deprecated [request]. Deprecating drops the aliases to
+ *                         T and T's implications for later lines, as processing does.
+ *   undeprecate T         T exists and is deprecated [request].
  *
  * Never throws on any script text; only a failing repository (database down) rejects.
  *
@@ -44,7 +56,15 @@ import {
   type LineError,
   type ScriptCheck,
   type ScriptLine,
+  type ValidationContext,
 } from './types';
+
+/** Fewest posts a general antecedent of a new implication has (Danbooru's MINIMUM_TAG_COUNT). @defaultValue 10 */
+export const MINIMUM_IMPLICATION_POSTS = 10;
+/** Smallest share of the consequent's posts the antecedent has (MINIMUM_TAG_PERCENTAGE). @defaultValue 0.0001 */
+export const MINIMUM_IMPLICATION_SHARE = 0.0001;
+/** Largest share of the posts with either tag the antecedent makes up (MAXIMUM_TAG_PERCENTAGE). @defaultValue 0.9 */
+export const MAXIMUM_IMPLICATION_SHARE = 0.9;
 
 /** Every tag name a command mentions. */
 export function commandTagNames(command: BurCommand): string[] {
@@ -80,20 +100,55 @@ function newNameProblem(state: ScriptState, name: string): string | undefined {
   return problem ? `${problem.message} (it would be a new tag)` : undefined;
 }
 
+/**
+ * Danbooru's request-time implication checks (TagImplication#tag_categories_are_compatible and
+ * #meets_tag_size_requirements), joined as Danbooru joins them: "Can't create implication
+ * [[a]] -> [[b]] (reason; reason)". Undefined when they pass or either tag is empty.
+ */
+async function implicationRequestProblem(
+  state: ScriptState,
+  a: string,
+  b: string,
+): Promise<string | undefined> {
+  const child = state.tag(a);
+  const parent = state.tag(b);
+  if (!child || !parent || child.postCount <= 0 || parent.postCount <= 0) return undefined;
+  const problems: string[] = [];
+  if (child.category !== parent.category)
+    problems.push(`Can't imply a ${child.category} tag to a ${parent.category} tag`);
+  if (child.category === 'general') {
+    const share = MINIMUM_IMPLICATION_SHARE * parent.postCount;
+    if (child.postCount < MINIMUM_IMPLICATION_POSTS)
+      problems.push(`[[${a}]] must have at least ${MINIMUM_IMPLICATION_POSTS} posts`);
+    else if (child.postCount < share) problems.push(`[[${a}]] must have at least ${Math.ceil(share)} posts`);
+    const maxCount = MAXIMUM_IMPLICATION_SHARE * (await state.countPostsWithAny([a, b]));
+    if (child.postCount > maxCount && maxCount > 0)
+      problems.push(`[[${a}]] can't make up more than ${MAXIMUM_IMPLICATION_SHARE * 100}% of [[${b}]]`);
+  }
+  return problems.length > 0
+    ? `Can't create implication [[${a}]] -> [[${b}]] (${problems.join('; ')})`
+    : undefined;
+}
+
 /** Validates one line against the state, applying its effect when valid; resolves the reason when not. */
-async function validateCommand(state: ScriptState, command: BurCommand): Promise<string | undefined> {
+async function validateCommand(
+  state: ScriptState,
+  command: BurCommand,
+  context: ValidationContext,
+): Promise<string | undefined> {
+  const request = context === 'request';
   await state.load(commandTagNames(command));
   switch (command.kind) {
     case 'createAlias': {
       const { antecedent: a, consequent: b } = command;
       const current = state.aliasOf(a);
-      if (current === b) return `the alias ${a} -> ${b} already exists`;
+      if (current === b) return request ? `the alias ${a} -> ${b} already exists` : undefined;
       if (current !== undefined)
         return `${q(a)} is already aliased to ${q(current)} (remove that alias first)`;
       const onward = state.aliasOf(b);
-      if (onward === a)
-        return `${q(b)} is already aliased to ${q(a)}: aliasing ${q(a)} to ${q(b)} would make a cycle`;
-      if (onward !== undefined) {
+      // B -> A live: the new alias reverses it (Danbooru's delete_conflicting_relationships); the
+      // move deletes B -> A, as processing's moveRelationships does.
+      if (onward !== undefined && onward !== a) {
         return `${q(b)} is already aliased to ${q(onward)}: aliases cannot be chained (alias ${a} -> ${onward} instead)`;
       }
       const nameProblem = newNameProblem(state, b);
@@ -105,6 +160,7 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
       const { antecedent: a, consequent: b } = command;
       const current = state.aliasOf(a);
       if (current !== b) {
+        if (!request) return undefined;
         return `the alias ${a} -> ${b} doesn't exist${current === undefined ? '' : ` (${q(a)} is aliased to ${q(current)})`}`;
       }
       state.removeAlias(a);
@@ -126,12 +182,14 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
         return `${q(a)} already implies ${q(b)} through another implication (${redundant.join(' -> ')})`;
       const nameProblem = newNameProblem(state, b);
       if (nameProblem) return nameProblem;
+      const requestProblem = request ? await implicationRequestProblem(state, a, b) : undefined;
+      if (requestProblem) return requestProblem;
       state.createImplication(a, b);
       return undefined;
     }
     case 'removeImplication': {
       const { antecedent: a, consequent: b } = command;
-      if (!state.implies(a, b)) return `the implication ${a} -> ${b} doesn't exist`;
+      if (!state.implies(a, b)) return request ? `the implication ${a} -> ${b} doesn't exist` : undefined;
       state.removeImplication(a, b);
       return undefined;
     }
@@ -161,7 +219,12 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
       return undefined;
     }
     case 'changeCategory': {
-      if (!state.tag(command.tag)) return `the tag ${q(command.tag)} doesn't exist`;
+      const tag = state.tag(command.tag);
+      if (!tag) return `the tag ${q(command.tag)} doesn't exist`;
+      if (request && tag.category === command.category) {
+        const t = `[[${command.tag}]]`;
+        return `Can't change the category of ${t} to ${command.category} (${t} is already in that category)`;
+      }
       state.changeCategory(command.tag, command.category);
       return undefined;
     }
@@ -176,10 +239,12 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
     case 'deprecate':
     case 'undeprecate': {
       const tag = state.tag(command.tag);
-      if (!tag) return `the tag ${q(command.tag)} doesn't exist`;
       const deprecating = command.kind === 'deprecate';
-      if (deprecating && tag.isDeprecated) return `the tag ${q(command.tag)} is already deprecated`;
-      if (!deprecating && !tag.isDeprecated) return `the tag ${q(command.tag)} is not deprecated`;
+      if (request) {
+        if (!tag) return `the tag ${q(command.tag)} doesn't exist`;
+        if (deprecating && tag.isDeprecated) return `the tag ${q(command.tag)} is already deprecated`;
+        if (!deprecating && !tag.isDeprecated) return `the tag ${q(command.tag)} is not deprecated`;
+      }
       state.setDeprecated(command.tag, deprecating);
       return undefined;
     }
@@ -193,22 +258,27 @@ async function validateCommand(state: ScriptState, command: BurCommand): Promise
 export async function validateLines(
   lines: readonly ScriptLine[],
   repository: TagReadRepository,
+  context: ValidationContext = 'request',
 ): Promise<LineError[]> {
   const state = new ScriptState(repository);
   await state.load(lines.flatMap((line) => commandTagNames(line.command)));
   const errors: LineError[] = [];
   for (const line of lines) {
-    const reason = await validateCommand(state, line.command);
+    const reason = await validateCommand(state, line.command, context);
     if (reason !== undefined) errors.push({ lineNumber: line.lineNumber, text: line.text, reason });
   }
   return errors;
 }
 
-/** Parses and validates a script: the check to run on create, edit and approval. */
-export async function checkScript(script: string, repository: TagReadRepository): Promise<ScriptCheck> {
+/** Parses and validates a script: the check to run on create and edit ('request') and approval. */
+export async function checkScript(
+  script: string,
+  repository: TagReadRepository,
+  context: ValidationContext = 'request',
+): Promise<ScriptCheck> {
   const parsed = parseScript(script);
   const validationErrors =
-    parsed.scriptErrors.length === 0 ? await validateLines(parsed.lines, repository) : [];
+    parsed.scriptErrors.length === 0 ? await validateLines(parsed.lines, repository, context) : [];
   const errors = [...parsed.errors, ...validationErrors].sort((a, b) => a.lineNumber - b.lineNumber);
   return {
     ok: parsed.scriptErrors.length === 0 && errors.length === 0,

@@ -31,6 +31,14 @@
 export const TAG_CATEGORIES = ['general', 'artist', 'copyright', 'character', 'meta'] as const;
 export type TagCategoryName = (typeof TAG_CATEGORIES)[number];
 
+/**
+ * When a script is validated, as in Danbooru: 'request' when it is created or edited, 'approval'
+ * when it is approved. Some rules hold only at request time (see script-validator.ts), so a
+ * request whose target changed meanwhile in a harmless way (an alias already removed, a tag
+ * already in the category) can still be approved.
+ */
+export type ValidationContext = 'request' | 'approval';
+
 /** Most commands in one script. @defaultValue 100 */
 export const MAX_SCRIPT_LINES = 100;
 /** Most characters (Unicode code points) in one script. @defaultValue 20,000 */

@@ -36,6 +36,7 @@ import { MarkUserContentForDeletionJob } from '../../../jobs/mark-user-content-f
 import { announceDeletionRequested } from './announce';
 import { MARK_CHUNK_SIZE, markAll, type MarkManyResult, type MarkOptions } from './mark-chunks';
 import { MODEL_TABLES, type DeletableModel } from './models';
+import { isRecordId } from '../../db/record-id';
 
 type Db = Pick<AppPrismaClient, '$queryRawUnsafe'>;
 
@@ -64,7 +65,7 @@ async function markRecord(
   id: number,
   options: MarkOptions,
 ): Promise<MarkResult> {
-  const result = Number.isSafeInteger(id) ? await markOne(db, MODEL_TABLES[model], id) : undefined;
+  const result = isRecordId(id) ? await markOne(db, MODEL_TABLES[model], id) : undefined;
   if (!result?.found || !result.deletionRequestedAt)
     throw new RecordNotFoundError(`no ${model.toLowerCase()} ${id}`);
   if (result.marked) await announceDeletionRequested(model, [id], options);
@@ -97,7 +98,7 @@ export async function markUserContentForDeletion(
   userId: number,
   options: MarkOptions & { inlineLimit?: number } = {},
 ): Promise<MarkUserContentResult> {
-  const user = Number.isSafeInteger(userId)
+  const user = isRecordId(userId)
     ? await db.user.findUnique({ where: { id: userId }, select: { id: true } })
     : null;
   if (!user) throw new RecordNotFoundError(`no user ${userId}`);

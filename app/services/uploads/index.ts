@@ -41,3 +41,4 @@ export async function createUpload(
 }
 
 export { hashFile, processUpload, type FileDigest, type ProcessUploadResult } from './processing';
+export { createPostWithTags, type NewPostInput } from './post-creation';

@@ -11,7 +11,12 @@
  * Example: POST /api/bulk_update_requests {"script":"alias a -> b","title":"A"} -> 201 { bur, valid, errors }
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { lineResults, BurValidationError, type BurActor } from '../../services/bulk-update-request/approval';
+import {
+  lineResults,
+  BurValidationError,
+  isOpenBur,
+  type BurActor,
+} from '../../services/bulk-update-request/approval';
 import type { ScriptCheck } from '../../services/bulk-update-request/index';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { flash, intParam, stringParam } from '../middleware/respond';
@@ -27,6 +32,7 @@ import {
   type CheckedLine,
 } from '../views/burs.views';
 import { sendFragment, sendPage } from '../views/render';
+import { isRecordId } from '../../db/record-id';
 
 type Found = Awaited<ReturnType<BursService['find']>>;
 
@@ -43,8 +49,7 @@ function signedIn(res: Response): BurActor {
 
 function idOf(req: Request): number {
   const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1)
-    throw new NotFoundError(`no bulk update request ${String(req.params.id)}`);
+  if (!isRecordId(id)) throw new NotFoundError(`no bulk update request ${String(req.params.id)}`);
   return id;
 }
 
@@ -80,6 +85,8 @@ export function burJson(bur: Found) {
     reason: bur.reason,
     script: bur.script,
     status: bur.status,
+    /** Who may approve it now (Danbooru's levels); null once it is no longer pending or failed. */
+    approvalLevel: bur.approvalLevel,
     creator: bur.user,
     approver: bur.approver,
     failedLine: bur.failedLine,
@@ -170,11 +177,11 @@ export function bursController(burs: BursService) {
   const editable = (bur: Found, res: Response) => {
     const can = burs.permissions(bur, actorOf(res));
     if (!can.edit) {
-      if (bur.status !== 'pending')
+      if (!isOpenBur(bur))
         throw new ConflictError(
-          `bulk update request #${bur.id} is ${bur.status}: only a pending request can be edited`,
+          `bulk update request #${bur.id} is ${bur.status}: only a pending or failed request can be edited`,
         );
-      throw new ForbiddenError(`only its author or a moderator may edit bulk update request #${bur.id}`);
+      throw new ForbiddenError(`only its author or an admin may edit bulk update request #${bur.id}`);
     }
   };
 

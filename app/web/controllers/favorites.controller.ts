@@ -9,11 +9,12 @@ import { flash, intParam } from '../middleware/respond';
 import type { FavoritesService } from '../services/favorites.service';
 import { favoritesPage } from '../views/favorites.views';
 import { sendPage } from '../views/render';
+import { isRecordId } from '../../db/record-id';
 
 function postIdFrom(body: unknown): number {
   const raw = (body as { postId?: unknown } | undefined)?.postId;
   const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new ValidationError({ postId: 'postId must be a post id' });
+  if (!isRecordId(id)) throw new ValidationError({ postId: 'postId must be a post id' });
   return id;
 }
 

@@ -2,8 +2,9 @@
  * Sessions in Redis (express-session + connect-redis over the app's ioredis client).
  *
  * The cookie is httpOnly, SameSite=Lax and, under production, Secure; it holds only the signed
- * session id. A session is stored only once something is written to it (a CSRF token, a user id),
- * so anonymous page views create nothing in Redis. Under production behind a TLS-terminating proxy
+ * session id. A session is stored only once something is written to it (a user id at sign-in, a
+ * flash message), so anonymous page views create nothing in Redis (their CSRF token lives in a
+ * signed cookie: csrf-cookie.ts). Under production behind a TLS-terminating proxy
  * set TRUST_PROXY, or express-session refuses to send a Secure cookie over what it sees as HTTP.
  *
  * Example: app.use(sessionMiddleware({ redis, keyPrefix: 'backlot:web:', secret, secure: false }))

@@ -17,18 +17,22 @@
  */
 import type { AppPrismaClient } from '../../db/client';
 import type { BulkUpdateRequestLine } from '../../db/generated/client';
-import type { BulkUpdateRequestStatus } from '../../db/generated/enums';
+import type { BulkUpdateRequestStatus, UserLevel } from '../../db/generated/enums';
+import { createTagRepository } from '../../db/tag.repository';
 import {
   approveBur,
   canApproveBur,
   canManageBur,
   createBur,
+  isOpenBur,
   rejectBur,
+  requestApprovalLevel,
   updateBur,
   type BurActor,
 } from '../../services/bulk-update-request/approval';
 import { NotFoundError, ValidationError } from '../errors';
 import { publishAppEvent } from '../live/publish';
+import { isRecordId } from '../../db/record-id';
 
 export const BUR_STATUSES: readonly BulkUpdateRequestStatus[] = [
   'pending',
@@ -150,24 +154,30 @@ export class BursService {
   }
 
   async find(id: number) {
-    const bur = Number.isSafeInteger(id)
+    const bur = isRecordId(id)
       ? await this.db.bulkUpdateRequest.findUnique({
           where: { id },
           include: { user, approver: user, lines: { orderBy: { lineNumber: 'asc' } } },
         })
       : null;
     if (!bur) throw new NotFoundError(`no bulk update request #${id}`);
-    return { ...bur, progress: burProgress(bur.status, bur.lines) };
+    const approvalLevel = isOpenBur(bur)
+      ? await requestApprovalLevel(createTagRepository(this.db), bur.script)
+      : null;
+    return { ...bur, progress: burProgress(bur.status, bur.lines), approvalLevel };
   }
 
   /** What `actor` may do with the request now (the service decides again when they do it). */
-  permissions(bur: { userId: number | null; status: BulkUpdateRequestStatus }, actor: BurActor | undefined) {
+  permissions(
+    bur: { userId: number | null; status: BulkUpdateRequestStatus; approvalLevel?: UserLevel | null },
+    actor: BurActor | undefined,
+  ) {
     if (!actor) return { edit: false, approve: false, reject: false };
-    const manage = canManageBur(actor, bur);
+    const manage = canManageBur(actor, bur) && isOpenBur(bur);
     return {
-      edit: manage && bur.status === 'pending',
-      approve: canApproveBur(actor) && (bur.status === 'pending' || bur.status === 'failed'),
-      reject: manage && bur.status === 'pending',
+      edit: manage,
+      approve: isOpenBur(bur) && canApproveBur(actor, bur.approvalLevel ?? 'admin'),
+      reject: manage,
     };
   }
 

@@ -10,6 +10,7 @@ import { addFavorite, removeFavorite } from '../../db/favorite.repository';
 import { tagNamesByPost, tagString } from '../../db/post.repository';
 import { NotFoundError } from '../errors';
 import { PUBLIC_USER_FIELDS } from './users.service';
+import { isRecordId } from '../../db/record-id';
 
 /** Favorites on one page of a user's list. @defaultValue 20 */
 export const FAVORITES_PER_PAGE = 20;
@@ -18,7 +19,7 @@ export class FavoritesService {
   constructor(private readonly db: AppPrismaClient) {}
 
   private async post(postId: number): Promise<{ id: number; favCount: number }> {
-    const post = Number.isSafeInteger(postId)
+    const post = isRecordId(postId)
       ? await this.db.post.findUnique({ where: { id: postId }, select: { id: true, favCount: true } })
       : null;
     if (!post) throw new NotFoundError(`no post ${postId}`);
@@ -44,7 +45,7 @@ export class FavoritesService {
   }
 
   async listForUser(userId: number, page = 1, perPage = FAVORITES_PER_PAGE) {
-    const user = Number.isSafeInteger(userId)
+    const user = isRecordId(userId)
       ? await this.db.user.findUnique({ where: { id: userId }, select: PUBLIC_USER_FIELDS })
       : null;
     if (!user) throw new NotFoundError(`no user ${userId}`);

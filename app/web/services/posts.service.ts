@@ -4,17 +4,24 @@
  * (app/db/post.repository.ts), as are the edits.
  *
  * Steps of updateTags: split the input on whitespace and normalize each name (NFC, lower case,
- * app/services/bulk-update-request/tag-name.ts), drop duplicates; check each name, by the rules for
- * existing tags when the tag exists and for new tags otherwise (ValidationError naming the first
- * bad one); then setPostTags, which creates missing tags and keeps post counts right.
+ * app/services/bulk-update-request/tag-name.ts), drop duplicates; the tags typed that the post
+ * lacks are added, the post's tags not typed are removed, through Danbooru's tag rules
+ * (app/services/tags/tag-edit.ts: aliases redirect, implied tags are added, invalid names and
+ * deprecated tags are refused as a ValidationError naming them); then setPostTags, which creates
+ * missing tags and keeps tags.post_count right, and the post's cached per-category tag counts.
  *
  * Example: await posts.updateTags(1, 'Smile  1girl smile')  // tags ['1girl', 'smile']
+ *          // with the alias kitty -> cat and the implication cat -> animal:
+ *          await posts.updateTags(1, 'kitty')                // tags ['animal', 'cat']
  */
 import type { AppPrismaClient } from '../../db/client';
+import { refreshPostTagCounts } from '../../db/post-counts.repository';
 import { setPostTags, tagNamesByPost, tagString } from '../../db/post.repository';
-import { checkTagName, normalizeTagName } from '../../services/bulk-update-request/tag-name';
+import { normalizeTagName } from '../../services/bulk-update-request/tag-name';
 import { markPostForDeletion, RecordNotFoundError } from '../../services/deletion/index';
+import { resolveTagEdit, TagEditError } from '../../services/tags/tag-edit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { isRecordId } from '../../db/record-id';
 
 /** Posts on one page of the list. @defaultValue 20 */
 export const POSTS_PER_PAGE = 20;
@@ -81,7 +88,7 @@ export class PostsService {
   }
 
   async find(id: number): Promise<PostWithTags> {
-    const post = Number.isSafeInteger(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
+    const post = isRecordId(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
     if (!post) throw new NotFoundError(`no post ${id}`);
     const [withTags] = await this.withTags([post]);
     return withTags ?? { ...post, tags: [], tagString: '' };
@@ -111,16 +118,24 @@ export class PostsService {
       throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
     const post = await this.find(id);
     if (post.deletionRequestedAt) throw new ConflictError(`post #${id} is being deleted`);
-    const existing = new Set(
-      (await this.db.tag.findMany({ where: { name: { in: names } }, select: { name: true } })).map(
-        (t) => t.name,
-      ),
-    );
-    for (const name of names) {
-      const problem = checkTagName(name, existing.has(name) ? 'existing' : 'new');
-      if (problem) throw new ValidationError({ tagString: problem.message });
+    const typed = new Set(names);
+    const current = new Set(post.tags);
+    let tags: string[];
+    try {
+      const edit = await resolveTagEdit(this.db, {
+        current: post.tags,
+        add: names.filter((name) => !current.has(name)),
+        remove: post.tags.filter((name) => !typed.has(name)),
+      });
+      tags = edit.tags ?? names;
+    } catch (error) {
+      if (error instanceof TagEditError) throw new ValidationError({ tagString: error.message });
+      throw error;
     }
-    await setPostTags(this.db, id, names);
+    if (tags.length > MAX_TAGS)
+      throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
+    await setPostTags(this.db, id, tags);
+    await refreshPostTagCounts(this.db, [id]);
     return this.find(id);
   }
 }

@@ -16,6 +16,7 @@ import type { TagCategory } from '../../db/generated/enums';
 import { tagNamesByPost, tagString } from '../../db/post.repository';
 import { normalizeTagName, TAG_CATEGORIES } from '../../services/bulk-update-request/index';
 import { NotFoundError, ValidationError } from '../errors';
+import { isRecordId } from '../../db/record-id';
 
 /** Tags on one page of the list. @defaultValue 50 */
 export const TAGS_PER_PAGE = 50;
@@ -123,10 +124,9 @@ export class TagsService {
   /** A tag by id, or by name when `key` is not a number. */
   async find(key: string) {
     const id = /^\d+$/.test(key) ? Number(key) : undefined;
-    const tag =
-      id !== undefined && Number.isSafeInteger(id)
-        ? await this.db.tag.findUnique({ where: { id } })
-        : await this.db.tag.findUnique({ where: { name: normalizeTagName(key) } });
+    const tag = isRecordId(id)
+      ? await this.db.tag.findUnique({ where: { id } })
+      : await this.db.tag.findUnique({ where: { name: normalizeTagName(key) } });
     if (!tag) throw new NotFoundError(`no tag ${key}`);
     const byName = { OR: [{ antecedentName: tag.name }, { consequentName: tag.name }] };
     const order = [{ status: 'asc' as const }, { id: 'desc' as const }];

@@ -17,6 +17,7 @@ import { tagNamesByPost, tagString } from '../../db/post.repository';
 import { markUserContentForDeletion } from '../../services/deletion/index';
 import { deleteUser } from '../../services/users/user-deletion';
 import { ForbiddenError, NotFoundError } from '../errors';
+import { isRecordId } from '../../db/record-id';
 
 /** Users on one page of the list. @defaultValue 50 */
 export const USERS_PER_PAGE = 50;
@@ -58,7 +59,7 @@ export class UsersService {
   }
 
   async find(id: number) {
-    const user = Number.isSafeInteger(id)
+    const user = isRecordId(id)
       ? await this.db.user.findUnique({
           where: { id },
           select: {
@@ -84,7 +85,7 @@ export class UsersService {
 
   /** Deletes user `id` on behalf of `actor` (an admin); resolves once the jobs are enqueued. */
   async delete(id: number, actor: { id: number }, options: { content?: boolean } = {}) {
-    const target = Number.isSafeInteger(id)
+    const target = isRecordId(id)
       ? await this.db.user.findUnique({ where: { id }, select: { id: true, name: true, level: true } })
       : null;
     if (!target) throw new NotFoundError(`no user ${id}`);

@@ -9,7 +9,7 @@
  * event and swaps it in. The bar is a <progress> element (no inline style, so the CSP holds).
  */
 import type { BulkUpdateRequestLine } from '../../db/generated/client';
-import type { BulkUpdateRequestStatus } from '../../db/generated/enums';
+import type { BulkUpdateRequestStatus, UserLevel } from '../../db/generated/enums';
 import { BUR_STATUSES, type BurProgress } from '../services/burs.service';
 import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
@@ -97,6 +97,8 @@ export interface BurView {
   completedAt: Date | null;
   lines: BulkUpdateRequestLine[];
   progress: BurProgress | undefined;
+  /** Who may approve it now (policy.ts); null once it is no longer pending or failed. */
+  approvalLevel?: UserLevel | null;
 }
 
 export interface BurPermissions {
@@ -145,6 +147,7 @@ export function burLiveSection(ctx: ViewContext, bur: BurView, can: BurPermissio
 <p>Status: <span data-bur-status>${status(bur.status)}</span>${bur.approvedAt ? html` · approved ${time(bur.approvedAt)} by ${userLink(bur.approver)}` : ''}${
     bur.completedAt ? html` · completed ${time(bur.completedAt)}` : ''
   }</p>
+${bur.approvalLevel ? html`<p class="approval-level">Approval: ${bur.approvalLevel === 'admin' ? 'an admin' : `a ${bur.approvalLevel} or above`}</p>` : ''}
 ${bur.status === 'failed' && bur.failedError ? html`<p class="errors" role="alert">Failed${bur.failedLine !== null ? html` at line ${bur.failedLine}` : ''}: ${bur.failedError}</p>` : ''}
 ${pending && bad.length > 0 ? html`<p class="errors" role="alert">${bad.length === 1 ? '1 line is' : `${bad.length} lines are`} not valid: edit the script before it can be approved.</p>` : ''}
 ${bur.progress ? progressBar(bur.progress) : ''}

@@ -17,7 +17,7 @@ import {
 } from '../../../app/services/bulk-update-request/approval';
 import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
-import { createAliases } from '../../support/tag-fixtures';
+import { createAliases, createTags } from '../../support/tag-fixtures';
 import {
   createPostsWithTags,
   createUsers,
@@ -119,29 +119,55 @@ describe('updateBur', () => {
     expect((await lineRows(bur.id)).map((r) => r.status)).toEqual(['pending', 'failed']);
   });
 
-  it('refuses other members, and any request that is not pending', async () => {
+  it("refuses anyone but its author or an admin (Danbooru's update?), and a rejected request", async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    await expect(updateBur(bur, users.builder, { title: 'mine' }, { db })).rejects.toThrow(
-      BurPermissionError,
-    );
-    await updateBur(bur, users.moderator, { title: 'moderated' }, { db });
+    for (const other of [users.builder, users.moderator]) {
+      await expect(updateBur(bur, other, { title: 'mine' }, { db })).rejects.toThrow(
+        /only its author or an admin may edit/,
+      );
+    }
+    await updateBur(bur, users.admin, { title: 'administered' }, { db });
     await rejectBur(bur, users.member, { db });
     await expect(updateBur(bur, users.member, { title: 'late' }, { db })).rejects.toThrow(BurStateError);
   });
 });
 
 describe('approveBur', () => {
-  it('is for moderators and admins only', async () => {
+  it('takes an admin for an ordinary request: members, builders and moderators are refused', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    await expect(approveBur(bur, users.member, { db })).rejects.toThrow(BurPermissionError);
-    await expect(approveBur(bur, users.builder, { db })).rejects.toThrow(/takes a moderator or above/);
+    await expect(approveBur(bur, users.member, { db })).rejects.toThrow(/takes a builder or above/);
+    for (const lower of [users.builder, users.moderator]) {
+      await expect(approveBur(bur, lower, { db })).rejects.toThrow(
+        `approving bulk update request #${bur.id} takes an admin or above`,
+      );
+    }
     expect(queue.enqueued).toEqual([]);
+  });
+
+  it('lets a builder approve a small artist alias and a moderator a small character implication, reading the tags now', async () => {
+    await createTags(db, [
+      { name: 'some_artist', category: 'artist', postCount: 3 },
+      { name: 'char_a', category: 'character', postCount: 4 },
+      { name: 'char_b', category: 'character', postCount: 9 },
+    ]);
+    const { bur: alias } = await createBur(users.member, 'alias some_artist -> artist_renamed', null, { db });
+    expect((await approveBur(alias, users.builder, { db })).bur.approverId).toBe(users.builder.id);
+
+    const { bur: implication } = await createBur(users.member, 'imply char_a -> char_b', null, { db });
+    await expect(approveBur(implication, users.builder, { db })).rejects.toThrow(
+      /takes a moderator or above/,
+    );
+    await approveBur(implication, users.moderator, { db });
+
+    await createTags(db, [{ name: 'grown_artist', category: 'artist', postCount: 201 }]);
+    const { bur: large } = await createBur(users.member, 'alias grown_artist -> x_artist', null, { db });
+    await expect(approveBur(large, users.moderator, { db })).rejects.toThrow(/takes an admin or above/);
   });
 
   it('sets status processing, records the lines, logs it and enqueues ONE job on bulk_update', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b\n\n\ncategory c -> artist', null, { db });
-    const approved = await approveBur(bur, users.moderator, { db });
-    expect(approved.bur).toMatchObject({ status: 'processing', approverId: users.moderator.id });
+    const approved = await approveBur(bur, users.admin, { db });
+    expect(approved.bur).toMatchObject({ status: 'processing', approverId: users.admin.id });
     expect(approved.bur.approvedAt).toBeInstanceOf(Date);
     expect(approved.resumed).toBe(false);
     expect(await lineRows(bur.id)).toEqual([
@@ -160,7 +186,7 @@ describe('approveBur', () => {
 
   it('refuses an approved (processing) or completed request with BurAlreadyApprovedError, and a rejected one', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    await approveBur(bur, users.moderator, { db });
+    await approveBur(bur, users.admin, { db });
     await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(BurAlreadyApprovedError);
     await processBulkUpdateRequest(db, bur.id);
     await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(/was approved and has completed/);
@@ -168,8 +194,8 @@ describe('approveBur', () => {
     await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(BurAlreadyApprovedError);
 
     const { bur: other } = await createBur(users.member, 'alias c -> d', null, { db });
-    await rejectBur(other, users.moderator, { db });
-    const refusal = await approveBur(other, users.moderator, { db }).catch((error: unknown) => error);
+    await rejectBur(other, users.admin, { db });
+    const refusal = await approveBur(other, users.admin, { db }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(BurStateError);
     expect(refusal).not.toBeInstanceOf(BurAlreadyApprovedError);
     expect(queue.enqueued).toHaveLength(1);
@@ -178,7 +204,7 @@ describe('approveBur', () => {
   it('lets only one of two concurrent approvals through', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
     const results = await Promise.allSettled([
-      approveBur(bur, users.moderator, { db }),
+      approveBur(bur, users.admin, { db }),
       approveBur(bur, users.admin, { db }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -193,7 +219,7 @@ describe('approveBur', () => {
     const { bur, check } = await createBur(users.member, 'alias a -> b', null, { db });
     expect(check.ok).toBe(true);
     await createAliases(db, [['a', 'z']]);
-    await expect(approveBur(bur, users.moderator, { db })).rejects.toThrow(BurValidationError);
+    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow(BurValidationError);
     expect(await lineRows(bur.id)).toEqual([
       {
         lineNumber: 1,
@@ -204,6 +230,25 @@ describe('approveBur', () => {
     ]);
     expect((await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).status).toBe('pending');
     expect(queue.enqueued).toEqual([]);
+  });
+
+  it("approves in Danbooru's approval context: an alias removed since the request no longer blocks it", async () => {
+    await createAliases(db, [['q', 'r']]);
+    const { bur, check } = await createBur(users.member, 'unalias q -> r\ncategory c -> general', null, {
+      db,
+    });
+    expect(check.errors.map((e) => e.lineNumber)).toEqual([2]); // c is general already: refused at request time
+    await updateBur(bur, users.member, { script: 'unalias q -> r' }, { db });
+    await db.tagAlias.updateMany({ data: { status: 'deleted' } });
+    expect((await approveBur(bur, users.admin, { db })).bur.status).toBe('processing');
+  });
+
+  it('keeps refusing a pending request whose lines were stored with request-time errors', async () => {
+    const { bur } = await createBur(users.member, 'unalias q -> r', null, { db });
+    const error = await approveBur(bur, users.admin, { db }).catch((e: unknown) => e);
+    expect((error as BurValidationError).check?.errors.map((e) => e.reason)).toEqual([
+      "the alias q -> r doesn't exist",
+    ]);
   });
 
   it('never approves a malformed script', async () => {
@@ -217,26 +262,27 @@ describe('approveBur', () => {
   it('marks the request failed when the job cannot be enqueued, so it can be approved again', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
     queue.enqueue = () => Promise.reject(new Error('redis is down'));
-    await expect(approveBur(bur, users.moderator, { db })).rejects.toThrow('redis is down');
+    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow('redis is down');
     expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({
       status: 'failed',
       failedError: 'the processing job could not be enqueued: redis is down',
     });
     useTestQueue();
-    expect((await approveBur(bur, users.moderator, { db })).resumed).toBe(true);
+    expect((await approveBur(bur, users.admin, { db })).resumed).toBe(true);
   });
 });
 
 describe('rejectBur', () => {
-  it('rejects a pending request (author or moderator) and logs it', async () => {
+  it('rejects a pending request (author or admin) and logs it', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
     await expect(rejectBur(bur, users.builder, { db })).rejects.toThrow(BurPermissionError);
-    expect((await rejectBur(bur, users.moderator, { db })).status).toBe('rejected');
+    await expect(rejectBur(bur, users.moderator, { db })).rejects.toThrow(BurPermissionError);
+    expect((await rejectBur(bur, users.admin, { db })).status).toBe('rejected');
     expect(await modActionsOf(db, bur.id)).toEqual([
       `bulk_update_request_reject: rejected bulk update request #${bur.id}`,
     ]);
-    await expect(rejectBur(bur, users.moderator, { db })).rejects.toThrow(
-      /only a pending request can be rejected/,
+    await expect(rejectBur(bur, users.admin, { db })).rejects.toThrow(
+      /only a pending or failed request can be rejected/,
     );
   });
 });

@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestAdapter } from '../../../app/framework/index';
+import { approveBur, createBur } from '../../../app/services/bulk-update-request/approval';
+import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { createAliases, createImplications } from '../../support/tag-fixtures';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
@@ -56,7 +58,7 @@ describe('create alias', () => {
       consequentName: 'b',
       status: 'active',
       creatorId: users.member.id,
-      approverId: users.moderator.id,
+      approverId: users.admin.id,
     });
     expect(await modActionsOf(db, burId)).toEqual([
       `bulk_update_request_approve: approved bulk update request #${burId}`,
@@ -111,6 +113,14 @@ describe('create alias', () => {
     ]);
   });
 
+  it('reverses B -> A: the old alias is deleted and the posts move to B', async () => {
+    const [p1] = await createPostsWithTags(db, [['a']]);
+    await createAliases(db, [['b', 'a']]);
+    await runScript(db, users, 'alias a -> b');
+    expect(await relationships(db, 'alias', true)).toEqual(['a -> b active', 'b -> a deleted']);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['b']);
+  });
+
   it('gives a new or general B the category of a non-general A', async () => {
     await createPostsWithTags(db, [['artist_a'], ['artist_c', 'general_d']]);
     await db.tag.updateMany({
@@ -133,6 +143,20 @@ describe('remove alias', () => {
     expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_alias_delete: deleted tag alias [[a]] -> [[b]]');
   });
 
+  it('is done, not failed, when the alias is already gone as it runs (Danbooru: existing_alias&.reject!)', async () => {
+    await createAliases(db, [['a', 'b']]);
+    await createImplications(db, [['c', 'd']]);
+    const { bur } = await createBur(users.member, 'unalias a -> b\nunimply c -> d', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tagAlias.updateMany({ data: { status: 'deleted' } }); // removed in between
+    await db.tagImplication.updateMany({ data: { status: 'deleted' } });
+    expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'completed', ranLines: 2 });
+    expect((await modActionsOf(db, bur.id)).slice(1)).toEqual([
+      'tag_alias_delete: tag alias [[a]] -> [[b]] was already gone',
+      'tag_implication_delete: tag implication [[c]] -> [[d]] was already gone',
+    ]);
+  });
+
   it('runs after the create alias of the same script', async () => {
     await createPostsWithTags(db, [['a']]);
     await runScript(db, users, 'alias a -> b\nunalias a -> b');
@@ -149,6 +173,8 @@ describe('create implication', () => {
       ['kitten', 'cat', 'animal'],
       ['dog'],
     ]);
+    // Character tags: Danbooru's size rules for implications (at least 10 posts) are for general tags.
+    await db.tag.updateMany({ where: { name: { in: ['kitten', 'cat'] } }, data: { category: 'character' } });
     await createImplications(db, [['cat', 'animal']]);
     const { burId, progress } = await runScript(db, users, 'imply kitten -> cat');
 
@@ -192,6 +218,17 @@ describe('rename', () => {
     expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_rename: renamed [[colour]] -> [[color]]');
   });
 
+  it('is done with nothing to move when the tag is gone as it runs, moving its relationships (Danbooru: TagMover)', async () => {
+    await createPostsWithTags(db, [['colour']]);
+    const { bur } = await createBur(users.member, 'rename colour -> color', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tag.deleteMany({ where: { name: 'colour' } });
+    await createImplications(db, [['colour', 'visual']]);
+    expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'completed' });
+    expect(await relationships(db, 'implication')).toEqual(['color -> visual active']);
+    expect((await modActionsOf(db, bur.id)).at(-1)).toBe('tag_rename: renamed [[colour]] -> [[color]]');
+  });
+
   it('is refused for a tag with more than 200 posts, at validation and again when the line runs', async () => {
     await createPostsWithTags(
       db,
@@ -212,7 +249,7 @@ describe('rename', () => {
     await db.$executeRaw`DELETE FROM post_tags WHERE post_id = (SELECT min(post_id) FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = 'big')`;
     await db.$executeRaw`UPDATE tags SET post_count = 200 WHERE name = 'big'`;
     const { bur } = await createBur(users.member, 'rename big -> large', null, { db });
-    await approveBur(bur, users.moderator, { db });
+    await approveBur(bur, users.admin, { db });
     await createPostsWithTags(db, [['big']]);
     const { processBulkUpdateRequest } = await import('../../../app/services/bulk-update-request/processing');
     await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(
@@ -256,6 +293,17 @@ describe('mass update', () => {
     await runScript(db, users, 'update q -> kitty -animal');
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'pet', 'q']);
     expect(await postsWith(db, 'kitty')).toEqual([]);
+  });
+
+  it("fails the line with Danbooru's message when an added tag was deprecated after approval", async () => {
+    await createPostsWithTags(db, [['cat'], ['pet']]);
+    const { bur } = await createBur(users.member, 'update cat -> pet', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tag.update({ where: { name: 'pet' }, data: { isDeprecated: true } });
+    await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(
+      'The following tags are deprecated and could not be added: [[pet]]',
+    );
+    expect(await postsWith(db, 'pet')).toHaveLength(1);
   });
 
   it('does nothing when a required tag does not exist', async () => {
@@ -305,6 +353,52 @@ describe('nuke', () => {
 });
 
 describe('deprecate and undeprecate', () => {
+  it("deletes the aliases to the tag and its implications both ways, as Danbooru's deprecate does; posts keep it", async () => {
+    const [p1] = await createPostsWithTags(db, [['dusty', 'attic']]);
+    await createAliases(db, [
+      ['dust', 'dusty'],
+      ['dusty_old', 'dusty'],
+      ['unrelated', 'attic'],
+    ]);
+    await createImplications(db, [
+      ['dusty', 'old'],
+      ['very_dusty', 'dusty'],
+      ['attic', 'room'],
+    ]);
+    const { burId } = await runScript(db, users, 'deprecate dusty');
+    expect(await relationships(db, 'alias', true)).toEqual([
+      'dust -> dusty deleted',
+      'dusty_old -> dusty deleted',
+      'unrelated -> attic active',
+    ]);
+    expect(await relationships(db, 'implication', true)).toEqual([
+      'attic -> room active',
+      'dusty -> old deleted',
+      'very_dusty -> dusty deleted',
+    ]);
+    expect(await tagsOf(db, p1 ?? 0)).toEqual(['attic', 'dusty']);
+    expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_deprecate: deprecated [[dusty]]');
+  });
+
+  it('a later line of the script sees the deprecation: the alias to the tag is gone for it', async () => {
+    await createPostsWithTags(db, [['dusty']]);
+    await createAliases(db, [['dust', 'dusty']]);
+    const { check } = await createBur(users.member, 'deprecate dusty\nunalias dust -> dusty', null, { db });
+    expect(check.errors.map((e) => e.reason)).toEqual(["the alias dust -> dusty doesn't exist"]);
+  });
+
+  it('creates a tag that is gone by the time an approved deprecate runs (Danbooru: find_or_create_by_name)', async () => {
+    await createPostsWithTags(db, [['fleeting']]);
+    const { bur } = await createBur(users.member, 'deprecate fleeting', null, { db });
+    await approveBur(bur, users.admin, { db });
+    await db.tag.deleteMany({ where: { name: 'fleeting' } });
+    await processBulkUpdateRequest(db, bur.id);
+    expect(await db.tag.findUniqueOrThrow({ where: { name: 'fleeting' } })).toMatchObject({
+      isDeprecated: true,
+      postCount: 0,
+    });
+  });
+
   it('set and clear the flag, one mod action each', async () => {
     await createPostsWithTags(db, [['dusty']]);
     const { burId } = await runScript(db, users, 'deprecate dusty');
@@ -329,7 +423,7 @@ describe('a mixed script', () => {
     await createPostsWithTags(db, posts);
     const script = [
       'alias a -> b',
-      'imply b -> f',
+      'imply b -> h',
       'update b -c -> g -e',
       'rename d -> dd',
       'nuke c',

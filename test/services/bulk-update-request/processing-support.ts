@@ -143,7 +143,7 @@ export interface RunOutcome {
 }
 
 /**
- * createBur (by the member) and approveBur (by the moderator) `script`, expecting it valid, then
+ * createBur (by the member) and approveBur (by the admin) `script`, expecting it valid, then
  * runs the processing directly (no worker). Resolves the request id and the progress reported.
  */
 export async function runScript(
@@ -154,7 +154,7 @@ export async function runScript(
 ): Promise<RunOutcome> {
   const { bur, check } = await createBur(users.member, script, 'test', { db });
   expect(check.errors).toEqual([]);
-  await approveBur(bur, users.moderator, { db });
+  await approveBur(bur, users.admin, { db });
   const progress: BurProgress[] = [];
   await processBulkUpdateRequest(db, bur.id, {
     chunkSize: 2,

@@ -44,9 +44,10 @@ describe('create alias', () => {
     ]);
   });
 
-  it('refuses a cycle', async () => {
-    expect(await errorsOf('alias cat -> kitty')).toEqual([
-      [1, "'kitty' is already aliased to 'cat': aliasing 'cat' to 'kitty' would make a cycle"],
+  it("reverses an alias instead of refusing a cycle (Danbooru: 'Allow aliases to be reversed')", async () => {
+    expect(await errorsOf('alias cat -> kitty')).toEqual([]);
+    expect(await errorsOf('alias cat -> kitty\nunalias kitty -> cat')).toEqual([
+      [2, "the alias kitty -> cat doesn't exist"],
     ]);
   });
 
@@ -61,7 +62,7 @@ describe('create alias', () => {
 
   it('applies the creation rules to a consequent that would be a new tag only', async () => {
     expect(await errorsOf('alias plain -> new__name')).toEqual([
-      [1, "'new__name' contains consecutive underscores ('__') (it would be a new tag)"],
+      [1, "'new__name' cannot contain consecutive underscores (it would be a new tag)"],
     ]);
     expect(await errorsOf('alias plain -> pokémon')).toEqual([]);
   });
@@ -102,8 +103,8 @@ describe('remove alias', () => {
 
 describe('create implication', () => {
   it('accepts a new implication, by either spelling', async () => {
-    expect(await errorsOf('create implication plain -> other')).toEqual([]);
-    expect(await errorsOf('imply plain -> other')).toEqual([]);
+    expect(await errorsOf('create implication animal -> other')).toEqual([]);
+    expect(await errorsOf('imply animal -> other')).toEqual([]);
     expect(await errorsOf('imply feline -> cat')).toEqual([]); // only a deleted one exists
   });
 
@@ -153,7 +154,7 @@ describe('create implication', () => {
 
   it('applies the creation rules to a new consequent', async () => {
     expect(await errorsOf('imply plain -> bad*')).toEqual([
-      [1, "'bad*' contains an asterisk ('*') (it would be a new tag)"],
+      [1, "'bad*' cannot contain asterisks ('*') (it would be a new tag)"],
     ]);
   });
 });
@@ -201,7 +202,7 @@ describe('rename', () => {
 
   it('applies the creation rules to a new target', async () => {
     expect(await errorsOf('rename plain -> _x')).toEqual([
-      [1, "'_x' begins with an underscore ('_') (it would be a new tag)"],
+      [1, "'_x' cannot begin with a '_' (it would be a new tag)"],
     ]);
   });
 
@@ -233,7 +234,7 @@ describe('update / mass update', () => {
 
   it('applies the creation rules to added tags that are new', async () => {
     expect(await errorsOf('update cat -> and')).toEqual([
-      [1, "'and' is a reserved word and cannot be a tag name (it would be a new tag)"],
+      [1, "'and' is a reserved name and cannot be used (it would be a new tag)"],
     ]);
   });
 });
@@ -288,7 +289,7 @@ describe('checkScript', () => {
         'alias kitty -> cat',
         'bogus line',
         '',
-        'imply plain -> other',
+        'imply animal -> other',
         'rename big -> huge',
         'nuke',
         'deprecate old_tag',
@@ -325,6 +326,7 @@ describe('checkScript', () => {
       findTags: (names) => ((reads += 1), repository.findTags(names)),
       findLiveAliases: (names) => ((reads += 1), repository.findLiveAliases(names)),
       findLiveImplications: (names) => ((reads += 1), repository.findLiveImplications(names)),
+      countPostsWithAny: (names) => ((reads += 1), repository.countPostsWithAny(names)),
     };
     const script = Array.from({ length: 101 }, (_, i) => `nuke tag_${i}`).join('\n');
     const check = await checkScript(`${script}\nbogus`, counting);

@@ -52,22 +52,42 @@ describe('checkTagName', () => {
     }
   });
 
+  // Danbooru's TagNameValidator messages, word for word.
   const creation: Array<[string, TagNameRule, string]> = [
-    ['a,b', 'comma', "'a,b' contains a comma (',')"],
-    ['star*', 'asterisk', "'star*' contains an asterisk ('*')"],
-    ['~maybe', 'leading_tilde', "'~maybe' begins with a tilde ('~')"],
-    ['_x', 'leading_underscore', "'_x' begins with an underscore ('_')"],
-    ['x_', 'trailing_underscore', "'x_' ends with an underscore ('_')"],
-    ['a__b', 'consecutive_underscores', "'a__b' contains consecutive underscores ('__')"],
-    ['pokémon', 'non_ascii', "'pokémon' contains a non-ASCII character (new tag names are ASCII only)"],
-    ['and', 'reserved', "'and' is a reserved word and cannot be a tag name"],
-    ['artist:someone', 'category_prefix', "'artist:someone' begins with 'artist:'"],
+    ['___', 'blank', 'cannot be blank'],
+    ['a,b', 'comma', "'a,b' cannot contain commas (',')"],
+    ['star*', 'asterisk', "'star*' cannot contain asterisks ('*')"],
+    ['~maybe', 'leading_character', "'~maybe' cannot begin with a '~'"],
+    ['_x', 'leading_character', "'_x' cannot begin with a '_'"],
+    ['(paren)', 'leading_character', "'(paren)' cannot begin with a '('"],
+    ['`tick', 'leading_character', "'`tick' cannot begin with a '`'"],
+    ['%percent', 'leading_character', "'%percent' cannot begin with a '%'"],
+    ['/slash', 'leading_character', "'/slash' cannot begin with a '/'"],
+    ['[box]', 'leading_character', "'[box]' cannot begin with a '['"],
+    ['x_', 'trailing_underscore', "'x_' cannot end with an underscore"],
+    ['a__b', 'consecutive_underscores', "'a__b' cannot contain consecutive underscores"],
+    ['pokémon', 'non_ascii', "'pokémon' must consist of only ASCII characters"],
+    ['and', 'reserved', "'and' is a reserved name and cannot be used"],
+    ['artist:someone', 'metatag_prefix', "'artist:someone' cannot begin with 'artist:'"],
+    ['art:someone', 'metatag_prefix', "'art:someone' cannot begin with 'art:'"],
+    ['user:me', 'metatag_prefix', "'user:me' cannot begin with 'user:'"],
+    ['order:score', 'metatag_prefix', "'order:score' cannot begin with 'order:'"],
+    ['children:3', 'metatag_prefix', "'children:3' cannot begin with 'children:'"],
+    ['newpool:x', 'metatag_prefix', "'newpool:x' cannot begin with 'newpool:'"],
+    ['foo_(bar', 'unbalanced_parentheses', "'foo_(bar' cannot have unbalanced parentheses"],
+    ['foo)_(bar', 'unbalanced_parentheses', "'foo)_(bar' cannot have unbalanced parentheses"],
   ];
   it.each(creation)('refuses %j only as a new tag (%s)', (name, rule, message) => {
     expect(checkTagName(name, 'existing')).toBeUndefined();
     const problem = checkTagName(name, 'new');
     expect(problem?.rule).toBe(rule);
     expect(problem?.message).toContain(message);
+  });
+
+  it("accepts a bare metatag word, a colon with nothing after it, and Danbooru's permitted emoticons", () => {
+    for (const name of ['user', 'user:', 're:zero', ':)', ';(', '>:(', 'a_(b)_(c)']) {
+      expect(checkTagName(name, 'new'), name).toBeUndefined();
+    }
   });
 
   it('counts length in characters, not UTF-16 units', () => {

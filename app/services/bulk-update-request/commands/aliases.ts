@@ -8,6 +8,9 @@
  *
  * remove alias: the live alias becomes `deleted`, all in the finishing transaction; posts keep
  * their tags (as in Danbooru). Mod action tag_alias_delete: "deleted tag alias [[a]] -> [[b]]".
+ * An alias already gone when the line runs (removed since approval) leaves the line nothing to do,
+ * as Danbooru's RemoveAlias does (`existing_alias&.reject!`): the line is done, and its mod action
+ * says "tag alias [[a]] -> [[b]] was already gone".
  *
  * Example: const finish = await createAlias(ctx, 'a', 'b'); await db.$transaction((tx) => finish(tx))
  */
@@ -33,10 +36,11 @@ export async function createAlias(
 
 export function removeAlias(_ctx: CommandContext, antecedent: string, consequent: string): Promise<Finish> {
   return Promise.resolve(async (tx) => {
-    await deleteRelationship(tx, 'alias', antecedent, consequent);
+    const deleted = await deleteRelationship(tx, 'alias', antecedent, consequent);
+    const pair = `tag alias ${link(antecedent)} -> ${link(consequent)}`;
     return {
       category: 'tag_alias_delete',
-      description: `deleted tag alias ${link(antecedent)} -> ${link(consequent)}`,
+      description: deleted ? `deleted ${pair}` : `${pair} was already gone`,
     };
   });
 }

@@ -7,12 +7,15 @@
  * it to `active`. Mod action tag_implication_create: "created tag implication [[a]] -> [[b]]".
  *
  * remove implication: the live implication becomes `deleted` in the finishing transaction; posts
- * keep B. Mod action tag_implication_delete: "deleted tag implication [[a]] -> [[b]]".
+ * keep B. Mod action tag_implication_delete: "deleted tag implication [[a]] -> [[b]]". One already
+ * gone when the line runs leaves nothing to do (Danbooru: `existing_implication&.reject!`): the line
+ * is done with "tag implication [[a]] -> [[b]] was already gone".
  *
  * Example: const finish = await createImplication(ctx, 'kitten', 'cat')
  */
 import { link, type CommandContext, type Finish } from './context';
-import { changePostsInChunks, ensureTags, findTags, withImpliedTags } from './post-tags';
+import { ensureTags, lookupTags, withImpliedTags } from '../../../db/tag.repository';
+import { changePostsInChunks } from './post-tags';
 import { activateRelationship, deleteRelationship, startRelationship } from './relationships';
 
 export async function createImplication(
@@ -23,7 +26,7 @@ export async function createImplication(
   const implication = await startRelationship(ctx.db, 'implication', antecedent, consequent, ctx);
   const added = (await withImpliedTags(ctx.db, [consequent])).filter((name) => name !== antecedent);
   const ids = await ensureTags(ctx.db, added);
-  const source = (await findTags(ctx.db, [antecedent])).get(antecedent);
+  const source = (await lookupTags(ctx.db, [antecedent])).get(antecedent);
   if (source) {
     await changePostsInChunks(
       ctx,
@@ -46,10 +49,11 @@ export function removeImplication(
   consequent: string,
 ): Promise<Finish> {
   return Promise.resolve(async (tx) => {
-    await deleteRelationship(tx, 'implication', antecedent, consequent);
+    const deleted = await deleteRelationship(tx, 'implication', antecedent, consequent);
+    const pair = `tag implication ${link(antecedent)} -> ${link(consequent)}`;
     return {
       category: 'tag_implication_delete',
-      description: `deleted tag implication ${link(antecedent)} -> ${link(consequent)}`,
+      description: deleted ? `deleted ${pair}` : `${pair} was already gone`,
     };
   });
 }

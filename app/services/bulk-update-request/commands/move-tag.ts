@@ -14,11 +14,12 @@
  * Example: await moveTag(ctx, 'long_hair', 'very_long_hair')   // resolves the posts moved by this run
  */
 import type { CommandContext } from './context';
-import { changePostsInChunks, ensureTags, findTags, withImpliedTags } from './post-tags';
+import { ensureTags, lookupTags, withImpliedTags } from '../../../db/tag.repository';
+import { changePostsInChunks } from './post-tags';
 import { moveRelationships } from './relationships';
 
 export async function moveTag(ctx: CommandContext, from: string, to: string): Promise<number> {
-  const source = (await findTags(ctx.db, [from])).get(from);
+  const source = (await lookupTags(ctx.db, [from])).get(from);
   await ctx.db.$transaction(async (tx) => {
     await ensureTags(tx, [to], source?.category ?? 'general');
     if (source && source.category !== 'general') {

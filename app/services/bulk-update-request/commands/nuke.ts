@@ -17,12 +17,13 @@
  * Example: const finish = await nukeTag(ctx, 'bad_tag')
  */
 import { link, type CommandContext, type Finish } from './context';
-import { changePostsInChunks, findTags } from './post-tags';
+import { lookupTags } from '../../../db/tag.repository';
+import { changePostsInChunks } from './post-tags';
 import { deleteImplicationsOf } from './relationships';
 
 export async function nukeTag(ctx: CommandContext, name: string): Promise<Finish> {
   await deleteImplicationsOf(ctx.db, name);
-  const tag = (await findTags(ctx.db, [name])).get(name);
+  const tag = (await lookupTags(ctx.db, [name])).get(name);
   if (tag)
     await changePostsInChunks(
       ctx,

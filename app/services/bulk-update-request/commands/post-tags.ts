@@ -26,10 +26,9 @@
  * A statement per chunk: an alias over 100,000 posts is 20 chunk statements at the default 5,000.
  *
  * Example:
- *   const ids = await ensureTags(db, ['b']);
+ *   const ids = await ensureTags(db, ['b']);   // app/db/tag.repository.ts
  *   await changePostsInChunks(ctx, { driver: idOfA, include: [], exclude: [] }, { add: [ids.get('b')!], remove: [idOfA] });
  */
-import type { TagCategory } from '../../../db/generated/enums';
 import { checkSignal, type CommandContext, type Db } from './context';
 
 /** Posts that carry `driver`, every `include` tag and no `exclude` tag (tag ids). */
@@ -241,80 +240,4 @@ export async function changePostsInChunks(
     after = chunk.last;
   }
   return done;
-}
-
-/**
- * Ids of the tags named, creating the missing ones (category `category`, post count 0). One
- * statement; the names must be normalized and valid.
- */
-export async function ensureTags(
-  db: Raw,
-  names: readonly string[],
-  category: TagCategory = 'general',
-): Promise<Map<string, number>> {
-  const unique = [...new Set(names)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.$queryRawUnsafe<Array<{ id: number; name: string }>>(
-    `WITH created AS (
-       INSERT INTO tags (name, category, updated_at)
-       SELECT unnest($1::text[]), $2::tag_category, now()
-       ON CONFLICT (name) DO NOTHING
-       RETURNING id, name
-     )
-     SELECT id, name FROM created
-     UNION ALL
-     SELECT id, name FROM tags WHERE name = ANY($1::text[])`,
-    unique,
-    category,
-  );
-  return new Map(rows.map((row) => [row.name, row.id]));
-}
-
-/** The tags among `names` that exist, by name. */
-export async function findTags(
-  db: Raw,
-  names: readonly string[],
-): Promise<
-  Map<string, { id: number; name: string; category: TagCategory; postCount: number; isDeprecated: boolean }>
-> {
-  const unique = [...new Set(names)];
-  if (unique.length === 0) return new Map();
-  const rows = await db.$queryRawUnsafe<
-    Array<{ id: number; name: string; category: TagCategory; post_count: number; is_deprecated: boolean }>
-  >(
-    'SELECT id, name, category::text AS category, post_count, is_deprecated FROM tags WHERE name = ANY($1::text[])',
-    unique,
-  );
-  return new Map(
-    rows.map((row) => [
-      row.name,
-      {
-        id: row.id,
-        name: row.name,
-        category: row.category,
-        postCount: row.post_count,
-        isDeprecated: row.is_deprecated,
-      },
-    ]),
-  );
-}
-
-/**
- * `names` and every tag they imply through live implications, transitively (Danbooru adds implied
- * tags whenever it adds a tag). One recursive statement.
- */
-export async function withImpliedTags(db: Raw, names: readonly string[]): Promise<string[]> {
-  const unique = [...new Set(names)];
-  if (unique.length === 0) return [];
-  const rows = await db.$queryRawUnsafe<Array<{ name: string }>>(
-    `WITH RECURSIVE closure(name) AS (
-       SELECT unnest($1::text[])
-       UNION
-       SELECT i.consequent_name FROM tag_implications i JOIN closure c ON i.antecedent_name = c.name
-       WHERE i.status IN ('active', 'processing')
-     )
-     SELECT name FROM closure`,
-    unique,
-  );
-  return rows.map((row) => row.name);
 }

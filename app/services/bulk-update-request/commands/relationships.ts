@@ -66,22 +66,35 @@ export async function activateRelationship(db: Raw, kind: RelationshipKind, id: 
 }
 
 /**
- * Takes the live relationship antecedent -> consequent out of force (status deleted). Throws when
- * there is none: the line cannot do what it says.
+ * Takes the live relationship antecedent -> consequent out of force (status deleted). Resolves
+ * false when there was none (removed since validation): as in Danbooru (`existing_alias&.reject!`),
+ * the line then has nothing to do and is not an error.
  */
 export async function deleteRelationship(
   db: Raw,
   kind: RelationshipKind,
   antecedent: string,
   consequent: string,
-): Promise<void> {
+): Promise<boolean> {
   const count = await db.$executeRawUnsafe(
     `UPDATE ${TABLE[kind]} SET status = 'deleted', updated_at = now()
      WHERE antecedent_name = $1 AND consequent_name = $2 AND ${LIVE}`,
     antecedent,
     consequent,
   );
-  if (count === 0) throw new BurCommandError(`the ${kind} ${antecedent} -> ${consequent} doesn't exist`);
+  return count > 0;
+}
+
+/**
+ * What deprecating `tag` does to its relationships (Danbooru's Deprecate#process!): live aliases
+ * to it and live implications from or to it become `deleted`. Aliases from it stay.
+ */
+export async function deleteRelationshipsOfDeprecated(db: Raw, tag: string): Promise<void> {
+  await db.$executeRawUnsafe(
+    `UPDATE tag_aliases SET status = 'deleted', updated_at = now() WHERE consequent_name = $1 AND ${LIVE}`,
+    tag,
+  );
+  await deleteImplicationsOf(db, tag);
 }
 
 /** Deletes every live implication from or to `tag` (nuke). Resolves how many. */

@@ -4,6 +4,11 @@
  *
  * Mod actions: tag_category_change "changed the category of [[t]] from general to artist",
  * tag_deprecate "deprecated [[t]]", tag_undeprecate "undeprecated [[t]]".
+ * As Danbooru's commands do when they run: a tag that is gone by then is created (category with the
+ * new category; deprecate and undeprecate as general); a category line that finds the tag already
+ * in that category changes nothing; deprecating takes every live alias TO the tag and every live
+ * implication from or to it out of force (status deleted; aliases FROM it stay, posts keep their
+ * tags), the same transaction as the flag; undeprecating restores none of them.
  * After a category line commits with a new category, UpdateTagCategoryPostCountsJob(tag) (default
  * queue) recomputes the cached per-category tag counts of the tag's posts, as the web app's
  * changeTagCategory does; the hourly RegeneratePostCountsJob repairs them should that enqueue fail.
@@ -12,7 +17,9 @@
  */
 import { UpdateTagCategoryPostCountsJob } from '../../../../jobs/update-tag-category-post-counts.job';
 import type { TagCategoryName } from '../types';
-import { BurCommandError, link, type CommandContext, type Finish } from './context';
+import { ensureTags } from '../../../db/tag.repository';
+import { link, type CommandContext, type Finish } from './context';
+import { deleteRelationshipsOfDeprecated } from './relationships';
 
 export function changeCategory(
   ctx: CommandContext,
@@ -20,6 +27,7 @@ export function changeCategory(
   category: TagCategoryName,
 ): Promise<Finish> {
   return Promise.resolve(async (tx) => {
+    await ensureTags(tx, [name], category);
     const rows = await tx.$queryRawUnsafe<Array<{ before: string }>>(
       `UPDATE tags t SET category = $2::tag_category, updated_at = now()
        FROM (SELECT id, category::text AS before FROM tags WHERE name = $1 FOR UPDATE) old
@@ -28,8 +36,7 @@ export function changeCategory(
       name,
       category,
     );
-    const before = rows[0]?.before;
-    if (before === undefined) throw new BurCommandError(`the tag '${name}' doesn't exist`);
+    const before = rows[0]?.before ?? category;
     return {
       category: 'tag_category_change',
       description: `changed the category of ${link(name)} from ${before} to ${category}`,
@@ -47,12 +54,13 @@ export function changeCategory(
 
 export function setDeprecated(_ctx: CommandContext, name: string, deprecated: boolean): Promise<Finish> {
   return Promise.resolve(async (tx) => {
-    const count = await tx.$executeRawUnsafe(
+    await ensureTags(tx, [name]);
+    await tx.$executeRawUnsafe(
       'UPDATE tags SET is_deprecated = $2, updated_at = now() WHERE name = $1',
       name,
       deprecated,
     );
-    if (count === 0) throw new BurCommandError(`the tag '${name}' doesn't exist`);
+    if (deprecated) await deleteRelationshipsOfDeprecated(tx, name);
     return deprecated
       ? { category: 'tag_deprecate', description: `deprecated ${link(name)}` }
       : { category: 'tag_undeprecate', description: `undeprecated ${link(name)}` };
