@@ -6,26 +6,23 @@
  * Output: on a terminal, readable lines (pino-pretty: local times, colour) with the role in front
  * ("web", "worker default:8", "worker bulk_update", "cron"); the roles' JSON lines as written when
  * stdout is not a terminal or LOG_FORMAT=json (LOG_FORMAT=pretty forces the readable form). Start-up
- * ends, once the web app answers, with its URL and how to sign in.
+ * ends, once every role has logged that it is up (app/cli/dev/ready.ts), with the URL and how to
+ * sign in.
  * DEV_WATCH="jobs app config" names the paths whose changes restart the workers ("": none).
  *
  * Example: bin/dev        LOG_FORMAT=json bin/dev | jq .msg
  */
 import { prettyLines } from '../app/cli/dev/pretty-lines';
-import { outputSettles, readyLines, webAnswers, workersAnswer } from '../app/cli/dev/ready';
+import { readyLines, startupWatch } from '../app/cli/dev/ready';
 import { devRoles, startRoles } from '../app/cli/dev/roles';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
 import { PROJECT_ROOT } from '../config/project-root';
 import { QUEUE_NAMES } from '../config/queues';
-import { createRedis } from '../config/redis';
 
-/** How long start-up waits for the web app and the workers before saying which did not answer. */
+/** How long start-up waits for every role to say it is up before saying which did not. */
 const READY_TIMEOUT_MS = 90_000;
 const DEFAULT_WATCH = 'jobs app config';
-/** Start-up output has settled once no role wrote a line for this long (at most OUTPUT_SETTLE_MAX_MS). */
-const OUTPUT_QUIET_MS = 500;
-const OUTPUT_SETTLE_MAX_MS = 5_000;
 
 await boot(async () => {
   const e = env();
@@ -34,10 +31,11 @@ await boot(async () => {
   const watch = process.env.DEV_WATCH ?? DEFAULT_WATCH;
   const say = (line: string) => process.stderr.write(`bin/dev: ${line}\n`);
   const roles = devRoles(watch);
-  const started = new Date();
+  const startup = startupWatch(QUEUE_NAMES, READY_TIMEOUT_MS);
   const running = startRoles(roles, {
     root: PROJECT_ROOT,
     format: format === 'pretty' ? prettyLines({ colour }) : undefined,
+    onLine: (line) => startup.observe(line),
   });
   say(`running ${roles.map((r) => r.name).join(', ')}; Ctrl-C stops them`);
 
@@ -58,41 +56,21 @@ await boot(async () => {
   process.on('SIGHUP', () => void stop(0));
 
   const url = `http://127.0.0.1:${e.PORT}`;
-  const startup = new AbortController();
-  const announce = async () => {
-    const redis = createRedis(e.REDIS_URL);
-    try {
-      const [web, workers] = await Promise.all([
-        webAnswers(url, READY_TIMEOUT_MS, startup.signal),
-        workersAnswer({
-          redis,
-          prefix: e.QUEUE_PREFIX,
-          queues: QUEUE_NAMES,
-          since: started,
-          timeoutMs: READY_TIMEOUT_MS,
-          signal: startup.signal,
-        }),
-      ]);
-      // The last start-up lines (a pool's "Worker started", logged just after its first heartbeat) first.
-      await outputSettles(() => running.lastOutputAt(), OUTPUT_QUIET_MS, OUTPUT_SETTLE_MAX_MS);
-      if (stopping || startup.signal.aborted) return;
-      if (!web) say(`the web app did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
-      if (!workers) say(`not every queue had a worker within ${READY_TIMEOUT_MS / 1000} s`);
-      if (!web) return;
-      const lines = readyLines({
-        url,
-        adminPasswordSet: e.ADMIN_PASSWORD !== undefined,
-        watching: watch.trim() !== '',
-      });
-      for (const line of lines) say(line);
-    } finally {
-      redis.disconnect();
+  void startup.ready.then((up) => {
+    if (stopping) return;
+    if (!up) {
+      say(`not up within ${READY_TIMEOUT_MS / 1000} s: ${startup.missing().join(', ')}`);
+      return;
     }
-  };
-  void announce();
+    const lines = readyLines({
+      url,
+      adminPasswordSet: e.ADMIN_PASSWORD !== undefined,
+      watching: watch.trim() !== '',
+    });
+    for (const line of lines) say(line);
+  });
 
   const first = await running.exited;
-  startup.abort();
   if (stopping) return;
   say(`${first.role} exited (${first.signal ?? `status ${first.code}`}); stopping the others`);
   await stop(first.code ?? 1);

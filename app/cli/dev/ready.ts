@@ -1,68 +1,68 @@
 /**
- * The end of bin/dev's start-up: wait until the web app answers its health probe and a worker
- * started since `since` heartbeats for every queue, and the roles' output has settled, then say
- * where the app is and how to sign in.
+ * The end of bin/dev's start-up: once the roles have said they are up, say where the app is and
+ * how to sign in.
  *
- * Example: if (await webAnswers(url, 60_000)) out.write(readyLines({ url, adminPasswordSet: false, watching: true }).join('\n'))
- *          await workersAnswer({ redis, prefix: '{backlot}', queues: ['default'], since, timeoutMs: 60_000 })
+ * Steps: startupWatch() reads the roles' JSON log lines as bin/dev relays them and notes the web
+ * app listening ("Web server listening on ..."), the clock started ("Clock started ...") and, per
+ * queue, a pool started ("Worker started for pool Q:N", role "worker Q:N"); `ready` resolves once
+ * all have been seen (true) or after the timeout (false; `missing()` says what was not). Lines, not
+ * probes: a probe can answer a moment before the role's own line is out, and start-up should end
+ * after the last start-up line. readyLines() is the text.
+ *
+ * Example: const watch = startupWatch(['default', 'bulk_update'], 90_000); ... onLine: watch.observe
+ *          if (await watch.ready) for (const line of readyLines({ url, adminPasswordSet, watching })) say(line)
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
-import { listWorkers } from '../../framework/index';
 
-const POLL_MS = 250;
+export interface StartupWatch {
+  /** Feed one line a role wrote (non-JSON lines are ignored). */
+  observe(line: string): void;
+  ready: Promise<boolean>;
+  /** What has not said it is up yet: "web", "cron", "a worker for bulk_update". */
+  missing(): string[];
+}
 
-/** Polls GET <url>/healthz until it answers 200 (true) or `timeoutMs` passes (false). */
-export async function webAnswers(url: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !signal?.aborted) {
-    try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await response.body?.cancel();
-      if (response.ok) return true;
-    } catch {
-      // not listening yet
-    }
-    await sleep(POLL_MS);
+const POOL_STARTED = /^Worker started for pool (\S+)$/;
+
+function parsed(line: string): { role?: unknown; msg?: unknown } | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as { role?: unknown; msg?: unknown };
+  } catch {
+    return undefined;
   }
-  return false;
 }
 
-export interface WorkersAnswerOptions {
-  redis: Redis;
-  prefix: string;
-  queues: readonly string[];
-  /** Heartbeats of workers started before this (an earlier run's, not yet expired) do not count. */
-  since: Date;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
-
-/** Polls the workers' heartbeats until every queue has a pool started since `since` (true), or the timeout (false). */
-export async function workersAnswer(options: WorkersAnswerOptions): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline && !options.signal?.aborted) {
-    const workers = await listWorkers(options.redis, options.prefix).catch(() => []);
-    const served = new Set(
-      workers
-        .filter((w) => new Date(w.startedAt).getTime() >= options.since.getTime())
-        .flatMap((w) => w.pools.flatMap((pool) => (pool.split(':')[0] ?? '').split(','))),
-    );
-    if (options.queues.every((queue) => served.has(queue) || served.has('*'))) return true;
-    await sleep(POLL_MS);
-  }
-  return false;
-}
-
-/** Resolves once `lastOutputAt()` is `quietMs` in the past (the roles' start-up lines are out), or after `maxMs`. */
-export async function outputSettles(
-  lastOutputAt: () => number,
-  quietMs: number,
-  maxMs: number,
-): Promise<void> {
-  const deadline = performance.now() + maxMs;
-  while (performance.now() < deadline && performance.now() - lastOutputAt() < quietMs)
-    await sleep(quietMs / 5);
+export function startupWatch(queues: readonly string[], timeoutMs: number): StartupWatch {
+  let web = false;
+  let cron = false;
+  const served = new Set<string>();
+  let settle: (value: boolean) => void = () => undefined;
+  const ready = new Promise<boolean>((resolve) => (settle = resolve));
+  const timer = setTimeout(() => settle(false), timeoutMs);
+  timer.unref();
+  const missing = () => [
+    ...(web ? [] : ['web']),
+    ...(cron ? [] : ['cron']),
+    ...queues.filter((q) => !served.has(q) && !served.has('*')).map((q) => `a worker for ${q}`),
+  ];
+  return {
+    ready,
+    missing,
+    observe(line) {
+      const record = parsed(line);
+      if (typeof record?.msg !== 'string') return;
+      if (record.role === 'web' && record.msg.startsWith('Web server listening')) web = true;
+      else if (record.role === 'cron' && record.msg.startsWith('Clock started')) cron = true;
+      else {
+        const pool = POOL_STARTED.exec(record.msg)?.[1];
+        if (pool) for (const queue of (pool.split(':')[0] ?? '').split(',')) served.add(queue);
+      }
+      if (missing().length === 0) {
+        clearTimeout(timer);
+        settle(true);
+      }
+    },
+  };
 }
 
 /** The lines that end start-up: the URLs and how to sign in as the seeded admin. */

@@ -4,8 +4,7 @@
  * Steps: spawn each role's bin/ command in a session of its own (detached: a terminal's Ctrl-C
  * reaches bin/dev only, which forwards one SIGTERM, so each role stops gracefully); read their
  * stdout and stderr line by line and write each line, formatted when a formatter is given, else as
- * it is (stdout to stdout, stderr to stderr), noting when the last one came (start-up ends once the
- * output settles). `exited` settles with the first role that exits; stop() signals every role
+ * it is (stdout to stdout, stderr to stderr), each seen first by `onLine` (start-up's watch). `exited` settles with the first role that exits; stop() signals every role
  * still running and resolves once all have exited.
  *
  * Example: const running = startRoles(devRoles(root), { root, format: prettyLines({ colour: true }) });
@@ -39,8 +38,6 @@ export interface RunningRoles {
   exited: Promise<{ role: string; code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM to every role still running (again: they stop at once); resolves once all have exited. */
   stop(): Promise<void>;
-  /** When a role last wrote a line (performance.now()). */
-  lastOutputAt(): number;
 }
 
 export interface StartOptions {
@@ -49,6 +46,8 @@ export interface StartOptions {
   format: ((line: string, role: string) => string) | undefined;
   stdout?: Writable;
   stderr?: Writable;
+  /** Sees every line a role writes, before it is written out (bin/dev's start-up watch). */
+  onLine?: (line: string, role: string) => void;
 }
 
 const asWritten = (line: string) => `${line}\n`;
@@ -58,11 +57,10 @@ export function startRoles(roles: readonly DevRole[], options: StartOptions): Ru
   const stderr = options.stderr ?? process.stderr;
   const children = new Map<string, ChildProcess>();
   const format = options.format ?? asWritten;
-  let lastOutput = performance.now();
   const relay = (from: Readable | null, to: Writable, role: string) => {
     if (!from) return;
     createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
-      lastOutput = performance.now();
+      options.onLine?.(line, role);
       to.write(format(line, role));
     });
   };
@@ -94,7 +92,6 @@ export function startRoles(roles: readonly DevRole[], options: StartOptions): Ru
   return {
     children,
     exited,
-    lastOutputAt: () => lastOutput,
     async stop() {
       for (const child of children.values()) {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
