@@ -15,6 +15,7 @@
  */
 import { createServer } from 'node:http';
 import { prisma } from '../app/db/client';
+import { closeDbPool } from '../app/db/pg-pool';
 import { BullmqAdapter } from '../app/framework/index';
 import { createApp } from '../app/web/create-app';
 import { createLiveEvents } from '../app/web/live/index';
@@ -96,6 +97,7 @@ await boot(async () => {
     await redis.quit().catch(() => redis.disconnect());
     if (queues !== backlot.adapter) await queues.close();
     await backlot.shutdown();
+    await closeDbPool(); // post searches run on it
     log.info('Web server stopped');
     process.exit(0);
   };

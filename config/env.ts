@@ -113,7 +113,8 @@ export const envSchema = z.object({
   /**
    * Root of the files the app keeps on disk (app/services/deletion/storage.ts): uploads/ (upload
    * source files; Upload.sourceFile is a path relative to it or an absolute path inside it),
-   * thumbnails/<posts|uploads>/<id>/ and logs/<posts|uploads>/<id>/ (files derived from a record).
+   * originals/posts/<id>/ (a post's image), thumbnails/<posts|uploads>/<id>/ and logs/<posts|uploads>/<id>/
+   * (files derived from a record).
    * The deleter removes nothing outside it. Relative: to the working directory. @defaultValue storage
    */
   STORAGE_ROOT: z.string().min(1).default('storage'),

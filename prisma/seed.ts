@@ -1,10 +1,12 @@
 /**
- * Demo data for development: a few users of each level (including an admin) and some tagged posts;
- * on request, a large realistic data set on top (prisma/seed-posts.ts).
+ * Demo data for development: a few users of each level (including an admin) and some tagged posts
+ * with real pictures (drawn by prisma/seed-images.ts, not downloaded); on request, a large
+ * realistic data set on top (prisma/seed-posts.ts, posts without files).
  *
- * Steps: upsert each user by name; create each demo post missing by md5 together with its tags
- * (app/db/post.repository.ts's setPostTags keeps tag post counts right), so running it again
- * changes nothing (rows a developer edited keep their edits). With SEED_POSTS=N or --posts N,
+ * Steps: upsert each user by name; create each demo post missing by its picture's md5, write the
+ * picture, thumbnail and sample under STORAGE_ROOT, and set its tags (app/db/post.repository.ts's
+ * setPostTags keeps tag post counts right), so running it again changes nothing (rows a developer
+ * edited keep their edits). With SEED_POSTS=N or --posts N,
  * then seedPosts adds generated posts 1..N that do not exist yet, with a progress bar on stderr.
  * Runs from bin/setup (demo data only), `npm run db:seed` or `npx prisma db seed`
  * (prisma.config.ts points migrations.seed here).
@@ -13,14 +15,17 @@
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/backlot_development npx tsx prisma/seed.ts
  *   SEED_POSTS=100000 npm run db:seed          # or: npx tsx prisma/seed.ts --posts 100000
  */
+import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
 import { boot } from '../config/boot';
 import { createPrismaClient, type AppPrismaClient } from '../app/db/client';
-import type { UserLevel } from '../app/db/generated/enums';
+import type { PostRating, UserLevel } from '../app/db/generated/enums';
 import { setPostTags } from '../app/db/post.repository';
 import { ensureAdminPassword } from '../app/web/auth/admin-password';
 import { ConfigError, env } from '../config/env';
 import { seedPosts } from './seed-posts';
+import { demoImage, storeDemoImage, type Scene } from './seed-images';
 import { regeneratePostCounts } from '../app/services/maintenance/post-counts';
 
 export const DEMO_USERS: ReadonlyArray<{ name: string; level: UserLevel }> = [
@@ -31,36 +36,47 @@ export const DEMO_USERS: ReadonlyArray<{ name: string; level: UserLevel }> = [
 ];
 
 export const DEMO_POSTS: ReadonlyArray<{
-  md5: string;
+  scene: Scene;
   tags: readonly string[];
   score: number;
+  rating: PostRating;
   uploader: string;
 }> = [
   {
-    md5: 'd41d8cd98f00b204e9800998ecf8427e',
+    scene: { sky: '#8ec5ff', ground: '#3c8d2f', sun: '#ffd34d', shapes: 1 },
     tags: ['1girl', 'solo', 'long_hair', 'smile'],
     score: 12,
+    rating: 'g',
     uploader: 'builder',
   },
   {
-    md5: '0cc175b9c0f1b6a831c399e269772661',
+    scene: { sky: '#f7a072', ground: '#5b3a29', sun: '#fff1a8', shapes: 0, width: 640, height: 360 },
     tags: ['landscape', 'mountain', 'sky', 'scenery'],
     score: 30,
+    rating: 'g',
     uploader: 'builder',
   },
   {
-    md5: '92eb5ffee6ae2fec3ad71c777531578f',
+    scene: { sky: '#b8a1ff', ground: '#2f6d8d', sun: '#ffffff', shapes: 3, width: 360, height: 480 },
     tags: ['cat', 'animal_focus', 'no_humans'],
     score: 7,
+    rating: 's',
     uploader: 'member',
   },
   {
-    md5: '4a8a08f09d37b73795649038408b5f33',
+    scene: { sky: '#9be7c4', ground: '#8d2f5b', sun: '#ffb3c1', shapes: 2 },
     tags: ['2girls', 'multiple_girls', 'school_uniform'],
     score: 3,
+    rating: 'q',
     uploader: 'member',
   },
-  { md5: '8277e0910d750195b448797616e091ad', tags: ['tagme'], score: 0, uploader: 'admin' },
+  {
+    scene: { sky: '#cccccc', ground: '#777777', sun: '#eeeeee', shapes: 5, width: 300, height: 300 },
+    tags: ['tagme'],
+    score: 0,
+    rating: 'g',
+    uploader: 'admin',
+  },
 ];
 
 export interface SeedSummary {
@@ -69,8 +85,15 @@ export interface SeedSummary {
   tags: number;
 }
 
-/** Upserts the demo users, creates the missing demo posts with their tags; resolves the table counts. */
-export async function seed(client: AppPrismaClient): Promise<SeedSummary> {
+/**
+ * Upserts the demo users, creates the missing demo posts (by their picture's md5) with their
+ * pictures under the storage root and their tags; resolves the table counts.
+ */
+export async function seed(
+  client: AppPrismaClient,
+  options: { storageRoot?: string } = {},
+): Promise<SeedSummary> {
+  const storageRoot = options.storageRoot ?? env().STORAGE_ROOT;
   const ids = new Map<string, number>();
   for (const user of DEMO_USERS) {
     const row = await client.user.upsert({ where: { name: user.name }, create: user, update: {} });
@@ -78,9 +101,23 @@ export async function seed(client: AppPrismaClient): Promise<SeedSummary> {
   }
   // The admin can sign in: ADMIN_PASSWORD, or a generated password printed once.
   await ensureAdminPassword(client, { password: env().ADMIN_PASSWORD });
-  for (const { uploader, tags, ...post } of DEMO_POSTS) {
-    if (await client.post.findUnique({ where: { md5: post.md5 }, select: { id: true } })) continue;
-    const created = await client.post.create({ data: { ...post, uploaderId: ids.get(uploader) ?? null } });
+  for (const { uploader, tags, scene, ...post } of DEMO_POSTS) {
+    const png = await demoImage(scene);
+    const md5 = createHash('md5').update(png).digest('hex');
+    if (await client.post.findUnique({ where: { md5 }, select: { id: true } })) continue;
+    const { width, height } = await sharp(png).metadata();
+    const created = await client.post.create({
+      data: {
+        ...post,
+        md5,
+        fileExt: 'png',
+        imageWidth: width,
+        imageHeight: height,
+        fileSize: png.length,
+        uploaderId: ids.get(uploader) ?? null,
+      },
+    });
+    await storeDemoImage(storageRoot, created.id, png);
     await setPostTags(client, created.id, tags);
   }
   return {

@@ -16,6 +16,7 @@
  *   await deleteManyPosts(dbPool(), ids)                       // rows deleted; tags' post counts follow
  */
 import type { AppPrismaClient } from './client';
+import type { TagCategory } from './generated/enums';
 import { deleteManyWith, type ConnectionPool, type DeleteManyOptions, type RecordIds } from './delete-many';
 
 type RawClient = Pick<AppPrismaClient, '$queryRaw' | '$executeRaw'>;
@@ -33,6 +34,21 @@ export async function tagNamesByPost(
     ORDER BY pt.post_id, t.name`;
   for (const row of rows) result.get(row.post_id)?.push(row.name);
   return result;
+}
+
+/** One tag of a post with what its page shows: category (for grouping and colour) and post count. */
+export interface PostTagDetail {
+  name: string;
+  category: TagCategory;
+  postCount: number;
+}
+
+/** The tags of one post with their category and post count, sorted by name. */
+export async function postTagDetails(client: RawClient, postId: number): Promise<PostTagDetail[]> {
+  const rows = await client.$queryRaw<Array<{ name: string; category: TagCategory; post_count: number }>>`
+    SELECT t.name, t.category::text AS category, t.post_count FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+    WHERE pt.post_id = ${postId} ORDER BY t.name`;
+  return rows.map((row) => ({ name: row.name, category: row.category, postCount: row.post_count }));
 }
 
 /** Danbooru's tag string: the names sorted and joined by single spaces. */

@@ -6,11 +6,12 @@
  *   1. security headers, request log, /assets/app.css;
  *   2. /healthz, /readyz, /metrics (before sessions: probes create none);
  *   3. body parsers (urlencoded forms, JSON; 100 kB), text PostgreSQL cannot store refused (400:
- *      NUL bytes, lone surrogates), Redis sessions, the signed-in user;
+ *      NUL bytes, lone surrogates), Redis sessions, the signed-in user, the multipart upload of
+ *      POST /uploads and /api/uploads (signed in only; middleware/upload-intake.ts);
  *   4. CSRF protection for every request other than GET/HEAD/OPTIONS (anonymous visitors' tokens in
  *      a signed cookie, so they store no session);
  *   5. GET /events (Server-Sent Events, when `live` is given), Bull Board (/admin/jobs/board),
- *      accounts, posts, favorites, tags, aliases and implications, bulk update requests, users,
+ *      accounts, posts, favorites, uploads, posts' files (/data), tags, aliases and implications, bulk update requests, users,
  *      admin jobs;
  *   6. 404, then the error handler (HTML or JSON by route).
  *
@@ -23,6 +24,8 @@ import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { AppPrismaClient } from '../db/client';
+import type { SqlReader } from '../db/deletion.repository';
+import { dbPool } from '../db/pg-pool';
 import { JobInspector, type BullmqAdapter } from '../framework/index';
 import { BULL_BOARD_PATH, bullBoard } from './admin/bull-board';
 import { JobAdminService } from './admin/job-admin.service';
@@ -35,11 +38,17 @@ import { securityHeaders } from './middleware/security-headers';
 import { FAVICON_PATH, FAVICON_SVG } from './views/favicon';
 import { sessionMiddleware } from './middleware/session';
 import { textGuard } from './middleware/text-guard';
+import { uploadIntake } from './middleware/upload-intake';
+import { requireSignIn } from './middleware/require-level';
 import { adminRoutes } from './routes/admin.routes';
 import { healthRoutes } from './routes/health.routes';
 import { postsRoutes } from './routes/posts.routes';
 import { sessionsRoutes } from './routes/sessions.routes';
 import { usersRoutes } from './routes/users.routes';
+import { mediaRoutes } from './routes/media.routes';
+import { UPLOAD_PATHS, uploadsRoutes } from './routes/uploads.routes';
+import { UploadsService } from './services/uploads.service';
+import { env } from '../../config/env';
 import { AccountsService } from './services/accounts.service';
 import { PostsService } from './services/posts.service';
 import { UsersService } from './services/users.service';
@@ -83,6 +92,10 @@ export interface CreateAppOptions {
    * /assets/live.js. Without it there is no /events and pages are static.
    */
   live?: LiveEvents;
+  /** Where uploads are stored and posts' files are served from. @defaultValue env().STORAGE_ROOT */
+  storageRoot?: string;
+  /** Plain node-postgres for post searches. @defaultValue dbPool() (app/db/pg-pool.ts) */
+  sqlReader?: SqlReader;
 }
 
 /** @defaultValue prefix of the web app's own Redis keys */
@@ -92,6 +105,7 @@ export function createApp(options: CreateAppOptions): Express {
   const logger = options.logger ?? pino({ level: 'silent' });
   const keyPrefix = options.keyPrefix ?? DEFAULT_WEB_KEY_PREFIX;
   const secure = options.secureCookies ?? false;
+  const storageRoot = options.storageRoot ?? env().STORAGE_ROOT;
   const queues = options.queueNames.map((name) => {
     const queue = options.queues.queue(name);
     if (queue.listenerCount('error') === 0)
@@ -125,6 +139,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(textGuard);
   app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
   app.use(currentUser(options.prisma));
+  app.post(UPLOAD_PATHS, requireSignIn(), uploadIntake({ storageRoot }));
   app.use(csrfProtection({ secret: options.sessionSecret, secure }));
   if (options.live) {
     app.locals[LIVE_LOCAL] = true;
@@ -141,8 +156,10 @@ export function createApp(options: CreateAppOptions): Express {
     ),
   );
   const favorites = new FavoritesService(options.prisma);
-  app.use(postsRoutes(new PostsService(options.prisma), favorites));
+  app.use(postsRoutes(new PostsService(options.prisma, options.sqlReader ?? dbPool()), favorites));
   app.use(favoritesRoutes(favorites));
+  app.use(uploadsRoutes(new UploadsService(options.prisma, storageRoot)));
+  app.use(mediaRoutes(storageRoot));
   app.use(tagsRoutes(new TagsService(options.prisma), new TagRelationshipsService(options.prisma)));
   app.use(bursRoutes(new BursService(options.prisma)));
   app.use(usersRoutes(new UsersService(options.prisma)));

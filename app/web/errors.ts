@@ -1,6 +1,6 @@
 /**
  * The web layer's named errors. Services throw them; middleware/errors.ts turns each into its
- * status (422, 404, 403, 409) as an HTML page or JSON, so controllers need no try/catch.
+ * status (422, 404, 403, 409, 400, 413, 415) as an HTML page or JSON, so controllers need no try/catch.
  *
  * Example: throw new NotFoundError(`no post ${id}`)
  */
@@ -28,4 +28,22 @@ export class ForbiddenError extends Error {
 export class ConflictError extends Error {
   override name = 'ConflictError';
   readonly status = 409;
+}
+
+/** The request cannot be read (a malformed multipart body). */
+export class BadRequestError extends Error {
+  override name = 'BadRequestError';
+  readonly status = 400;
+}
+
+/** The request body is over its limit (an upload larger than the largest file taken). */
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
+  readonly status = 413;
+}
+
+/** The file is of a type the resource does not take. */
+export class UnsupportedMediaTypeError extends Error {
+  override name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
 }

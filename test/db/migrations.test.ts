@@ -72,6 +72,11 @@ describe('prisma migrate deploy', () => {
         'tag_count_copyright',
         'tag_count_general',
         'tag_count_meta',
+        'rating',
+        'file_ext',
+        'image_width',
+        'image_height',
+        'file_size',
       ]);
 
       const partialIndexes = await query<{ indexname: string }>(

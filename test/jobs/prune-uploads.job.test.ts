@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { STUCK_UPLOAD_MESSAGE } from '../../app/services/maintenance/uploads';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { failStuckUploads, STUCK_UPLOAD_MESSAGE } from '../../app/services/maintenance/uploads';
 import { PruneUploadsJob } from '../../jobs/prune-uploads.job';
 import { testPrisma, useFreshDatabase } from '../support/database';
 import { hoursAgo } from './fixtures';
@@ -55,5 +59,33 @@ describe('PruneUploadsJob', () => {
 
     expect(await PruneUploadsJob.performNow()).toEqual({ failed: 1 });
     expect(await statuses()).toEqual({ legacy_old: 'failed', legacy_recent: 'processing' });
+  });
+
+  it('removes a failed upload’s files and marks a post its dead job had made for deletion', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'backlot-prune-uploads-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
+    await mkdir(join(root, 'uploads/incoming'), { recursive: true });
+    await writeFile(join(root, 'uploads/incoming/abc'), 'received bytes');
+    const post = await db.post.create({ data: { md5: 'half-made' } });
+    const stuck = await db.upload.create({
+      data: {
+        sourceFile: 'uploads/incoming/abc',
+        status: 'processing',
+        processingStartedAt: hoursAgo(5),
+        postId: post.id,
+      },
+    });
+    await mkdir(join(root, 'thumbnails/uploads', String(stuck.id)), { recursive: true });
+
+    expect(await failStuckUploads(db, { storageRoot: root })).toBe(1);
+    expect(await db.upload.findUniqueOrThrow({ where: { id: stuck.id } })).toMatchObject({
+      status: 'failed',
+      postId: null,
+    });
+    expect(existsSync(join(root, 'uploads/incoming/abc'))).toBe(false);
+    expect(existsSync(join(root, 'thumbnails/uploads', String(stuck.id)))).toBe(false);
+    expect((await db.post.findUniqueOrThrow({ where: { id: post.id } })).deletionRequestedAt).toBeInstanceOf(
+      Date,
+    );
   });
 });

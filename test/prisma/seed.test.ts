@@ -1,4 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { postFilePaths } from '../../app/services/posts/post-files';
 import { recountTagPostCounts } from '../../app/db/tag.repository';
 import { ConfigError } from '../../config/env';
 import { DEMO_POSTS, requestedSeedPosts, seed } from '../../prisma/seed';
@@ -21,13 +27,24 @@ async function storedPostCounts(): Promise<Map<string, number>> {
 }
 
 describe('seed (demo data)', () => {
-  it('creates the demo users, posts and their tags with right counts, and a second run changes nothing', async () => {
-    const first = await seed(db);
+  it('creates the demo users, posts with real pictures and their tags with right counts, and a second run changes nothing', async () => {
+    const storageRoot = await mkdtemp(join(tmpdir(), 'backlot-seed-'));
+    onTestFinished(() => rm(storageRoot, { recursive: true, force: true }));
+    const first = await seed(db, { storageRoot });
     const demoTags = new Set(DEMO_POSTS.flatMap((post) => post.tags));
     expect(first).toEqual({ users: 4, posts: DEMO_POSTS.length, tags: demoTags.size });
     expect(await storedPostCounts()).toEqual(await actualPostCounts());
 
-    expect(await seed(db)).toEqual(first);
+    for (const post of await db.post.findMany()) {
+      const paths = postFilePaths(storageRoot, post.id, 'png');
+      const original = await readFile(paths.original);
+      expect(createHash('md5').update(original).digest('hex')).toBe(post.md5);
+      expect(post).toMatchObject({ fileExt: 'png', fileSize: original.length });
+      expect(await sharp(paths.thumbnail).metadata()).toMatchObject({ format: 'webp' });
+      expect(await sharp(paths.sample).metadata()).toMatchObject({ format: 'jpeg', width: post.imageWidth });
+    }
+
+    expect(await seed(db, { storageRoot })).toEqual(first);
     expect(await db.postTag.count()).toBe(DEMO_POSTS.reduce((sum, post) => sum + post.tags.length, 0));
   });
 });

@@ -27,7 +27,9 @@ describe('posts and users pages and JSON API', () => {
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     }
     const show = await request(web().app).get(`/posts/${p.id}`);
-    expect(show.text).toContain('>&lt;script&gt;alert(1)&lt;/script&gt;</a></li>');
+    expect(show.text).toContain(
+      '>&lt;script&gt;alert(1)&lt;/script&gt;</a><span class="count">1</span></li>',
+    );
     expect(show.text).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
   });
 

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AppPrismaClient } from '../../app/db/client';
 import type { UserLevel } from '../../app/db/generated/enums';
 import { BullmqAdapter } from '../../app/framework/index';
+import { closeDbPool } from '../../app/db/pg-pool';
 import { hashPassword } from '../../app/web/auth/password';
 import { createApp, type CreateAppOptions } from '../../app/web/create-app';
 import { QUEUE_NAMES } from '../../config/queues';
@@ -63,6 +64,7 @@ export function useWebApp(
   else beforeAll(() => truncateAll());
   afterAll(async () => {
     await context?.adapter.close();
+    await closeDbPool();
     await disconnectTestPrisma();
   });
   return () => {

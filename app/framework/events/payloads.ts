@@ -16,6 +16,7 @@
  *   bur.progress   burId, done, total, message?
  *   record.deletion_requested  model, recordId, requestedBy?, jobId?
  *   record.deleted model, recordId, jobId?
+ *   record.updated model, recordId, status?, message?, jobId? (an app record changed, e.g. its status)
  *   worker.up      workerId, host, pid, pools, queues, concurrency
  *   worker.down    workerId, host, pid, reason: shutdown | killed
  *   clock.tick     intervalMs
@@ -83,6 +84,13 @@ export const EVENT_DATA_SCHEMAS = {
     jobId: id.optional(),
   }),
   'record.deleted': z.object({ model: id, recordId, jobId: id.optional() }),
+  'record.updated': z.object({
+    model: id,
+    recordId,
+    status: z.string().min(1).max(64).optional(),
+    message: z.string().optional(),
+    jobId: id.optional(),
+  }),
   'worker.up': z.object({
     workerId: id,
     host: z.string(),

@@ -5,7 +5,7 @@
  *
  *   /jobs/:id                 job.* events
  *   /burs/:id                 bur.status, bur.progress
- *   /records/:model/:id       record.deletion_requested, record.deleted
+ *   /records/:model/:id       record.deletion_requested, record.deleted, record.updated
  *   /workers/:workerId        worker.up, worker.down (workerId is host:pid)
  *   /lifecycle/clock          clock.tick (a subscription to /lifecycle receives it)
  *

@@ -5,13 +5,14 @@
  * Layout:
  *   <root>/uploads/...                       external: upload source files (Upload.sourceFile,
  *                                            relative to the root, or absolute inside it)
+ *   <root>/originals/<posts|uploads>/<id>/   local: a post's original image (app/services/posts/post-files.ts)
  *   <root>/thumbnails/<posts|uploads>/<id>/  local, derived from the record: thumbnails, samples
  *   <root>/logs/<posts|uploads>/<id>/        local, derived from the record: processing logs
  *
  * Steps of removeExternalFiles(record): resolve the source file against the root; refuse (throw
  * StorageError) when it lies outside the root, lexically or through a symlinked directory, so a
  * row can never make the deleter remove /etc/passwd; unlink it (never recursively: a directory
- * there is an error). Steps of removeDerivedFiles(record): remove each derived directory
+ * there is an error). Steps of removeDerivedFiles(record): remove each local directory
  * recursively. A path that does not exist counts as removed (a retried deletion finds it gone);
  * any other error is a StorageError naming the path and the reason, and the deleter keeps the row.
  *
@@ -73,10 +74,11 @@ export class DeletionStorage {
     return [resolve(this.root, record.sourceFile)];
   }
 
-  /** The derived directories of a record (thumbnails, logs). */
+  /** The local directories of a record (original image, thumbnails, logs). */
   derivedPaths(record: StoredRecord): string[] {
     const table = MODEL_TABLES[record.model];
     return [
+      join(this.root, 'originals', table, String(record.id)),
       join(this.root, 'thumbnails', table, String(record.id)),
       join(this.root, 'logs', table, String(record.id)),
     ];

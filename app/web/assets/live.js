@@ -16,7 +16,8 @@
  *     many topics, e.g. the jobs page's queue counts on every job event), at most once every
  *     data-live-every milliseconds however many events arrive.
  * After a reconnect, or an `event: resync` (the server could not resume), every live element is
- * refreshed. [data-live-status] says whether the stream is up.
+ * refreshed; on the first open, the elements marked data-live-refresh-on-open are (what changed
+ * between the page's render and the subscription would otherwise be missed). [data-live-status] says whether the stream is up.
  */
 (function () {
   'use strict';
@@ -141,7 +142,14 @@
   var source = new window.EventSource('/events?topics=' + encodeURIComponent(topics));
   source.onopen = function () {
     setStatus('live', 'open');
-    if (opened) refreshAll(); // back after a drop: catch up on what the resume could not replay
+    if (opened)
+      refreshAll(); // back after a drop: catch up on what the resume could not replay
+    else
+      // The first open: an element that may have changed between its render and the subscription
+      // (a job that finished meanwhile) asks to be fetched once now.
+      document.querySelectorAll('[data-live-topic][data-live-refresh-on-open]').forEach(function (el) {
+        refresh(el.getAttribute('data-live-topic'));
+      });
     opened = true;
   };
   source.onerror = function () {

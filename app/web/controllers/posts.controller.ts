@@ -1,13 +1,15 @@
 /**
- * Posts: list, show, edit tags (HTML) and the same as JSON under /api/posts.
+ * Posts: search (the grid), show, edit tags (HTML) and the same as JSON under /api/posts.
+ * A search that cannot run (a bad metatag, too many tags) is a 422 naming why.
  *
- * Example: PATCH /api/posts/1 {"tagString":"smile 1girl"} with X-CSRF-Token -> 200 the post
+ * Example: GET /api/posts?tags=1girl+-smile+order:score&page=2 -> { posts, total, totalIsExact, ... }
+ *          PATCH /api/posts/1 {"tagString":"smile 1girl"} with X-CSRF-Token -> 200 the post
  */
 import type { Request, RequestHandler } from 'express';
 import { NotFoundError, ValidationError } from '../errors';
-import { flash, intParam } from '../middleware/respond';
+import { flash, intParam, stringParam } from '../middleware/respond';
 import type { FavoritesService } from '../services/favorites.service';
-import type { PostsService } from '../services/posts.service';
+import { POSTS_PER_PAGE, type PostsService } from '../services/posts.service';
 import {
   deletePostConfirmPage,
   editPostPage,
@@ -21,6 +23,14 @@ export function postJson(post: PostView) {
   return {
     id: post.id,
     md5: post.md5,
+    rating: post.rating,
+    fileExt: post.fileExt,
+    imageWidth: post.imageWidth,
+    imageHeight: post.imageHeight,
+    fileSize: post.fileSize,
+    fileUrl: post.files?.original ?? null,
+    sampleUrl: post.files?.sample ?? null,
+    previewUrl: post.files?.thumbnail ?? null,
     tagString: post.tagString,
     tags: post.tags,
     score: post.score,
@@ -47,11 +57,30 @@ function moderatorId(res: Parameters<RequestHandler>[1]): number {
 
 export function postsController(posts: PostsService, favorites: FavoritesService) {
   const index: RequestHandler = async (req, res) => {
-    sendPage(req, res, postsPage(await posts.list(intParam(req.query.page, 1))));
+    const tags = stringParam(req.query.tags);
+    try {
+      sendPage(req, res, postsPage(await posts.list(tags, intParam(req.query.page, 1))));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      res.status(422);
+      const empty = {
+        posts: [],
+        total: 0,
+        totalIsExact: true,
+        page: 1,
+        perPage: POSTS_PER_PAGE,
+        tags: tags ?? '',
+      };
+      sendPage(req, res, postsPage(empty, error.fields));
+    }
   };
   const show: RequestHandler = async (req, res) => {
     const post = await posts.find(idOf(req));
-    sendPage(req, res, postPage(post, await favorites.isFavorite(res.locals.currentUser?.id, post.id)));
+    const [tags, favorited] = await Promise.all([
+      posts.tagDetails(post.id),
+      favorites.isFavorite(res.locals.currentUser?.id, post.id),
+    ]);
+    sendPage(req, res, postPage(post, tags, favorited));
   };
   const edit: RequestHandler = async (req, res) => {
     sendPage(req, res, editPostPage(await posts.find(idOf(req))));
@@ -78,8 +107,19 @@ export function postsController(posts: PostsService, favorites: FavoritesService
   };
 
   const apiIndex: RequestHandler = async (req, res) => {
-    const page = await posts.list(intParam(req.query.page, 1), intParam(req.query.limit, 20, 100));
-    res.json({ posts: page.posts.map(postJson), page: page.page, perPage: page.perPage, total: page.total });
+    const page = await posts.list(
+      stringParam(req.query.tags),
+      intParam(req.query.page, 1),
+      intParam(req.query.limit, POSTS_PER_PAGE, 100),
+    );
+    res.json({
+      posts: page.posts.map(postJson),
+      tags: page.tags,
+      page: page.page,
+      perPage: page.perPage,
+      total: page.total,
+      totalIsExact: page.totalIsExact,
+    });
   };
   const apiShow: RequestHandler = async (req, res) => {
     res.json(postJson(await posts.find(idOf(req))));

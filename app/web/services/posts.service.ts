@@ -3,36 +3,40 @@
  * post_tags (see prisma/schema.prisma); the tag string shown is computed from them
  * (app/db/post.repository.ts), as are the edits.
  *
- * Steps of updateTags: split the input on whitespace and normalize each name (NFC, lower case,
- * app/services/bulk-update-request/tag-name.ts), drop duplicates; the tags typed that the post
- * lacks are added, the post's tags not typed are removed, through Danbooru's tag rules
- * (app/services/tags/tag-edit.ts: aliases redirect, implied tags are added, invalid names and
- * deprecated tags are refused as a ValidationError naming them); then setPostTags, which creates
- * missing tags and keeps tags.post_count right, and the post's cached per-category tag counts.
+ * Steps of updateTags: refuse a post being deleted (ConflictError), then editPostTags
+ * (app/services/posts/tag-edit.ts, the path uploads take too: Danbooru's tag rules, aliases redirect
+ * and implied tags are added), its InvalidTagEditError becoming a ValidationError on tagString.
  *
  * Example: await posts.updateTags(1, 'Smile  1girl smile')  // tags ['1girl', 'smile']
  *          // with the alias kitty -> cat and the implication cat -> animal:
  *          await posts.updateTags(1, 'kitty')                // tags ['animal', 'cat']
  */
 import type { AppPrismaClient } from '../../db/client';
-import { refreshPostTagCounts } from '../../db/post-counts.repository';
-import { setPostTags, tagNamesByPost, tagString } from '../../db/post.repository';
-import { normalizeTagName } from '../../services/bulk-update-request/tag-name';
+import type { SqlReader } from '../../db/deletion.repository';
+import type { PostRating } from '../../db/generated/enums';
+import { postTagDetails, tagNamesByPost, tagString, type PostTagDetail } from '../../db/post.repository';
+import { postFileUrls, type PostFileUrls } from '../../services/posts/post-files';
+import { searchPosts, SearchQueryError } from '../../services/posts/search/index';
+import { editPostTags, InvalidTagEditError } from '../../services/posts/tag-edit';
 import { markPostForDeletion, RecordNotFoundError } from '../../services/deletion/index';
-import { resolveTagEdit, TagEditError } from '../../services/tags/tag-edit';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { isRecordId } from '../../db/record-id';
 
 /** Posts on one page of the list. @defaultValue 20 */
 export const POSTS_PER_PAGE = 20;
-/** Most tags on one post. @defaultValue 1000 */
-export const MAX_TAGS = 1000;
 
 export interface PostWithTags {
   id: number;
   md5: string | null;
   score: number;
   favCount: number;
+  rating: PostRating;
+  fileExt: string | null;
+  imageWidth: number | null;
+  imageHeight: number | null;
+  fileSize: number | null;
+  /** Where its image is served; undefined for a post without a file. */
+  files: PostFileUrls | undefined;
   /** Set when the post was marked for deletion: the deleter removes it soon. */
   deletionRequestedAt: Date | null;
   createdAt: Date;
@@ -42,8 +46,15 @@ export interface PostWithTags {
   tagString: string;
 }
 
-export function parseTagInput(input: string): string[] {
-  return [...new Set(input.split(/\s+/).filter(Boolean).map(normalizeTagName))].sort();
+/** One page of a search. */
+export interface PostsPage {
+  posts: PostWithTags[];
+  total: number;
+  totalIsExact: boolean;
+  page: number;
+  perPage: number;
+  /** The search as written back (canonical), '' for none. */
+  tags: string;
 }
 
 const select = {
@@ -51,6 +62,11 @@ const select = {
   md5: true,
   score: true,
   favCount: true,
+  rating: true,
+  fileExt: true,
+  imageWidth: true,
+  imageHeight: true,
+  fileSize: true,
   deletionRequestedAt: true,
   createdAt: true,
   updatedAt: true,
@@ -58,40 +74,58 @@ const select = {
 } as const;
 
 export class PostsService {
-  constructor(private readonly db: AppPrismaClient) {}
+  constructor(
+    private readonly db: AppPrismaClient,
+    /** Searches run on plain node-postgres (app/db/post-search.repository.ts says why). */
+    private readonly reader: SqlReader,
+  ) {}
 
-  private async withTags<T extends { id: number }>(
+  private async withTags<T extends { id: number; fileExt: string | null }>(
     posts: T[],
-  ): Promise<Array<T & { tags: string[]; tagString: string }>> {
+  ): Promise<Array<T & { tags: string[]; tagString: string; files: PostFileUrls | undefined }>> {
     const tags = await tagNamesByPost(
       this.db,
       posts.map((p) => p.id),
     );
     return posts.map((post) => {
       const names = tags.get(post.id) ?? [];
-      return { ...post, tags: names, tagString: tagString(names) };
+      return { ...post, tags: names, tagString: tagString(names), files: postFileUrls(post) };
     });
   }
 
-  async list(page = 1, perPage = POSTS_PER_PAGE) {
+  /** A page of the posts matching `tags` (Danbooru's syntax; app/services/posts/search). */
+  async list(tags: string | undefined, page = 1, perPage = POSTS_PER_PAGE): Promise<PostsPage> {
     const current = Number.isInteger(page) && page >= 1 ? page : 1;
-    const [posts, total] = await Promise.all([
-      this.db.post.findMany({
-        orderBy: { id: 'desc' },
-        skip: (current - 1) * perPage,
-        take: perPage,
-        select,
-      }),
-      this.db.post.count(),
-    ]);
-    return { posts: await this.withTags(posts), total, page: current, perPage };
+    let result;
+    try {
+      result = await searchPosts(this.reader, tags, { page: current, perPage });
+    } catch (error) {
+      if (error instanceof SearchQueryError) throw new ValidationError({ tags: error.message });
+      throw error;
+    }
+    const rows = await this.db.post.findMany({ where: { id: { in: result.ids } }, select });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const posts = result.ids.flatMap((id) => byId.get(id) ?? []);
+    return {
+      posts: await this.withTags(posts),
+      total: result.total,
+      totalIsExact: result.totalIsExact,
+      page: current,
+      perPage,
+      tags: result.query,
+    };
   }
 
   async find(id: number): Promise<PostWithTags> {
     const post = isRecordId(id) ? await this.db.post.findUnique({ where: { id }, select }) : null;
     if (!post) throw new NotFoundError(`no post ${id}`);
     const [withTags] = await this.withTags([post]);
-    return withTags ?? { ...post, tags: [], tagString: '' };
+    return withTags ?? { ...post, tags: [], tagString: '', files: postFileUrls(post) };
+  }
+
+  /** The post's tags with category and post count (the post page groups them by category). */
+  tagDetails(id: number): Promise<PostTagDetail[]> {
+    return postTagDetails(this.db, id);
   }
 
   /**
@@ -113,29 +147,14 @@ export class PostsService {
 
   async updateTags(id: number, input: unknown): Promise<PostWithTags> {
     if (typeof input !== 'string') throw new ValidationError({ tagString: 'Tags are required' });
-    const names = parseTagInput(input);
-    if (names.length > MAX_TAGS)
-      throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
     const post = await this.find(id);
     if (post.deletionRequestedAt) throw new ConflictError(`post #${id} is being deleted`);
-    const typed = new Set(names);
-    const current = new Set(post.tags);
-    let tags: string[];
     try {
-      const edit = await resolveTagEdit(this.db, {
-        current: post.tags,
-        add: names.filter((name) => !current.has(name)),
-        remove: post.tags.filter((name) => !typed.has(name)),
-      });
-      tags = edit.tags ?? names;
+      await editPostTags(this.db, id, input);
     } catch (error) {
-      if (error instanceof TagEditError) throw new ValidationError({ tagString: error.message });
+      if (error instanceof InvalidTagEditError) throw new ValidationError({ tagString: error.message });
       throw error;
     }
-    if (tags.length > MAX_TAGS)
-      throw new ValidationError({ tagString: `A post can have at most ${MAX_TAGS} tags` });
-    await setPostTags(this.db, id, tags);
-    await refreshPostTagCounts(this.db, [id]);
     return this.find(id);
   }
 }

@@ -12,6 +12,7 @@
  */
 import type { AppPrismaClient } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
+import { likePattern } from '../../db/like-pattern';
 import type { TagCategory } from '../../db/generated/enums';
 import { tagNamesByPost, tagString } from '../../db/post.repository';
 import { normalizeTagName, TAG_CATEGORIES } from '../../services/bulk-update-request/index';
@@ -40,11 +41,6 @@ export interface TagRow {
   postCount: number;
   isDeprecated: boolean;
   createdAt: Date;
-}
-
-/** A `*` pattern as a LIKE pattern: `*` -> `%`, and `%`, `_`, `\` matched literally. */
-export function likePattern(pattern: string): string {
-  return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
 }
 
 function isCategory(value: string): value is TagCategory {

@@ -28,6 +28,7 @@ ${live ? html`<script src="/assets/live.js" defer></script>` : ''}
 <nav>
 <a href="/" class="brand">Backlot</a>
 <a href="/posts">Posts</a>
+${user ? html`<a href="/uploads/new">Upload</a>` : ''}
 <a href="/tags">Tags</a>
 <a href="/tag_aliases">Aliases</a>
 <a href="/tag_implications">Implications</a>

@@ -1,18 +1,43 @@
-/** Post pages: the list, one post, and the tag editor. Every value from the database is escaped. */
-import type { PostWithTags } from '../services/posts.service';
+/**
+ * Post pages: the thumbnail grid with the search box and pager, one post (its image, its tags
+ * grouped and coloured by category, each linking to its search), and the tag editor. Every value
+ * from the database is escaped.
+ */
+import type { TagCategory } from '../../db/generated/enums';
+import type { PostTagDetail } from '../../db/post.repository';
+import type { PostsPage, PostWithTags } from '../services/posts.service';
 import { favoriteButton } from './favorites.views';
 import { atLeast } from '../auth/levels';
 import { csrfField } from './forms';
 import { html } from './html';
 import type { PageView } from './render';
-import { tagSearchPath } from './tags.views';
+import { pageHref } from './pager';
 
 export type PostView = PostWithTags;
 
-function tagList(tags: readonly string[]) {
-  return tags.length === 0
-    ? html`<em>no tags</em>`
-    : html`<ul class="tags">${tags.map((t) => html`<li><a href="${tagSearchPath(t)}">${t}</a></li>`)}</ul>`;
+/** The search page for a query: /posts?tags=... */
+export function postSearchPath(tags: string): string {
+  return `/posts?${new URLSearchParams({ tags }).toString()}`;
+}
+
+/** Danbooru's order of tag groups on a post page. */
+const CATEGORY_ORDER: readonly TagCategory[] = ['artist', 'copyright', 'character', 'general', 'meta'];
+const CATEGORY_TITLES: Readonly<Record<TagCategory, string>> = {
+  artist: 'Artist',
+  copyright: 'Copyright',
+  character: 'Character',
+  general: 'General',
+  meta: 'Meta',
+};
+
+function tagGroups(tags: readonly PostTagDetail[]) {
+  if (tags.length === 0) return html`<p><em>no tags</em></p>`;
+  return CATEGORY_ORDER.map((category) => {
+    const group = tags.filter((t) => t.category === category);
+    if (group.length === 0) return '';
+    return html`<section class="tag-group tag-${category}" data-category="${category}"><h3>${CATEGORY_TITLES[category]}</h3>
+<ul>${group.map((t) => html`<li><a href="${postSearchPath(t.name)}">${t.name}</a><span class="count">${t.postCount}</span></li>`)}</ul></section>`;
+  });
 }
 
 function uploader(post: PostView) {
@@ -21,43 +46,62 @@ function uploader(post: PostView) {
     : html`<em>none</em>`;
 }
 
-export function postsPage(data: {
-  posts: PostView[];
-  page: number;
-  perPage: number;
-  total: number;
-}): PageView {
+function thumbnail(post: PostView) {
+  return post.files
+    ? html`<img src="${post.files.thumbnail}" alt="${post.tagString}" loading="lazy">`
+    : html`<span class="no-image">no image</span>`;
+}
+
+export function postsPage(data: PostsPage, errors: Record<string, string> = {}): PageView {
   const pages = Math.max(1, Math.ceil(data.total / data.perPage));
+  const hasNext = data.totalIsExact ? data.page < pages : data.posts.length === data.perPage;
+  const params = data.tags ? { tags: data.tags } : {};
   return {
-    title: 'Posts',
+    title: data.tags ? `${data.tags} · Posts` : 'Posts',
     body: html`<h1>Posts</h1>
-<table><thead><tr><th>#</th><th>Tags</th><th>Score</th><th>Uploader</th><th>Created</th></tr></thead><tbody>
+<form method="get" action="/posts" class="search" role="search"><input name="tags" value="${data.tags}" aria-label="Search tags" placeholder="1girl -smile ~cat ~dog long_* rating:g order:score"><button type="submit">Search</button></form>
+${errors.tags ? html`<p class="errors" role="alert">${errors.tags}</p>` : ''}
+${data.posts.length === 0 ? html`<p>No posts found.</p>` : ''}
+<ul class="post-grid">
 ${data.posts.map(
   (p) =>
-    html`<tr><td><a href="/posts/${p.id}">${p.id}</a>${p.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</td><td>${p.tagString}</td><td class="num">${p.score}</td><td>${uploader(p)}</td><td>${p.createdAt.toISOString()}</td></tr>`,
+    html`<li data-post-id="${p.id}"><a class="thumb" href="/posts/${p.id}" title="${p.tagString}">${thumbnail(p)}</a><span class="meta">#${p.id} · score ${p.score} · ${p.rating}${p.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</span></li>`,
 )}
-</tbody></table>
-<p class="pager">Page ${data.page} of ${pages} (${data.total} posts)
-${data.page > 1 ? html` <a href="/posts?page=${data.page - 1}" rel="prev">Previous</a>` : ''}
-${data.page < pages ? html` <a href="/posts?page=${data.page + 1}" rel="next">Next</a>` : ''}</p>`,
+</ul>
+<p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.total}${data.totalIsExact ? '' : '+'} posts)
+${data.page > 1 ? html` <a href="${pageHref('/posts', params, data.page - 1)}" rel="prev">Previous</a>` : ''}
+${hasNext ? html` <a href="${pageHref('/posts', params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`,
   };
 }
 
-export function postPage(post: PostView, favorited = false): PageView {
+export function postPage(post: PostView, tags: readonly PostTagDetail[], favorited = false): PageView {
   return (ctx) => ({
     title: `Post #${post.id}`,
     body: html`<h1>Post #${post.id}${post.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</h1>
-<dl><dt>MD5</dt><dd><code>${post.md5 ?? ''}</code></dd><dt>Score</dt><dd>${post.score}</dd>
+<div class="post-layout">
+<aside>
+<h2>Tags</h2>${tagGroups(tags)}
+<h2>Information</h2>
+<dl><dt>Rating</dt><dd>${post.rating}</dd><dt>Score</dt><dd>${post.score}</dd>
+${post.imageWidth && post.imageHeight ? html`<dt>Size</dt><dd>${post.imageWidth}×${post.imageHeight}${post.fileSize ? html` (${Math.ceil(post.fileSize / 1024)} KB ${post.fileExt ?? ''})` : ''}</dd>` : ''}
+<dt>MD5</dt><dd><code>${post.md5 ?? ''}</code></dd>
 <dt>Uploader</dt><dd>${uploader(post)}</dd><dt>Created</dt><dd>${post.createdAt.toISOString()}</dd>
 <dt>Updated</dt><dd>${post.updatedAt.toISOString()}</dd></dl>
 ${favoriteButton(ctx, post, favorited)}
-<h2>Tags</h2>${tagList(post.tags)}
 ${ctx.user && !post.deletionRequestedAt ? html`<p><a href="/posts/${post.id}/edit">Edit tags</a></p>` : ''}
 ${
   atLeast(ctx.user?.level, 'moderator') && !post.deletionRequestedAt
     ? html`<p class="admin-actions"><a class="action danger" href="/posts/${post.id}/delete/confirm">Delete post</a></p>`
     : ''
-}`,
+}
+</aside>
+<section class="image">${
+      post.files
+        ? html`<a href="${post.files.original}"><img src="${post.files.sample}" alt="${post.tagString}" data-post-image></a>
+<p><a href="${post.files.original}">Original image</a></p>`
+        : html`<p><em>This post has no image.</em></p>`
+    }</section>
+</div>`,
   });
 }
 

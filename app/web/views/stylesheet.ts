@@ -77,4 +77,24 @@ td.error,.line-reason{color:#a11}
 .errors{padding:.5rem .75rem;border-radius:4px}
 .errors ul{margin:0;padding-left:1.25rem}
 .tag-name{word-break:break-all}
+.search{display:flex;gap:.5rem;margin:.5rem 0 1rem}
+.search input{flex:1;max-width:40rem;padding:.35rem;border:1px solid #b9c0cc;border-radius:3px}
+.post-grid{display:flex;flex-wrap:wrap;gap:.75rem;list-style:none;margin:0;padding:0}
+.post-grid li{width:190px;height:210px;display:flex;flex-direction:column;align-items:center;justify-content:flex-end;background:#fff;border:1px solid #e3e6eb;border-radius:4px;padding:5px}
+.post-grid a.thumb{flex:1;display:flex;align-items:center;justify-content:center}
+.post-grid img{max-width:180px;max-height:180px}
+.post-grid .no-image{color:#7a8596;font-size:12px}
+.post-grid .meta{font-size:12px;color:#4a5363}
+.post-layout{display:flex;gap:1.5rem;align-items:flex-start}
+.post-layout aside{min-width:14rem;max-width:18rem}
+.post-layout .image img{max-width:100%;height:auto;border:1px solid #e3e6eb;background:#fff}
+.tag-group h3{font-size:13px;margin:.75rem 0 .25rem;text-transform:uppercase;color:#4a5363}
+.tag-group ul{list-style:none;margin:0;padding:0}
+.tag-group .count{color:#7a8596;font-size:12px;margin-left:.25rem}
+.tag-general a{color:#0075f8}
+.tag-artist a{color:#c00004}
+.tag-copyright a{color:#a800aa}
+.tag-character a{color:#00ab2c}
+.tag-meta a{color:#fd9200}
+.upload-status progress{width:16rem}
 `;

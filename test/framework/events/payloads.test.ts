@@ -44,6 +44,7 @@ const samples: BacklotEvent[] = [
   createEvent('bur.progress', { burId: '12', done: 3, total: 9 }),
   createEvent('record.deletion_requested', { model: 'post', recordId: 7, requestedBy: 1 }),
   createEvent('record.deleted', { model: 'post', recordId: 7, jobId: 'j1' }),
+  createEvent('record.updated', { model: 'Upload', recordId: 7, status: 'completed' }),
   createEvent('worker.up', {
     workerId: 'h:1',
     host: 'h',

@@ -80,6 +80,7 @@ describe('the deleter (real PostgreSQL, real files)', () => {
       writeFile(storage.root, `thumbnails/uploads/${upload.id}/preview.jpg`),
       writeFile(storage.root, `logs/uploads/${upload.id}/process.log`),
       writeFile(storage.root, `thumbnails/posts/${post.id}/180.jpg`),
+      writeFile(storage.root, `originals/posts/${post.id}/original.png`),
     ];
     await markSilently(db, 'uploads', [upload.id]);
     await markSilently(db, 'posts', [post.id]);

@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { setPostTags } from '../../app/db/post.repository';
+import { useWebApp } from './support';
+
+describe('/posts and /api/posts search', () => {
+  const web = useWebApp({}, 'web-posts-search');
+
+  async function post(tags: string[], data: { score?: number; fileExt?: string } = {}) {
+    const p = await web().db.post.create({ data });
+    await setPostTags(web().db, p.id, tags);
+    return p;
+  }
+
+  it('shows a grid of thumbnails (or "no image") with the search box holding the query', async () => {
+    const withImage = await post(['cat'], { fileExt: 'png' });
+    const without = await post(['cat', 'dog']);
+    const res = await request(web().app).get('/posts?tags=cat').expect(200);
+    expect(res.text).toContain('<ul class="post-grid">');
+    expect(res.text).toContain(`<img src="/data/posts/${withImage.id}/thumbnail.webp"`);
+    expect(res.text).toContain(
+      `<li data-post-id="${without.id}"><a class="thumb" href="/posts/${without.id}" title="cat dog"><span class="no-image">`,
+    );
+    expect(res.text).toContain('name="tags" value="cat"');
+  });
+
+  it('takes the same query as JSON, and pages it keeping the query in the links', async () => {
+    const a = await post(['cat'], { score: 1 });
+    const b = await post(['cat', 'red'], { score: 5 });
+    await post(['dog']);
+    const json = await request(web().app).get('/api/posts?tags=cat+order:score&limit=1').expect(200);
+    expect(json.body).toMatchObject({ tags: 'cat order:score', total: 2, totalIsExact: true, perPage: 1 });
+    expect(json.body.posts.map((p: { id: number }) => p.id)).toEqual([b.id]);
+    expect((await request(web().app).get('/api/posts?tags=cat+-red').expect(200)).body.posts).toMatchObject([
+      { id: a.id },
+    ]);
+    const page = await request(web().app).get('/posts?tags=~cat+~dog').expect(200);
+    expect(page.text).toContain('(3 posts)');
+  });
+
+  it('answers a search it cannot run with 422 and the reason, as a page and as JSON', async () => {
+    const page = await request(web().app).get('/posts?tags=order:sideways');
+    expect(page.status).toBe(422);
+    expect(page.text).toContain('&quot;order:sideways&quot; is not an order');
+    const json = await request(web().app).get('/api/posts?tags=a+b+c+d+e+f+g');
+    expect(json.status).toBe(422);
+    expect(json.body).toEqual({
+      error: 'You cannot search for more than 6 tags at a time',
+      fields: { tags: 'You cannot search for more than 6 tags at a time' },
+    });
+  });
+
+  it('shows a post’s tags grouped by category in Danbooru’s order, each linking to its search', async () => {
+    const p = await post(['smile', 'some_artist', 'touhou', 'reimu', 'highres']);
+    const categories = {
+      some_artist: 'artist',
+      touhou: 'copyright',
+      reimu: 'character',
+      highres: 'meta',
+    } as const;
+    for (const [name, category] of Object.entries(categories))
+      await web().db.tag.update({ where: { name }, data: { category } });
+    const res = await request(web().app).get(`/posts/${p.id}`).expect(200);
+    const order = ['artist', 'copyright', 'character', 'general', 'meta'].map((c) =>
+      res.text.indexOf(`class="tag-group tag-${c}"`),
+    );
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(res.text).toContain('<a href="/posts?tags=reimu">reimu</a><span class="count">1</span>');
+  });
+});
