@@ -10,7 +10,9 @@
  *    The ratio is the median of the per-round ratios (both sides of a round run back to back).
  * 2. performLater latency: sequential BenchPingJob.performLater (raw Queue.add alongside for reference).
  * 3. Enqueue-to-start latency with idle workers: epoch ms before performLater -> first line of perform.
- * 4. Peak RSS of a worker process (bench/support/rss-worker.ts) across --rss-jobs jobs.
+ * 4. Peak RSS of a worker process (bench/support/rss-worker.ts) across --rss-jobs jobs, run as
+ *    bin/worker runs a pool (POOL_NODE_FLAGS; with --events 1 the event bus on in that process),
+ *    and beside it the same without those flags (--rss-default-flags 1), in the same run.
  *
  * Backlot logs through pino at 'info' into config/logger.ts's logDestination('/dev/null'): the INFO lines per
  * enqueue, start and finish are produced and written, as in production, just not kept.
@@ -32,6 +34,7 @@ import {
   BullmqAdapter,
   DEFAULT_RETENTION,
   Job,
+  POOL_NODE_FLAGS,
   WORKER_METRICS,
   configureBacklot,
   startEventBus,
@@ -381,13 +384,20 @@ function tsxLoaderUrl(): string {
 
 /**
  * Runs --rss-jobs jobs through a worker child process (mode 'backlot' or the 'raw' reference),
- * enqueueing in chunks while keeping the backlog bounded; resolves the child's memory samples.
+ * enqueueing in chunks while keeping the backlog bounded (--rss-backlog); resolves the child's
+ * memory samples. `events`: the child runs the event bus; `nodeFlags`: extra Node flags for the
+ * child (bin/worker forks its pools with POOL_NODE_FLAGS).
  */
-async function measureRss(ctx: BenchContext, mode: Side) {
+async function measureRss(
+  ctx: BenchContext,
+  mode: Side,
+  events?: RssWorkerConfig['events'],
+  nodeFlags?: readonly string[],
+) {
   const total = ctx.flags['rss-jobs'] as number;
   const reportEvery = ctx.flags['rss-report-every'] as number;
   const chunk = ctx.flags.chunk as number;
-  const maxBacklog = Math.max(4 * reportEvery, 4 * chunk);
+  const maxBacklog = (ctx.flags['rss-backlog'] as number) || Math.max(4 * reportEvery, 4 * chunk);
   const prefix = benchPrefix(`rss-${mode}`);
   const producer = connect(ctx.redisUrl);
   const adapter = new BullmqAdapter({ connection: producer, prefix });
@@ -412,6 +422,7 @@ async function measureRss(ctx: BenchContext, mode: Side) {
     total,
     redisUrl: ctx.redisUrl,
     queue: QUEUE,
+    ...(events ? { events } : {}),
   };
   // Compiled (npm run bench): the compiled worker, as bin/worker runs from dist/; from the sources
   // (npm run bench:tsx): under tsx's loader, as bin/worker runs without a build.
@@ -421,7 +432,7 @@ async function measureRss(ctx: BenchContext, mode: Side) {
     compiled ? 'support/rss-worker.mjs' : 'support/rss-worker.ts',
   );
   const child: ChildProcess = fork(script, [JSON.stringify(config)], {
-    execArgv: compiled ? ['--enable-source-maps'] : ['--import', tsxLoaderUrl()],
+    execArgv: [...(compiled ? ['--enable-source-maps'] : ['--import', tsxLoaderUrl()]), ...(nodeFlags ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 
@@ -473,8 +484,17 @@ async function measureRss(ctx: BenchContext, mode: Side) {
     await adapter.close();
     await queue.close();
     await deletePrefix(producer, prefix);
+    if (events) await deletePrefix(producer, events.prefix);
     await producer.quit();
   }
+}
+
+/** The RSS worker's rate: jobs / (ready -> the report of the last job). */
+function jobsPerSec(samples: RssSample[], total: number): number | null {
+  const ready = samples.find((s) => s.type === 'ready');
+  const last = samples.find((s) => s.type === 'rss' && s.completed + s.failed >= total);
+  if (!ready || !last || last.at <= ready.at) return null;
+  return Math.round((total * 1000) / (last.at - ready.at));
 }
 
 function rssSummary(samples: RssSample[], total: number) {
@@ -496,12 +516,17 @@ function rssSummary(samples: RssSample[], total: number) {
     at75MB: mb(at(0.75)?.rss),
     at100MB: mb(at(1)?.rss),
     secondHalfSlopeMBPer10k: round(slope(secondHalf), 2),
+    heapUsedMaxMB: mb(Math.max(...samples.map((s) => s.heapUsed))),
+    jobsPerSec: jobsPerSec(samples, total),
     failed: Math.max(0, ...samples.map((s) => s.failed)),
     samples: samples.map((s) => ({
       type: s.type,
       completed: s.completed,
       rssMB: mb(s.rss),
       heapUsedMB: mb(s.heapUsed),
+      heapTotalMB: mb(s.heapTotal),
+      externalMB: mb(s.external),
+      ...(s.events ? { events: s.events } : {}),
       maxRssMB: mb(s.maxRss),
     })),
   };
@@ -546,6 +571,16 @@ export default defineBenchmark({
     'rss-raw': {
       default: 1,
       description: 'also measure a raw BullMQ worker process as an RSS reference (1: yes, 0: no)',
+    },
+    'rss-default-flags': {
+      default: 1,
+      description:
+        "also run the RSS worker without POOL_NODE_FLAGS (V8's default young generation), side by side (1: yes, 0: no)",
+    },
+    'rss-backlog': {
+      default: 0,
+      description:
+        'jobs waiting at most while the RSS worker runs (0: 4 reports worth); --rss-backlog 100000 enqueues all 100,000 at once, as an operator filling a queue does',
     },
     'rss-report-every': {
       min: 1,
@@ -718,23 +753,43 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
 
   if ((f['rss-jobs'] as number) > 0) {
     ctx.log(`worker RSS: ${f['rss-jobs']} jobs through a worker process (bench/support/rss-worker.ts)`);
-    const rss = rssSummary(await measureRss(ctx, 'backlot'), f['rss-jobs'] as number);
+    const busFor = () => (events ? { prefix: benchPrefix('rss-events') } : undefined);
+    // As bin/worker runs a pool: with its Node flags, and (--events 1) the event bus on.
+    const rss = rssSummary(
+      await measureRss(ctx, 'backlot', busFor(), POOL_NODE_FLAGS),
+      f['rss-jobs'] as number,
+    );
     metrics.rss = {
       jobs: f['rss-jobs'],
       concurrency: f.concurrency,
+      nodeFlags: POOL_NODE_FLAGS,
+      events: events,
       target: 'peak < 150 MB, no upward trend',
       ...rss,
     };
+    // The same without the pool's Node flags (V8's default young generation), as before them.
+    let defaultFlagsRss: ReturnType<typeof rssSummary> | undefined;
+    if (f['rss-default-flags']) {
+      ctx.log(`worker RSS without POOL_NODE_FLAGS: ${f['rss-jobs']} jobs`);
+      defaultFlagsRss = rssSummary(await measureRss(ctx, 'backlot', busFor()), f['rss-jobs'] as number);
+      metrics.rssDefaultNodeFlags = { jobs: f['rss-jobs'], nodeFlags: [], ...defaultFlagsRss };
+    }
     let rawRss: ReturnType<typeof rssSummary> | undefined;
     if (f['rss-raw']) {
       ctx.log(`worker RSS reference: ${f['rss-jobs']} jobs through a raw BullMQ worker process`);
       rawRss = rssSummary(await measureRss(ctx, 'raw'), f['rss-jobs'] as number);
       metrics.rssRawReference = { jobs: f['rss-jobs'], concurrency: f.concurrency, ...rawRss };
     }
-    const section = `worker process RSS: ${(f['rss-jobs'] as number).toLocaleString('en-US')} jobs, concurrency ${f.concurrency}`;
+    const section = `worker process RSS: ${(f['rss-jobs'] as number).toLocaleString('en-US')} jobs, concurrency ${f.concurrency}${events ? ', event bus on' : ''}`;
     const peak = rss.peakMB ?? Number.NaN;
     rows.push(
-      { section, metric: 'peak RSS', value: `${peak} MB`, target: '< 150 MB', pass: peak < 150 },
+      {
+        section,
+        metric: `peak RSS (${POOL_NODE_FLAGS.join(' ')}, as bin/worker)`,
+        value: `${peak} MB`,
+        target: `< 150 MB; ${rss.jobsPerSec} jobs/s`,
+        pass: peak < 150,
+      },
       {
         section: '',
         metric: 'RSS at ready / 25 / 50 / 75 / 100 %',
@@ -748,6 +803,14 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
         pass: rss.secondHalfSlopeMBPer10k < 2,
       },
     );
+    if (defaultFlagsRss) {
+      rows.push({
+        section: '',
+        metric: "peak RSS, V8's default flags (before)",
+        value: `${defaultFlagsRss.peakMB} MB`,
+        target: `heap used at most ${defaultFlagsRss.heapUsedMaxMB} MB (with the flags ${rss.heapUsedMaxMB} MB); ${defaultFlagsRss.jobsPerSec} jobs/s`,
+      });
+    }
     if (rawRss) {
       rows.push({
         section: '',

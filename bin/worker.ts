@@ -18,6 +18,7 @@ import {
   configureBacklot,
   formatPoolSpec,
   parsePoolSpec,
+  POOL_NODE_FLAGS,
   runSupervisor,
   startWorkerProcess,
   type PoolSpec,
@@ -128,6 +129,7 @@ function runParent(specs: string[], requires: string[]): void {
       fork(script, ['--child', formatPoolSpec(pool), ...requires.flatMap((r) => ['--require', r])], {
         detached: true,
         stdio: 'inherit',
+        execArgv: [...process.execArgv, ...POOL_NODE_FLAGS],
       }),
   });
   process.on('SIGTERM', () => supervisor.stop('SIGTERM'));

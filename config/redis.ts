@@ -3,9 +3,15 @@
  * while Redis is away; workers use maxRetriesPerRequest: null as BullMQ requires for blocking
  * reads, and reconnect forever with a capped backoff.
  *
+ * Logging: a producer connection writes one line when it loses Redis and one when it is back, with
+ * the outage's length (the framework's RedisOutage), not a line per reconnect attempt. A worker
+ * connection is named and watched by the worker process that uses it (worker, heartbeat, cancel
+ * subscriber: see app/framework/runtime/worker-process.ts).
+ *
  * Example: const redis = createRedis(env().REDIS_URL, 'worker')
  */
 import { Redis } from 'ioredis';
+import { watchRedisOutage } from '../app/framework/index';
 import { logger } from './logger';
 
 export type RedisRole = 'producer' | 'worker';
@@ -17,20 +23,7 @@ export function createRedis(url: string, role: RedisRole = 'producer'): Redis {
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     lazyConnect: false,
   });
-  // While Redis is away ioredis reconnects by itself; log each failure once per outage instead of
-  // ioredis' unstructured "Unhandled error event" on stderr.
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (reported) return;
-    reported = true;
-    logger().warn(
-      { err: error, connection: role },
-      `Redis connection error (${error.message}); reconnecting`,
-    );
-  });
-  redis.on('ready', () => {
-    reported = false;
-  });
+  if (role === 'producer') watchRedisOutage(redis, 'producer', { logger });
   return redis;
 }
 

@@ -41,14 +41,17 @@ export {
 } from './testing/test-helper';
 export type { EnqueuedFilter } from './testing/test-helper';
 export type { EnqueuedJob } from './adapters/test';
-export { startWorker, WORKER_METRICS } from './runtime/worker';
+export { startWorker, WORKER_DRAIN_DELAY_S, WORKER_METRICS } from './runtime/worker';
 export type { RunningWorker, WorkerOptions } from './runtime/worker';
 export { filterSecrets } from './logging';
+export { RedisOutage, watchRedisOutage, isConnectionError } from './redis-outage';
+export type { RedisOutageOptions } from './redis-outage';
 export type { Outcome } from './execution';
 export { executeJob } from './execution';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';
 export type { PoolSpec } from './runtime/pool-spec';
 export { runSupervisor } from './runtime/supervisor';
+export { POOL_NODE_FLAGS } from './runtime/pool-node-flags';
 export type { SupervisorOptions } from './runtime/supervisor';
 export { startWorkerProcess } from './runtime/worker-process';
 export type { WorkerProcess, WorkerProcessOptions, WorkerTimings } from './runtime/worker-process';

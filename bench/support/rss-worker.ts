@@ -1,7 +1,9 @@
 /**
  * Child process for the throughput benchmark's RSS figure. mode 'backlot': a real Backlot worker
  * process (startWorkerProcess: BullMQ workers, semaphore, heartbeat, cancel listener) running
- * NoopJob, logging at INFO to /dev/null as in production. mode 'raw' (reference): one plain BullMQ
+ * NoopJob, logging at INFO to /dev/null as in production; with `events`, the event bus on as
+ * bin/worker runs it (startEventBus, job events to a Redis stream under `events.prefix`, the
+ * publisher's queue as `events.queue` says). mode 'raw' (reference): one plain BullMQ
  * Worker with an async no-op processor and the same lock timings; the framework is not loaded.
  * Either way it reports its memory over IPC.
  *
@@ -13,6 +15,7 @@
  * Message from the parent: { type: 'stop' } -> graceful shutdown, 'stopped', exit 0.
  */
 import type { Worker } from 'bullmq';
+import type { ForwarderOptions, ForwarderStats } from '../../app/framework/index';
 import { WORKER_TIMINGS } from '../../config/queues';
 import { countFinished } from './finished';
 import { connect } from './redis';
@@ -26,6 +29,8 @@ export interface RssWorkerConfig {
   total: number;
   redisUrl: string;
   queue: string;
+  /** Run the event bus (mode 'backlot'), as bin/worker does (config/backlot.ts events: 'publish'). */
+  events?: { prefix: string; queue?: ForwarderOptions };
 }
 
 export interface RssSample {
@@ -39,6 +44,10 @@ export interface RssSample {
   arrayBuffers: number;
   /** The kernel's high-water mark of this process's RSS so far, in bytes. */
   maxRss: number;
+  /** Date.now() when the sample was taken. */
+  at: number;
+  /** With the event bus: the Redis publisher's queue now, and what it dropped or failed so far. */
+  events?: { queued: number; delivered: number; dropped: number; failed: number };
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as RssWorkerConfig;
@@ -51,6 +60,7 @@ if (!process.send || !config.prefix) {
 
 let completed = 0;
 let failed = 0;
+let busStats: (() => ForwarderStats | undefined) | undefined;
 
 function sample(type: RssSample['type']): RssSample {
   const m = process.memoryUsage();
@@ -64,7 +74,16 @@ function sample(type: RssSample['type']): RssSample {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    at: Date.now(),
+    ...eventStats(),
   };
+}
+
+function eventStats(): Pick<RssSample, 'events'> {
+  const stats = busStats?.();
+  if (!stats) return {};
+  const { queued, delivered, dropped, failed: lost } = stats;
+  return { events: { queued, delivered, dropped, failed: lost } };
 }
 
 const send = (message: RssSample) => process.send?.(message);
@@ -85,19 +104,31 @@ async function start(): Promise<{ workers: readonly Worker[]; stop(): Promise<vo
     return { workers: [worker], stop: () => worker.close() };
   }
   const { pino } = await import('pino');
-  const { configureBacklot, startWorkerProcess } = await import('../../app/framework/index');
+  const { configureBacklot, startEventBus, startWorkerProcess } = await import('../../app/framework/index');
   await import('./jobs');
   const { logDestination } = await import('../../config/logger');
   const destination = logDestination('/dev/null');
   await destination.ready();
   configureBacklot({ logger: pino({ level: 'info', base: { pid: process.pid } }, destination) });
+  const bus = config.events
+    ? startEventBus({
+        redis: { url: config.redisUrl, prefix: config.events.prefix, queue: config.events.queue },
+      })
+    : undefined;
+  if (bus) busStats = () => bus.broker.stats().find((s) => s.name === 'redis');
   const proc = await startWorkerProcess({
     pool: { queues: [config.queue], concurrency: config.concurrency },
     connect: () => connect(config.redisUrl),
     prefix: config.prefix,
     timings: WORKER_TIMINGS,
   });
-  return { workers: proc.worker.workers, stop: () => proc.shutdown(5_000) };
+  return {
+    workers: proc.worker.workers,
+    stop: async () => {
+      await proc.shutdown(5_000);
+      await bus?.stop();
+    },
+  };
 }
 
 function report(): void {

@@ -71,16 +71,13 @@ export interface EventBus {
   stop(timeoutMs?: number): Promise<void>;
 }
 
+/** The bus's own connections; the transport watches each (one line when Redis is lost, one when back). */
 function connection(url: string, blocking: boolean): Redis {
-  const redis = new Redis(url, {
+  return new Redis(url, {
     maxRetriesPerRequest: blocking ? null : 3,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     connectionName: blocking ? 'backlot:events:subscriber' : 'backlot:events:publisher',
   });
-  redis.on('error', (error: Error) =>
-    backlotSettings().logger.debug({ err: error }, `Event bus Redis connection: ${error.message}`),
-  );
-  return redis;
 }
 
 export function startEventBus(options: EventBusOptions = {}): EventBus {

@@ -12,8 +12,12 @@
  *   take up to batchSize events, await deliver(batch, signal); a delivery that throws or runs past
  *   timeoutMs counts its events as failed, is logged (throttled like drops), and its signal aborts;
  *   repeat until the queue is empty (with lingerMs: until less than a full batch is left, which
- *   waits lingerMs again). One batch is in flight at a time. whenIdle() (the broker's flush) does
- *   not linger: it delivers what is queued at once.
+ *   waits lingerMs again). One batch is in flight at a time. A delivery that throws
+ *   DestinationUnavailableError (Redis away) keeps its batch: the slot holds it, waits for the
+ *   forwarder's whenAvailable(), and delivers it again before anything newer, so events arrive in
+ *   order after an outage; meanwhile the queue keeps filling, and what does not fit is dropped,
+ *   counted, logged once when the first one goes and once, with the total, when delivery resumes.
+ *   whenIdle() (the broker's flush) does not linger: it delivers what is queued at once.
  * Why linger: the Redis publisher sends one pipeline per delivery; a busy worker publishing two
  *   events per job, delivered every turn, paid a socket write and a Redis command per turn
  *   (npm run bench -- throughput --events 1).
@@ -29,12 +33,33 @@
 import type { Logger } from 'pino';
 import { BoundedQueue } from './bounded-queue';
 import { deadline } from './deadline';
-import type { EventOrigin, Forwarder, ForwarderOptions, ForwarderStats } from './forwarder';
+import {
+  DestinationUnavailableError,
+  type EventOrigin,
+  type Forwarder,
+  type ForwarderOptions,
+  type ForwarderStats,
+} from './forwarder';
 import { LogThrottle } from './log-throttle';
 import type { BacklotEvent } from './payloads';
 
 /** How long close() waits for a forwarder's close(). */
 const FORWARDER_CLOSE_MS = 2_000;
+
+/** Retry delay after DestinationUnavailableError for a forwarder without whenAvailable(). */
+const UNAVAILABLE_RETRY_MS = 1_000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 export class ForwarderSlot {
   readonly queue: BoundedQueue<BacklotEvent>;
@@ -53,6 +78,13 @@ export class ForwarderSlot {
   private busy = false;
   private closed = false;
   private inFlight: AbortController | undefined;
+  /** The batch a DestinationUnavailableError handed back, delivered before the queue. */
+  private held: BacklotEvent[] | undefined;
+  /** Since when the destination is away (a held batch waits); undefined while it delivers. */
+  private unavailableSince: number | undefined;
+  /** Events dropped since the destination went away. */
+  private droppedWhileUnavailable = 0;
+  private readonly closing = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private readonly dropLog = new LogThrottle();
   private readonly failLog = new LogThrottle();
@@ -74,6 +106,17 @@ export class ForwarderSlot {
     if (this.forwarder.accepts && !this.forwarder.accepts(event)) return;
     if (!this.queue.push(event)) {
       this.dropped += 1;
+      if (this.unavailableSince !== undefined) {
+        // One line for the first drop of an outage; the total goes into the line at resumption.
+        this.droppedWhileUnavailable += 1;
+        if (this.droppedWhileUnavailable === 1) {
+          this.log().error(
+            { forwarder: this.forwarder.name, capacity: this.queue.capacity, droppedTotal: this.dropped },
+            `Event forwarder ${this.forwarder.name}: destination away and queue full (${this.queue.capacity} events): dropping new events until it is back`,
+          );
+        }
+        return;
+      }
       const n = this.dropLog.hit();
       if (n > 0) {
         this.log().error(
@@ -123,7 +166,7 @@ export class ForwarderSlot {
   stats(): ForwarderStats {
     return {
       name: this.forwarder.name,
-      queued: this.queue.length,
+      queued: this.queue.length + (this.held?.length ?? 0),
       delivered: this.delivered,
       dropped: this.dropped,
       failed: this.failed,
@@ -131,7 +174,9 @@ export class ForwarderSlot {
   }
 
   isIdle(): boolean {
-    return this.closed || (!this.busy && !this.scheduled && this.queue.length === 0);
+    return (
+      this.closed || (!this.busy && !this.scheduled && this.queue.length === 0 && this.held === undefined)
+    );
   }
 
   /** Resolves once every queued event was handed to the forwarder; what lingers goes at once. */
@@ -145,8 +190,10 @@ export class ForwarderSlot {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     this.clearLinger();
     this.queue.clear();
+    this.held = undefined;
     this.inFlight?.abort(new Error('event broker closed'));
     this.notifyIdle();
     const limit = deadline(FORWARDER_CLOSE_MS);
@@ -173,7 +220,15 @@ export class ForwarderSlot {
     if (this.busy || this.closed) return;
     this.busy = true;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while ((this.held !== undefined || this.queue.length > 0) && !this.closed) {
+        if (this.held !== undefined) {
+          await this.waitAvailable();
+          if (this.closed) break;
+          const batch = this.held;
+          this.held = undefined;
+          await this.deliver(batch);
+          continue;
+        }
         if (!partial && this.lingerMs > 0 && !this.flushing && this.queue.length < this.batchSize) break;
         await this.deliver(this.queue.take(this.batchSize));
         partial = false;
@@ -195,11 +250,17 @@ export class ForwarderSlot {
       if (result === 'ok') {
         this.delivered += batch.length;
         this.failLog.reset();
+        if (this.unavailableSince !== undefined) this.resumed();
         return;
       }
       controller.abort(new Error(`delivery timed out after ${this.timeoutMs} ms`));
       this.fail(batch.length, `delivery of ${batch.length} event(s) timed out after ${this.timeoutMs} ms`);
     } catch (error) {
+      if (error instanceof DestinationUnavailableError && !this.closed) {
+        this.held = batch;
+        this.unavailableSince ??= Date.now();
+        return;
+      }
       this.fail(
         batch.length,
         `delivery of ${batch.length} event(s) failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -209,6 +270,32 @@ export class ForwarderSlot {
       limit.cancel();
       this.inFlight = undefined;
     }
+  }
+
+  /** Waits until the forwarder says its destination is back (or the slot closes). */
+  private async waitAvailable(): Promise<void> {
+    if (this.unavailableSince === undefined) return;
+    const signal = this.closing.signal;
+    try {
+      await (this.forwarder.whenAvailable
+        ? this.forwarder.whenAvailable(signal)
+        : sleep(UNAVAILABLE_RETRY_MS, signal));
+    } catch {
+      await sleep(UNAVAILABLE_RETRY_MS, signal);
+    }
+  }
+
+  /** The first delivery after the destination came back: report what the outage cost. */
+  private resumed(): void {
+    const since = this.unavailableSince ?? Date.now();
+    const dropped = this.droppedWhileUnavailable;
+    this.unavailableSince = undefined;
+    this.droppedWhileUnavailable = 0;
+    if (dropped === 0) return;
+    this.log().error(
+      { forwarder: this.forwarder.name, dropped, droppedTotal: this.dropped, awayMs: Date.now() - since },
+      `Event forwarder ${this.forwarder.name}: delivering again; ${dropped} event(s) were dropped while the destination was away (queue full at ${this.queue.capacity})`,
+    );
   }
 
   private fail(count: number, message: string, error?: unknown): void {

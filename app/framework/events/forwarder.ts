@@ -1,13 +1,16 @@
 /**
  * What a forwarder is to the event broker: the interface a destination implements (Redis stream,
- * Server-Sent Events, MQTT, logs), the options of its queue, and what registering one returns.
- * Types only; the broker (broker.ts) fans events out, a slot (forwarder-slot.ts) delivers them.
+ * Server-Sent Events, MQTT, logs), the options of its queue, what registering one returns, and the
+ * one error a forwarder throws to say "not now, keep the batch" (DestinationUnavailableError).
+ * The broker (broker.ts) fans events out, a slot (forwarder-slot.ts) delivers them.
  *
  * Steps, as the broker drives a forwarder:
  *   1. register(forwarder, options): the broker gives it a bounded queue of `capacity` events.
  *   2. publish: scope and accepts() decide, at publish time, whether an event enters its queue.
  *   3. deliver(batch, signal): up to `batchSize` events at a time, one call in flight; the signal
  *      aborts after `timeoutMs` or when the broker closes.
+ *      A deliver that throws DestinationUnavailableError (its destination is away, nothing was
+ *      sent) keeps the batch: the slot waits for whenAvailable() and delivers it again, first.
  *   4. close(): once, when unregistered or when the broker closes.
  *
  * Example:
@@ -28,12 +31,25 @@ export interface Forwarder {
   accepts?(event: BacklotEvent): boolean;
   /** Delivers one batch; the signal aborts when the delivery timed out or the broker closes. */
   deliver(events: readonly BacklotEvent[], signal: AbortSignal): Promise<void> | void;
+  /**
+   * After a DestinationUnavailableError: resolves when delivering is worth trying again (or the
+   * signal aborts: the broker closes). @defaultValue one second later
+   */
+  whenAvailable?(signal: AbortSignal): Promise<void>;
   /** Called once when the forwarder is unregistered or the broker closes. */
   close?(): Promise<void> | void;
 }
 
+/** Thrown by deliver: the destination is away and nothing of the batch was sent; keep it for later. */
+export class DestinationUnavailableError extends Error {
+  override name = 'DestinationUnavailableError';
+}
+
 export interface ForwarderOptions {
-  /** Events waiting at most; more are dropped with an error log. @defaultValue 1000 */
+  /**
+   * Events waiting at most, also while the destination is away (DestinationUnavailableError);
+   * more are dropped, counted and logged. @defaultValue 1000
+   */
   capacity?: number;
   /** Events handed to one deliver call at most. @defaultValue 100 */
   batchSize?: number;
@@ -49,7 +65,7 @@ export interface ForwarderOptions {
 
 export interface ForwarderStats {
   name: string;
-  /** Waiting in the queue now. */
+  /** Waiting in the queue now (with a batch held while the destination is away). */
   queued: number;
   delivered: number;
   /** Refused because the queue was full. */

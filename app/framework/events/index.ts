@@ -17,6 +17,7 @@ export type {
   ForwarderStats,
   ForwarderRegistration,
 } from './forwarder';
+export { DestinationUnavailableError } from './forwarder';
 export { BoundedQueue } from './bounded-queue';
 export { startEventBus } from './bus';
 export type { EventBus, EventBusOptions } from './bus';

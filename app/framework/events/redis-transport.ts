@@ -8,14 +8,21 @@
  *   one JSON array ('b'): a worker publishes two events per job, and a Redis command per event
  *   cost the worker more CPU than the job itself (npm run bench -- throughput --events 1). An event
  *   over maxEventBytes is dropped with a warning. Entries of one event ('e', as written before
- *   batching) are still read.
+ *   batching) are still read. While Redis is away (the connection's outage tracker, 'event
+ *   publisher', says so, or the pipeline fails for a lost connection) deliver throws
+ *   DestinationUnavailableError: the broker's slot keeps the batch and the queue behind it
+ *   (bounded) and delivers them, in order, once the tracker reports the connection back. A
+ *   pipeline in flight when the connection drops is sent again whole, so some of its entries may
+ *   be in the stream twice (delivery is at least once).
  * Subscriber side, on a dedicated connection (it blocks in XREAD):
  *   1. start after the stream's newest entry (XREVRANGE + - COUNT 1);
  *   2. XREAD BLOCK from the last id read; validate each entry (parseEvent), skip this process's
  *      own (its local forwarders already had them), publish the rest to the broker as 'remote';
- *   3. on an error (connection killed, Redis restarting) log, wait retryDelayMs, read again from
- *      the last id: entries appended meanwhile are still in the stream, so a short disconnect
- *      loses nothing (a long one loses what MAXLEN trimmed);
+ *   3. on an error (connection killed, Redis restarting) wait retryDelayMs, read again from the
+ *      last id: entries appended meanwhile are still in the stream, so a short disconnect loses
+ *      nothing (a long one loses what MAXLEN trimmed). A lost connection is logged by the
+ *      connection's outage tracker, 'event subscriber' (one line lost, one back); other read
+ *      errors are logged, throttled;
  *   4. stop() ends the loop and closes the connection.
  *
  * Example:
@@ -29,7 +36,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { backlotSettings } from '../settings';
 import type { EventBroker } from './broker';
-import type { Forwarder } from './forwarder';
+import { isConnectionError, watchRedisOutage } from '../redis-outage';
+import { DestinationUnavailableError, type Forwarder } from './forwarder';
 import { LogThrottle } from './log-throttle';
 import { parseEvent, type BacklotEvent } from './payloads';
 
@@ -115,11 +123,15 @@ export class RedisEventTransport {
   /** The forwarder that appends this process's events to the stream over `connection`. */
   publisher(connection: Redis): Forwarder {
     const oversize = new LogThrottle(10_000);
+    const outage = watchRedisOutage(connection, 'event publisher', { logger: this.log });
     return {
       name: 'redis',
       scope: 'local',
       accepts: (event) => event.type !== 'clock.tick',
+      whenAvailable: (signal) => outage.whenUp(signal),
+      close: () => outage.dispose(),
       deliver: async (events) => {
+        if (outage.down) throw new DestinationUnavailableError(`Redis is away (${this.key})`);
         const pipeline = connection.pipeline();
         let entries = 0;
         const xadd = (batch: string) => {
@@ -139,11 +151,23 @@ export class RedisEventTransport {
           if (kept.length > 0) xadd(`[${kept.join(',')}]`);
         }
         if (entries === 0) return;
-        const results = await pipeline.exec();
+        let results;
+        try {
+          results = await pipeline.exec();
+        } catch (error) {
+          throw this.unavailable(error, outage);
+        }
         const failed = results?.find(([error]) => error);
-        if (failed?.[0]) throw failed[0];
+        if (failed?.[0]) throw this.unavailable(failed[0], outage);
       },
     };
+  }
+
+  /** A lost connection becomes DestinationUnavailableError (the batch is kept); others stay as they are. */
+  private unavailable(error: unknown, outage: { lost(error: unknown): void }): unknown {
+    if (!isConnectionError(error)) return error;
+    outage.lost(error);
+    return new DestinationUnavailableError(`Redis is away (${(error as Error).message})`);
   }
 
   /** Each event's JSON, leaving out (and logging) any over maxEventBytes. */
@@ -174,6 +198,7 @@ export class RedisEventTransport {
     const stopping = new AbortController();
     const stats: SubscriptionStats = { received: 0, invalid: 0, errors: 0, lastId: '0-0' };
     const readErrors = new LogThrottle(30_000);
+    const outage = watchRedisOutage(connection, 'event subscriber', { logger: this.log });
     const invalidLog = new LogThrottle(10_000);
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -239,17 +264,14 @@ export class RedisEventTransport {
           if (recovering) {
             recovering = false;
             readErrors.reset();
-            this.log().info(
-              { stream: this.key, lastId: stats.lastId },
-              `Reading events from ${this.key} again after ${stats.lastId}`,
-            );
           }
           for (const [, entries] of reply ?? []) for (const [id, fields] of entries) handle(id, fields);
         } catch (error) {
           if (stopping.signal.aborted) break;
           stats.errors += 1;
           recovering = true;
-          if (readErrors.hit() > 0) {
+          if (outage.down || isConnectionError(error)) outage.lost(error);
+          else if (readErrors.hit() > 0) {
             this.log().warn(
               { stream: this.key, err: error },
               `Reading events from ${this.key} failed (${(error as Error).message}); retrying every ${retryDelayMs} ms`,
@@ -259,11 +281,6 @@ export class RedisEventTransport {
         }
       }
     };
-    // ioredis reconnects by itself; the listener keeps its connection errors off stderr.
-    connection.on('error', (error: Error) => {
-      if (!stopping.signal.aborted && readErrors.hit() > 0)
-        this.log().warn({ stream: this.key, err: error }, `Event subscriber connection: ${error.message}`);
-    });
     const running = loop();
 
     return {
@@ -273,6 +290,7 @@ export class RedisEventTransport {
         if (stopping.signal.aborted) return running;
         stopping.abort();
         markReady();
+        outage.dispose();
         connection.disconnect();
         await running;
       },

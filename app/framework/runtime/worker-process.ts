@@ -18,6 +18,7 @@ import { JobCanceledError, WorkerShutdownError } from '../errors';
 import { backlotSettings } from '../settings';
 import { publishWorkerDown, publishWorkerUp } from '../events/framework-events';
 import { registeredJobs } from '../registry';
+import { watchRedisOutage } from '../redis-outage';
 import { listenForCancels } from './cancellation';
 import { lockFence, type LockedRun } from './fencing';
 import { queueRateLimits } from './rate-limits';
@@ -54,11 +55,10 @@ export interface WorkerProcess {
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const log = backlotSettings().logger;
-  // ioredis reconnects by itself; without a listener each failed attempt is an "Unhandled error event" on stderr.
-  const onRedisError = (role: string) => (error: Error) =>
-    log.warn({ err: error, connection: role }, `Redis ${role} connection: ${error.message}`);
+  // ioredis reconnects by itself; each connection writes one line when Redis is lost and one when
+  // it is back (redis-outage.ts), not one per attempt.
   const admin = options.connect();
-  admin.on('error', onRedisError('heartbeat'));
+  const adminOutage = watchRedisOutage(admin, 'heartbeat');
   for (const queueName of options.pool.queues) {
     const limit = options.globalConcurrency?.[queueName];
     const queue = new Queue(queueName, { connection: admin, prefix: options.prefix });
@@ -96,7 +96,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     running: [...running.keys()],
   }));
   const subscriber = options.connect();
-  subscriber.on('error', onRedisError('cancel subscriber'));
+  const subscriberOutage = watchRedisOutage(subscriber, 'cancel subscriber');
   const stopListening = await listenForCancels(subscriber, options.prefix, (jobId, reason) => {
     if (!running.has(jobId)) return;
     log.info({ jobId, reason }, `Cancel requested for job ${jobId}`);
@@ -110,6 +110,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     await stopListening();
     await heartbeat.stop();
     await Promise.all([subscriber, admin].map((c) => c.quit().catch(() => c.disconnect())));
+    adminOutage.dispose();
+    subscriberOutage.dispose();
   };
 
   return {

@@ -5,14 +5,17 @@
  * each with the given concurrency, the Backlot processor and the 'backlot' backoff strategy;
  * errors from BullMQ itself are logged, never thrown; reports that a running job lost its lock
  * ('lockRenewalFailed', 'stalled') go to onLockLost (see fencing.ts); close() stops taking jobs
- * and waits for running ones.
+ * and waits for running ones. A lost connection (every Worker's reconnect attempts, on its own
+ * and on BullMQ's blocking connection) goes to one outage tracker, 'worker': one line when Redis
+ * is lost, one when it is back (redis-outage.ts).
  *
  * Example: const worker = startWorker({ queues: ['default'], concurrency: 8, connection, prefix })
  */
 import { MetricsTime, type ConnectionOptions, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { backlotBackoff, createProcessor, type ProcessorHooks } from '../adapters/bullmq/processor';
 import { BacklotWorker } from '../adapters/bullmq/stored-job';
+import { isConnectionError, RedisOutage } from '../redis-outage';
 import { backlotSettings } from '../settings';
 
 export interface WorkerOptions {
@@ -34,6 +37,11 @@ export interface WorkerOptions {
    * worker's stall check took them back); when given, it owns the logging of those reports.
    */
   onLockLost?: (queue: string, jobIds: string[], why: string) => void;
+  /**
+   * Longest wait (s) of an idle worker's blocking read for new work (BullMQ's drainDelay).
+   * @defaultValue WORKER_DRAIN_DELAY_S
+   */
+  drainDelay?: number;
 }
 
 /** BullMQ's 'error' for each failed renewal, which onLockLost already reports. */
@@ -41,8 +49,18 @@ const RENEWAL_FAILED = /^could not renew lock for job /;
 
 export interface RunningWorker {
   readonly workers: readonly Worker[];
+  /** The workers' connection outages (one line when lost, one when back). */
+  readonly outage: RedisOutage;
   close(force?: boolean): Promise<void>;
 }
+
+/**
+ * An idle worker re-checks its queue at least this often (s). BullMQ's default is 5 s, and a
+ * finishing job wakes no other worker when its own worker is closing: under a global concurrency
+ * limit (bulk_update: 1) the next job then waited up to 5 s after the process that ran the last
+ * one stopped (npm run bench -- handover). One blocking read a second per idle queue is cheap.
+ */
+export const WORKER_DRAIN_DELAY_S = 1;
 
 /** BullMQ's per-minute completed/failed counts, kept a week: the admin charts and /metrics read them. */
 export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
@@ -50,11 +68,16 @@ export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
 export function startWorker(options: WorkerOptions): RunningWorker {
   const processor = createProcessor(options.hooks);
   const log = backlotSettings().logger;
+  // BullMQ's blocking connections are its own duplicates of `connection`: their failures reach
+  // the tracker through the Worker's 'error' events, and their recovery through the settle time.
+  const outage = new RedisOutage('worker', { settleMs: 2_500 });
+  if (options.connection instanceof Redis) outage.watch(options.connection);
   const workers = options.queues.map((queueName) => {
     const worker = new BacklotWorker(queueName, processor, {
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 1,
+      drainDelay: options.drainDelay ?? WORKER_DRAIN_DELAY_S,
       metrics: WORKER_METRICS,
       settings: { backoffStrategy: backlotBackoff },
       ...(options.limiters?.[queueName] ? { limiter: options.limiters[queueName] } : {}),
@@ -65,6 +88,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     const onLockLost = options.onLockLost;
     worker.on('error', (error) => {
       if (onLockLost && RENEWAL_FAILED.test(error.message)) return;
+      if (outage.down || isConnectionError(error)) return outage.lost(error);
       log.error({ queue: queueName, err: error }, `worker error on ${queueName}: ${error.message}`);
     });
     if (onLockLost) {
@@ -75,8 +99,10 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   });
   return {
     workers,
+    outage,
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
+      outage.dispose();
     },
   };
 }

@@ -9,6 +9,7 @@
  *
  * Example: await uploads.create(user, { sourceFile: 'uploads/incoming/ab12', tagString: 'cat', rating: 'g' })
  */
+import { isRecordId } from '../../db/record-id';
 import { relative, resolve } from 'node:path';
 import type { AppPrismaClient } from '../../db/client';
 import type { PostRating } from '../../db/generated/enums';
@@ -84,9 +85,7 @@ export class UploadsService {
   }
 
   async find(viewer: CurrentUser | undefined, id: number): Promise<UploadView> {
-    const upload = Number.isSafeInteger(id)
-      ? await this.db.upload.findUnique({ where: { id }, select })
-      : null;
+    const upload = isRecordId(id) ? await this.db.upload.findUnique({ where: { id }, select }) : null;
     const mayView =
       viewer !== undefined && (upload?.uploader?.id === viewer.id || atLeast(viewer.level, 'moderator'));
     if (!upload || !mayView) throw new NotFoundError(`no upload ${id}`);

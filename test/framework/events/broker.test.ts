@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createEvent,
+  DestinationUnavailableError,
   EventBroker,
   logForwarder,
   type BacklotEvent,
@@ -160,6 +161,47 @@ describe('EventBroker', () => {
     b.publish(tick(52));
     expect(drops()).toHaveLength(2);
     expect(drops()[1]).toMatchObject({ dropped: 47, droppedTotal: 48 });
+  });
+
+  it('keeps the batches of a destination that is away and delivers them in order once it is back; drops what does not fit, counted', async () => {
+    const logs = captureLogs('info');
+    let away = true;
+    let back!: () => void;
+    const available = new Promise<void>((resolve) => (back = resolve));
+    const delivered: number[] = [];
+    let attempts = 0;
+    const b = broker();
+    const registration = b.register(
+      {
+        name: 'flaky-redis',
+        whenAvailable: () => available,
+        deliver(events) {
+          attempts += 1;
+          if (away) throw new DestinationUnavailableError('Redis is away');
+          for (const e of events) delivered.push((e.data as { intervalMs: number }).intervalMs);
+        },
+      },
+      { capacity: 10, batchSize: 4 },
+    );
+    for (let i = 1; i <= 10; i += 1) b.publish(tick(i));
+    await sleep(50); // the first delivery finds the destination away
+    for (let i = 11; i <= 20; i += 1) b.publish(tick(i));
+    await sleep(50);
+    // One batch of 4 is held, 10 wait in the queue, 6 were dropped; one attempt, then it waits.
+    expect(attempts).toBe(1);
+    expect(registration.stats()).toMatchObject({ queued: 14, delivered: 0, dropped: 6, failed: 0 });
+    expect(logs.lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([
+      expect.stringMatching(/destination away and queue full \(10 events\)/),
+    ]);
+    away = false;
+    back();
+    await waitUntil(() => delivered.length === 14, 2_000, 'the held events delivered');
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(registration.stats()).toMatchObject({ queued: 0, delivered: 14, dropped: 6, failed: 0 });
+    expect(logs.lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([
+      expect.stringMatching(/destination away and queue full/),
+      expect.stringMatching(/delivering again; 6 event\(s\) were dropped while the destination was away/),
+    ]);
   });
 
   it('survives forwarders that throw, synchronously or not', async () => {
