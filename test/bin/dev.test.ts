@@ -28,6 +28,8 @@ interface Dev {
 }
 
 const started: { child: ChildProcess; tty: boolean }[] = [];
+/** Folders the watch test made, removed once every bin/dev has stopped (a removal restarts a watching worker). */
+const folders: string[] = [];
 /** What a test left running is stopped as a user would (Ctrl-C), so bin/dev stops its roles too; SIGKILL only if that hangs. */
 afterAll(async () => {
   await Promise.all(
@@ -41,6 +43,7 @@ afterAll(async () => {
       clearTimeout(timer);
     }),
   );
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 }, 60_000);
 
 /** bin/dev as a user starts it: `tty` runs it on a pseudo-terminal (util-linux script), Ctrl-C through it. */
@@ -163,40 +166,31 @@ describe('bin/dev (real processes: web, worker pools, clock)', () => {
       const port = await freePort();
       const watched = join('tmp', `dev-watch-${process.pid}-${Date.now()}`);
       mkdirSync(join(ROOT, watched), { recursive: true });
-      try {
-        const dev = startDev({ ...base, PORT: String(port), DEV_WATCH: watched }, false);
-        await dev.waitFor(/Workers restart when a job file changes/, 'stderr');
-        // Written to stdout before the banner went to stderr; the two pipes may arrive in either order.
-        await dev.waitFor(/"msg":"Worker started for pool default:8"/);
-        await dev.waitFor(/"msg":"Worker started for pool bulk_update:1"/);
-        const jsonLines = dev
-          .stdout()
-          .split('\n')
-          .filter((l) => l !== '');
-        const roles = new Set(jsonLines.map((l) => (JSON.parse(l) as { role: string }).role));
-        expect([...roles].sort()).toEqual([
-          'cron',
-          'web',
-          'worker',
-          'worker bulk_update',
-          'worker default:8',
-        ]);
-        expect(dev.stderr()).toContain(`bin/dev: Backlot is running: http://127.0.0.1:${port}`);
+      folders.push(join(ROOT, watched));
+      const dev = startDev({ ...base, PORT: String(port), DEV_WATCH: watched }, false);
+      await dev.waitFor(/Workers restart when a job file changes/, 'stderr');
+      // Written to stdout before the banner went to stderr; the two pipes may arrive in either order.
+      await dev.waitFor(/"msg":"Worker started for pool default:8"/);
+      await dev.waitFor(/"msg":"Worker started for pool bulk_update:1"/);
+      const jsonLines = dev
+        .stdout()
+        .split('\n')
+        .filter((l) => l !== '');
+      const roles = new Set(jsonLines.map((l) => (JSON.parse(l) as { role: string }).role));
+      expect([...roles].sort()).toEqual(['cron', 'web', 'worker', 'worker bulk_update', 'worker default:8']);
+      expect(dev.stderr()).toContain(`bin/dev: Backlot is running: http://127.0.0.1:${port}`);
 
-        writeFileSync(join(ROOT, watched, 'changed.job.ts'), 'export {};\n');
-        await dev.waitFor(
-          /Restarting '.*bin\/worker\.ts'[\s\S]*"role":"worker default:8"[^\n]*"msg":"Worker started for pool default:8"/,
-        );
-        const after = dev.stdout();
-        expect(after.match(/"msg":"Worker started for pool default:8"/g)).toHaveLength(2);
-        expect(after.match(/"msg":"Web server listening/g)).toHaveLength(1);
-        expect(after.match(/"msg":"Clock started/g)).toHaveLength(1);
+      writeFileSync(join(ROOT, watched, 'changed.job.ts'), 'export {};\n');
+      await dev.waitFor(
+        /Restarting '.*bin\/worker\.ts'[\s\S]*"role":"worker default:8"[^\n]*"msg":"Worker started for pool default:8"/,
+      );
+      const after = dev.stdout();
+      expect(after.match(/"msg":"Worker started for pool default:8"/g)).toHaveLength(2);
+      expect(after.match(/"msg":"Web server listening/g)).toHaveLength(1);
+      expect(after.match(/"msg":"Clock started/g)).toHaveLength(1);
 
-        dev.child.kill('SIGINT');
-        expect(await dev.exited).toEqual({ code: 0, signal: null });
-      } finally {
-        rmSync(join(ROOT, watched), { recursive: true, force: true });
-      }
+      dev.child.kill('SIGINT');
+      expect(await dev.exited).toEqual({ code: 0, signal: null });
     },
   );
 });
