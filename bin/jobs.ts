@@ -8,16 +8,19 @@
  *   bin/jobs cron [--schedule MODULE]   the clock: heartbeat; each task's schedule, last run, next run, outcome
  *   bin/jobs mark-deleted --model Post|Upload --updated-before ISO   mark records for the deleter
  *   bin/jobs deletions                  records marked for deletion, per model, and the oldest mark
+ *   bin/jobs outbox                     jobs enqueued in transactions waiting for the relay, its leader, last error
  *
  * Exit codes: 0 done; 1 the job, class or queue was not found or the action does not apply;
  * 2 usage error; services down or bad configuration: 1 with a one-line message; `cron` exits 1 (after
- * its output, with a warning on stderr) when the clock's heartbeat is missing or older than 2 minutes.
+ * its output, with a warning on stderr) when the clock's heartbeat is missing or older than 2 minutes,
+ * `outbox` likewise when jobs wait in the outbox and no relay runs.
  */
 import { Command, CommanderError } from 'commander';
 import { registerCronCommand } from '../app/cli/jobs/cron-command';
 import { shutdownCliContext } from '../app/cli/jobs/context';
 import { registerDeletionCommands } from '../app/cli/jobs/deletion-commands';
 import { registerJobCommands } from '../app/cli/jobs/job-commands';
+import { registerOutboxCommand } from '../app/cli/jobs/outbox-command';
 import { BacklotError } from '../app/framework/index';
 import { boot } from '../config/boot';
 
@@ -29,6 +32,7 @@ const program = new Command('bin/jobs')
 registerJobCommands(program);
 registerCronCommand(program);
 registerDeletionCommands(program);
+registerOutboxCommand(program);
 
 await boot(async () => {
   try {

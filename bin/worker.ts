@@ -27,6 +27,7 @@ import { closeDbPool } from '../app/db/pg-pool';
 import { startDeleter } from '../app/services/deletion/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
+import { startAppOutboxRelay } from '../config/outbox';
 import { env } from '../config/env';
 import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES, QUEUES, workerTimings } from '../config/queues';
@@ -100,6 +101,8 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   });
   // The background deleter (marked posts and uploads); one per database is active at a time.
   const deleter = await startDeleter();
+  // The outbox relay (jobs enqueued in transactions); one per database leads at a time.
+  const relay = startAppOutboxRelay(backlot.adapter);
   let stopping = false;
   onStop = async () => {
     if (stopping) {
@@ -108,6 +111,7 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
     }
     stopping = true;
     await proc.shutdown();
+    await relay?.stop();
     await deleter.stop();
     await closeDbPool();
     await backlot.shutdown();

@@ -111,6 +111,16 @@ export const envSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).optional(),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).optional(),
   /**
+   * The outbox relay's periodic sweep, and a standby relay's next try to lead, in ms
+   * (config/outbox.ts). Rows normally go at their commit's NOTIFY. @defaultValue 5000
+   */
+  OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
+  /**
+   * Fault tests only: a file path; the first relay to add a batch creates it and kills its own
+   * process (kill -9) before deleting the batch's rows. @defaultValue unset
+   */
+  OUTBOX_TEST_KILL_AFTER_ADD: z.string().min(1).optional(),
+  /**
    * Root of the files the app keeps on disk (app/services/deletion/storage.ts): uploads/ (upload
    * source files; Upload.sourceFile is a path relative to it or an absolute path inside it),
    * originals/posts/<id>/ (a post's image), thumbnails/<posts|uploads>/<id>/ and logs/<posts|uploads>/<id>/

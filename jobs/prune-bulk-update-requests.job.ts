@@ -4,10 +4,9 @@
  * recorded in expiry_warned_at). Rules and statements: app/services/maintenance/bulk-update-requests.ts.
  *
  * Steps: reject expired requests, then warn expiring ones, a chunk of BUR_CHUNK_SIZE per
- * statement; after each chunk, one MailDeliveryJob per affected request whose creator has a mail
- * address (enqueued together with performAllLater). The chunk commits before its mails are
- * enqueued: if enqueueing fails the job fails and the requests stay warned/rejected without the
- * mail (at most once, never twice).
+ * statement; with each chunk, one MailDeliveryJob per affected request whose creator has a mail
+ * address, staged with performAllLater in the chunk's transaction (the job outbox): a chunk and
+ * its mails commit together, so each warning or rejection is mailed exactly once.
  *
  * Example: await PruneBulkUpdateRequestsJob.performLater()   // -> { rejected: 1, warned: 2, mails: 3 }
  */
@@ -18,7 +17,6 @@ import {
   expiryMail,
   rejectExpiredBulkUpdateRequestsChunk,
   warnExpiringBulkUpdateRequestsChunk,
-  type BurNotice,
 } from '../app/services/maintenance/bulk-update-requests';
 import { untilShort } from '../app/services/maintenance/chunks';
 import { ApplicationJob } from './application-job';
@@ -34,24 +32,26 @@ export class PruneBulkUpdateRequestsJob extends ApplicationJob {
   async perform(batchSize = BUR_CHUNK_SIZE): Promise<PruneBulkUpdateRequestsResult> {
     const now = new Date();
     const result: PruneBulkUpdateRequestsResult = { rejected: 0, warned: 0, mails: 0 };
-    const mail = async (notices: BurNotice[], kind: 'warning' | 'rejection') => {
-      const jobs = notices.flatMap((notice) => {
-        const spec = expiryMail(notice, kind);
-        return spec ? [MailDeliveryJob.build(spec.to, spec.subject, spec.body)] : [];
+    type Chunk = typeof rejectExpiredBulkUpdateRequestsChunk;
+    const mail = (chunk: Chunk, kind: 'warning' | 'rejection') =>
+      prisma().$transaction(async (tx) => {
+        const notices = await chunk(tx, now, batchSize);
+        const jobs = notices.flatMap((notice) => {
+          const spec = expiryMail(notice, kind);
+          return spec ? [MailDeliveryJob.build(spec.to, spec.subject, spec.body)] : [];
+        });
+        if (jobs.length > 0) result.mails += await Job.performAllLater(jobs, { transaction: tx });
+        return notices.length;
       });
-      if (jobs.length > 0) result.mails += await Job.performAllLater(jobs);
-      return notices.length;
-    };
     result.rejected = await untilShort(
       batchSize,
-      async () => mail(await rejectExpiredBulkUpdateRequestsChunk(prisma(), now, batchSize), 'rejection'),
+      () => mail(rejectExpiredBulkUpdateRequestsChunk, 'rejection'),
       { signal: this.signal, onProgress: () => this.reportProgress({ ...result }) },
     );
-    result.warned = await untilShort(
-      batchSize,
-      async () => mail(await warnExpiringBulkUpdateRequestsChunk(prisma(), now, batchSize), 'warning'),
-      { signal: this.signal, onProgress: () => this.reportProgress({ ...result }) },
-    );
+    result.warned = await untilShort(batchSize, () => mail(warnExpiringBulkUpdateRequestsChunk, 'warning'), {
+      signal: this.signal,
+      onProgress: () => this.reportProgress({ ...result }),
+    });
     backlotSettings().logger.info(
       { jobId: this.jobId, event: 'prune_bulk_update_requests', ...result },
       `PruneBulkUpdateRequestsJob: rejected ${result.rejected} expired and warned ${result.warned} expiring bulk update request(s), ${result.mails} mail(s)`,

@@ -5,7 +5,7 @@
  * with the reason and can approve them again (they resume at the line that was running). Rules
  * and statements: app/services/maintenance/bur-reconciliation.ts.
  *
- * Steps: read the requests processing for over `graceSeconds` (2 minutes), look each one's job
+ * Steps: read the requests processing for over `graceSeconds` (default 0), look each one's job
  * up through the framework's JobInspector (the reads bin/jobs status makes), leave those whose job
  * waits or runs, fail the others (one transaction each, with a bulk_update_request_fail mod
  * action by the system); after each, publish bur.status failed on /burs/:id as the processing

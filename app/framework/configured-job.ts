@@ -2,11 +2,17 @@
  * What Job.set(options) returns: the job class bound to options for one enqueue (Active Job's
  * ConfiguredJob). Options are validated when the job is built, so a bad option fails at the call.
  *
+ * With a transaction (Job.inTransaction(tx), or .inTransaction(tx) here) the enqueue is staged
+ * in the outbox inside that transaction (enqueuing.ts): a rollback means the job never exists.
+ *
  * Example: await ResizeJob.set({ wait: 300, priority: 1 }).performLater(url, 640)
  *          await PruneJobsJob.set({ jobId: 'cron.prune_jobs.20250101T000000Z' }).performLater()
+ *          await prisma.$transaction(async (tx) => { ...; await ResizeJob.inTransaction(tx).set({ wait: 60 }).performLater(url, 640) })
  */
 import type { Job, JobClass, PerformArgs, PerformResult } from './job';
+import type { EnqueueScope } from './enqueuing';
 import { performNow } from './execution';
+import { checkTransaction } from './outbox/transaction';
 import {
   scheduledTime,
   validateJobId,
@@ -20,6 +26,7 @@ export class ConfiguredJob<J extends Job> {
   constructor(
     private readonly jobClass: JobClass<J>,
     private readonly options: JobOptions,
+    private readonly scope: EnqueueScope = {},
   ) {}
 
   /** A job instance with the options applied, for performAllLater. */
@@ -31,8 +38,14 @@ export class ConfiguredJob<J extends Job> {
 
   async performLater(...args: PerformArgs<J>): Promise<J> {
     const job = this.build(...args);
-    await job.enqueue();
+    await job.enqueue({}, this.scope);
     return job;
+  }
+
+  /** The same, staged in the outbox inside `transaction` (see outbox/transaction.ts). */
+  inTransaction(transaction: unknown): ConfiguredJob<J> {
+    checkTransaction(transaction);
+    return new ConfiguredJob(this.jobClass, this.options, { transaction });
   }
 
   performNow(...args: PerformArgs<J>): Promise<PerformResult<J> | undefined> {
@@ -40,7 +53,7 @@ export class ConfiguredJob<J extends Job> {
   }
 
   set(more: JobOptions): ConfiguredJob<J> {
-    return new ConfiguredJob(this.jobClass, { ...this.options, ...more });
+    return new ConfiguredJob(this.jobClass, { ...this.options, ...more }, this.scope);
   }
 }
 

@@ -7,6 +7,11 @@
  * For many jobs (performAllLater): serialize all first, then hand them to the adapter's
  * enqueueAll (one round trip per queue for BullMQ); enqueue callbacks do not run, as in Rails.
  *
+ * In a transaction (Job.inTransaction(tx), performAllLater(jobs, { transaction }), enqueueAfter
+ * with { transaction }): the same steps, but an adapter with a staged form (bullmq) gets the jobs
+ * written to the outbox in that transaction instead (outbox/staging.ts; the relay adds them after
+ * commit); other adapters enqueue at once. Only this branch point knows about the outbox.
+ *
  * Example: await enqueueJob(ResizeJob.build(url, 640), { wait: 60 })
  */
 import { runCallbacks } from './callbacks';
@@ -20,6 +25,29 @@ import { checkEnqueuedClass } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
 import { publishJobEnqueued } from './events/framework-events';
+import type { QueueAdapter } from './adapters/adapter';
+import { stageJobs } from './outbox/staging';
+import { checkTransaction } from './outbox/transaction';
+
+/** Where an enqueue goes: `transaction` set = staged in the caller's transaction. */
+export interface EnqueueScope {
+  /** A Prisma transaction client or a pg client inside BEGIN (outbox/transaction.ts). */
+  transaction?: unknown;
+}
+
+type StagingAdapter = QueueAdapter & Required<Pick<QueueAdapter, 'stagedForm' | 'stagedFlowForm'>>;
+
+/** The adapter when this enqueue is staged in a transaction, else undefined (enqueue directly). */
+function stagingAdapter(adapter: QueueAdapter, scope: EnqueueScope): StagingAdapter | undefined {
+  if (scope.transaction === undefined) return undefined;
+  checkTransaction(scope.transaction);
+  return adapter.stagedForm && adapter.stagedFlowForm ? (adapter as StagingAdapter) : undefined;
+}
+
+function logStaged(job: Job): void {
+  job.successfullyEnqueued = true;
+  logEnqueued(job, true);
+}
 
 function prepare(job: Job): void {
   checkKnownQueue(job);
@@ -34,6 +62,7 @@ export async function enqueueFlow(
   job: Job,
   dependencies: readonly Job[],
   policy: DependencyFailurePolicy,
+  scope: EnqueueScope = {},
 ): Promise<void> {
   if (policy !== 'fail' && policy !== 'run') {
     throw new JobOptionsError(`ifDependencyFails must be 'fail' or 'run' (got ${JSON.stringify(policy)})`);
@@ -45,6 +74,12 @@ export async function enqueueFlow(
   for (const each of all) prepare(each);
   const now = new Date();
   for (const each of all) each.enqueuedAt = now;
+  const staging = stagingAdapter(adapter, scope);
+  if (staging) {
+    await stageJobs(scope.transaction, [staging.stagedFlowForm(job, dependencies, policy)]);
+    for (const each of all) logStaged(each);
+    return;
+  }
   await adapter.enqueueFlow(job, dependencies, policy);
   for (const each of all) {
     each.successfullyEnqueued = true;
@@ -53,10 +88,11 @@ export async function enqueueFlow(
   }
 }
 
-export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean> {
+export async function enqueueJob(job: Job, options: JobOptions, scope: EnqueueScope = {}): Promise<boolean> {
   applyJobOptions(job, options);
   prepare(job);
   const adapter = queueAdapter();
+  const staging = stagingAdapter(adapter, scope);
   const { callbacks } = settingsOf(job.constructor);
   const ran = await runCallbacks(
     job,
@@ -65,7 +101,8 @@ export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean
     callbacks.afterEnqueue,
     async () => {
       job.enqueuedAt = new Date();
-      if (job.scheduledAt && job.scheduledAt.getTime() > Date.now()) {
+      if (staging) await stageJobs(scope.transaction, [staging.stagedForm(job)]);
+      else if (job.scheduledAt && job.scheduledAt.getTime() > Date.now()) {
         await adapter.enqueueAt(job, job.scheduledAt.getTime());
       } else {
         await adapter.enqueue(job);
@@ -74,6 +111,7 @@ export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean
     },
   );
   if (!ran) logEnqueueHalted(job);
+  else if (staging) logEnqueued(job, true);
   else if (job.duplicateOf !== undefined) logDuplicate(job);
   else {
     logEnqueued(job);
@@ -82,7 +120,7 @@ export async function enqueueJob(job: Job, options: JobOptions): Promise<boolean
   return ran && job.successfullyEnqueued;
 }
 
-export async function enqueueAll(jobs: readonly Job[]): Promise<number> {
+export async function enqueueAll(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
   jobs.forEach((job, index) => {
     try {
       prepare(job);
@@ -99,6 +137,15 @@ export async function enqueueAll(jobs: readonly Job[]): Promise<number> {
   const adapter = queueAdapter();
   const now = new Date();
   for (const job of jobs) job.enqueuedAt = now;
+  const staging = stagingAdapter(adapter, scope);
+  if (staging) {
+    await stageJobs(
+      scope.transaction,
+      jobs.map((job) => staging.stagedForm(job)),
+    );
+    for (const job of jobs) logStaged(job);
+    return jobs.length;
+  }
   let count: number;
   if (adapter.enqueueAll) {
     count = await adapter.enqueueAll(jobs);

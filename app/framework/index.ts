@@ -91,3 +91,5 @@ export {
 export type { ClockStatus, TaskStatus, TaskState, ClockInfo, TickOutcome } from './runtime/clock-state';
 export * from './events/index';
 export type { EventPublisher } from './settings';
+export * from './outbox/index';
+export type { EnqueueScope } from './enqueuing';

@@ -13,12 +13,21 @@
  *   }
  *   await ResizeJob.performLater('https://..', 640);   // ResizeJob.performLater(640) does not compile
  *   await ResizeJob.set({ wait: 60 }).performLater('https://..', 320);
+ *   await prisma.$transaction(async (tx) => {       // staged in the outbox: gone on rollback
+ *     await tx.post.update(...); await ResizeJob.inTransaction(tx).performLater('https://..', 640);
+ *   });
  */
 import { serializeArguments } from './arguments';
 import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
 import { ownSettings, settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
-import { enqueueAll, enqueueFlow, enqueueJob, type DependencyFailurePolicy } from './enqueuing';
+import {
+  enqueueAll,
+  enqueueFlow,
+  enqueueJob,
+  type DependencyFailurePolicy,
+  type EnqueueScope,
+} from './enqueuing';
 import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } from './exceptions';
 import { performNow } from './execution';
 import { validatePriority, validateQueueName, type JobOptions } from './job-options';
@@ -130,9 +139,9 @@ export abstract class Job {
    */
   enqueueAfter(
     dependencies: readonly Job[],
-    options: { ifDependencyFails?: DependencyFailurePolicy } = {},
+    options: { ifDependencyFails?: DependencyFailurePolicy } & EnqueueScope = {},
   ): Promise<void> {
-    return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail');
+    return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail', options);
   }
 
   /** Tells the framework the job is alive without reporting progress (see touchTimeout). */
@@ -195,9 +204,9 @@ export abstract class Job {
     return this;
   }
 
-  /** Enqueues this instance; resolves false when a before_enqueue callback halted. */
-  enqueue(options: JobOptions = {}): Promise<boolean> {
-    return enqueueJob(this, options);
+  /** Enqueues this instance (in scope.transaction: staged); resolves false when a before_enqueue callback halted. */
+  enqueue(options: JobOptions = {}, scope: EnqueueScope = {}): Promise<boolean> {
+    return enqueueJob(this, options, scope);
   }
 
   // ---- class side -------------------------------------------------------------------------
@@ -228,14 +237,26 @@ export abstract class Job {
     return performNow(job) as Promise<PerformResult<J> | undefined>;
   }
 
+  /**
+   * The class bound to a database transaction: performLater stages the job in the outbox inside
+   * it (one INSERT), and the relay in bin/worker adds it to the queue once the transaction
+   * committed. Same arguments, options (.set), uniqueness and callbacks as a direct enqueue.
+   */
+  static inTransaction<J extends Job>(this: JobClass<J>, transaction: unknown): ConfiguredJob<J> {
+    return new ConfiguredJob(this, {}).inTransaction(transaction);
+  }
+
   /** The class with options for one enqueue: Job.set({ wait: 60, queue: 'low' }).performLater(...). */
   static set<J extends Job>(this: JobClass<J>, options: JobOptions): ConfiguredJob<J> {
     return new ConfiguredJob(this, options);
   }
 
-  /** Enqueues many built jobs in one round trip per queue; enqueue callbacks do not run. */
-  static performAllLater(jobs: readonly Job[]): Promise<number> {
-    return enqueueAll(jobs);
+  /**
+   * Enqueues many built jobs in one round trip per queue; enqueue callbacks do not run. With
+   * { transaction }: staged in the outbox in one INSERT inside that transaction.
+   */
+  static performAllLater(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
+    return enqueueAll(jobs, scope);
   }
 
   /** The queue for this class's jobs (a name, or a function of the job). */

@@ -52,11 +52,13 @@ function withArgs(job: Job, line: Record<string, unknown>): Record<string, unkno
   return { ...line, arguments: filterSecrets(job.arguments) };
 }
 
-export function logEnqueued(job: Job): void {
+/** `staged`: written to the outbox in the caller's transaction; the relay enqueues it after commit. */
+export function logEnqueued(job: Job, staged = false): void {
   const at = job.scheduledAt ? ` at ${job.scheduledAt.toISOString()}` : '';
+  const line = { event: 'enqueue', ...fields(job), scheduledAt: job.scheduledAt?.toISOString() };
   backlotSettings().logger.info(
-    withArgs(job, { event: 'enqueue', ...fields(job), scheduledAt: job.scheduledAt?.toISOString() }),
-    `Enqueued ${job.jobClassName} (Job ID: ${job.jobId}) to ${job.queueName}${at}`,
+    withArgs(job, staged ? { ...line, staged: true } : line),
+    `Enqueued ${job.jobClassName} (Job ID: ${job.jobId}) to ${job.queueName}${at}${staged ? ' through the outbox (in transaction)' : ''}`,
   );
 }
 

@@ -25,8 +25,9 @@ import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import type { AppPrismaClient } from '../db/client';
 import type { SqlReader } from '../db/deletion.repository';
+import { outboxQueryable } from '../db/job-outbox.repository';
 import { dbPool } from '../db/pg-pool';
-import { JobInspector, type BullmqAdapter } from '../framework/index';
+import { countOutbox, JobInspector, type BullmqAdapter } from '../framework/index';
 import { BULL_BOARD_PATH, bullBoard } from './admin/bull-board';
 import { JobAdminService } from './admin/job-admin.service';
 import { csrfProtection } from './middleware/csrf';
@@ -114,7 +115,11 @@ export function createApp(options: CreateAppOptions): Express {
       );
     return queue;
   });
-  const jobAdmin = new JobAdminService(new JobInspector(options.queues, options.queueNames), options.queues);
+  const jobAdmin = new JobAdminService(
+    new JobInspector(options.queues, options.queueNames),
+    options.queues,
+    () => countOutbox(outboxQueryable(options.prisma)),
+  );
 
   const app = express();
   app.disable('x-powered-by');

@@ -42,6 +42,8 @@ describe('prisma migrate deploy', () => {
         'bulk_update_request_lines',
         'bulk_update_requests',
         'favorites',
+        'job_outbox',
+        'job_outbox_relay',
         'mail_outbox',
         'mail_transport_switches',
         'mod_actions',

@@ -21,6 +21,7 @@ import type { BurProgress } from '../../app/services/bulk-update-request/process
 import { QUEUE_NAMES, QUEUES, WORKER_TIMINGS } from '../../config/queues';
 import { ProcessBulkUpdateRequestJob } from '../../jobs/process-bulk-update-request.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { useOutboxRelay } from '../support/outbox';
 import { useRedisPrefix } from '../support/redis';
 import { waitUntil } from '../support/wait';
 import {
@@ -53,6 +54,8 @@ function burStatus(id: number, ...statuses: string[]) {
 
 describe('ProcessBulkUpdateRequestJob on real workers', () => {
   const scope = useRedisPrefix('bur-job');
+  // approveBur stages its job in the outbox: relayed to Redis as bin/worker does.
+  useOutboxRelay(() => adapter);
   let adapter: BullmqAdapter;
   let workers: WorkerProcess[] = [];
   let users: Users;

@@ -16,6 +16,7 @@ import {
   configureBacklot,
   configureEvents,
   EventBroker,
+  JobInspector,
   registerJobs,
   startWorker,
   TestAdapter,
@@ -23,11 +24,16 @@ import {
 } from '../../app/framework/index';
 import { approveBur, createBur } from '../../app/services/bulk-update-request/approval';
 import { processBulkUpdateRequest } from '../../app/services/bulk-update-request/processing';
-import { NO_PROCESSING_JOB_REASON } from '../../app/services/maintenance/bur-reconciliation';
+import {
+  failAbandonedBulkUpdateRequests,
+  inspectedProcessingJobs,
+  NO_PROCESSING_JOB_REASON,
+} from '../../app/services/maintenance/bur-reconciliation';
 import { QUEUE_NAMES, WORKER_TIMINGS } from '../../config/queues';
 import { ProcessBulkUpdateRequestJob } from '../../jobs/process-bulk-update-request.job';
 import { ReconcileBulkUpdateRequestsJob } from '../../jobs/reconcile-bulk-update-requests.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
+import { useOutboxRelay } from '../support/outbox';
 import { useRedisPrefix } from '../support/redis';
 import { waitUntil } from '../support/wait';
 import {
@@ -53,6 +59,8 @@ class Killed extends Error {}
 
 describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
   const scope = useRedisPrefix('bur-reconcile');
+  // approveBur stages its job in the outbox: relayed to Redis as bin/worker does.
+  const outbox = useOutboxRelay(() => adapter);
   let adapter: BullmqAdapter;
   let users: Users;
   let broker: EventBroker;
@@ -88,6 +96,7 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
     const { bur, check } = await createBur(users.member, script, null, { db });
     expect(check.errors).toEqual([]);
     const { jobId } = await approveBur(bur, users.admin, { db });
+    await outbox.drained();
     return { burId: bur.id, jobId };
   }
 
@@ -262,17 +271,28 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
     }
   });
 
-  it('leaves a request approved less than 2 minutes ago alone, even when its job is not in Redis yet', async () => {
+  it('leaves a request alone while its job waits in the outbox (committed, not relayed yet: Redis away)', async () => {
     const { burId, jobId } = await approve('alias a -> b');
     await adapter.queue('bulk_update').remove(jobId);
-    await approvedMinutesAgo(burId, 1);
-
-    expect(await ReconcileBulkUpdateRequestsJob.performNow()).toEqual({ checked: 0, live: 0, failed: 0 });
+    await outbox.pause();
+    await db.$executeRawUnsafe(
+      `INSERT INTO job_outbox (job_id, queue, name, data, opts, created_at) VALUES ($1, 'bulk_update', 'ProcessBulkUpdateRequestJob', '{}', '{}', now() - interval '1 hour')`,
+      jobId,
+    );
+    await approvedMinutesAgo(burId, 60);
+    const jobs = inspectedProcessingJobs(
+      new JobInspector(adapter, QUEUE_NAMES),
+      'ProcessBulkUpdateRequestJob',
+      'bulk_update',
+    );
+    expect(await failAbandonedBulkUpdateRequests(db, jobs)).toMatchObject({
+      checked: 1,
+      live: 1,
+      failed: [],
+    });
     expect((await burWithLines(burId)).status).toBe('processing');
-
-    await approvedMinutesAgo(burId, 3);
-    expect(await ReconcileBulkUpdateRequestsJob.performNow()).toEqual({ checked: 1, live: 0, failed: 1 });
-    expect((await burWithLines(burId)).status).toBe('failed');
+    await db.$executeRawUnsafe('DELETE FROM job_outbox');
+    outbox.resume();
   });
 
   it('looks for a live job of a request approved before job ids were stored, and fails it when there is none', async () => {

@@ -235,4 +235,14 @@ describe('the admin jobs page', () => {
     expect(fragment.text).toContain('1 completed and 1 failed in the last 2 h');
     expect(fragment.text).not.toContain('<html');
   });
+
+  it('shows how many jobs committed in transactions wait in the outbox for the relay', async () => {
+    await web().db.$executeRawUnsafe(
+      `INSERT INTO job_outbox (job_id, queue, name, data, opts, created_at) VALUES ('outbox-web-1', 'default', 'PingJob', '{}', '{}', now() - interval '5 seconds'), ('outbox-web-2', 'default', 'PingJob', '{}', '{}', now())`,
+    );
+    const fragment = await moderator.get('/admin/jobs/summary').expect(200);
+    expect(fragment.text).toContain('Outbox: <span class="num" data-outbox-waiting>2</span> job(s)');
+    const api = await admin.get('/api/admin/queues').expect(200);
+    expect(api.body.outbox).toEqual({ waiting: 2 });
+  });
 });

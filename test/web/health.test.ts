@@ -68,6 +68,18 @@ describe('probes and metrics', () => {
     expect(res.text).toContain('# TYPE backlot_jobs_completed_total counter');
     expect(res.text).not.toContain(EVIL_NAME);
   });
+
+  it("GET /metrics: jobs waiting in the outbox and the oldest one's age", async () => {
+    const empty = samples((await request(web().app).get('/metrics').expect(200)).text);
+    expect(empty.get('backlot_outbox_jobs')).toBe(0);
+    expect(empty.get('backlot_outbox_oldest_age_seconds')).toBe(0);
+    await web().db.$executeRawUnsafe(
+      `INSERT INTO job_outbox (job_id, queue, name, data, opts, created_at) VALUES ('outbox-web-1', 'default', 'PingJob', '{}', '{}', now() - interval '5 seconds'), ('outbox-web-2', 'default', 'PingJob', '{}', '{}', now())`,
+    );
+    const values = samples((await request(web().app).get('/metrics').expect(200)).text);
+    expect(values.get('backlot_outbox_jobs')).toBe(2);
+    expect(values.get('backlot_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('/metrics with METRICS_TOKEN', () => {

@@ -8,6 +8,7 @@
  * Example: const { inspector } = await cliContext(); print(o.json, await inspector.stats(), () => '...')
  */
 import { BacklotError, JobInspector, type BullmqAdapter } from '../../framework/index';
+import { closeDbPool } from '../../db/pg-pool';
 import { createBullmqAdapter } from '../../../config/adapter';
 import { bootBacklot } from '../../../config/backlot';
 import { env } from '../../../config/env';
@@ -37,6 +38,8 @@ export async function cliContext(): Promise<CliContext> {
 
 export async function shutdownCliContext(): Promise<void> {
   await shutdown?.();
+  // Commands that read PostgreSQL only (outbox) use the pg pool without booting the framework.
+  await closeDbPool();
 }
 
 export function print(json: boolean | undefined, data: unknown, human: () => string): void {

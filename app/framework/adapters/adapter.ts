@@ -3,9 +3,10 @@
  *
  * An adapter takes a job instance, stores job.serialize() wherever it queues work and may set
  * job.providerJobId. Adapters: bullmq (development, production), async (in process), inline
- * (runs at once), test (records).
+ * (runs at once), test (records). stagedForm/enqueueStaged: see outbox/ (bullmq only).
  */
 import type { Job } from '../job';
+import type { StagedJob } from '../outbox/staged-job';
 
 export interface QueueAdapter {
   readonly name: string;
@@ -16,6 +17,15 @@ export interface QueueAdapter {
   enqueueAll?(jobs: readonly Job[]): Promise<number>;
   /** Enqueues `job` to run after `dependencies` finish; see Job#enqueueAfter. */
   enqueueFlow?(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): Promise<void>;
+  /**
+   * Transactional enqueue (outbox/): the job as the outbox stores it. Adapters without it (async,
+   * inline, test: in-process, nothing to lose across a crash) enqueue at once inside the transaction.
+   */
+  stagedForm?(job: Job): StagedJob;
+  /** The same for a job with dependencies (enqueueAfter in a transaction). */
+  stagedFlowForm?(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): StagedJob;
+  /** Adds jobs the outbox relay took from committed rows; adding one twice stores it once. */
+  enqueueStaged?(jobs: readonly StagedJob[]): Promise<void>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }

@@ -11,14 +11,15 @@
  * `approved` (in the enum, unused by this flow) counts as approved: approving an approved,
  * processing or completed request throws BurAlreadyApprovedError. A failed request may be
  * approved again: processing resumes at its failed line and skips the lines that are done. A
- * request fails inside its job (a line fails), at approval (the job cannot be enqueued), or when
+ * request fails inside its job (a line fails), or when
  * ReconcileBulkUpdateRequestsJob finds its job dead (app/services/maintenance/bur-reconciliation.ts);
  * every failed request resumes the same way.
  *
  * Steps of approveBur: validate again (a failed request: only its lines not done); ONE
  * transaction: claim the request for processing (status processing, approver, approvedAt, and
- * processingJobId, the id of the job built for it), record the lines to run, log the approval;
- * then enqueue that job (an enqueue error fails the request and is thrown).
+ * processingJobId, the id of the job built for it), record the lines to run, log the approval and
+ * enqueue that job through the job outbox (Job#enqueue with the transaction): the claim and its job
+ * commit together, and an enqueue error rolls the approval back and is thrown.
  *
  * Validation: checkScript on create and edit, again at approval (approval-check.ts). A script
  * over its limits (or empty) is refused and not stored. Otherwise the request is stored with its per-line result
@@ -36,7 +37,6 @@ import type { BulkUpdateRequest } from '../../db/generated/client';
 import {
   claimForProcessing,
   createBurRecord,
-  failBur,
   findBur,
   recordLines,
   replaceLines,
@@ -185,7 +185,7 @@ export interface ApprovedBur {
  * ONE ProcessBulkUpdateRequestJob on bulk_update. Throws BurAlreadyApprovedError for a request that is
  * approved, processing or completed, BurValidationError when the script does not validate now
  * (a pending request's stored line errors are refreshed), BurPermissionError below its level.
- * When the job cannot be enqueued the request is marked failed (approve it again later) and the
+ * When the job cannot be enqueued the approval rolls back (the request stays as it was) and the
  * enqueue error is thrown.
  */
 export async function approveBur(
@@ -238,18 +238,9 @@ export async function approveBur(
         : `approved bulk update request #${current.id}`,
       subject: { type: 'BulkUpdateRequest', id: current.id },
     });
+    // Staged in the outbox with the claim: the approval and its job commit together or not at all.
+    await job.enqueue({}, { transaction: tx });
   });
-
-  try {
-    await job.enqueue();
-  } catch (error) {
-    await failBur(
-      db,
-      current.id,
-      `the processing job could not be enqueued: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    throw error;
-  }
   return { bur: await loadBur(db, current.id), jobId: job.jobId, resumed };
 }
 

@@ -13,7 +13,7 @@
  *           rowsDone and report progress after each chunk, honouring options.signal between chunks;
  *        d. ONE transaction: the command's finishing step, the line marked done (finishedAt) and
  *           one ModAction (creator: the approver; subject: the request); then the command's
- *           afterCommit, if any (a category line enqueues UpdateTagCategoryPostCountsJob).
+ *           afterCommit, if any (a category line stages UpdateTagCategoryPostCountsJob in that transaction instead).
  *      No transaction spans lines, so lines that finished stay applied whatever happens next.
  *   3. A line that throws stops the request: the line becomes `failed` with the error, the request
  *      `failed` with failedLine (its line number) and failedError; BurLineFailedError is thrown.

@@ -5,12 +5,23 @@
  *
  * Example (web controller or job):
  *   await deliverMail('alice@example.com', 'Your upload is ready', 'See /uploads/12')
+ *   await prisma.$transaction(async (tx) => { ...; await deliverMail(to, subject, body, { transaction: tx }) })
  */
 import { MailDeliveryJob } from '../../../jobs/mail-delivery.job';
 
 export * from './transport';
 
-/** Enqueues the mail; resolves the job (its jobId is the message id in mail_outbox). */
-export function deliverMail(to: string, subject: string, body: string): Promise<MailDeliveryJob> {
-  return MailDeliveryJob.performLater(to, subject, body);
+/**
+ * Enqueues the mail; resolves the job (its jobId is the message id in mail_outbox). With
+ * { transaction }: staged in that transaction (the job outbox), so a mail about a change goes out
+ * exactly when the change commits.
+ */
+export function deliverMail(
+  to: string,
+  subject: string,
+  body: string,
+  scope: { transaction?: unknown } = {},
+): Promise<MailDeliveryJob> {
+  if (scope.transaction === undefined) return MailDeliveryJob.performLater(to, subject, body);
+  return MailDeliveryJob.inTransaction(scope.transaction).performLater(to, subject, body);
 }

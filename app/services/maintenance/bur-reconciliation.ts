@@ -5,9 +5,10 @@
  * allows (BullMQ fails it, "job stalled more than allowable limit", without running perform
  * again), or its record left Redis (removed by hand, or a waiting job canceled). Such a request
  * would stay processing for ever; this fails it so that it can be approved again. Rules:
- *   - only requests processing since (approved_at) at least BUR_PROCESSING_GRACE_SECONDS ago:
- *     approval stores the job id before it enqueues the job, so a just-approved request's job may
- *     not be in Redis yet;
+ *   - the job still in the job outbox (committed with the approval, not relayed yet: Redis away,
+ *     no worker running): left alone; the outbox is read before the queue, as the relay adds a job
+ *     before it deletes its row;
+ *   - only requests processing since (approved_at) at least `graceSeconds` ago (default 0);
  *   - the job named by processing_job_id waiting, delayed (between retries), prioritized, active
  *     or waiting for children: left alone (a worker lost mid-run is BullMQ's stalled check's to
  *     requeue or fail);
@@ -30,10 +31,15 @@
 import type { AppPrismaClient } from '../../db/client';
 import { failAbandonedBur, findProcessingBurs } from '../../db/bulk-update-request.repository';
 import { logModAction } from '../../db/mod-action.repository';
+import { isJobStaged } from '../../db/job-outbox.repository';
 import { NoSuchJobError, type JobInspector, type JobState } from '../../framework/index';
 
-/** How long a request may be processing before its job is looked at. @defaultValue 120 (2 minutes) */
-export const BUR_PROCESSING_GRACE_SECONDS = 120;
+/**
+ * How long a request may be processing before its job is looked at. @defaultValue 0: approval
+ * commits the claim and its job together (the job outbox), so a processing request's job is in the
+ * outbox or in the queue from the commit on; there is no window to wait out.
+ */
+export const BUR_PROCESSING_GRACE_SECONDS = 0;
 
 /** Job states in which the job may still run the request. */
 const LIVE_STATES = ['waiting', 'delayed', 'prioritized', 'active', 'waiting-children'] as const;
@@ -132,11 +138,17 @@ export interface ReconcileOptions {
 }
 
 async function whyAbandoned(
+  db: AppPrismaClient,
   jobs: ProcessingJobs,
   bur: { id: number; processingJobId: string | null },
 ): Promise<string | undefined> {
-  if (bur.processingJobId !== null)
+  if (bur.processingJobId !== null) {
+    // Committed with the approval but not relayed yet (Redis away, no worker running): it waits.
+    // The outbox first: the relay adds a job to the queue before it deletes its row, so a job not
+    // in the outbox now is in the queue now, or gone.
+    if (await isJobStaged(db, bur.processingJobId)) return undefined;
     return deadJobReason(bur.processingJobId, await jobs.fate(bur.processingJobId));
+  }
   return (await jobs.liveJobOf(bur.id)) === undefined ? NO_PROCESSING_JOB_REASON : undefined;
 }
 
@@ -152,7 +164,7 @@ export async function failAbandonedBulkUpdateRequests(
   const result: ReconcileResult = { checked: candidates.length, live: 0, failed: [] };
   for (const bur of candidates) {
     options.signal?.throwIfAborted();
-    const reason = await whyAbandoned(jobs, bur);
+    const reason = await whyAbandoned(db, jobs, bur);
     if (reason === undefined) {
       result.live += 1;
       continue;

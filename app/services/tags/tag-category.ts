@@ -4,9 +4,9 @@
  *
  * Steps of changeTagCategory, in one transaction: lock the tag row (SELECT ... FOR UPDATE) and read
  * its category; when it differs, set the new one and record a
- * `tag_category_change` mod action "changed the category of [[name]] from general to artist".
- * After the commit: UpdateTagCategoryPostCountsJob(tag) on the default queue recomputes the
- * per-category tag counts of the tag's posts.
+ * `tag_category_change` mod action "changed the category of [[name]] from general to artist", and
+ * enqueue UpdateTagCategoryPostCountsJob(tag) on the default queue in the same transaction (the job
+ * outbox), which recomputes the per-category tag counts of the tag's posts.
  *
  * Example:
  *   const { tag, changed } = await changeTagCategory(prisma(), 'kantai_collection', 'copyright', { actor: moderator });
@@ -35,24 +35,27 @@ export async function changeTagCategory(
   category: TagCategory,
   options: { actor?: { id: number } | null } = {},
 ): Promise<ChangeTagCategoryResult> {
-  const previous = await client.$transaction(async (tx) => {
+  const { previous, job } = await client.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: number; before: TagCategory }>>`
       SELECT id, category::text AS before FROM tags WHERE name = ${name} FOR UPDATE`;
     const row = rows[0];
     if (!row) throw new TagNotFoundError(`the tag '${name}' doesn't exist`);
     if (row.before !== category) {
-      await tx.tag.update({ where: { id: row.id }, data: { category }, select: { id: true } });
+      const updated = await tx.tag.update({ where: { id: row.id }, data: { category } });
       await logModAction(tx, {
         creatorId: options.actor?.id ?? null,
         category: 'tag_category_change',
         description: `changed the category of [[${name}]] from ${row.before} to ${category}`,
         subject: { type: 'Tag', id: row.id },
       });
+      return {
+        previous: row.before,
+        job: await UpdateTagCategoryPostCountsJob.inTransaction(tx).performLater(updated),
+      };
     }
-    return row.before;
+    return { previous: row.before, job: undefined };
   });
   const tag = await client.tag.findUniqueOrThrow({ where: { name } });
-  if (previous === category) return { tag, previous, changed: false };
-  const job = await UpdateTagCategoryPostCountsJob.performLater(tag);
+  if (!job) return { tag, previous, changed: false };
   return { tag, previous, changed: true, job };
 }

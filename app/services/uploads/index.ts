@@ -34,22 +34,27 @@ export interface CreateUploadInput {
   rating?: PostRating;
 }
 
-/** Records an upload (pending) and enqueues ProcessUploadJob for it. */
+/**
+ * Records an upload (pending) and enqueues ProcessUploadJob for it in the same transaction (the
+ * job outbox), so no upload stays pending for want of its job.
+ */
 export async function createUpload(
-  client: Pick<AppPrismaClient, 'upload' | '$queryRawUnsafe'>,
+  client: Pick<AppPrismaClient, '$queryRawUnsafe' | '$transaction'>,
   input: CreateUploadInput,
 ): Promise<{ upload: Upload; job: ProcessUploadJob }> {
   const tags = await checkTagEdit(client, input.tagString ?? '');
-  const upload = await client.upload.create({
-    data: {
-      uploaderId: input.uploaderId,
-      sourceFile: input.sourceFile,
-      tagString: tags.join(' '),
-      rating: input.rating ?? 'g',
-    },
+  return client.$transaction(async (tx) => {
+    const upload = await tx.upload.create({
+      data: {
+        uploaderId: input.uploaderId,
+        sourceFile: input.sourceFile,
+        tagString: tags.join(' '),
+        rating: input.rating ?? 'g',
+      },
+    });
+    const job = await ProcessUploadJob.inTransaction(tx).performLater(upload);
+    return { upload, job };
   });
-  const job = await ProcessUploadJob.performLater(upload);
-  return { upload, job };
 }
 
 export { hashFile, processUpload, failUpload, type FileDigest, type ProcessUploadResult } from './processing';

@@ -5,9 +5,10 @@
  *
  * Steps of deleteUser, in one transaction: set users.deletion_requested_at (unless already set),
  * clear the password hash (no more sign-in) and the mail address (no more mail), record a
- * `user_delete` mod action (creator: the actor, else the user). After the commit, enqueue
- * DeleteFavoritesJob(user) on the default queue, also when the user was already marked (so
- * calling deleteUser again re-enqueues a lost job; the job is unique per user while queued).
+ * `user_delete` mod action (creator: the actor, else the user), and enqueue DeleteFavoritesJob(user)
+ * on the default queue in the same transaction (the job outbox: the mark and its job commit
+ * together). Also when the user was already marked, so calling deleteUser again runs the job again
+ * after it failed for good (it is unique per user while queued).
  * The web app should treat a user with deletionRequestedAt as signed out.
  *
  * Example (web controller, after checking the password or the moderator's level):
@@ -45,7 +46,7 @@ export async function deleteUser(
   options: DeleteUserOptions = {},
 ): Promise<DeleteUserResult> {
   const now = options.now ?? new Date();
-  const { stored, marked } = await client.$transaction(async (tx) => {
+  const { stored, marked, job } = await client.$transaction(async (tx) => {
     const result = await tx.user.updateMany({
       where: { id: user.id, deletionRequestedAt: null },
       data: { deletionRequestedAt: now, passwordHash: null, email: null },
@@ -60,8 +61,8 @@ export async function deleteUser(
         subject: { type: 'User', id: user.id },
       });
     }
-    return { stored, marked: result.count === 1 };
+    const job = await DeleteFavoritesJob.inTransaction(tx).performLater(stored);
+    return { stored, marked: result.count === 1, job };
   });
-  const job = await DeleteFavoritesJob.performLater(stored);
   return { user: stored, marked, job };
 }

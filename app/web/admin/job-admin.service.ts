@@ -67,7 +67,14 @@ export class JobAdminService {
   constructor(
     private readonly inspector: JobInspector,
     private readonly adapter: BullmqAdapter,
+    /** Jobs enqueued in transactions still waiting in the outbox for the relay. */
+    private readonly outboxCount: () => Promise<number> = () => Promise.resolve(0),
   ) {}
+
+  /** Jobs waiting in the outbox (committed, not yet relayed to BullMQ). */
+  outboxWaiting(): Promise<number> {
+    return this.outboxCount();
+  }
 
   get queueNames(): readonly string[] {
     return this.inspector.queueNames;

@@ -9,6 +9,8 @@
  *   backlot_jobs_completed_total{queue}        counter: BullMQ metrics' running total (meta.count)
  *   backlot_jobs_failed_total{queue}           counter: likewise for failures
  *   backlot_job_duration_seconds{queue,job_class}  summary (quantiles 0.5, 0.9, 0.99, _sum, _count)
+ *   backlot_outbox_jobs                        gauge: jobs committed in transactions waiting in the outbox
+ *   backlot_outbox_oldest_age_seconds          gauge: age of the oldest of them (0 when none waits)
  *
  * Job duration: BullMQ keeps no duration history, so the summary is computed at each scrape from
  * the most recent completed jobs still stored (DURATION_SAMPLE per queue, newest first):
@@ -24,7 +26,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Registry, Summary } from 'prom-client';
-import { JOB_STATES, type BullmqAdapter } from '../../framework/index';
+import { JOB_STATES, type BullmqAdapter, type OutboxStatus } from '../../framework/index';
 
 /** Completed jobs per queue whose run times feed the duration summary. @defaultValue 1000 */
 export const DURATION_SAMPLE = 1000;
@@ -59,7 +61,9 @@ export async function recentDurations(
 export async function prometheusMetrics(
   adapter: BullmqAdapter,
   queueNames: readonly string[],
+  outboxStatus?: () => Promise<Pick<OutboxStatus, 'waiting' | 'oldestAgeMs'>>,
 ): Promise<{ contentType: string; body: string }> {
+  const outbox = outboxStatus?.();
   const perQueue = await Promise.all(
     queueNames.map(async (name) => {
       const queue = adapter.queue(name);
@@ -121,6 +125,19 @@ export async function prometheusMetrics(
     completedTotal.inc({ queue: q.name }, q.completedTotal);
     failedTotal.inc({ queue: q.name }, q.failedTotal);
     for (const d of q.durations) duration.observe({ queue: q.name, job_class: d.jobClass }, d.seconds);
+  }
+  if (outbox) {
+    const { waiting, oldestAgeMs } = await outbox;
+    new Gauge({
+      name: 'backlot_outbox_jobs',
+      help: 'Jobs committed in transactions and waiting in the outbox for the relay (bin/worker).',
+      registers,
+    }).set(waiting);
+    new Gauge({
+      name: 'backlot_outbox_oldest_age_seconds',
+      help: 'Age of the oldest job waiting in the outbox; 0 when none waits.',
+      registers,
+    }).set((oldestAgeMs ?? 0) / 1000);
   }
   return { contentType: registry.contentType, body: await registry.metrics() };
 }

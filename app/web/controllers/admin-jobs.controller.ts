@@ -57,23 +57,36 @@ export function adminJobsController(jobs: JobAdminService) {
   const index: RequestHandler = async (req, res) => {
     const f = filters(req);
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, list, throughput] = await Promise.all([
+    const [stats, list, throughput, outbox] = await Promise.all([
       jobs.stats(),
       jobs.list(f),
       jobs.throughput(hours * 60),
+      jobs.outboxWaiting(),
     ]);
     sendPage(
       req,
       res,
-      jobsPage({ stats, jobs: list, throughput, hours, filters: f, admin: isAdmin(res.locals.currentUser) }),
+      jobsPage({
+        stats,
+        jobs: list,
+        throughput,
+        outbox,
+        hours,
+        filters: f,
+        admin: isAdmin(res.locals.currentUser),
+      }),
     );
   };
 
   /** The counts and charts alone, which the jobs page refetches as job events arrive. */
   const summary: RequestHandler = async (req, res) => {
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, throughput] = await Promise.all([jobs.stats(), jobs.throughput(hours * 60)]);
-    sendFragment(req, res, () => queueSummary(stats, throughput, hours));
+    const [stats, throughput, outbox] = await Promise.all([
+      jobs.stats(),
+      jobs.throughput(hours * 60),
+      jobs.outboxWaiting(),
+    ]);
+    sendFragment(req, res, () => queueSummary(stats, throughput, hours, outbox));
   };
 
   const show: RequestHandler = async (req, res) => {
@@ -115,9 +128,14 @@ export function adminJobsController(jobs: JobAdminService) {
 
   const apiQueues: RequestHandler = async (req, res) => {
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, throughput] = await Promise.all([jobs.stats(), jobs.throughput(hours * 60)]);
+    const [stats, throughput, outbox] = await Promise.all([
+      jobs.stats(),
+      jobs.throughput(hours * 60),
+      jobs.outboxWaiting(),
+    ]);
     res.json({
       queues: stats.map((s) => ({ ...s, throughput: throughput.find((t) => t.queue === s.queue) })),
+      outbox: { waiting: outbox },
     });
   };
 

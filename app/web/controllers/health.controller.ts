@@ -10,7 +10,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { AppPrismaClient } from '../../db/client';
-import type { BullmqAdapter } from '../../framework/index';
+import { readOutboxStatus, type BullmqAdapter } from '../../framework/index';
+import { outboxQueryable } from '../../db/job-outbox.repository';
 import { prometheusMetrics } from '../admin/prometheus';
 
 /** How long each readiness check may take. @defaultValue 1000 ms */
@@ -82,7 +83,9 @@ export function healthController(deps: HealthDeps) {
         .json({ error: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' });
       return;
     }
-    const { contentType, body } = await prometheusMetrics(deps.queues, deps.queueNames);
+    const { contentType, body } = await prometheusMetrics(deps.queues, deps.queueNames, () =>
+      readOutboxStatus(outboxQueryable(deps.prisma)),
+    );
     res.type(contentType).send(body);
   };
   return { healthz, readyz, metrics };

@@ -51,6 +51,8 @@ export interface JobsPageData {
   stats: QueueStats[];
   jobs: JobSummary[];
   throughput: Throughput[];
+  /** Jobs waiting in the outbox (committed in transactions, not yet relayed). @defaultValue 0 */
+  outbox?: number;
   /** Hours of throughput the charts show. */
   hours: number;
   filters: { queue?: string; state?: string; limit: number };
@@ -87,7 +89,13 @@ export const SUMMARY_REFRESH_MS = 2_000;
  * (data-live-follow="/jobs"): live.js refetches it from /admin/jobs/summary at most every
  * SUMMARY_REFRESH_MS while events arrive.
  */
-export function queueSummary(stats: QueueStats[], throughput: Throughput[], hours: number): SafeHtml {
+/** outbox: jobs enqueued in transactions that wait in the outbox for the relay (bin/worker). */
+export function queueSummary(
+  stats: QueueStats[],
+  throughput: Throughput[],
+  hours: number,
+  outbox = 0,
+): SafeHtml {
   return html`<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="${SUMMARY_REFRESH_MS}" data-live-src="/admin/jobs/summary?hours=${hours}">
 <table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
 ${stats.map(
@@ -97,6 +105,7 @@ ${stats.map(
     )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
 )}
 </tbody></table>
+<p class="outbox">Outbox: <span class="num" data-outbox-waiting>${outbox}</span> job(s) committed in transactions, waiting for the relay</p>
 <div class="charts">${throughput.map((t) => throughputChart(t))}</div>
 </section>`;
 }
@@ -109,7 +118,7 @@ export function jobsPage(data: JobsPageData): PageView {
     body: html`<h1>Jobs</h1>
 <p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
 <h2>Queues</h2>
-${queueSummary(data.stats, data.throughput, data.hours)}
+${queueSummary(data.stats, data.throughput, data.hours, data.outbox)}
 <h2>Recent jobs</h2>
 <form method="get" action="/admin/jobs" class="filters">
 <label>Queue <select name="queue"><option value="">all</option>${data.stats.map(

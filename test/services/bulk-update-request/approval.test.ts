@@ -259,16 +259,17 @@ describe('approveBur', () => {
     expect(queue.enqueued).toEqual([]);
   });
 
-  it('marks the request failed when the job cannot be enqueued, so it can be approved again', async () => {
+  it('rolls the approval back when its job cannot be enqueued: the request stays pending, to be approved again', async () => {
     const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-    queue.enqueue = () => Promise.reject(new Error('redis is down'));
-    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow('redis is down');
+    queue.enqueue = () => Promise.reject(new Error('the queue refused'));
+    await expect(approveBur(bur, users.admin, { db })).rejects.toThrow('the queue refused');
     expect(await db.bulkUpdateRequest.findUniqueOrThrow({ where: { id: bur.id } })).toMatchObject({
-      status: 'failed',
-      failedError: 'the processing job could not be enqueued: redis is down',
+      status: 'pending',
+      processingJobId: null,
     });
+    expect(await modActionsOf(db, bur.id)).toEqual([]);
     useTestQueue();
-    expect((await approveBur(bur, users.admin, { db })).resumed).toBe(true);
+    expect((await approveBur(bur, users.admin, { db })).resumed).toBe(false);
   });
 });
 

@@ -13,7 +13,9 @@ import type { Redis } from 'ioredis';
 import { settingsOf } from '../../class-settings';
 import { maxAttempts } from '../../exceptions';
 import type { Job } from '../../job';
+import type { StagedJob } from '../../outbox/staged-job';
 import type { QueueAdapter } from '../adapter';
+import { addStaged, stagedFlow, stagedJob } from './staged';
 import { BacklotQueue } from './stored-job';
 
 export interface JobRetention {
@@ -161,6 +163,25 @@ export class BullmqAdapter implements QueueAdapter {
       }),
     );
     return results.reduce((a, b) => a + b, 0);
+  }
+
+  /** Transactional enqueue: the job as the outbox stores it (staged.ts). */
+  stagedForm(job: Job): StagedJob {
+    return stagedJob(this, job);
+  }
+
+  stagedFlowForm(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): StagedJob {
+    return stagedFlow(this, job, dependencies, ifDependencyFails);
+  }
+
+  /** Adds relayed outbox rows: one addBulk per queue, flows in one FlowProducer.addBulk. */
+  enqueueStaged(jobs: readonly StagedJob[]): Promise<void> {
+    return addStaged(this, () => this.flowProducer(), jobs);
+  }
+
+  private flowProducer(): FlowProducer {
+    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    return this.flows;
   }
 
   async close(): Promise<void> {

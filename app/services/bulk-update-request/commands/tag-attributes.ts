@@ -9,9 +9,9 @@
  * in that category changes nothing; deprecating takes every live alias TO the tag and every live
  * implication from or to it out of force (status deleted; aliases FROM it stay, posts keep their
  * tags), the same transaction as the flag; undeprecating restores none of them.
- * After a category line commits with a new category, UpdateTagCategoryPostCountsJob(tag) (default
- * queue) recomputes the cached per-category tag counts of the tag's posts, as the web app's
- * changeTagCategory does; the hourly RegeneratePostCountsJob repairs them should that enqueue fail.
+ * A category line that sets a new category stages UpdateTagCategoryPostCountsJob(tag) (default
+ * queue) in the same transaction (the job outbox), which recomputes the cached per-category tag
+ * counts of the tag's posts, as the web app's changeTagCategory does.
  *
  * Example: const finish = await changeCategory(ctx, 'kantai_collection', 'copyright')
  */
@@ -22,7 +22,7 @@ import { link, type CommandContext, type Finish } from './context';
 import { deleteRelationshipsOfDeprecated } from './relationships';
 
 export function changeCategory(
-  ctx: CommandContext,
+  _ctx: CommandContext,
   name: string,
   category: TagCategoryName,
 ): Promise<Finish> {
@@ -37,17 +37,15 @@ export function changeCategory(
       category,
     );
     const before = rows[0]?.before ?? category;
+    // The posts' cached per-category counts, as changeTagCategory (app/services/tags) does, staged
+    // in the line's finishing transaction (the job outbox).
+    if (before !== category)
+      await UpdateTagCategoryPostCountsJob.inTransaction(tx).performLater(
+        await tx.tag.findUniqueOrThrow({ where: { name } }),
+      );
     return {
       category: 'tag_category_change',
       description: `changed the category of ${link(name)} from ${before} to ${category}`,
-      // The posts' cached per-category counts, as changeTagCategory (app/services/tags) does.
-      afterCommit:
-        before === category
-          ? undefined
-          : async () =>
-              UpdateTagCategoryPostCountsJob.performLater(
-                await ctx.db.tag.findUniqueOrThrow({ where: { name } }),
-              ),
     };
   });
 }

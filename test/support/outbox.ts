@@ -1,0 +1,59 @@
+/**
+ * For specs that run app code enqueueing through the job outbox (Job.inTransaction) on the BullMQ
+ * adapter with an in-process worker: a relay on this worker's test database, as bin/worker runs
+ * one, and a wait until every committed job left the outbox for Redis.
+ *
+ * Example (in a describe block):
+ *   const outbox = useOutboxRelay(() => adapter);
+ *   await approveBur(bur, moderator); await outbox.drained();   // the job is in Redis now
+ */
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { startOutboxRelay, type OutboxRelay, type QueueAdapter } from '../../app/framework/index';
+import { testDatabaseUrl } from './database';
+import { waitUntil } from './wait';
+
+export interface TestOutboxRelay {
+  /** Resolves once the outbox is empty (every committed job is in Redis). */
+  drained(): Promise<void>;
+  /** Stops the relay until resume(): rows stay in the outbox. */
+  pause(): Promise<void>;
+  resume(): void;
+}
+
+export function useOutboxRelay(adapter: () => QueueAdapter): TestOutboxRelay {
+  let relay: OutboxRelay | undefined;
+  const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 });
+  const start = () => {
+    relay = startOutboxRelay({
+      openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
+      // Looked up per batch: the file's own beforeAll may create the adapter after this one ran.
+      adapter: {
+        enqueueStaged: (jobs) => {
+          const current = adapter();
+          if (!current.enqueueStaged) throw new Error(`the ${current.name} adapter cannot take staged jobs`);
+          return current.enqueueStaged(jobs);
+        },
+      },
+      sweepIntervalMs: 100,
+    });
+  };
+  beforeAll(start);
+  afterAll(async () => {
+    await relay?.stop();
+    await pool.end();
+  });
+  return {
+    async drained() {
+      await waitUntil('the job outbox is empty', async () => {
+        const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_outbox');
+        return rows[0]?.n === 0;
+      });
+    },
+    async pause() {
+      await relay?.stop();
+      relay = undefined;
+    },
+    resume: start,
+  };
+}
