@@ -5,7 +5,8 @@
  *
  * Steps: find bench/NAME.bench.ts (unknown NAME: list the benchmarks, exit 2); parse its flags
  * (--name value or --name=value; unknown or malformed: exit 2); run it; print a table for people;
- * write tmp/bench/NAME.json = { name, machine, date, metrics, ratio } for scripts.
+ * write tmp/bench/NAME.json = { name, machine, date, metrics, ratio } for scripts, and the files the
+ * benchmark returns (the throughput plot: docs/throughput.svg).
  * Targets in the table are information: a miss never changes the exit code.
  *
  * Example: npm run bench -- throughput --jobs 5000 --rounds 1
@@ -181,6 +182,11 @@ async function main(argv: readonly string[]): Promise<number> {
     ratio: result.ratio,
   };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  const written = Object.entries(result.files ?? {}).map(([path, content]) => {
+    mkdirSync(dirname(join(ROOT, path)), { recursive: true });
+    writeFileSync(join(ROOT, path), content);
+    return path;
+  });
 
   console.log('');
   console.log(
@@ -191,6 +197,7 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log('');
   for (const note of result.notes ?? []) console.log(`* ${note}`);
   console.log(`* ran ${seconds.toFixed(0)} s; JSON: ${relative(process.cwd(), out) || out}`);
+  for (const path of written) console.log(`* wrote ${path}`);
   return 0;
 }
 

@@ -17,10 +17,14 @@
  * Backlot logs through pino at 'info' into config/logger.ts's logDestination('/dev/null'): the INFO lines per
  * enqueue, start and finish are produced and written, as in production, just not kept.
  *
+ * Writes docs/throughput.svg, the rounds' rates and ratios (bench/support/throughput-plot.ts), which
+ * the README shows.
+ *
  * Example: npm run bench -- throughput --jobs 5000 --rounds 1 --rss-jobs 20000
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,6 +47,10 @@ import { BenchPingJob, LatencyProbeJob, NoopJob } from './support/jobs';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
 import type { RssSample, RssWorkerConfig } from './support/rss-worker';
 import { median, percentile, round, slope } from './support/stats';
+import { throughputPlot } from './support/throughput-plot';
+
+/** Where the plot of the rounds goes (README links it). */
+const THROUGHPUT_PLOT = 'docs/throughput.svg';
 
 const QUEUE = 'default';
 /** How this benchmark runs: compiled by bin/build (npm run bench), or from the sources under tsx (npm run bench:tsx). */
@@ -813,10 +821,28 @@ async function measureAll(ctx: BenchContext, logLevel: 'info' | 'warn', events: 
     }
   }
 
+  const plotRounds = [...new Set(tp.runs.map((r) => r.round))].map((n) => {
+    const rateOf = (side: Side) => tp.runs.find((r) => r.round === n && r.side === side)?.jobsPerSec ?? 0;
+    return { round: n, backlot: rateOf('backlot'), raw: rateOf('raw') };
+  });
+  const flagLine = Object.entries(f)
+    .map(([k, v]) => `--${k} ${v}`)
+    .join(' ');
   return {
     metrics,
     ratio: round(tp.ratio, 3),
     rows,
+    files: {
+      [THROUGHPUT_PLOT]: throughputPlot({
+        rounds: plotRounds,
+        ratio: tp.ratio,
+        caption: [
+          `${new Date().toISOString().slice(0, 10)}, ${RUNTIME}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at the end`,
+          `${f.jobs} no-op jobs per side per round, concurrency ${f.concurrency}, log level ${logLevel}${events ? ', event bus on' : ''}`,
+          `npm run bench -- throughput ${flagLine}`,
+        ],
+      }),
+    },
     notes: [
       `runtime: ${RUNTIME}; both sides run in this process (and the RSS workers as such child processes)`,
       logLevel === 'info'

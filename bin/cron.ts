@@ -17,6 +17,7 @@ import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
 import { createRedis } from '../config/redis';
+import { nameProcessRole } from '../config/logger';
 import { loadSchedule } from '../config/schedule';
 import { assertServices } from '../config/services';
 
@@ -30,6 +31,7 @@ const program = new Command('bin/cron')
   );
 
 await boot(async () => {
+  nameProcessRole('cron');
   const options = program.parse().opts<{ schedule?: string }>();
   const e = env();
   await assertServices({ redis: true, postgres: false });

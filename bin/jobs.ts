@@ -2,7 +2,9 @@
  * bin/jobs: inspect and steer jobs from the shell. Tables for people, --json for scripts.
  *
  *   bin/jobs stats | list [--queue Q] [--state S] [--limit N] | status ID | retry ID | retry --all-failed Q
- *   bin/jobs cancel ID | run-now ID | enqueue JobClass [JSON args...] [--queue Q] [--wait S] [--priority P] | workers
+ *   bin/jobs cancel ID | run-now ID | workers
+ *   bin/jobs enqueue JobClass [--record Model:id]... [JSON args...] [--queue Q] [--wait S] [--priority P]
+ *     (a record inside a JSON argument: {"$record":"Post:1"}; the count is checked against perform's)
  *   bin/jobs cron [--schedule MODULE]   the clock: heartbeat; each task's schedule, last run, next run, outcome
  *   bin/jobs mark-deleted --model Post|Upload --updated-before ISO   mark records for the deleter
  *   bin/jobs deletions                  records marked for deletion, per model, and the oldest mark

@@ -24,7 +24,7 @@ import { webSettings } from '../app/web/settings';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { env } from '../config/env';
-import { logger } from '../config/logger';
+import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES } from '../config/queues';
 import { createRedis } from '../config/redis';
 import { assertServices } from '../config/services';
@@ -35,10 +35,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 const IDLE_SWEEP_MS = 100;
 
 await boot(async () => {
+  nameProcessRole('web');
   const e = env();
   const settings = webSettings(e);
   await assertServices();
-  const log = logger().child({ role: 'web' });
+  const log = logger();
   const backlot = bootBacklot({ events: 'subscribe' });
   if (!backlot.events) throw new Error('bootBacklot did not start the event bus');
   const redis = createRedis(e.REDIS_URL);

@@ -29,7 +29,7 @@ import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { startAppOutboxRelay } from '../config/outbox';
 import { env } from '../config/env';
-import { logger } from '../config/logger';
+import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES, QUEUES, workerTimings } from '../config/queues';
 import { createRedis } from '../config/redis';
 import { assertServices } from '../config/services';
@@ -66,7 +66,14 @@ async function loadJobModules(paths: string[]): Promise<void> {
   }
 }
 
+/** A pool's role in its log lines: "worker default:8", "worker bulk_update" (one job at a time). */
+function poolRole(pool: PoolSpec): string {
+  return `worker ${pool.queues.join(',')}${pool.concurrency === 1 ? '' : `:${pool.concurrency}`}`;
+}
+
 async function runChild(spec: string, requires: string[]): Promise<void> {
+  const pool = parsePoolSpec(spec, QUEUE_NAMES);
+  nameProcessRole(poolRole(pool));
   // Signal handlers first: the pool takes jobs before it has finished starting (the deleter starts
   // after it), and a SIGTERM in that window must stop it gracefully, not end the process with Node's
   // default action. A signal that arrives before the pool is up is acted on as soon as it is.
@@ -84,7 +91,6 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   const e = env();
   const backlot = bootBacklot({ events: 'publish' });
   await loadJobModules(requires);
-  const pool = parsePoolSpec(spec, QUEUE_NAMES);
   const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));
   const proc = await startWorkerProcess({
     pool,
@@ -141,6 +147,7 @@ await boot(async () => {
   if (options.child) {
     await runChild(options.child, options.require);
   } else {
+    nameProcessRole('worker');
     for (const spec of options.pool) parsePoolSpec(spec, QUEUE_NAMES);
     logger().info({ pools: options.pool }, 'Starting worker supervisor');
     configureBacklot({ logger: logger() });

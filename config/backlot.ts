@@ -2,12 +2,15 @@
  * Boots the job framework for a process: logger, secret filter, known queues, the adapter for
  * this environment, the record locator (records as job arguments), and every job class.
  *
- * Steps: read env -> configure -> register jobs (duplicates fail here) -> return a shutdown hook.
+ * Steps: read env -> configure -> register jobs (duplicates fail here) and declare jobs/index.ts as
+ * their list (performLater of a class missing from it fails at once, in production it warns) ->
+ * return a shutdown hook.
  * Example: const backlot = bootBacklot(); ...; await backlot.shutdown()
  */
 import {
   configureBacklot,
   registerJobs,
+  requireRegistration,
   startEventBus,
   type EventBus,
   type QueueAdapter,
@@ -20,6 +23,9 @@ import { adapterNameFor, createAdapter } from './adapter';
 import { env } from './env';
 import { logger } from './logger';
 import { QUEUE_NAMES } from './queues';
+
+/** Where the app lists its job classes (named in the registry's errors). */
+export const JOB_LIST_FILE = 'jobs/index.ts';
 
 export interface BootOptions {
   /** Use this adapter instead of the environment's. */
@@ -45,6 +51,10 @@ export function bootBacklot(options: BootOptions = {}): BootedBacklot {
   configureBacklot({ adapter, logger: logger(), filterKeys: e.LOG_FILTER_KEYS, queues: QUEUE_NAMES });
   installRecordLocator(prisma());
   registerJobs(ALL_JOBS);
+  requireRegistration({
+    registeredIn: JOB_LIST_FILE,
+    unregistered: e.NODE_ENV === 'production' ? 'warn' : 'throw',
+  });
   const events = options.events
     ? startEventBus({
         redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX, subscribe: options.events === 'subscribe' },

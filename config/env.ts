@@ -44,6 +44,11 @@ export const envSchema = z.object({
   /** pino level. @defaultValue info (warn under NODE_ENV=test) */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /**
+   * How bin/dev shows the roles' log lines: pretty (readable, coloured, local times) or json (the
+   * lines as written). @defaultValue pretty on a terminal, json otherwise
+   */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /**
    * BullMQ key prefix. Braces make it a Redis Cluster hash tag, so every key of every queue lands
    * on one slot. @defaultValue {backlot}
    */

@@ -2,8 +2,10 @@
  * The process logger: pino, structured JSON on stdout (pretty when LOG_PRETTY=1).
  *
  * Level comes from LOG_LEVEL (default info; warn under NODE_ENV=test so test output stays quiet).
+ * Each line carries the process's role when its bin/ entry point named it (nameProcessRole: "web",
+ * "worker default:8", "cron"), which bin/dev shows in front of each line.
  * Lines go out through logDestination(): one write per event-loop turn, SonicBoom when it would block.
- * Example: logger.info({ jobId }, 'Enqueued'); logger.child({ role: 'worker' })
+ * Example: nameProcessRole('web'); logger().info({ jobId }, 'Enqueued'); logger().child({ pool: 'default' })
  */
 import { once } from 'node:events';
 import { writeSync } from 'node:fs';
@@ -111,16 +113,30 @@ export function logDestination(dest: number | string): LogDestination {
   };
 }
 
+let role: string | undefined;
+
+/**
+ * Names this process's role in every line it logs ({"role":"worker default:8"}); call it before
+ * the first logger() call (the bin/ entry points do, first thing).
+ */
+export function nameProcessRole(name: string): void {
+  role = name;
+}
+
+function base(): Record<string, unknown> {
+  return role === undefined ? { pid: process.pid } : { pid: process.pid, role };
+}
+
 function build(): Logger {
   const e = env();
   const level = e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'warn' : 'info');
   if (process.env.LOG_PRETTY === '1') {
-    return pino({ level, base: { pid: process.pid }, transport: { target: 'pino-pretty' } });
+    return pino({ level, base: base(), transport: { target: 'pino-pretty' } });
   }
   // One write per event-loop turn (see logDestination); flushed synchronously when the process exits.
   const destination = logDestination(1);
   process.on('exit', () => destination.flushSync());
-  return pino({ level, base: { pid: process.pid } }, destination);
+  return pino({ level, base: base() }, destination);
 }
 
 let instance: Logger | undefined;
@@ -136,7 +152,7 @@ export function logger(): Logger {
  */
 export function useCliLogger(): Logger {
   const e = env();
-  instance = pino({ level: e.LOG_LEVEL ?? 'warn', base: { pid: process.pid } }, pino.destination(2));
+  instance = pino({ level: e.LOG_LEVEL ?? 'warn', base: base() }, pino.destination(2));
   return instance;
 }
 

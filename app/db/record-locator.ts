@@ -12,7 +12,7 @@
  *   installRecordLocator(prisma());
  */
 import { setRecordLocator, type RecordId } from '../framework/index';
-import type { AppPrismaClient } from './client';
+import { prisma, type AppPrismaClient } from './client';
 
 export class UnknownModelError extends Error {
   override name = 'UnknownModelError';
@@ -26,19 +26,24 @@ function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
+/** The record of `model` with `id` through `client` (null when there is none); UnknownModelError for a model the client lacks. */
+export async function findRecord(
+  model: string,
+  id: RecordId,
+  client: AppPrismaClient = prisma(),
+): Promise<object | null> {
+  const delegate = (client as unknown as Record<string, Partial<FindUniqueDelegate> | undefined>)[
+    lowerFirst(model)
+  ];
+  if (typeof delegate?.findUnique !== 'function') {
+    throw new UnknownModelError(
+      `cannot load ${model} ${String(id)}: the Prisma client has no model named ${model}`,
+    );
+  }
+  return delegate.findUnique({ where: { id } });
+}
+
 /** Registers a locator that reloads records through `client` (marked again by its extension). */
 export function installRecordLocator(client: AppPrismaClient): void {
-  setRecordLocator({
-    async locate(model, id) {
-      const delegate = (client as unknown as Record<string, Partial<FindUniqueDelegate> | undefined>)[
-        lowerFirst(model)
-      ];
-      if (typeof delegate?.findUnique !== 'function') {
-        throw new UnknownModelError(
-          `cannot load ${model} ${String(id)}: the Prisma client has no model named ${model}`,
-        );
-      }
-      return delegate.findUnique({ where: { id } });
-    },
-  });
+  setRecordLocator({ locate: (model, id) => findRecord(model, id, client) });
 }

@@ -21,7 +21,7 @@ import { JobOptionsError, SerializationError } from './errors';
 import type { AnyJobClass, Job } from './job';
 import type { JobOptions } from './job-options';
 import { logDuplicate, logEnqueued, logEnqueueHalted } from './logging';
-import { registerJobs } from './registry';
+import { checkEnqueuedClass } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
 import { publishJobEnqueued } from './events/framework-events';
@@ -51,7 +51,7 @@ function logStaged(job: Job): void {
 
 function prepare(job: Job): void {
   checkKnownQueue(job);
-  registerJobs([job.constructor as AnyJobClass]);
+  checkEnqueuedClass(job.constructor as AnyJobClass);
   job.serializedArguments = serializeArguments(job.arguments);
 }
 

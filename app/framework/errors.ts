@@ -17,11 +17,35 @@ export class DeserializationError extends BacklotError {
   override name = 'DeserializationError';
 }
 
-/** The worker does not know the stored job class name. The job fails and stays in the failed set. */
+/**
+ * The worker does not know the stored job class name. The job fails and stays in the failed set;
+ * the message says where to register the class (the app's list, when it declared one).
+ */
 export class UnknownJobClassError extends BacklotError {
   override name = 'UnknownJobClassError';
-  constructor(readonly jobClass: string) {
-    super(`unknown job class ${jobClass}`);
+  constructor(
+    readonly jobClass: string,
+    registeredIn?: string,
+  ) {
+    super(
+      `unknown job class ${jobClass}: register it ${registeredIn ? `in ${registeredIn}` : 'with registerJobs()'} and restart the workers`,
+    );
+  }
+}
+
+/**
+ * performLater of a class missing from the app's list of job classes (requireRegistration): a
+ * worker would fail the job as an unknown class, so development and test refuse it at once.
+ */
+export class UnregisteredJobClassError extends BacklotError {
+  override name = 'UnregisteredJobClassError';
+  constructor(
+    readonly jobClass: string,
+    registeredIn: string,
+  ) {
+    super(
+      `${jobClass} is not registered: add it to ${registeredIn}, or workers will fail its jobs as an unknown job class`,
+    );
   }
 }
 
@@ -35,7 +59,11 @@ export class EnqueueAtNotSupportedError extends BacklotError {
   override name = 'EnqueueAtNotSupportedError';
 }
 
-/** No queue adapter has been configured before the first enqueue. */
+/**
+ * No queue adapter has been configured before the first enqueue: code that enqueues outside a
+ * booted process (a script run with plain node or tsx instead of bin/runner, a test without
+ * useTestAdapter()).
+ */
 export class AdapterNotConfiguredError extends BacklotError {
   override name = 'AdapterNotConfiguredError';
 }

@@ -13,6 +13,7 @@ import { runCallbacks } from './callbacks';
 import { settingsOf } from './class-settings';
 import { JobCanceledError, JobLockLostError, MalformedPayloadError, WorkerShutdownError } from './errors';
 import { findHandler, retryDelayMs } from './exceptions';
+import { functionLocation } from './function-location';
 import type { AnyJobClass, Job } from './job';
 import { ExecutionGuard } from './timeouts';
 import {
@@ -40,11 +41,37 @@ export type Outcome =
   | { status: 'discarded'; error: Error }
   | { status: 'failed'; error: Error; exhausted: boolean };
 
-function asError(thrown: unknown): Error {
+/** "a string", "an object", "undefined": what a job threw that is not an Error. */
+function kindOf(thrown: unknown): string {
+  if (thrown === null || thrown === undefined) return String(thrown);
+  if (Array.isArray(thrown)) return 'an array';
+  const type = typeof thrown;
+  return `${type === 'object' ? 'an' : 'a'} ${type}`;
+}
+
+function shown(thrown: unknown): string {
+  if (typeof thrown === 'bigint') return `${thrown}n`;
+  if (typeof thrown === 'symbol' || typeof thrown === 'function') return String(thrown);
+  try {
+    return JSON.stringify(thrown) ?? String(thrown);
+  } catch {
+    return String(thrown);
+  }
+}
+
+/**
+ * What the job raised, as an Error. A non-Error (throw 'boom') carries no stack of its own: it
+ * becomes "X.perform threw a string (throw an Error): "boom"", its stack one frame at the job's
+ * perform (where it is defined; see function-location.ts) rather than the framework code that
+ * caught it.
+ */
+function asError(thrown: unknown, job: Job): Error {
   if (thrown instanceof Error) return thrown;
-  const error = new Error(
-    typeof thrown === 'string' ? thrown : `non-error thrown: ${JSON.stringify(thrown)}`,
-  );
+  const value = thrown === null || thrown === undefined ? '' : `: ${shown(thrown)}`;
+  const error = new Error(`${job.jobClassName}.perform threw ${kindOf(thrown)} (throw an Error)${value}`);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only its location is read
+  const where = functionLocation(job.perform);
+  error.stack = `${error.name}: ${error.message}\n    at ${job.jobClassName}.perform${where ? ` (${where})` : ''}`;
   return error;
 }
 
@@ -62,7 +89,7 @@ async function runAfterDiscard(job: Job, error: Error): Promise<void> {
 }
 
 async function handleError(job: Job, thrown: unknown, durationMs: number): Promise<Outcome> {
-  const error = asError(thrown);
+  const error = asError(thrown, job);
   if (error instanceof JobCanceledError) {
     logCanceled(job, error, durationMs);
     return { status: 'canceled', error };

@@ -19,7 +19,9 @@ export {
   registeredJobs,
   registeredJobNames,
   jobNameOf,
+  requireRegistration,
 } from './registry';
+export type { RegistrationPolicy } from './registry';
 export { serializeArguments, deserializeArguments } from './arguments';
 export { markRecord, recordLocator, recordModelOf, setRecordLocator, RECORD_MODEL } from './record-ref';
 export type { RecordLocator, RecordId } from './record-ref';
@@ -67,7 +69,7 @@ export {
   isCanceled,
 } from './inspection/job-inspector';
 export type { JobStatus, JobSummary, QueueStats, JobState } from './inspection/job-inspector';
-export { formatTable } from './cli/table';
+export { firstLine, formatTable } from './cli/table';
 export { queueRateLimits } from './runtime/rate-limits';
 export { cancelJob, jobStatus } from './inspection/control';
 export { createClock, startClock, enqueueTask } from './runtime/clock';

@@ -6,6 +6,7 @@
  *
  * Example: logEnqueued(job) -> {"msg":"Enqueued ResizeJob (Job ID: 4f..) to default","jobId":...}
  */
+import { unknownJobClass } from './registry';
 import { backlotSettings } from './settings';
 import type { Job } from './job';
 import { plainLineWriter, type LineWriter } from './log-line';
@@ -276,7 +277,7 @@ export function logFailed(job: Job, error: unknown, durationMs: number, exhauste
 export function logUnknownJob(jobClass: string, jobId: string, queue: string): void {
   backlotSettings().logger.error(
     { event: 'failure', jobId, jobClass, queue },
-    `Error performing job ${jobId} from ${queue}: unknown job class ${jobClass}`,
+    `Error performing job ${jobId} from ${queue}: ${unknownJobClass(jobClass).message}`,
   );
 }
 

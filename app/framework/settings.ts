@@ -44,7 +44,7 @@ export function backlotSettings(): Readonly<BacklotSettings> {
 export function queueAdapter(): QueueAdapter {
   if (!current.adapter) {
     throw new AdapterNotConfiguredError(
-      'no queue adapter is configured: call configureBacklot({ adapter }) at boot',
+      'no queue adapter is configured: run scripts with bin/runner FILE.ts (it boots Backlot), or call configureBacklot({ adapter }) at boot',
     );
   }
   return current.adapter;

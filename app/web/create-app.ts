@@ -36,6 +36,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { LOGIN_LIMITS, loginRateLimits, SIGNUP_LIMITS, signupRateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { FAVICON_PATH, FAVICON_SVG } from './views/favicon';
 import { sessionMiddleware } from './middleware/session';
 import { textGuard } from './middleware/text-guard';
 import { uploadIntake } from './middleware/upload-intake';
@@ -132,6 +133,10 @@ export function createApp(options: CreateAppOptions): Express {
   app.get('/assets/live.js', (_req, res) => {
     res.type('js').set('Cache-Control', 'public, max-age=3600').send(LIVE_SCRIPT);
   });
+  app.get(FAVICON_PATH, (_req, res) => {
+    res.type('svg').set('Cache-Control', 'public, max-age=86400').send(FAVICON_SVG);
+  });
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, FAVICON_PATH));
   app.use(healthRoutes(options));
 
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));

@@ -42,6 +42,8 @@ export interface BenchResult {
   ratio: number | null;
   rows: BenchRow[];
   notes?: string[];
+  /** Files to write, by path under the project root (e.g. the throughput plot, docs/throughput.svg). */
+  files?: Record<string, string>;
 }
 
 export interface Benchmark {

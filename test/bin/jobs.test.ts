@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueEvents } from 'bullmq';
 import { BullmqAdapter, configureBacklot, Job, registerJobs, startWorker } from '../../app/framework/index';
 import { PingJob } from '../../jobs/ping.job';
+import { disconnectTestPrisma, testPrisma } from '../support/database';
 import { runBin } from '../support/processes';
 import { useRedisPrefix } from '../support/redis';
 
@@ -155,5 +156,109 @@ describe('bin/jobs (a real process against real Redis)', () => {
 
   it('exits 2 on a usage error', async () => {
     expect((await jobs('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('bin/jobs enqueue with records and the argument count; errors in list and status', () => {
+  const scope = useRedisPrefix('jobs-cli-args');
+  const env = { QUEUE_PREFIX: scope.prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq' };
+  const jobs = async (...args: string[]) => runBin('jobs', args, env);
+  let adapter: BullmqAdapter;
+
+  beforeAll(() => {
+    adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
+    configureBacklot({ adapter, queues: ['default', 'bulk_update'] });
+    registerJobs([BrokenJob]);
+  });
+
+  afterAll(async () => {
+    await adapter.close();
+    await disconnectTestPrisma();
+  });
+
+  const stored = async (stdout: string) => {
+    const { id, queue } = JSON.parse(stdout) as { id: string; queue: string };
+    return (await adapter.queue(queue).getJob(id))?.data as { jobClass: string; arguments: unknown[] };
+  };
+
+  it('--record Model:id passes a record by reference, before the JSON arguments', async () => {
+    const user = await testPrisma().user.create({ data: { name: `cli_record_${Date.now()}` } });
+    const ok = await jobs('enqueue', 'DeleteFavoritesJob', '--record', `User:${user.id}`, '50', '--json');
+    expect(ok.stderr).toBe('');
+    expect((await stored(ok.stdout)).arguments).toEqual([
+      { _bl: 'Record', v: { model: 'User', id: user.id } },
+      50,
+    ]);
+  });
+
+  it('{"$record": "Model:id"} inside a JSON argument is the same record', async () => {
+    const user = await testPrisma().user.create({ data: { name: `cli_json_${Date.now()}` } });
+    const ok = await jobs(
+      'enqueue',
+      'DeleteFavoritesJob',
+      JSON.stringify({ $record: `User:${user.id}` }),
+      '--json',
+    );
+    expect(ok.stderr).toBe('');
+    expect((await stored(ok.stdout)).arguments).toEqual([
+      { _bl: 'Record', v: { model: 'User', id: user.id } },
+    ]);
+  });
+
+  it('refuses a record that does not exist, a model that does not, and a malformed one', async () => {
+    const missing = await jobs('enqueue', 'DeleteFavoritesJob', '--record', 'User:999999999');
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'no User with id 999999999']);
+    const model = await jobs('enqueue', 'DeleteFavoritesJob', '--record', 'Nope:1');
+    expect(model.code).toBe(1);
+    expect(model.stderr).toContain('the Prisma client has no model named Nope');
+    const malformed = await jobs('enqueue', 'DeleteFavoritesJob', '--record', 'user-1');
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain('a record is Model:id, e.g. Post:1');
+  });
+
+  it("checks the argument count against perform's parameters, naming them", async () => {
+    const waiting = async () =>
+      (await adapter.queue('default').getWaitingCount()) +
+      (await adapter.queue('bulk_update').getWaitingCount());
+    const before = await waiting();
+    const few = await jobs('enqueue', 'MailDeliveryJob', '"a@example.com"');
+    expect([few.code, few.stderr.trim()]).toEqual([
+      1,
+      'MailDeliveryJob.perform takes 3 arguments (to, subject, body); got 1',
+    ]);
+    const many = await jobs('enqueue', 'PingJob', '"a"', '"b"');
+    expect(many.code).toBe(1);
+    expect(many.stderr.trim()).toBe('PingJob.perform takes at most 1 argument (message?); got 2');
+    expect(await waiting()).toBe(before);
+  });
+
+  it("list shows an error's first line cut to the column; status shows it whole", async () => {
+    const events = new QueueEvents('bulk_update', {
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
+    await events.waitUntilReady();
+    const long = `${'the disk is full on the machine that stores uploads, '.repeat(3)}end`;
+    const job = await BrokenJob.performLater(`${long}\nsecond line of detail`);
+    const worker = startWorker({
+      queues: ['bulk_update'],
+      connection: scope.connection({ worker: true }),
+      prefix: scope.prefix,
+    });
+    await (
+      await adapter.queue('bulk_update').getJob(job.jobId)
+    )
+      ?.waitUntilFinished(events, 10_000)
+      .catch(() => undefined);
+    await worker.close();
+    await events.close();
+
+    const list = await jobs('list', '--state', 'failed');
+    const row = list.stdout.split('\n').find((line) => line.startsWith(job.jobId)) ?? '';
+    expect(row.endsWith(`${long.slice(0, 59).trimEnd()}…`)).toBe(true);
+    expect(list.stdout).not.toContain('second line');
+
+    const status = await jobs('status', job.jobId);
+    expect(status.stdout).toContain(`error        ${long}\n             second line of detail\n`);
   });
 });

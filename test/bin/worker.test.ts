@@ -51,6 +51,25 @@ describe('bin/worker (real processes)', () => {
     );
   });
 
+  it('fails a job of a class it does not know, saying to register it in jobs/index.ts and restart the workers', async () => {
+    const adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
+    const stray = await adapter.queue('default').add('WorkerTest_GhostJob', {
+      jobClass: 'WorkerTest_GhostJob',
+      jobId: 'ghost-from-another-deploy',
+      queueName: 'default',
+      arguments: [],
+      executions: 0,
+      exceptionExecutions: {},
+      enqueuedAt: new Date().toISOString(),
+    });
+    const hint =
+      'unknown job class WorkerTest_GhostJob: register it in jobs/index.ts and restart the workers';
+    await worker.waitFor(new RegExp(`"msg":"Error performing job ${stray.id} from default: ${hint}"`));
+    const status = await runBin('jobs', ['status', String(stray.id), '--json'], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'failed', error: hint });
+    await adapter.close();
+  });
+
   it('on SIGTERM lets running jobs finish, then exits 0 and leaves no heartbeat', async () => {
     const key = `${scope.prefix}:sigterm`;
     const adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });

@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../../app/db/admin';
 import { scratchDatabaseUrl } from '../support/database';
+import { ROOT } from '../support/processes';
 
 // Guards the whole offline Prisma path: Wasm schema engine + patched @prisma/adapter-pg
 // (prisma/orm#27403) applying every migration to an empty database.
@@ -96,6 +100,21 @@ describe('prisma migrate deploy', () => {
         'SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL',
       );
       expect(Number(applied[0]?.n)).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it(
+    "prints no warning that the schema's datasource url goes unused beside the driver adapter",
+    { timeout: 60_000 },
+    async () => {
+      await createDatabaseIfMissing(url);
+      const cli = join(ROOT, 'node_modules', 'prisma', 'build', 'index.js');
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, 'migrate', 'deploy'], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: url },
+      });
+      expect(`${stdout}${stderr}`).toContain('using driver adapter "@prisma/adapter-pg"');
+      expect(`${stdout}${stderr}`).not.toMatch(/WARNING|datasource properties|will NOT be used/);
     },
   );
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   configureBacklot,
   DuplicateJobClassError,
@@ -8,9 +8,12 @@ import {
   lookupJob,
   registeredJobNames,
   registerJobs,
+  requireRegistration,
   TestAdapter,
   UnknownJobClassError,
+  UnregisteredJobClassError,
 } from '../../app/framework/index';
+import { captureLogs } from '../support/log-capture';
 
 function twin(): typeof Job {
   // A second class with the same class name, as two files declaring `class ReportJob` would give.
@@ -92,14 +95,76 @@ describe('job registry', () => {
     await expect(Clash.performLater()).rejects.toBeInstanceOf(DuplicateJobClassError);
   });
 
-  it('fails a lookup of an unknown name with UnknownJobClassError "unknown job class X"', () => {
+  it('fails a lookup of an unknown name with UnknownJobClassError "unknown job class X" and the fix', () => {
     expect(() => lookupJob('RegistryTest_Nope')).toThrow(UnknownJobClassError);
-    expect(() => lookupJob('RegistryTest_Nope')).toThrow('unknown job class RegistryTest_Nope');
+    expect(() => lookupJob('RegistryTest_Nope')).toThrow(
+      'unknown job class RegistryTest_Nope: register it with registerJobs() and restart the workers',
+    );
     try {
       lookupJob('RegistryTest_Nope');
     } catch (error) {
       expect((error as UnknownJobClassError).jobClass).toBe('RegistryTest_Nope');
     }
+  });
+
+  describe("with the app's list declared (requireRegistration)", () => {
+    afterEach(() => requireRegistration(undefined));
+
+    it('names the list in the unknown-class message a worker gives', () => {
+      requireRegistration({ registeredIn: 'jobs/index.ts', unregistered: 'throw' });
+      expect(() => lookupJob('RegistryTest_Nope')).toThrow(
+        'unknown job class RegistryTest_Nope: register it in jobs/index.ts and restart the workers',
+      );
+    });
+
+    it("'throw': performLater of a class missing from the list fails at once, naming the file", async () => {
+      const adapter = new TestAdapter();
+      configureBacklot({ adapter, queues: [] });
+      requireRegistration({ registeredIn: 'jobs/index.ts', unregistered: 'throw' });
+      class RegistryTest_Unlisted extends Job {
+        perform() {}
+      }
+      const refused = RegistryTest_Unlisted.performLater();
+      await expect(refused).rejects.toBeInstanceOf(UnregisteredJobClassError);
+      await expect(RegistryTest_Unlisted.performLater()).rejects.toThrow(
+        'RegistryTest_Unlisted is not registered: add it to jobs/index.ts, or workers will fail its jobs as an unknown job class',
+      );
+      expect(adapter.enqueued).toHaveLength(0);
+      expect(isRegistered('RegistryTest_Unlisted')).toBe(false);
+    });
+
+    it("'throw': a listed class enqueues as usual", async () => {
+      const adapter = new TestAdapter();
+      configureBacklot({ adapter, queues: [] });
+      class RegistryTest_Listed extends Job {
+        perform() {}
+      }
+      registerJobs([RegistryTest_Listed]);
+      requireRegistration({ registeredIn: 'jobs/index.ts', unregistered: 'throw' });
+      await RegistryTest_Listed.performLater();
+      expect(adapter.enqueued).toHaveLength(1);
+    });
+
+    it("'warn': the job is enqueued and one warning per class names the file", async () => {
+      const adapter = new TestAdapter();
+      configureBacklot({ adapter, queues: [] });
+      const logs = captureLogs('warn');
+      requireRegistration({ registeredIn: 'jobs/index.ts', unregistered: 'warn' });
+      class RegistryTest_Warned extends Job {
+        perform() {}
+      }
+      await RegistryTest_Warned.performLater();
+      await RegistryTest_Warned.performLater();
+      expect(adapter.enqueued).toHaveLength(2);
+      const warnings = logs.lines.filter((l) => l.event === 'unregistered_job');
+      expect(warnings.map((l) => [l.level, l.jobClass, l.msg])).toEqual([
+        [
+          40,
+          'RegistryTest_Warned',
+          'RegistryTest_Warned is not registered: add it to jobs/index.ts, or workers will fail its jobs as an unknown job class',
+        ],
+      ]);
+    });
   });
 
   it('lists the registered names sorted', () => {

@@ -229,4 +229,18 @@ describe('admin access by level', () => {
       expect(res.status, `${method.toUpperCase()} ${path}`).not.toBe(403);
     }
   });
+
+  it('serves the board offline: no font or other asset from the internet, its own assets from this app', async () => {
+    for (const level of ['moderator', 'admin'] as const) {
+      const { agent } = as(level);
+      const page = await agent.get(BOARD).expect(200);
+      expect(page.text, level).not.toContain('fonts.googleapis.com');
+      expect(page.text, level).not.toMatch(/(?:href|src)="(?:https?:)?\/\//);
+      const assets = [...page.text.matchAll(/(?:href|src)="(static\/[^"]+)"/g)].map((m) => m[1]);
+      expect(assets.some((a) => a?.endsWith('.css')) && assets.some((a) => a?.endsWith('.js')), level).toBe(
+        true,
+      );
+      for (const asset of assets) expect((await agent.get(`${BOARD}/${asset}`)).status, asset).toBe(200);
+    }
+  });
 });

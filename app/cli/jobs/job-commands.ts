@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import {
+  firstLine,
   formatTable,
   listWorkers,
   lookupJob,
@@ -18,6 +19,14 @@ import { env } from '../../../config/env';
 import { createRedis } from '../../../config/redis';
 import { assertServices } from '../../../config/services';
 import { CliFailure, cliContext, parseJsonArgument, print } from './context';
+import { checkArgumentCount } from './perform-arity';
+import { loadRecords, resolveRecords } from './record-arguments';
+
+/** `list` shows an error's first line, cut to this many characters (`status ID` shows it whole). */
+export const ERROR_COLUMN_WIDTH = 60;
+const STATUS_LABEL_WIDTH = 13;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerJobCommands(program: Command): void {
   program
@@ -44,16 +53,10 @@ export function registerJobCommands(program: Command): void {
     .action(async (o: { queue?: string; state?: string; limit: number; json?: boolean }) => {
       const jobs = await (await cliContext()).inspector.list(o);
       print(o.json, jobs, () =>
-        formatTable(jobs, [
-          'id',
-          'jobClass',
-          'queue',
-          'state',
-          'attempts',
-          'enqueuedAt',
-          'finishedAt',
-          'error',
-        ]),
+        formatTable(
+          jobs.map((job) => ({ ...job, error: job.error && firstLine(job.error, ERROR_COLUMN_WIDTH) })),
+          ['id', 'jobClass', 'queue', 'state', 'attempts', 'enqueuedAt', 'finishedAt', 'error'],
+        ),
       );
     });
 
@@ -72,7 +75,7 @@ export function registerJobCommands(program: Command): void {
           ['attempts', `${s.attempts} of ${s.maxAttempts}`],
           ['arguments', JSON.stringify(s.arguments)],
           ['result', s.result === undefined || s.result === null ? '' : JSON.stringify(s.result)],
-          ['error', s.error ?? ''],
+          ['error', (s.error ?? '').replaceAll('\n', `\n${' '.repeat(STATUS_LABEL_WIDTH)}`)],
           ...(s.malformed && s.malformed !== s.error ? [['malformed', s.malformed]] : []),
           ['enqueuedAt', s.enqueuedAt ?? ''],
           ['startedAt', s.startedAt ?? ''],
@@ -80,7 +83,7 @@ export function registerJobCommands(program: Command): void {
           ['dependencies', s.dependencies.join(', ')],
           ['dependents', s.dependents.join(', ')],
         ]
-          .map(([k, v]) => `${(k ?? '').padEnd(13)}${v ?? ''}`)
+          .map(([k, v]) => `${(k ?? '').padEnd(STATUS_LABEL_WIDTH)}${v ?? ''}`)
           .join('\n'),
       );
     });
@@ -128,7 +131,15 @@ export function registerJobCommands(program: Command): void {
 
   program
     .command('enqueue <jobClass> [args...]')
-    .description('enqueue a job; each argument is JSON (quote strings: \'"hello"\')')
+    .description(
+      'enqueue a job; each argument is JSON (quote strings: \'"hello"\'), a record is --record Model:id or {"$record":"Model:id"}',
+    )
+    .option(
+      '--record <Model:id>',
+      'a record argument, loaded and passed by reference; repeatable, before the JSON arguments',
+      collect,
+      [] as string[],
+    )
     .option('--queue <name>', 'queue (default: the class’s)')
     .option('--wait <seconds>', 'run after this many seconds', (v) => Number(v))
     .option('--priority <n>', '1 is the highest', (v) => Number(v))
@@ -137,7 +148,7 @@ export function registerJobCommands(program: Command): void {
       async (
         jobClass: string,
         args: string[],
-        o: { queue?: string; wait?: number; priority?: number; json?: boolean },
+        o: { record: string[]; queue?: string; wait?: number; priority?: number; json?: boolean },
       ) => {
         await cliContext();
         let cls: AnyJobClass;
@@ -149,7 +160,9 @@ export function registerJobCommands(program: Command): void {
           }
           throw error;
         }
-        const values = args.map((raw, i) => parseJsonArgument(raw, i + 1));
+        const parsed = args.map((raw, i) => parseJsonArgument(raw, o.record.length + i + 1));
+        checkArgumentCount(cls, o.record.length + parsed.length);
+        const values = [...(await loadRecords(o.record)), ...((await resolveRecords(parsed)) as unknown[])];
         const options: JobOptions = {};
         if (o.queue !== undefined) options.queue = o.queue;
         if (o.wait !== undefined) options.wait = o.wait;

@@ -29,3 +29,11 @@ export function formatTable(objects: readonly object[], columns?: readonly strin
     ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
   ].join('\n');
 }
+
+/** A text's first line, cut to `width` characters with "…" when longer (or when more lines follow). */
+export function firstLine(text: string, width: number): string {
+  const [head = ''] = text.split('\n', 1);
+  const more = head.length < text.trimEnd().length;
+  if (head.length <= width && !more) return head;
+  return `${head.slice(0, Math.max(0, width - 1)).trimEnd()}…`;
+}

@@ -7,7 +7,8 @@
  * Steps per request under `basePath`: require moderator (403), set the XSRF-TOKEN cookie Bull
  * Board's axios client turns into the CSRF header (see middleware/csrf.ts), then hand the request
  * to the admin board (/rw) or, for moderators, to the read-only one (/ro) by rewriting req.url
- * inside one express sub-app; both boards render their links with the public `basePath`.
+ * inside one express sub-app; both boards render their links with the public `basePath`. The page
+ * fetches nothing from the internet (bull-board-offline.ts drops its web-font link).
  *
  * Example: app.use('/admin/jobs/board', bullBoard({ queues, basePath: '/admin/jobs/board', secureCookies }))
  */
@@ -19,6 +20,7 @@ import express, { type Express } from 'express';
 import { filterSecrets } from '../../framework/index';
 import { ForbiddenError } from '../errors';
 import { xsrfCookie } from '../middleware/csrf';
+import { withoutWebFonts } from './bull-board-offline';
 import { isAdmin, requireLevel } from '../middleware/require-level';
 
 /** Where the board lives. */
@@ -57,7 +59,9 @@ function board(queues: readonly Queue[], basePath: string, readOnly: boolean): E
       },
     },
   });
-  return server.getRouter() as Express;
+  const router = server.getRouter() as Express;
+  withoutWebFonts(router);
+  return router;
 }
 
 export function bullBoard(options: BullBoardOptions): Express {

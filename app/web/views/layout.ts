@@ -19,6 +19,7 @@ export function layout(ctx: ViewContext, page: Page, flash: FlashMessage[]): Saf
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · Backlot</title>
+<link rel="icon" type="image/svg+xml" href="/favicon.svg">
 <link rel="stylesheet" href="/assets/app.css">
 ${live ? html`<script src="/assets/live.js" defer></script>` : ''}
 </head>

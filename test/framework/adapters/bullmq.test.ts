@@ -129,7 +129,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
     expect(done.stacktrace?.join('\n')).toContain('BoomJob.perform');
   });
 
-  it('fails a job of an unknown class with "unknown job class X" and keeps working', async () => {
+  it('fails a job of an unknown class with "unknown job class X", saying how to fix it, and keeps working', async () => {
     const queue = adapter.queue('default');
     const stray = await queue.add('GhostJob', {
       jobClass: 'GhostJob',
@@ -143,7 +143,9 @@ describe('BullmqAdapter with a worker on real Redis', () => {
     await stray.waitUntilFinished(events, 10_000).catch(() => undefined);
     const failed = await queue.getJob(String(stray.id));
     expect(await failed?.getState()).toBe('failed');
-    expect(failed?.failedReason).toBe('unknown job class GhostJob');
+    expect(failed?.failedReason).toBe(
+      'unknown job class GhostJob: register it with registerJobs() and restart the workers',
+    );
     const next = await finished(await AddJob.performLater(20, 22));
     expect(next.returnvalue).toBe(42);
   });
