@@ -8,7 +8,9 @@
  *      worker starts it turns completed without a reload (Server-Sent Events) and links the post;
  *   2. the post page shows the image and the tags grouped by category;
  *   3. the post is found by a tag search, by a search through an alias, and in the grid's thumbnails;
- *   4. a corrupt file ends its upload in error with the reason, shown live.
+ *   4. editing the post's tags into an alias and an implication stores the alias's target and the
+ *      implied tag (Danbooru's tag rules);
+ *   5. a corrupt file ends its upload in error with the reason, shown live.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { imageBytes } from '../../support/images';
 import { spawnBin, type BinProcess } from '../../support/processes';
 import { freePort, processEnv, startWorker, useWorkerScope, type WorkerHandle } from '../../runtime/support';
 import { waitUntil } from '../../support/wait';
+import { createImplications } from '../../support/tag-fixtures';
 import { createUser, PASSWORD } from '../support';
 import { launchChromium, screenshot, type LaunchedBrowser } from './browser-support';
 
@@ -37,6 +40,7 @@ describe('uploading an image in a real browser', () => {
   let browser: LaunchedBrowser;
   let page: Page;
   let base = '';
+  let postUrl = '';
   const consoleErrors: string[] = [];
   const failedResponses: string[] = [];
 
@@ -136,7 +140,25 @@ describe('uploading an image in a real browser', () => {
     await screenshot(page, 'upload-05-found-through-alias');
     await page.goto(`${base}/posts?tags=-cat`);
     expect(await page.locator(`ul.post-grid a[href="${postPath}"]`).count()).toBe(0);
+    postUrl = `${base}${postPath}`;
   }, 120_000);
+
+  it("edits the post's tags into an alias and an implication: the alias's target and the implied tag are stored", async () => {
+    await createImplications(db, [['sunset_orange', 'sunset']]);
+    await page.goto(`${postUrl}/edit`);
+    await page.fill('#tagString', 'kitty sunset_orange');
+    await screenshot(page, 'upload-06-edit-into-alias-and-implication');
+    await Promise.all([page.waitForURL(postUrl), page.click('main form button[type=submit]')]);
+
+    expect(await page.locator('.tag-group.tag-general a').allTextContents()).toEqual([
+      'cat',
+      'sunset',
+      'sunset_orange',
+    ]);
+    await screenshot(page, 'upload-07-tags-after-alias-and-implication');
+    await page.goto(`${base}/posts?tags=sunset`);
+    expect(await page.locator(`ul.post-grid a[href="${new URL(postUrl).pathname}"]`).count()).toBe(1);
+  }, 60_000);
 
   it('ends a corrupt file in error with the reason, shown live', async () => {
     await upload(
@@ -145,7 +167,7 @@ describe('uploading an image in a real browser', () => {
     );
     await page.waitForSelector('[data-upload-status]:has-text("error")', { timeout: 30_000 });
     expect(await page.locator('.upload-status .errors').textContent()).toMatch(/^not an image: /);
-    await screenshot(page, 'upload-06-corrupt-file-error');
+    await screenshot(page, 'upload-08-corrupt-file-error');
     expect(consoleErrors).toEqual([]);
     expect(failedResponses).toEqual([]);
   }, 60_000);
