@@ -13,7 +13,7 @@
  *   const info = await probeImage('/srv/storage/uploads/incoming/abc');   // { ext: 'png', width: 640, height: 480 }
  *   await writeDerivatives('/srv/.../abc', '/tmp/t.webp', '/tmp/s.jpg');
  */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { SAMPLE_WIDTH, THUMBNAIL_SIZE, type PostFileExt } from '../posts/post-files';
 
 /** The file is not an image this app takes, or libvips cannot decode it. */
@@ -34,6 +34,17 @@ const FORMAT_EXTS: Readonly<Record<string, PostFileExt>> = {
   webp: 'webp',
 };
 
+/**
+ * sharp (libvips, a native library of some tens of MB resident) is loaded on the first image, not at
+ * import: every worker pool imports the job classes, and most never process an upload.
+ */
+type SharpFactory = (input: string, options?: SharpOptions) => Sharp;
+let loading: Promise<SharpFactory> | undefined;
+function loadSharp(): Promise<SharpFactory> {
+  loading ??= import('sharp').then((module) => module.default);
+  return loading;
+}
+
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -44,6 +55,7 @@ function isFileSystemError(error: unknown): boolean {
 }
 
 export async function probeImage(path: string): Promise<ImageInfo> {
+  const sharp = await loadSharp(); // outside the try: a sharp that cannot load is not a bad image
   let metadata: Metadata;
   try {
     metadata = await sharp(path).metadata();
@@ -63,6 +75,7 @@ export async function probeImage(path: string): Promise<ImageInfo> {
 }
 
 export async function writeDerivatives(source: string, thumbnail: string, sample: string): Promise<void> {
+  const sharp = await loadSharp(); // outside the try: a sharp that cannot load is not a bad image
   const input = () => sharp(source, { failOn: 'error' }).autoOrient();
   try {
     await input()
