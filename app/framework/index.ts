@@ -55,6 +55,8 @@ export { runSupervisor } from './runtime/supervisor';
 export { POOL_NODE_FLAGS } from './runtime/pool-node-flags';
 export type { SupervisorOptions } from './runtime/supervisor';
 export { startWorkerProcess } from './runtime/worker-process';
+export { LeaderLock } from './runtime/leader-lock';
+export type { LeaderLockEvents, LeaderLockOptions, LeaderSession } from './runtime/leader-lock';
 export type { WorkerProcess, WorkerProcessOptions, WorkerTimings } from './runtime/worker-process';
 export { startHeartbeat, listWorkers, workerKey } from './runtime/heartbeat';
 export type { WorkerInfo } from './runtime/heartbeat';

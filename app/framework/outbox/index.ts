@@ -7,7 +7,7 @@
  */
 export { startOutboxRelay } from './relay';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStatus } from './relay';
-export type { RelaySession } from './relay-lock';
+export type { LeaderSession as RelaySession } from '../runtime/leader-lock';
 export { readOutboxStatus, countOutbox } from './status';
 export type { OutboxStatus, OutboxQueryable } from './status';
 export type { StagedJob, StagedKind } from './staged-job';

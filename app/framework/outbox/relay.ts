@@ -1,6 +1,6 @@
 /**
  * The outbox relay: a long-lived component in every worker process that moves committed outbox
- * rows to the queue. One relay per database leads (relay-lock.ts: advisory lock on a session of
+ * rows to the queue. One relay per database leads (runtime/leader-lock.ts: advisory lock on a session of
  * its own); the others stand by and try the lock at each sweep, so leadership moves within one
  * sweep interval when the leader's process dies.
  *
@@ -30,13 +30,20 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { backlotSettings } from '../settings';
 import { OutboxRelayError } from './errors';
-import { RelayLock, type RelaySession } from './relay-lock';
+import { LeaderLock, type LeaderSession } from '../runtime/leader-lock';
 import type { StagedJob, StagedKind } from './staged-job';
-import { DELETE_BATCH_SQL, NEXT_BATCH_SQL, RECORD_ERROR_SQL, RECORD_LEADER_SQL } from './table';
+import {
+  DELETE_BATCH_SQL,
+  NEXT_BATCH_SQL,
+  OUTBOX_CHANNEL,
+  OUTBOX_LOCK_KEY,
+  RECORD_ERROR_SQL,
+  RECORD_LEADER_SQL,
+} from './table';
 
 export interface OutboxRelayOptions {
   /** Opens a new session on the database holding the outbox (a pg.Client, not yet connected). */
-  openSession: () => RelaySession;
+  openSession: () => LeaderSession;
   /** Where relayed jobs go: the BullMQ adapter (QueueAdapter.enqueueStaged). */
   adapter: { enqueueStaged?(jobs: readonly StagedJob[]): Promise<void> };
   /** Rows per pass. @defaultValue 1000 */
@@ -107,7 +114,7 @@ class RelayLoop implements OutboxRelay {
   relayedCount = 0;
   lastError: Error | undefined;
 
-  private readonly lock: RelayLock;
+  private readonly lock: LeaderLock;
   private readonly log: Logger;
   private readonly batchSize: number;
   private readonly sweepIntervalMs: number;
@@ -129,14 +136,18 @@ class RelayLoop implements OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.addTimeoutMs = options.addTimeoutMs ?? 10_000;
     this.name = options.name ?? `${hostname()}:${process.pid}`;
-    this.lock = new RelayLock(options.openSession, {
-      notified: () => this.wake(),
-      lost: (error) => {
-        this.status = 'standby';
-        this.log.warn({ err: error }, 'Outbox relay lost its database session; standing by');
-        this.wake();
+    this.lock = new LeaderLock(
+      options.openSession,
+      { lockKey: OUTBOX_LOCK_KEY, channel: OUTBOX_CHANNEL },
+      {
+        notified: () => this.wake(),
+        lost: (error) => {
+          this.status = 'standby';
+          this.log.warn({ err: error }, 'Outbox relay lost its database session; standing by');
+          this.wake();
+        },
       },
-    });
+    );
   }
 
   start(): void {

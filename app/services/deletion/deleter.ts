@@ -7,7 +7,8 @@
  *   1. Check that PostgreSQL enforces the foreign keys deletions rely on (foreign-keys.ts). If not,
  *      log one ERROR line saying why and what to do, and stay refused (status 'refused'): nothing
  *      is deleted, the worker process itself carries on.
- *   2. Lead: take the advisory lock on a session of its own and LISTEN for marks (deleter-lock.ts).
+ *   2. Lead: take the advisory lock on a session of its own and LISTEN for marks (LeaderLock with
+ *      deleter-lock.ts's key and channel).
  *      One deleter deletes per database however many worker processes start one; the others stand
  *      by (status 'standby') and try again at each periodic check, so one takes over within a
  *      minute when the leader's session ends.
@@ -28,7 +29,8 @@
  *   ...; await deleter.stop();
  */
 import { DeleterBatches } from './deleter-batches';
-import { DeleterLock } from './deleter-lock';
+import { LeaderLock } from '../../framework/index';
+import { DELETER_LEADERSHIP } from './deleter-lock';
 import { deleterSettings, type DeleterOptions, type DeleterSettings } from './deleter-options';
 import { checkForeignKeys, ForeignKeysNotEnforcedError } from './foreign-keys';
 
@@ -53,7 +55,7 @@ class DeleterLoop implements Deleter {
   status: DeleterStatus = 'starting';
   refusal: ForeignKeysNotEnforcedError | undefined;
 
-  private readonly lock: DeleterLock;
+  private readonly lock: LeaderLock;
   private readonly batches: DeleterBatches;
   private periodic: NodeJS.Timeout | undefined;
   private followUp: NodeJS.Timeout | undefined;
@@ -64,7 +66,7 @@ class DeleterLoop implements Deleter {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly settings: DeleterSettings) {
-    this.lock = new DeleterLock(settings.openSession, {
+    this.lock = new LeaderLock(settings.openSession, DELETER_LEADERSHIP, {
       notified: () => this.trigger('notify'),
       lost: (error) => this.sessionLost(error),
     });
@@ -183,7 +185,7 @@ class DeleterLoop implements Deleter {
 
   /** Holds the lock (and LISTENs) or stands by; resolves whether this deleter leads. */
   private async lead(): Promise<boolean> {
-    if (this.lock.held) return true;
+    if (this.lock.session) return true;
     if (!(await this.lock.acquire())) {
       if (this.status !== 'standby')
         this.settings
