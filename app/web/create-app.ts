@@ -144,7 +144,8 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(textGuard);
   app.use(sessionMiddleware({ redis: options.redis, keyPrefix, secret: options.sessionSecret, secure }));
   app.use(currentUser(options.prisma));
-  app.post(UPLOAD_PATHS, requireSignIn(), uploadIntake({ storageRoot }));
+  // multer fills req.body only now: the text guard checks the form's fields after it.
+  app.post(UPLOAD_PATHS, requireSignIn(), uploadIntake({ storageRoot }), textGuard);
   app.use(csrfProtection({ secret: options.sessionSecret, secure }));
   if (options.live) {
     app.locals[LIVE_LOCAL] = true;

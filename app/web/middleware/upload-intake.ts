@@ -8,8 +8,8 @@
  * UPLOAD_CONTENT_TYPES (by the part's declared type; the job checks the bytes), plus small text
  * fields; the file is streamed to STORAGE_ROOT/uploads/incoming/<random hex>. Refusals: too large
  * 413, another type 415, another field or more than one file 422, an unreadable body 400, each
- * naming what was wrong; a text field PostgreSQL cannot store (NUL, lone surrogate) 400 as the text
- * guard answers for other bodies. A stored file that no upload claimed by the time the response is sent
+ * naming what was wrong (create-app.ts runs the text guard again after it, on the form's fields).
+ * A stored file that no upload claimed by the time the response is sent
  * (CSRF refusal, bad tags, an error) is removed: controllers set res.locals.uploadClaimed.
  *
  * Example: app.post(['/uploads', '/api/uploads'], requireSignIn(), uploadIntake({ storageRoot }))
@@ -21,7 +21,6 @@ import { join, resolve } from 'node:path';
 import type { RequestHandler } from 'express';
 import multer, { MulterError } from 'multer';
 import { INCOMING_DIR } from '../../services/uploads/files';
-import { findBadText } from './text-guard';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors';
 
 /** Largest file taken, in bytes. @defaultValue 20 MiB */
@@ -91,9 +90,6 @@ export function uploadIntake(options: UploadIntakeOptions): RequestHandler {
           if (res.locals.uploadClaimed !== true) void rm(stored, { force: true });
         });
       if (error) return next(refusal(error, maxBytes));
-      // The text guard ran before multer filled req.body: the form's fields get the same check here.
-      const bad = findBadText(req.body);
-      if (bad) return next(new BadRequestError(bad));
       next();
     });
   };
