@@ -46,10 +46,18 @@ afterAll(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 }, 60_000);
 
-/** bin/dev as a user starts it: `tty` runs it on a pseudo-terminal (util-linux script), Ctrl-C through it. */
+/**
+ * bin/dev as a user starts it: `tty` runs it on a pseudo-terminal (util-linux script), Ctrl-C through it.
+ * script runs its command through $SHELL -c; `exec` makes bin/dev that process, as a terminal's shell
+ * would run it in the foreground. Without it dash (Debian's /bin/sh, script's shell when SHELL is
+ * unset) stays as bin/dev's parent and dies of the Ctrl-C itself, so script reports 130.
+ */
 function startDev(env: Record<string, string>, tty: boolean): Dev {
   const child = tty
-    ? spawn('script', ['-qfec', 'bin/dev', '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env } })
+    ? spawn('script', ['-qfec', 'exec bin/dev', '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, SHELL: '/bin/sh', ...env },
+      })
     : spawn(join(ROOT, 'bin/dev'), [], { cwd: ROOT, env: { ...process.env, ...env } });
   started.push({ child, tty });
   const text = { stdout: '', stderr: '' };
