@@ -7,6 +7,7 @@ import {
   type BacklotEvent,
   type Forwarder,
 } from '../../../app/framework/index';
+import { thingStatus } from './test-events';
 import { captureLogs } from '../../support/log-capture';
 import { recorder, sleep, waitUntil } from './support';
 
@@ -89,17 +90,17 @@ describe('EventBroker', () => {
     const b = broker();
     const local = recorder('local', 'local');
     const all = recorder('all', 'all');
-    const picky = { ...recorder('picky'), accepts: (e: BacklotEvent) => e.type === 'bur.status' };
+    const picky = { ...recorder('picky'), accepts: (e: BacklotEvent) => e.type === 'thing.status' };
     b.register(local);
     b.register(all);
     b.register(picky);
     b.publish(tick(1), 'local');
     b.publish(tick(2), 'remote');
-    b.publish(createEvent('bur.status', { burId: 1, status: 'approved' }), 'remote');
+    b.publish(createEvent(thingStatus, { thingId: 1, status: 'approved' }), 'remote');
     await b.flush(2_000);
     expect(local.events.map((e) => e.type)).toEqual(['clock.tick']);
     expect(all.events).toHaveLength(3);
-    expect(picky.events.map((e) => e.type)).toEqual(['bur.status']);
+    expect(picky.events.map((e) => e.type)).toEqual(['thing.status']);
   });
 
   it('a forwarder that hangs forever blocks neither producers nor the other forwarders', async () => {
