@@ -16,7 +16,8 @@ export {
   callbackJobId,
 } from './batches/batch';
 export type { BatchOptions, BatchStatus } from './batches/batch';
-export { batchKeyPattern } from './batches/store';
+export { batchKeyPattern, batchKeys } from './batches/store';
+export { recordBatchOutcome } from './batches/outcome';
 export type { BatchCallbackName, BatchJobState } from './batches/store';
 export type { JobOptions } from './job-options';
 export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';

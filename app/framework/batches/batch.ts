@@ -24,8 +24,9 @@
  */
 import { enqueueAll } from '../enqueuing';
 import { BacklotError } from '../errors';
-import type { Job } from '../job';
+import type { AnyJobClass, Job } from '../job';
 import { newJobId } from '../job-id';
+import { checkEnqueuedClass } from '../registry';
 import { queueAdapter } from '../settings';
 import {
   BATCH_CALLBACKS,
@@ -100,6 +101,8 @@ function checkOptions(options: BatchOptions): BatchSettings {
       throw new BatchError(
         `batch option ${name} must be a built job, e.g. ReportJob.build(day) (got ${describe(callback)})`,
       );
+    // The finishing worker looks the class up by name: known now, or the app's list says no.
+    checkEnqueuedClass(callback.constructor as AnyJobClass);
     settings.callbacks[name] = callback.serialize();
   }
   return settings;
