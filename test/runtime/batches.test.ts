@@ -9,9 +9,9 @@
  * - progress (pending, succeeded, failed, discarded) reads back through Batch.status.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Batch, batchKeyPattern, callbackJobId, type BatchCallbackName } from '../../app/framework/index';
-import { BatchCallbackJob, BatchMemberJob } from '../fixtures/jobs';
+import { BatchCallbackJob, BatchMemberJob, OnlyOneJob } from '../fixtures/jobs';
 import {
   FIXTURES,
   processEnv,
@@ -46,19 +46,19 @@ describe('batches across worker processes', () => {
     if (keys.length > 0) await redis.unlink(...keys);
   });
 
-  async function twoWorkers() {
+  // Two pools of one slot each, for every test: two jobs running at once run on both processes.
+  beforeAll(async () => {
     const env = processEnv(scope.prefix);
     const pair = [0, 1].map(() => startWorker(['--pool=default:1', '--require', FIXTURES], env));
     for (const w of pair) await w.started('default:1');
     workers.push(...pair);
-    return pair;
-  }
+  }, 60_000);
 
   it(
     'enqueues each callback exactly once when the last two jobs finish at one instant on two processes',
     { timeout: 180_000 },
     async () => {
-      const pair = await twoWorkers();
+      const pair = workers;
       const key = `${scope.prefix}:race`;
       const batches: Batch[] = [];
       for (let round = 0; round < 15; round += 1) {
@@ -191,4 +191,26 @@ describe('batches across worker processes', () => {
       );
     },
   );
+  it("counts a job dropped by onConflict 'discard' as discarded", { timeout: 120_000 }, async () => {
+    const key = `${scope.prefix}:conflict`;
+    const batch = Batch.create({
+      onComplete: BatchCallbackJob.build(key, 'onComplete'),
+      onDiscard: BatchCallbackJob.build(key, 'onDiscard'),
+    });
+    // Two jobs of one key, one slot: the two workers take both at once and one is dropped.
+    await batch.add([OnlyOneJob.build(key, 'g', 'first', 1500), OnlyOneJob.build(key, 'g', 'second', 1500)]);
+    await waitUntil(
+      'onDiscard and onComplete ran',
+      async () => (await callbackRuns(redis, key)).length >= 2,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    expect(await redis.llen(key)).toBe(1); // one of the two ran
+    expect(await Batch.status(batch.id)).toMatchObject({ total: 2, pending: 0, succeeded: 1, discarded: 1 });
+    expect((await callbackRuns(redis, key)).map(([name]) => name).sort()).toEqual([
+      'onComplete',
+      'onDiscard',
+    ]);
+  });
 });

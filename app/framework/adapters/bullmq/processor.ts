@@ -170,8 +170,13 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
   const limited = async (job: Job, bullJob: BullJob, token: string | undefined, limit: ConcurrencyLimit) => {
     const gate = hooks.concurrency as ConcurrencyGate;
     const key = job.concurrencyKey as string;
-    if (!(await gate.enter(bullJob, token, limit, key)))
-      return { discarded: `concurrency limit of ${key} reached` };
+    if (!(await gate.enter(bullJob, token, limit, key))) {
+      const discarded = `concurrency limit of ${key} reached`;
+      // hook: batches (a job dropped by onConflict 'discard' never reaches executeJob)
+      if (job.batchId !== undefined)
+        await recordBatchOutcome(job, { status: 'discarded', error: new Error(discarded) });
+      return { discarded };
+    }
     try {
       if (hooks.beforeStart) await hooks.beforeStart();
       return await run(job, bullJob, token);
