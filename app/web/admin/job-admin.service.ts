@@ -47,6 +47,7 @@ export function actionsFor(state: JobState, malformed = false): JobAction[] {
     case 'active':
       return ['cancel'];
     case 'completed':
+    case 'discarded':
       return ['destroy'];
     case 'unknown':
       return [];

@@ -4,7 +4,7 @@
  * destructive action. Arguments and results appear for admins only; actions likewise.
  */
 import type { JobStatus, JobSummary, QueueStats } from '../../framework/index';
-import { filterSecrets, JOB_STATES, topics } from '../../framework/index';
+import { filterSecrets, SHOWN_STATES, topics } from '../../framework/index';
 import { actionsFor, DESTRUCTIVE_ACTIONS, type JobAction } from '../admin/job-admin.service';
 import type { Throughput } from '../admin/queue-metrics';
 import { BULL_BOARD_PATH } from '../admin/bull-board';
@@ -97,10 +97,10 @@ export function queueSummary(
   outbox = 0,
 ): SafeHtml {
   return html`<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="${SUMMARY_REFRESH_MS}" data-live-src="/admin/jobs/summary?hours=${hours}">
-<table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
+<table class="stats"><thead><tr><th>Queue</th>${SHOWN_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
 ${stats.map(
   (s) =>
-    html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${JOB_STATES.map(
+    html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${SHOWN_STATES.map(
       (state) => html`<td class="num" data-queue-state="${s.queue}:${state}">${s.counts[state] ?? 0}</td>`,
     )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
 )}
@@ -125,7 +125,7 @@ ${queueSummary(data.stats, data.throughput, data.hours, data.outbox)}
       (s) =>
         html`<option value="${s.queue}"${filters.queue === s.queue ? html` selected` : ''}>${s.queue}</option>`,
     )}</select></label>
-<label>State <select name="state"><option value="">all</option>${[...JOB_STATES, 'canceled'].map(
+<label>State <select name="state"><option value="">all</option>${SHOWN_STATES.map(
       (s) => html`<option value="${s}"${filters.state === s ? html` selected` : ''}>${s}</option>`,
     )}</select></label>
 <label>Limit <input type="number" name="limit" min="1" max="500" value="${filters.limit}"></label>
