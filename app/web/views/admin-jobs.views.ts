@@ -3,11 +3,12 @@
  * jobs with their timings, one job's detail, and the confirmation overlay shown before a
  * destructive action. Arguments and results appear for admins only; actions likewise.
  */
-import type { JobStatus, JobSummary, QueueStats } from '../../framework/index';
+import type { JobFilter, JobStatus, JobSummary, QueueStats } from '../../framework/index';
 import { filterSecrets, SHOWN_STATES, topics } from '../../framework/index';
 import { actionsFor, DESTRUCTIVE_ACTIONS, type JobAction } from '../admin/job-admin.service';
 import type { Throughput } from '../admin/queue-metrics';
 import { BULL_BOARD_PATH } from '../admin/bull-board';
+import { bulkBar } from './admin-bulk.views';
 import { throughputChart } from './chart';
 import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
@@ -55,7 +56,7 @@ export interface JobsPageData {
   outbox?: number;
   /** Hours of throughput the charts show. */
   hours: number;
-  filters: { queue?: string; state?: string; limit: number };
+  filters: JobFilter & { limit: number };
   admin: boolean;
 }
 
@@ -69,6 +70,7 @@ function rowSource(filters: JobsPageData['filters']): string {
   const query = new URLSearchParams();
   if (filters.queue) query.set('queue', filters.queue);
   if (filters.state) query.set('state', filters.state);
+  if (filters.jobClass) query.set('class', filters.jobClass);
   const qs = query.toString();
   return `/admin/jobs/{id}/row${qs ? `?${qs}` : ''}`;
 }
@@ -79,6 +81,13 @@ export function jobRow(ctx: ViewContext, job: JobSummary, admin: boolean): SafeH
 <td><span class="state state-${job.state}">${job.state}</span></td><td class="num">${job.attempts}/${maxAttempts(job)}</td>
 <td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td><td>${time(job.finishedAt)}</td><td class="num">${duration(job)}</td>
 <td class="error">${job.error ? job.error.slice(0, 200) : ''}</td>${admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`;
+}
+
+/** "paused" or nothing; with ctx (an admin's page) the button that flips it. */
+function pausedCell(s: QueueStats, ctx: ViewContext | undefined): SafeHtml {
+  const path = `/admin/queues/${encodeURIComponent(s.queue)}/${s.paused ? 'resume' : 'pause'}`;
+  const button = ctx ? postButton(ctx, path, s.paused ? 'Resume' : 'Pause') : html``;
+  return html`${s.paused ? html`<strong class="state state-paused">paused</strong> ` : ''}${button}`;
 }
 
 /** How often at most the queue summary refetches while job events stream in. @defaultValue 2000 ms */
@@ -95,6 +104,7 @@ export function queueSummary(
   throughput: Throughput[],
   hours: number,
   outbox = 0,
+  ctx?: ViewContext,
 ): SafeHtml {
   return html`<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="${SUMMARY_REFRESH_MS}" data-live-src="/admin/jobs/summary?hours=${hours}">
 <table class="stats"><thead><tr><th>Queue</th>${SHOWN_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
@@ -102,7 +112,7 @@ ${stats.map(
   (s) =>
     html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${SHOWN_STATES.map(
       (state) => html`<td class="num" data-queue-state="${s.queue}:${state}">${s.counts[state] ?? 0}</td>`,
-    )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
+    )}<td class="paused" data-queue-paused="${s.queue}">${pausedCell(s, ctx)}</td></tr>`,
 )}
 </tbody></table>
 <p class="outbox">Outbox: <span class="num" data-outbox-waiting>${outbox}</span> job(s) committed in transactions, waiting for the relay</p>
@@ -118,7 +128,7 @@ export function jobsPage(data: JobsPageData): PageView {
     body: html`<h1>Jobs</h1>
 <p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
 <h2>Queues</h2>
-${queueSummary(data.stats, data.throughput, data.hours, data.outbox)}
+${queueSummary(data.stats, data.throughput, data.hours, data.outbox, data.admin ? ctx : undefined)}
 <h2>Recent jobs</h2>
 <form method="get" action="/admin/jobs" class="filters">
 <label>Queue <select name="queue"><option value="">all</option>${data.stats.map(
@@ -128,14 +138,16 @@ ${queueSummary(data.stats, data.throughput, data.hours, data.outbox)}
 <label>State <select name="state"><option value="">all</option>${SHOWN_STATES.map(
       (s) => html`<option value="${s}"${filters.state === s ? html` selected` : ''}>${s}</option>`,
     )}</select></label>
+<label>Class <input type="text" name="class" value="${filters.jobClass ?? ''}" size="16"></label>
 <label>Limit <input type="number" name="limit" min="1" max="500" value="${filters.limit}"></label>
 <button type="submit">Filter</button>
 </form>
-<table class="jobs"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempts</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
+${data.admin ? bulkBar(filters) : ''}
+<div class="table-box"><table class="jobs"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempts</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
       data.admin ? html`<th>Actions</th>` : ''
     }</tr></thead><tbody data-live-insert="/jobs" data-live-insert-on="job.enqueued job.started" data-live-row-src="${rowSource(filters)}">
 ${data.jobs.map((job) => jobRow(ctx, job, data.admin))}
-</tbody></table>
+</tbody></table></div>
 ${data.jobs.length === 0 ? html`<p><em>No jobs match.</em></p>` : ''}`,
   });
 }
