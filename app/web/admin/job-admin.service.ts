@@ -22,6 +22,7 @@ import {
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { BulkActions, type BulkAction, type BulkPlan, type BulkResult } from './bulk-actions';
 import { actionsFor, type JobAction } from './job-actions';
+import { queueLatency, type Latency } from './queue-latency';
 import { queueThroughput, type Throughput } from './queue-metrics';
 
 export { actionsFor, DESTRUCTIVE_ACTIONS, isJobAction, JOB_ACTIONS, type JobAction } from './job-actions';
@@ -103,6 +104,15 @@ export class JobAdminService {
   throughput(minutes: number, now = Date.now()): Promise<Throughput[]> {
     return Promise.all(
       this.queueNames.map((name) => queueThroughput(this.adapter.queue(name), minutes, now)),
+    );
+  }
+
+  /** Enqueue-to-start p50/p95 per queue over the last `minutes`, from recent finished jobs. */
+  latency(minutes: number, now = Date.now()): Promise<Latency[]> {
+    return Promise.all(
+      this.queueNames.map((name) =>
+        queueLatency(this.adapter.connection, this.adapter.queue(name), minutes, now),
+      ),
     );
   }
 

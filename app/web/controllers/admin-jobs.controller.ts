@@ -71,10 +71,11 @@ export function adminJobsController(jobs: JobAdminService) {
   const index: RequestHandler = async (req, res) => {
     const f = filters(req);
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, list, throughput, outbox] = await Promise.all([
+    const [stats, list, throughput, latency, outbox] = await Promise.all([
       jobs.stats(),
       jobs.list(f),
       jobs.throughput(hours * 60),
+      jobs.latency(hours * 60),
       jobs.outboxWaiting(),
     ]);
     sendPage(
@@ -84,6 +85,7 @@ export function adminJobsController(jobs: JobAdminService) {
         stats,
         jobs: list,
         throughput,
+        latency,
         outbox,
         hours,
         filters: f,
@@ -95,13 +97,16 @@ export function adminJobsController(jobs: JobAdminService) {
   /** The counts and charts alone, which the jobs page refetches as job events arrive. */
   const summary: RequestHandler = async (req, res) => {
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, throughput, outbox] = await Promise.all([
+    const [stats, throughput, latency, outbox] = await Promise.all([
       jobs.stats(),
       jobs.throughput(hours * 60),
+      jobs.latency(hours * 60),
       jobs.outboxWaiting(),
     ]);
     const admin = isAdmin(res.locals.currentUser);
-    sendFragment(req, res, (ctx) => queueSummary(stats, throughput, hours, outbox, admin ? ctx : undefined));
+    sendFragment(req, res, (ctx) =>
+      queueSummary({ stats, throughput, latency, hours, outbox }, admin ? ctx : undefined),
+    );
   };
 
   const show: RequestHandler = async (req, res) => {
@@ -147,13 +152,18 @@ export function adminJobsController(jobs: JobAdminService) {
 
   const apiQueues: RequestHandler = async (req, res) => {
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
-    const [stats, throughput, outbox] = await Promise.all([
+    const [stats, throughput, latency, outbox] = await Promise.all([
       jobs.stats(),
       jobs.throughput(hours * 60),
+      jobs.latency(hours * 60),
       jobs.outboxWaiting(),
     ]);
     res.json({
-      queues: stats.map((s) => ({ ...s, throughput: throughput.find((t) => t.queue === s.queue) })),
+      queues: stats.map((s) => ({
+        ...s,
+        throughput: throughput.find((t) => t.queue === s.queue),
+        latency: latency.find((l) => l.queue === s.queue),
+      })),
       outbox: { waiting: outbox },
     });
   };
