@@ -218,16 +218,17 @@ describe('the admin jobs page', () => {
     // axes: y labels 0 and the peak, x labels as UTC times, 3 h back to now
     expect(chart).toMatch(/<text x="39" y="[\d.]+" text-anchor="end"[^>]*>0<\/text>/);
     const labels = [...chart.matchAll(/<text class="x-label"[^>]*>(\d\d:\d\d)<\/text>/g)].map((m) => m[1]);
-    expect(labels).toHaveLength(7);
-    expect(labels.at(-1)).toBe(new Date().toISOString().slice(11, 16));
-    expect(labels[0]).toBe(new Date(Date.now() - 179 * 60_000).toISOString().slice(11, 16));
+    // every 30 min over 3 h, on round times
+    expect(labels.length).toBeGreaterThanOrEqual(5);
+    expect(labels.length).toBeLessThanOrEqual(7);
+    expect(labels.every((l) => /:(00|30)$/.test(l ?? ''))).toBe(true);
 
     const latency = /<figure class="chart latency" data-latency-queue="default">([\s\S]*?)<\/figure>/.exec(
       res.text,
     )?.[1];
     expect(latency).toContain('enqueue to start');
     expect(latency).toMatch(/from the 2 most recent finished jobs/);
-    expect(latency).toMatch(/<path d="M[\d.,]+"[^>]*><title>p50<\/title>/);
+    expect(latency).toMatch(/<path d="M[\d.,]+"[^>]*><title>p50<\/title><\/path><circle /);
 
     const api = await admin.get('/api/admin/queues?hours=1').expect(200);
     const defaultQueue = (

@@ -15,13 +15,13 @@ describe('enqueue-to-start latency buckets', () => {
       { startedAt: now - 1_000, waitMs: 100 },
       { startedAt: now - 2_000, waitMs: 300 },
       { startedAt: now - 3_000, waitMs: 200 },
-      { startedAt: now - 170 * 60_000, waitMs: 5_000 },
+      { startedAt: now - 165 * 60_000, waitMs: 5_000 },
       { startedAt: now - 500 * 60_000, waitMs: 9 }, // outside the window: not sampled
     ];
     const l = bucketLatency('default', starts, 180, now);
     expect(l.bucketMinutes).toBe(15);
     expect(l.p50).toHaveLength(12);
-    expect(l.startMs).toBe(Date.UTC(2026, 11, 3, 9, 1));
+    expect(l.startMs).toBe(Date.UTC(2026, 11, 3, 9, 15));
     expect(l.p50.at(-1)).toBe(200);
     expect(l.p95.at(-1)).toBe(300);
     expect(l.p50[0]).toBe(5_000);

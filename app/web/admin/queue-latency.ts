@@ -6,6 +6,7 @@
  *
  * Steps: ZREVRANGE the completed and failed sets (newest LATENCY_SAMPLE each), one pipelined
  * HMGET per job, keep the starts inside the window, then percentiles per bucket (null if empty).
+ * Buckets start on round times (multiples of their length), the last one holding now.
  *
  * Example: const l = await queueLatency(redis, queue, 180)  // 12 buckets of 15 min, oldest first
  */
@@ -49,8 +50,10 @@ export function bucketLatency(
 ): Latency {
   const bucketMinutes = Math.max(1, Math.ceil(minutes / LATENCY_BUCKETS));
   const buckets = Math.ceil(minutes / bucketMinutes);
-  const endMs = (Math.floor(now / MINUTE) + 1) * MINUTE;
-  const startMs = endMs - buckets * bucketMinutes * MINUTE;
+  // Buckets on round times (09:00, 09:15, ...), the last one holding now.
+  const bucketMs = bucketMinutes * MINUTE;
+  const endMs = (Math.floor(now / bucketMs) + 1) * bucketMs;
+  const startMs = endMs - buckets * bucketMs;
   const waits: number[][] = Array.from({ length: buckets }, () => []);
   let sampled = 0;
   for (const s of starts) {

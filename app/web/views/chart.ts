@@ -1,6 +1,6 @@
 /**
  * Inline-SVG line charts with axes: a y axis with three labelled ticks (0, half, peak) and an x
- * axis with times (UTC, HH:MM) under about six evenly spaced ticks. Two uses: jobs completed
+ * axis with times (UTC, HH:MM) under ticks on round times (at most seven). Two uses: jobs completed
  * (green) and failed (red) per minute for one queue, and the enqueue-to-start latency p50/p95 of
  * its recent jobs. A series may have gaps (null: no jobs in that bucket). No script, so the
  * pages' CSP holds; the SVG scales to its box (viewBox, width 100 % in the stylesheet).
@@ -14,12 +14,14 @@ import { html, type SafeHtml } from './html';
 const WIDTH = 480;
 const HEIGHT = 160;
 const LEFT = 44;
-const RIGHT = 8;
+const RIGHT = 18;
 const TOP = 8;
 const BOTTOM = 22;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
 const X_TICKS = 6;
+/** Tick spacings tried, smallest first, until at most X_TICKS fit. */
+const TICK_MINUTES = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720];
 
 export interface Series {
   label: string;
@@ -37,6 +39,17 @@ export interface TimeChart {
   series: Series[];
   /** How y values are labelled (e.g. "12" or "1.2 s"). */
   formatY: (value: number) => string;
+  /** The y axis reaches at least this. @defaultValue 1 */
+  minPeak?: number;
+}
+
+/** Buckets whose start falls on a round time (every 30 min over 3 h), at most X_TICKS + 1. */
+export function timeTicks(startMs: number, stepMs: number, n: number): number[] {
+  const spanMinutes = ((n - 1) * stepMs) / 60_000;
+  const every = (TICK_MINUTES.find((m) => spanMinutes / m <= X_TICKS) ?? 1440) * 60_000;
+  const ticks: number[] = [];
+  for (let i = 0; i < n; i++) if ((startMs + i * stepMs) % every === 0) ticks.push(i);
+  return ticks;
 }
 
 const x = (i: number, n: number) => LEFT + (n > 1 ? (i / (n - 1)) * PLOT_W : PLOT_W / 2);
@@ -57,6 +70,16 @@ function path(values: ReadonlyArray<number | null>, max: number): string {
   return parts.join(' ');
 }
 
+/** A dot on each point with no neighbour, so a lone bucket still shows. */
+function dots(s: Series, max: number): SafeHtml {
+  const n = s.values.length;
+  return html`${s.values.map((v, i) =>
+    v !== null && (s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null
+      ? html`<circle cx="${x(i, n).toFixed(1)}" cy="${y(v, max).toFixed(1)}" r="2.5" fill="${s.color}"/>`
+      : '',
+  )}`;
+}
+
 /** "14:05" in UTC. */
 export function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);
@@ -65,9 +88,9 @@ export function clock(ms: number): string {
 export function timeChart(c: TimeChart): SafeHtml {
   const n = Math.max(...c.series.map((s) => s.values.length), 1);
   const values = c.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = Math.max(1, ...values);
+  const max = Math.max(c.minPeak ?? 1, ...values);
   const yTicks = [0, max / 2, max];
-  const xTicks = Array.from({ length: X_TICKS + 1 }, (_, k) => Math.round((k / X_TICKS) * (n - 1)));
+  const xTicks = timeTicks(c.startMs, c.stepMs, n);
   return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${c.id}-title" class="time-chart">
 <title id="${c.id}-title">${c.title}</title>
 <rect x="${LEFT}" y="${TOP}" width="${PLOT_W}" height="${PLOT_H}" fill="#fbfcfd" stroke="#e3e6eb"/>
@@ -81,7 +104,7 @@ ${xTicks.map(
 )}
 ${c.series.map(
   (s) =>
-    html`<path d="${path(s.values, max)}" fill="none" stroke="${s.color}" stroke-width="1.5"><title>${s.label}</title></path>`,
+    html`<path d="${path(s.values, max)}" fill="none" stroke="${s.color}" stroke-width="1.5"><title>${s.label}</title></path>${dots(s, max)}`,
 )}
 </svg>`;
 }
@@ -142,6 +165,7 @@ ${timeChart({
   startMs: l.startMs,
   stepMs: l.bucketMinutes * MINUTE,
   formatY: seconds,
+  minPeak: 1000,
   series: [
     { label: 'p50', color: '#2c6fb7', values: l.p50 },
     { label: 'p95', color: '#d68910', values: l.p95 },

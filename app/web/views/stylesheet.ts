@@ -43,7 +43,7 @@ button.link{border:0;background:none;color:#fff;text-decoration:underline;paddin
 table.jobs{table-layout:auto;font-size:14px}
 table.jobs td.job-id{font-family:ui-monospace,monospace;font-size:12px}
 table.jobs td.job-id a{display:inline-block;max-width:7rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
-table.jobs td.job-class{overflow-wrap:anywhere;max-width:12rem}
+table.jobs td.job-class{overflow-wrap:break-word;max-width:12rem}
 table.jobs td.when{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:13px}
 table.jobs td.error{overflow-wrap:anywhere;max-width:16rem;font-size:13px}
 table.jobs td.job-actions{white-space:nowrap}
@@ -62,7 +62,8 @@ dl.job-facts dd{margin:0;overflow-wrap:anywhere}
   table.cards thead{display:none}
   table.cards tr{display:block;border:1px solid #e3e6eb;border-radius:4px;margin:0 0 .75rem;background:#fff}
   table.cards td{display:flex;gap:.75rem;justify-content:space-between;border-bottom:1px solid #f0f1f4;max-width:none}
-  table.cards td::before{content:attr(data-label);font-weight:600;color:#4a5363}
+  table.cards td{text-align:right}
+  table.cards td::before{content:attr(data-label);font-weight:600;color:#4a5363;flex:0 0 5.5rem;text-align:left}
   table.jobs td.job-id a{max-width:14rem}
   .chart{flex-basis:100%}
 }
