@@ -7,8 +7,8 @@
  *     discard reason for a discarded one, the failedReason otherwise (or why the data is malformed);
  *   - the attempt: a running job is on attempt attemptsMade + 1 (BullMQ counts attempts made
  *     when they end), every other job shows the attempts made.
- * countShownStates splits the completed and failed sets' counts the same way, in one Lua call
- * per queue (the job keys read are the queue's own, named by queue.toKey, so they share its slot).
+ * countShownStates splits the completed and failed sets' counts the same way; it remembers the
+ * marked ids per queue and reads only what finished since its last call (MarkedIds below).
  *
  * Example: shownState(job, await job.getState())  // 'discarded' for a discardOn-ed job
  *          await countShownStates(queue, adapter.connection)  // { waiting: 2, ..., canceled: 1 }
@@ -72,26 +72,82 @@ export function shownAttempts(job: BullJob, state: JobState): number {
   return state === 'active' ? Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1) : job.attemptsMade;
 }
 
-const COUNT_SPLIT = `
-local function count(setKey, field, mark)
-  local n = 0
-  for _, id in ipairs(redis.call('ZRANGE', setKey, 0, -1)) do
-    local v = redis.call('HGET', ARGV[1] .. id, field)
-    if v and string.find(v, mark, 1, true) == 1 then n = n + 1 end
-  end
-  return n
-end
-return { count(KEYS[1], 'returnvalue', '{"discarded":'), count(KEYS[2], 'failedReason', 'canceled') }`;
+/**
+ * The ids of one finished set (completed or failed) carrying a mark (discarded, canceled), kept per
+ * Queue object between calls so that each call reads only what finished since the last one: the
+ * members scored (finishedOn) at or after the newest seen, one HGET each, then ZMSCORE of the
+ * marked ids to drop those removed (retention, destroy) meanwhile. The first call reads the whole
+ * set, in batches, so Redis is never held by one long call.
+ */
+class MarkedIds {
+  private readonly ids = new Set<string>();
+  private since = '-inf';
+
+  constructor(
+    private readonly setKey: string,
+    private readonly field: string,
+    private readonly mark: string,
+  ) {}
+
+  async count(client: Redis, jobKey: (id: string) => string): Promise<number> {
+    let offset = 0;
+    let newest = this.since;
+    for (;;) {
+      const page = await client.zrangebyscore(
+        this.setKey,
+        this.since,
+        '+inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        BATCH,
+      );
+      if (page.length === 0) break;
+      const ids = page.filter((_, i) => i % 2 === 0);
+      const pipeline = client.pipeline();
+      for (const id of ids) pipeline.hget(jobKey(id), this.field);
+      const values = (await pipeline.exec()) ?? [];
+      ids.forEach((id, i) => {
+        const value = values[i]?.[1];
+        if (typeof value === 'string' && value.startsWith(this.mark)) this.ids.add(id);
+        else this.ids.delete(id);
+      });
+      offset += ids.length;
+      newest = page[page.length - 1] ?? newest;
+      if (ids.length < BATCH) break;
+    }
+    this.since = newest;
+    const known = [...this.ids];
+    for (let i = 0; i < known.length; i += BATCH) {
+      const chunk = known.slice(i, i + BATCH);
+      const scores = await client.zmscore(this.setKey, ...chunk);
+      chunk.forEach((id, j) => {
+        if (scores[j] === null) this.ids.delete(id);
+      });
+    }
+    return this.ids.size;
+  }
+}
+
+const BATCH = 2_000;
+const marked = new WeakMap<Queue, { discarded: MarkedIds; canceled: MarkedIds }>();
 
 /** Jobs per shown state of one queue: completed without the discarded, failed without the canceled. */
 export async function countShownStates(queue: Queue, client: Redis): Promise<Record<ShownState, number>> {
-  const [counts, split] = await Promise.all([
+  let sets = marked.get(queue);
+  if (!sets) {
+    sets = {
+      discarded: new MarkedIds(queue.toKey('completed'), 'returnvalue', '{"discarded":'),
+      canceled: new MarkedIds(queue.toKey('failed'), 'failedReason', 'canceled'),
+    };
+    marked.set(queue, sets);
+  }
+  const jobKey = (id: string) => queue.toKey(id);
+  const [counts, discarded, canceled] = await Promise.all([
     queue.getJobCounts(...JOB_STATES) as Promise<Record<StoredState, number>>,
-    client.eval(COUNT_SPLIT, 2, queue.toKey('completed'), queue.toKey('failed'), queue.toKey('')) as Promise<
-      [number, number]
-    >,
+    sets.discarded.count(client, jobKey),
+    sets.canceled.count(client, jobKey),
   ]);
-  const [discarded, canceled] = split;
   return {
     ...counts,
     completed: Math.max(0, (counts.completed ?? 0) - discarded),

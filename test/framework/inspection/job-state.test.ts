@@ -119,6 +119,13 @@ describe('job states as shown (dashboard, bin/jobs, /metrics)', () => {
     expect((await inspector.list({ jobClass: 'Nope' })).length).toBe(0);
     expect(() => inspector.checkState('bogus')).toThrow(/unknown state "bogus".*discarded, canceled/);
 
+    // The counts remember marked ids between calls: a destroyed discarded job leaves them, a new one joins.
+    await (await inspector.find(discarded.jobId))?.remove();
+    expect((await inspector.stats())[0]?.counts).toMatchObject({ discarded: 0, completed: 1 });
+    const again = await StateJob.performLater('discard');
+    await waitUntil('the second discarded job', async () => (await stateOf(again.jobId)) === 'discarded');
+    expect((await inspector.stats())[0]?.counts).toMatchObject({ discarded: 1, completed: 1, canceled: 1 });
+
     release?.();
     await waitUntil('the held job to finish', async () => (await stateOf(held.jobId)) === 'completed', {
       timeoutMs: 10_000,
