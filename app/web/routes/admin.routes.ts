@@ -5,11 +5,13 @@
  */
 import { Router } from 'express';
 import type { JobAdminService } from '../admin/job-admin.service';
+import { adminBatchesController } from '../controllers/admin-batches.controller';
 import { adminJobsController } from '../controllers/admin-jobs.controller';
 import { requireLevel } from '../middleware/require-level';
 
 export function adminRoutes(jobs: JobAdminService): Router {
   const c = adminJobsController(jobs);
+  const batches = adminBatchesController(jobs);
   const admin = requireLevel('admin');
   return Router()
     .use(['/admin', '/api/admin'], requireLevel('moderator'))
@@ -20,12 +22,14 @@ export function adminRoutes(jobs: JobAdminService): Router {
     .post('/admin/queues/:queue/resume', admin, c.resume)
     .get('/admin/bulk/:action/confirm', admin, c.bulkConfirm)
     .post('/admin/bulk/:action', admin, c.bulkAct)
+    .get('/admin/jobs/batches/:id', batches.show)
     .get('/admin/jobs/:id', c.show)
     .get('/admin/jobs/:id/row', c.row)
     .get('/admin/jobs/:id/:action/confirm', admin, c.confirm)
     .post('/admin/jobs/:id/:action', admin, c.act)
     .get('/api/admin/jobs', c.apiIndex)
     .get('/api/admin/queues', c.apiQueues)
+    .get('/api/admin/jobs/batches/:id', batches.apiShow)
     .get('/api/admin/jobs/:id', c.apiShow)
     .post('/api/admin/jobs/:id/:action', admin, c.apiAct)
     .post('/api/admin/queues/:queue/pause', admin, c.apiPause)
