@@ -1,7 +1,8 @@
 /**
  * bin/jobs: inspect and steer jobs from the shell. Tables for people, --json for scripts.
  *
- *   bin/jobs stats | list [--queue Q] [--state S] [--limit N] | status ID | retry ID | retry --all-failed Q
+ *   bin/jobs stats | list [--queue Q] [--state S] [--class C] [--limit N] | status ID | retry ID | retry --all-failed Q
+ *   bin/jobs pause QUEUE | resume QUEUE  (stats shows paused queues)
  *   bin/jobs cancel ID | run-now ID | workers
  *   bin/jobs enqueue JobClass [--record Model:id]... [JSON args...] [--queue Q] [--wait S] [--priority P]
  *     (a record inside a JSON argument: {"$record":"Post:1"}; the count is checked against perform's)

@@ -75,14 +75,17 @@ export type { WorkerInfo } from './runtime/heartbeat';
 export { cancelInQueues, cancelChannel } from './runtime/cancellation';
 export type { CancelResult } from './runtime/cancellation';
 export { ExecutionGuard, formatDuration } from './timeouts';
+export { JobInspector, NoSuchJobError, JobStateError } from './inspection/job-inspector';
+export type { JobFilter, JobStatus, JobSummary, QueueStats } from './inspection/job-inspector';
 export {
-  JobInspector,
-  NoSuchJobError,
-  JobStateError,
   JOB_STATES,
+  SHOWN_STATES,
   isCanceled,
-} from './inspection/job-inspector';
-export type { JobStatus, JobSummary, QueueStats, JobState } from './inspection/job-inspector';
+  isShownState,
+  countShownStates,
+  shownState,
+} from './inspection/job-state';
+export type { JobState, ShownState } from './inspection/job-state';
 export { firstLine, formatTable } from './cli/table';
 export { queueRateLimits } from './runtime/rate-limits';
 export { cancelJob, jobStatus } from './inspection/control';

@@ -18,6 +18,10 @@ export function adminRoutes(jobs: JobAdminService): Router {
     .get('/admin', (_req, res) => res.redirect(303, '/admin/jobs'))
     .get('/admin/jobs', c.index)
     .get('/admin/jobs/summary', c.summary)
+    .post('/admin/queues/:queue/pause', admin, c.pause)
+    .post('/admin/queues/:queue/resume', admin, c.resume)
+    .get('/admin/bulk/:action/confirm', admin, c.bulkConfirm)
+    .post('/admin/bulk/:action', admin, c.bulkAct)
     .get('/admin/jobs/batches/:id', batches.show)
     .get('/admin/jobs/:id', c.show)
     .get('/admin/jobs/:id/row', c.row)
@@ -27,5 +31,8 @@ export function adminRoutes(jobs: JobAdminService): Router {
     .get('/api/admin/queues', c.apiQueues)
     .get('/api/admin/jobs/batches/:id', batches.apiShow)
     .get('/api/admin/jobs/:id', c.apiShow)
-    .post('/api/admin/jobs/:id/:action', admin, c.apiAct);
+    .post('/api/admin/jobs/:id/:action', admin, c.apiAct)
+    .post('/api/admin/queues/:queue/pause', admin, c.apiPause)
+    .post('/api/admin/queues/:queue/resume', admin, c.apiResume)
+    .post('/api/admin/bulk/:action', admin, c.apiBulk);
 }
