@@ -14,7 +14,7 @@ import {
 } from '../../app/framework/index';
 import { performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
 import { captureLogs, type LogLine } from '../support/log-capture';
-import { logPerformed, logStarted } from '../../app/framework/logging';
+import { logPerformed, logStarted } from '../../app/framework/job-lines';
 import { pino } from 'pino';
 import { useRedisPrefix } from '../support/redis';
 
