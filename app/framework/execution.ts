@@ -3,8 +3,10 @@
  *
  * Steps: count the execution; restore the arguments (a vanished record raises
  * DeserializationError here, inside the error handling, so discardOn can claim it); run perform
- * inside before/around/after_perform callbacks; map what happened to an Outcome that the adapter
- * turns into its own terms (BullMQ: return value, a delayed retry, or the failed set).
+ * (directly, or inside before/around/after_perform callbacks when the class declares any: one path
+ * either way); map what happened to an Outcome that the adapter turns into its own terms (BullMQ:
+ * return value, a delayed retry, or the failed set). The start and finish events go out once each
+ * through instrumentation.ts, where the log lines and the bus subscribe.
  *
  * Example: const outcome = await executeJob(job); if (outcome.status === 'retry') schedule(outcome.delayMs)
  */
