@@ -19,6 +19,7 @@
  *   });
  */
 import { serializeArguments } from './arguments';
+import { Batch } from './batches/batch';
 import { settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
 import { concurrencyKeyOf } from './concurrency/limit';
@@ -98,6 +99,8 @@ export abstract class Job extends JobDeclarations {
   continuation: ContinuationState | undefined;
   /** limitsConcurrency(): the key of this job's arguments, computed when first serialized. */
   concurrencyKey: string | undefined;
+  /** The batch this job belongs to (Batch#add sets it), stored with the payload. */
+  batchId: string | undefined;
   private loadedFromPayload = false;
   private loggerValue: Logger | undefined;
 
@@ -144,15 +147,17 @@ export abstract class Job extends JobDeclarations {
     await this.context?.progress(value);
   }
 
+  /** The batch this job belongs to (add more jobs with this.batch?.add([...])); undefined outside one. */
+  get batch(): Batch | undefined {
+    return this.batchId === undefined ? undefined : Batch.of(this.batchId);
+  }
+
   /** Return values of the jobs this job waited for (see enqueueAfter), keyed by "queue:id". */
   async dependencyResults(): Promise<Record<string, unknown>> {
     return (await this.context?.dependencyResults?.()) ?? {};
   }
 
-  /**
-   * Enqueues this job to run only after every dependency finished (BullMQ flows). When a
-   * dependency fails for good: 'fail' fails this job too, 'run' runs it anyway.
-   */
+  /** Enqueues this job to run after every dependency (BullMQ flows); one failed for good: 'fail' or 'run' it. */
   enqueueAfter(
     dependencies: readonly Job[],
     options: { ifDependencyFails?: DependencyFailurePolicy } & EnqueueScope = {},
@@ -160,10 +165,7 @@ export abstract class Job extends JobDeclarations {
     return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail', options);
   }
 
-  /**
-   * A resumable step: skipped when an earlier run completed it, else run with the cursor the last
-   * step.advance(cursor) saved (undefined the first time). See continuation.ts for the guarantee.
-   */
+  /** A resumable step: skipped once completed, else run from the last saved cursor (continuation.ts). */
   step<C extends Json = Json>(name: string, work: (step: Step<C>) => void | Promise<void>): Promise<void> {
     return runStep(this, name, work);
   }
@@ -179,10 +181,7 @@ export abstract class Job extends JobDeclarations {
     this.guard?.touch();
   }
 
-  /**
-   * Aborted when the job is cancelled, times out or its worker shuts down; pass it to fetch,
-   * streams and timers. Created on first use, so jobs that never look pay nothing for it.
-   */
+  /** Aborted on cancel, timeout or shutdown (pass it to fetch, streams, timers); made on first use. */
   get signal(): AbortSignal {
     if (!this.abortController) {
       this.abortController = new AbortController();
@@ -224,6 +223,7 @@ export abstract class Job extends JobDeclarations {
       if (limit) this.concurrencyKey = concurrencyKeyOf(limit, this.arguments, this.jobClassName);
     }
     if (this.concurrencyKey !== undefined) payload.concurrencyKey = this.concurrencyKey;
+    if (this.batchId !== undefined) payload.batchId = this.batchId;
     return payload;
   }
 
@@ -240,6 +240,7 @@ export abstract class Job extends JobDeclarations {
     this.scheduledAt = payload.scheduledAt ? new Date(payload.scheduledAt) : undefined;
     this.continuation = payload.continuation;
     this.concurrencyKey = payload.concurrencyKey;
+    this.batchId = typeof payload.batchId === 'string' ? payload.batchId : undefined;
     this.loadedFromPayload = true;
     return this;
   }
