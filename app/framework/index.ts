@@ -23,7 +23,8 @@ export type { JobOptions } from './job-options';
 export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';
 export * from './errors';
 export { configureBacklot, backlotSettings, queueAdapter } from './settings';
-export type { BacklotSettings } from './settings';
+export type { BacklotSettings, JobLines } from './settings';
+export { JOB_LINES } from './settings';
 export {
   registerJobs,
   lookupJob,
@@ -59,8 +60,10 @@ export type { RunningWorker, WorkerOptions } from './runtime/worker';
 export { filterSecrets } from './logging';
 export { RedisOutage, watchRedisOutage, isConnectionError } from './redis-outage';
 export type { RedisOutageOptions } from './redis-outage';
-export type { Outcome } from './execution';
+export type { Outcome, OutcomeStatus } from './outcome';
 export { executeJob } from './execution';
+export { onJobEvent } from './instrumentation';
+export type { JobEvent, JobEventListener, EnqueueStatus } from './instrumentation';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';
 export type { PoolSpec } from './runtime/pool-spec';
 export { runSupervisor } from './runtime/supervisor';
