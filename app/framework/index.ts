@@ -49,6 +49,13 @@ export { RedisOutage, watchRedisOutage, isConnectionError } from './redis-outage
 export type { RedisOutageOptions } from './redis-outage';
 export type { Outcome } from './execution';
 export { executeJob } from './execution';
+export {
+  EXECUTION_STATES,
+  executionRecorder,
+  recordExecution,
+  setExecutionRecorder,
+} from './execution-record';
+export type { ExecutionRecord, ExecutionRecorder, ExecutionState } from './execution-record';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';
 export type { PoolSpec } from './runtime/pool-spec';
 export { runSupervisor } from './runtime/supervisor';

@@ -24,6 +24,7 @@ import type { ConcurrencyLimit } from '../../concurrency/limit';
 import type { ContinuationState } from '../../continuation';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob, type Outcome } from '../../execution';
+import { executionRecorder, recordExecution } from '../../execution-record';
 import type { ExecutionContext, Job, JobPayload } from '../../job';
 import { payloadProblem } from '../../job-payload';
 import { logUnknownJob, logUnrunnableJob } from '../../logging';
@@ -145,8 +146,11 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
   /** Runs the job and answers BullMQ; a completed job costs one promise here (see execution.ts). */
   const run = (job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> => {
     hooks.onStart?.(job, bullJob);
+    const startedAt = executionRecorder() ? Date.now() : 0;
     return executeJob(job).then(
       (outcome) => {
+        // hook: job-history (app/services/job-history/recorder.ts): every finished execution, once.
+        if (startedAt !== 0) recordExecution(job, outcome, startedAt);
         if (outcome.status === 'completed') {
           hooks.onEnd?.(job, bullJob);
           return outcome.result;
