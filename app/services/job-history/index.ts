@@ -61,3 +61,13 @@ export function startJobHistory(options: JobHistoryOptions): RunningJobHistory |
     },
   };
 }
+export {
+  HISTORY_PAGE_SIZE,
+  HistoryQueryError,
+  LIVE_STATES,
+  SEARCH_STATES,
+  jobTimeline,
+  parseHistoryQuery,
+  searchHistory,
+} from './search';
+export type { HistoryQuery, HistoryResult } from './search';
