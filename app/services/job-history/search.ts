@@ -154,7 +154,7 @@ async function liveJobs(inspector: JobInspector, query: HistoryQuery): Promise<J
   // Argument, error and time filters describe finished executions; live jobs have none.
   if (query.args || query.errorClass || query.from || query.to) return [];
   if (query.state !== undefined && !isLiveState(query.state)) return [];
-  const states: readonly LiveState[] = query.state ? [query.state as LiveState] : LIVE_STATES;
+  const states: readonly LiveState[] = query.state ? [query.state] : LIVE_STATES;
   if (query.jobId !== undefined) {
     const job = await inspector.find(query.jobId);
     if (!job) return [];
