@@ -147,7 +147,7 @@ async function throughputSide(
   ctx: BenchContext,
   jobs: number,
   recorder: HistoryRecorder | undefined,
-): Promise<number> {
+): Promise<{ rate: number; cpuUsPerJob: number }> {
   const concurrency = ctx.flags.concurrency as number;
   const prefix = benchPrefix('history');
   const producer = connect(ctx.redisUrl);
@@ -165,6 +165,7 @@ async function throughputSide(
       );
     }
     ctx.gc();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const worker = startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix });
     await new Promise<void>((resolve) => {
@@ -174,8 +175,10 @@ async function throughputSide(
     });
     const elapsed = performance.now() - t0;
     await worker.close();
+    // The last batch's write counts too: recording's whole cost in this process.
     await recorder?.flush();
-    return (jobs / elapsed) * 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return { rate: (jobs / elapsed) * 1000, cpuUsPerJob: (cpu.user + cpu.system) / jobs };
   } finally {
     setExecutionRecorder(undefined);
     await adapter.close();
@@ -213,6 +216,7 @@ export default defineBenchmark({
       'by class + state + day': 0,
     };
     const rates: { off: number[]; on: number[]; ratios: number[] } = { off: [], on: [], ratios: [] };
+    const cpu: { off: number[]; on: number[] } = { off: [], on: [] };
     let seedSeconds: number;
     let recorderStats: ReturnType<HistoryRecorder['stats']>;
     try {
@@ -256,9 +260,11 @@ export default defineBenchmark({
         const first = await throughputSide(ctx, jobs, offFirst ? undefined : recorder);
         const second = await throughputSide(ctx, jobs, offFirst ? recorder : undefined);
         const [off, on] = offFirst ? [first, second] : [second, first];
-        rates.off.push(off);
-        rates.on.push(on);
-        rates.ratios.push(on / off);
+        rates.off.push(off.rate);
+        rates.on.push(on.rate);
+        rates.ratios.push(on.rate / off.rate);
+        cpu.off.push(off.cpuUsPerJob);
+        cpu.on.push(on.cpuUsPerJob);
       }
       await recorder.stop();
       recorderStats = recorder.stats();
@@ -294,6 +300,11 @@ export default defineBenchmark({
       },
       {
         section: 'throughput',
+        metric: 'worker CPU µs per job, off vs on (median)',
+        value: `${round(median(cpu.off), 0)} vs ${round(median(cpu.on), 0)}`,
+      },
+      {
+        section: 'throughput',
         metric: 'on / off (median of per-round ratios)',
         value: String(ratio),
         target: `>= ${RATIO_TARGET} (cost <= 10 %)`,
@@ -317,6 +328,7 @@ export default defineBenchmark({
           off: rates.off.map((r) => round(r, 0)),
           on: rates.on.map((r) => round(r, 0)),
           ratios: rates.ratios.map((r) => round(r, 3)),
+          cpuUsPerJob: { off: cpu.off.map((c) => round(c, 0)), on: cpu.on.map((c) => round(c, 0)) },
         },
         recorder: recorderStats,
       },

@@ -23,7 +23,7 @@ function row(
     queue: 'default',
     state: 'completed',
     attempt,
-    argumentsJson: args ? JSON.stringify(args) : null,
+    arguments: args ?? null,
     searchTerms: args ? searchTermsOf(args) : [],
     errorClass: null,
     errorMessage: null,

@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import type { ExecutionRecord, ExecutionRecorder } from '../../framework/index';
 import { insertExecutions } from '../../db/job-history.repository';
 import type { SqlReader } from '../../db/deletion.repository';
-import { toExecutionRow, type RowContext } from './execution-row';
+import { rowContext, toExecutionRow, type RowContext } from './execution-row';
 
 export interface HistoryRecorderOptions {
   db: SqlReader;
@@ -63,7 +63,7 @@ export class HistoryRecorder implements ExecutionRecorder {
   private readonly maxBuffered: number;
 
   constructor(private readonly options: HistoryRecorderOptions) {
-    this.context = { host: hostname(), pid: process.pid, filterKeys: options.filterKeys };
+    this.context = rowContext(hostname(), process.pid, options.filterKeys);
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.batchSize = options.batchSize ?? 500;
     this.maxBuffered = options.maxBuffered ?? 20_000;

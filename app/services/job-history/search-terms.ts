@@ -34,47 +34,73 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The terms of one execution's stored arguments. */
-export function searchTermsOf(args: unknown): string[] {
-  const terms = new Set<string>();
-  const add = (term: string) => {
-    if (terms.size < MAX_TERMS && term.length <= MAX_TERM_LENGTH) terms.add(term);
-  };
-  const scalar = (value: unknown, key: string | undefined) => {
-    if (value === FILTERED) return;
-    if (typeof value === 'string' || typeof value === 'number') {
-      const text = String(value);
-      if (text.length === 0 || text.length > MAX_TERM_LENGTH) return;
-      add(text);
-      if (key !== undefined) add(`${key}=${text}`);
-    } else if ((typeof value === 'boolean' || value === null) && key !== undefined) {
-      add(`${key}=${String(value)}`);
-    }
-  };
-  const walk = (value: unknown, key: string | undefined, depth: number) => {
-    if (depth > 8 || terms.size >= MAX_TERMS) return;
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item, key, depth + 1);
+interface Scan {
+  terms: Set<string>;
+  /** Lowercased secret keys: a key among them marks the scan (its terms are then not used). */
+  secretKeys: ReadonlySet<string> | undefined;
+  hasSecret: boolean;
+}
+
+function add(scan: Scan, term: string): void {
+  if (scan.terms.size < MAX_TERMS && term.length <= MAX_TERM_LENGTH) scan.terms.add(term);
+}
+
+function scalar(scan: Scan, value: unknown, key: string | undefined): void {
+  if (value === FILTERED) return;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const text = String(value);
+    if (text.length === 0 || text.length > MAX_TERM_LENGTH) return;
+    add(scan, text);
+    if (key !== undefined) add(scan, `${key}=${text}`);
+  } else if ((typeof value === 'boolean' || value === null) && key !== undefined) {
+    add(scan, `${key}=${String(value)}`);
+  }
+}
+
+function walk(scan: Scan, value: unknown, key: string | undefined, depth: number): void {
+  if (depth > 8) return;
+  if (Array.isArray(value)) {
+    for (const item of value) walk(scan, item, key, depth + 1);
+    return;
+  }
+  if (!isObject(value)) return scalar(scan, value, key);
+  if (typeof value[TYPE_KEY] === 'string') {
+    const stored = value.v;
+    if (value[TYPE_KEY] === 'Record' && isObject(stored)) {
+      const ref = `${String(stored.model)}#${String(stored.id)}`;
+      add(scan, ref);
+      if (key !== undefined) {
+        add(scan, `${key}=${ref}`);
+        add(scan, `${key}=${String(stored.id)}`);
+      }
       return;
     }
-    if (!isObject(value)) return scalar(value, key);
-    if (typeof value[TYPE_KEY] === 'string') {
-      const stored = value.v;
-      if (value[TYPE_KEY] === 'Record' && isObject(stored)) {
-        const ref = `${String(stored.model)}#${String(stored.id)}`;
-        add(ref);
-        if (key !== undefined) {
-          add(`${key}=${ref}`);
-          add(`${key}=${String(stored.id)}`);
-        }
-        return;
-      }
-      return walk(stored, key, depth + 1);
-    }
-    for (const [k, item] of Object.entries(value)) walk(item, k, depth + 1);
-  };
-  walk(args, undefined, 0);
-  return [...terms];
+    return walk(scan, stored, key, depth + 1);
+  }
+  for (const k in value) {
+    if (scan.secretKeys?.has(k.toLowerCase())) scan.hasSecret = true;
+    walk(scan, value[k], k, depth + 1);
+  }
+}
+
+/** The terms of one execution's stored arguments (already secret-filtered). */
+export function searchTermsOf(args: unknown): string[] {
+  const scan: Scan = { terms: new Set(), secretKeys: undefined, hasSecret: false };
+  walk(scan, args, undefined, 0);
+  return [...scan.terms];
+}
+
+/**
+ * One walk over unfiltered stored arguments: their terms, and whether a secret key occurs (then
+ * the caller filters and takes searchTermsOf the filtered copy instead; these terms hold secrets).
+ */
+export function scanArguments(
+  args: unknown,
+  secretKeys: ReadonlySet<string>,
+): { terms: string[]; hasSecret: boolean } {
+  const scan: Scan = { terms: new Set(), secretKeys, hasSecret: false };
+  walk(scan, args, undefined, 0);
+  return { terms: scan.hasSecret ? [] : [...scan.terms], hasSecret: scan.hasSecret };
 }
 
 /**

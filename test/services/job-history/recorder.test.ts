@@ -192,7 +192,8 @@ describe('job history recorder', () => {
       batchSize: 100,
       maxBuffered: 3,
     });
-    const job = HistoryFailJob.build(1);
+    // As a worker loads it: from the stored payload.
+    const job = new HistoryFailJob().loadPayload(HistoryFailJob.build(1).serialize());
     job.executions = 1;
     for (let i = 0; i < 5; i += 1)
       small.record({
@@ -206,5 +207,10 @@ describe('job history recorder', () => {
     await small.stop();
     expect(small.stats()).toMatchObject({ buffered: 0, written: 3, lost: 2 });
     expect(await rowCount()).toBe(3);
+    // Arguments without a secret key are stored as they are, and searchable.
+    const { rows } = await pool.query<{ arguments: unknown; search_terms: string[] }>(
+      'SELECT arguments, search_terms FROM job_executions LIMIT 1',
+    );
+    expect(rows[0]).toEqual({ arguments: [1], search_terms: ['1'] });
   });
 });

@@ -35,7 +35,7 @@ function row(overrides: Partial<ExecutionRow> & { args?: unknown[] }): Execution
     queue: 'default',
     state: 'completed',
     attempt: 1,
-    argumentsJson: args ? JSON.stringify(args) : null,
+    arguments: args ?? null,
     searchTerms: args ? searchTermsOf(args) : [],
     errorClass: null,
     errorMessage: null,
