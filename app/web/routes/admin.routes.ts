@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import type { JobAdminService } from '../admin/job-admin.service';
+import { adminBatchesController } from '../controllers/admin-batches.controller';
 import { adminJobsController } from '../controllers/admin-jobs.controller';
 import { jobHistoryController } from '../controllers/job-history.controller';
 import type { JobHistoryService } from '../services/job-history.service';
@@ -13,6 +14,7 @@ import { requireLevel } from '../middleware/require-level';
 export function adminRoutes(jobs: JobAdminService, history: JobHistoryService): Router {
   const c = adminJobsController(jobs, history);
   const h = jobHistoryController(history);
+  const batches = adminBatchesController(jobs);
   const admin = requireLevel('admin');
   return Router()
     .use(['/admin', '/api/admin'], requireLevel('moderator'))
@@ -20,6 +22,7 @@ export function adminRoutes(jobs: JobAdminService, history: JobHistoryService): 
     .get('/admin/jobs', c.index)
     .get('/admin/jobs/summary', c.summary)
     .get('/admin/jobs/history', h.page)
+    .get('/admin/jobs/batches/:id', batches.show)
     .get('/admin/jobs/:id', c.show)
     .get('/admin/jobs/:id/row', c.row)
     .get('/admin/jobs/:id/:action/confirm', admin, c.confirm)
@@ -27,6 +30,7 @@ export function adminRoutes(jobs: JobAdminService, history: JobHistoryService): 
     .get('/api/admin/jobs', c.apiIndex)
     .get('/api/admin/jobs/history', h.api)
     .get('/api/admin/queues', c.apiQueues)
+    .get('/api/admin/jobs/batches/:id', batches.apiShow)
     .get('/api/admin/jobs/:id', c.apiShow)
     .post('/api/admin/jobs/:id/:action', admin, c.apiAct);
 }
