@@ -64,6 +64,13 @@ export type { Outcome, OutcomeStatus } from './outcome';
 export { executeJob } from './execution';
 export { onJobEvent } from './instrumentation';
 export type { JobEvent, JobEventListener, EnqueueStatus } from './instrumentation';
+export {
+  EXECUTION_STATES,
+  executionRecorder,
+  recordExecution,
+  setExecutionRecorder,
+} from './execution-record';
+export type { ExecutionRecord, ExecutionRecorder, ExecutionState } from './execution-record';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';
 export type { PoolSpec } from './runtime/pool-spec';
 export { runSupervisor } from './runtime/supervisor';

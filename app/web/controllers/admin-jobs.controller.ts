@@ -22,6 +22,8 @@ import { isAdmin } from '../middleware/require-level';
 import { bulkConfirmPage, bulkMessage, jobsPath } from '../views/admin-bulk.views';
 import { confirmPage, jobPage, jobPath, jobRow, jobsPage, queueSummary } from '../views/admin-jobs.views';
 import { sendFragment, sendPage } from '../views/render';
+import type { JobHistoryService } from '../services/job-history.service';
+import { executionTimeline, historyJobPage } from '../views/job-history.views';
 
 /** Jobs listed when no limit is given. @defaultValue 50 */
 export const DEFAULT_JOB_LIMIT = 50;
@@ -67,7 +69,7 @@ export function visibleStatus(
   return admin ? { ...rest, arguments: filterSecrets(args), result: filterSecrets(result) } : rest;
 }
 
-export function adminJobsController(jobs: JobAdminService) {
+export function adminJobsController(jobs: JobAdminService, history?: JobHistoryService) {
   const index: RequestHandler = async (req, res) => {
     const f = filters(req);
     const hours = intParam(req.query.hours, DEFAULT_CHART_HOURS, 24);
@@ -109,9 +111,23 @@ export function adminJobsController(jobs: JobAdminService) {
     );
   };
 
+  /** A job Redis still holds, with its recorded executions; one it let go, from history alone. */
   const show: RequestHandler = async (req, res) => {
-    const status = await jobs.status(String(req.params.id));
-    sendPage(req, res, jobPage(status, isAdmin(res.locals.currentUser)));
+    const id = String(req.params.id);
+    const admin = isAdmin(res.locals.currentUser);
+    const [status, timeline] = await Promise.all([
+      jobs.status(id).catch((error: unknown) => {
+        if (error instanceof NotFoundError && history) return undefined;
+        throw error;
+      }),
+      history ? history.timeline(id) : Promise.resolve([]),
+    ]);
+    if (!status) {
+      if (timeline.length === 0) throw new NotFoundError(`no job ${id} in Redis or in the job history`);
+      sendPage(req, res, historyJobPage(id, timeline, admin));
+      return;
+    }
+    sendPage(req, res, jobPage(status, admin, history ? executionTimeline(timeline) : undefined));
   };
 
   /** One row of the list, for live.js; 204 when the job does not match the page's filters. */

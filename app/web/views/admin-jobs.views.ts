@@ -133,7 +133,7 @@ export function jobsPage(data: JobsPageData): PageView {
     title: 'Jobs',
     live: ['/jobs'],
     body: html`<h1>Jobs</h1>
-<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
+<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'} · <a href="/admin/jobs/history">Search job history</a></p>
 <h2>Queues</h2>
 ${queueSummary(data, data.admin ? ctx : undefined)}
 <h2>Recent jobs</h2>
@@ -169,7 +169,8 @@ function json(value: unknown): string {
   }
 }
 
-export function jobPage(job: JobStatus, admin: boolean): PageView {
+/** `timeline`: the job's recorded executions (job-history.views.ts), under its detail. */
+export function jobPage(job: JobStatus, admin: boolean, timeline?: SafeHtml): PageView {
   return (ctx) => ({
     title: `Job ${job.id}`,
     body: html`<p><a href="/admin/jobs">← Jobs</a></p>
@@ -188,7 +189,8 @@ ${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p cl
 ${admin && job.result !== undefined && job.result !== null ? html`<h2>Result</h2><pre>${json(job.result)}</pre>` : ''}
 ${job.progress !== undefined && job.progress !== 0 ? html`<h2>Progress</h2><pre>${json(job.progress)}</pre>` : ''}
 ${job.error ? html`<h2>Error</h2><pre>${job.error}</pre>` : ''}
-${job.stacktrace.length > 0 ? html`<h2>${job.state === 'completed' ? 'Errors of earlier attempts' : 'Stack traces'}</h2>${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}` : ''}`,
+${job.stacktrace.length > 0 ? html`<h2>${job.state === 'completed' ? 'Errors of earlier attempts' : 'Stack traces'}</h2>${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}` : ''}
+${timeline ?? ''}`,
   });
 }
 
