@@ -1,18 +1,20 @@
 /**
- * Execution records: the hand-off from a worker to job history. For every execution a worker
- * finishes, the BullMQ processor calls recordExecution, which hands one small object to the
- * installed ExecutionRecorder (the app's batched PostgreSQL recorder) and returns: no I/O, no
- * filtering or formatting on the job's path; the recorder does that when it flushes.
+ * Execution records: the hand-off from a worker to job history, a subscriber of the job lifecycle
+ * (instrumentation.ts) like the log lines and the bus. For every execution that finishes, the
+ * 'finish' event hands one small object to the installed ExecutionRecorder (the app's batched
+ * PostgreSQL recorder): no I/O, no filtering or formatting on the job's path; the recorder does
+ * that when it flushes.
  *
- * Steps: the app installs a recorder with setExecutionRecorder (bin/worker); the processor calls
- * recordExecution(job, outcome, startedAt) once per execution; without a recorder it returns at
- * once; a recorder that throws is logged and never reaches the job.
+ * Steps: the app installs a recorder with setExecutionRecorder (bin/worker), which subscribes to
+ * the job events; each finish calls recordExecution(job, outcome, startedAt) once; removing the
+ * recorder unsubscribes; a recorder that throws is logged and never reaches the job.
  *
  * Example:
  *   setExecutionRecorder({ record: (entry) => buffer.push(entry) });
  *   // a job runs: buffer holds { job, status: 'completed', startedAt, finishedAt }
  */
 import type { Outcome } from './execution';
+import { onJobEvent } from './instrumentation';
 import type { Job } from './job';
 import { backlotSettings } from './settings';
 
@@ -47,10 +49,19 @@ export interface ExecutionRecorder {
 }
 
 let recorder: ExecutionRecorder | undefined;
+let unsubscribe: (() => void) | undefined;
 
 /** Installs (or with undefined, removes) the recorder every finished execution goes to. */
 export function setExecutionRecorder(next: ExecutionRecorder | undefined): void {
   recorder = next;
+  if (next && !unsubscribe) {
+    unsubscribe = onJobEvent(function jobHistory(event) {
+      if (event.name === 'finish') recordExecution(event.job, event.outcome, Date.now() - event.durationMs);
+    });
+  } else if (!next && unsubscribe) {
+    unsubscribe();
+    unsubscribe = undefined;
+  }
 }
 
 export function executionRecorder(): ExecutionRecorder | undefined {

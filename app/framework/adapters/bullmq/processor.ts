@@ -25,7 +25,6 @@ import type { ConcurrencyLimit } from '../../concurrency/limit';
 import type { ContinuationState } from '../../continuation';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob, type Outcome } from '../../execution';
-import { executionRecorder, recordExecution } from '../../execution-record';
 import type { ExecutionContext, Job, JobPayload } from '../../job';
 import { payloadProblem } from '../../job-payload';
 import { logUnknownJob, logUnrunnableJob } from '../../logging';
@@ -147,17 +146,15 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
   /** Runs the job and answers BullMQ; a completed job costs one promise here (see execution.ts). */
   const run = (job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> => {
     hooks.onStart?.(job, bullJob);
-    const startedAt = executionRecorder() ? Date.now() : 0;
     const executed = executeJob(job);
-    // hook: batches (counted before the queue marks the job finished; a crash before reruns it)
+    // Batch counting is awaited here, not an onJobEvent listener (those are synchronous): the count
+    // must land before the queue marks the job finished, so a crash in between reruns it.
     const counted =
       job.batchId === undefined
         ? executed
         : executed.then((outcome) => recordBatchOutcome(job, outcome).then(() => outcome));
     return counted.then(
       (outcome) => {
-        // hook: job-history (app/services/job-history/recorder.ts): every finished execution, once.
-        if (startedAt !== 0) recordExecution(job, outcome, startedAt);
         if (outcome.status === 'completed') {
           hooks.onEnd?.(job, bullJob);
           return outcome.result;
@@ -176,7 +173,7 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     const key = job.concurrencyKey as string;
     if (!(await gate.enter(bullJob, token, limit, key))) {
       const discarded = `concurrency limit of ${key} reached`;
-      // hook: batches (a job dropped by onConflict 'discard' never reaches executeJob)
+      // A batch job dropped by onConflict 'discard' never reaches executeJob: counted here.
       if (job.batchId !== undefined)
         await recordBatchOutcome(job, { status: 'discarded', error: new Error(discarded) });
       return { discarded };
