@@ -162,7 +162,7 @@ export async function startCluster(masters = 3, replicas = 0): Promise<TestClust
         const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
         try {
           await client.connect();
-          const info = (await client.cluster('INFO'));
+          const info = await client.cluster('INFO');
           const slots = (await client.cluster('SLOTS')) as unknown[];
           return info.includes('cluster_state:ok') && slots.length === masters;
         } finally {
