@@ -18,6 +18,8 @@ import {
 import { disconnectPrisma, prisma } from '../app/db/client';
 import { closeDbPool } from '../app/db/pg-pool';
 import { installRecordLocator } from '../app/db/record-locator';
+// The app's event types, defined in every process, so events of them read from the stream are accepted.
+import '../app/events/index';
 import { ALL_JOBS } from '../jobs/index';
 import { adapterNameFor, createAdapter } from './adapter';
 import { env } from './env';

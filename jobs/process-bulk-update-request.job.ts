@@ -24,6 +24,7 @@
  */
 import { prisma } from '../app/db/client';
 import { backlotSettings, publishEvent, WorkerShutdownError } from '../app/framework/index';
+import { burProgress, burStatus } from '../app/events/index';
 import { processBulkUpdateRequest, type ProcessResult } from '../app/services/bulk-update-request/processing';
 import { ApplicationJob } from './application-job';
 
@@ -37,13 +38,13 @@ export class ProcessBulkUpdateRequestJob extends ApplicationJob {
 
   async perform(burId: number): Promise<ProcessResult> {
     const jobId = this.jobId;
-    publishEvent('bur.status', () => ({ burId, status: 'processing', jobId }));
+    publishEvent(burStatus, () => ({ burId, status: 'processing', jobId }));
     let result: ProcessResult;
     try {
       result = await processBulkUpdateRequest(prisma(), burId, {
         signal: this.signal,
         onProgress: (progress) => {
-          publishEvent('bur.progress', () => ({
+          publishEvent(burProgress, () => ({
             burId,
             done: progress.rowsDone,
             total: progress.rowsTotal ?? 0,
@@ -59,11 +60,11 @@ export class ProcessBulkUpdateRequestJob extends ApplicationJob {
       // A shutdown hands the job back and the request stays processing: no status change to tell.
       if (!(error instanceof WorkerShutdownError)) {
         const message = error instanceof Error ? error.message : String(error);
-        publishEvent('bur.status', () => ({ burId, status: 'failed', message, jobId }));
+        publishEvent(burStatus, () => ({ burId, status: 'failed', message, jobId }));
       }
       throw error;
     }
-    publishEvent('bur.status', () => ({ burId, status: result.status, jobId }));
+    publishEvent(burStatus, () => ({ burId, status: result.status, jobId }));
     return result;
   }
 }

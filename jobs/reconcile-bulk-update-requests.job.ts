@@ -15,6 +15,7 @@
  * Example: await ReconcileBulkUpdateRequestsJob.performLater()   // -> { checked: 2, live: 1, failed: 1 }
  */
 import { prisma } from '../app/db/client';
+import { burStatus } from '../app/events/index';
 import {
   backlotSettings,
   BullmqAdapter,
@@ -59,7 +60,7 @@ export class ReconcileBulkUpdateRequestsJob extends ApplicationJob {
       signal: this.signal,
       onFailed: (failure) => {
         const { burId, reason: message } = failure;
-        publishEvent('bur.status', () => ({
+        publishEvent(burStatus, () => ({
           burId,
           status: 'failed',
           message,

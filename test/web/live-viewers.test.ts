@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, EventBroker } from '../../app/framework/index';
+import { burStatus } from '../../app/events/index';
 import { createLiveEvents, type LiveEvents } from '../../app/web/live/index';
 import { storedViewerLevels } from '../../app/web/live/viewers';
 import { openStream, signInCookie, type Stream } from './sse-client';
@@ -107,7 +108,7 @@ describe('live streams follow their viewers', () => {
     await stream.ended;
     expect((await openStream(base, '/jobs', cookie)).status).toBe(403);
 
-    broker.publish(createEvent('bur.status', { burId: 1, status: 'processing', jobId: 'b' }));
+    broker.publish(createEvent(burStatus, { burId: 1, status: 'processing', jobId: 'b' }));
     await bystander.waitFor((e) => e.length === 1, 'the anonymous stream to go on');
     bystander.close();
   });

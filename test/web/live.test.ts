@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, EventBroker } from '../../app/framework/index';
+import { burStatus, burProgress } from '../../app/events/index';
 import { createLiveEvents, type LiveEvents } from '../../app/web/live/index';
 import { JOB_IDS, seedJobs } from './jobs-fixture';
 import { openStream as openSseStream, signInCookie as signInAs } from './sse-client';
@@ -98,17 +99,17 @@ describe('live updates over Server-Sent Events', () => {
     const viewer = (await openStream('/burs/5')).stream;
     if (!viewer) throw new Error('stream did not open');
     await new Promise((r) => setTimeout(r, 50));
-    broker.publish(createEvent('bur.status', { burId: 5, status: 'processing', jobId: 'bur-job' }));
+    broker.publish(createEvent(burStatus, { burId: 5, status: 'processing', jobId: 'bur-job' }));
     broker.publish(
-      createEvent('bur.progress', {
+      createEvent(burProgress, {
         burId: 5,
         done: 100,
         total: 250,
         message: 'line 2 of 3 (script line 4)',
       }),
     );
-    broker.publish(createEvent('bur.status', { burId: 6, status: 'completed', jobId: 'other' }));
-    broker.publish(createEvent('bur.status', { burId: 5, status: 'completed', jobId: 'bur-job' }));
+    broker.publish(createEvent(burStatus, { burId: 6, status: 'completed', jobId: 'other' }));
+    broker.publish(createEvent(burStatus, { burId: 5, status: 'completed', jobId: 'bur-job' }));
     await viewer.waitFor((e) => e.length >= 3, 'three bur events');
     expect(viewer.events.map((e) => [e.type, e.topic, e.data])).toEqual([
       ['bur.status', '/burs/5', { burId: 5, status: 'processing', jobId: 'bur-job' }],

@@ -14,7 +14,7 @@
  * Example:
  *   const broker = new EventBroker();
  *   broker.register({ name: 'print', deliver: (events) => console.log(events) }, { capacity: 100 });
- *   broker.publish(createEvent('bur.status', { burId: 12, status: 'processing' }));
+ *   broker.publish(createEvent('clock.tick', { intervalMs: 1000 }));
  *   await broker.close();
  */
 import type { Logger } from 'pino';

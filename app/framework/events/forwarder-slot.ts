@@ -24,6 +24,9 @@
  * close(): discard the queue, abort the delivery in flight, wait up to FORWARDER_CLOSE_MS for the
  * forwarder's close() (a late or failing close is logged, never thrown).
  *
+ * Its log lines and counts are slot-reports.ts; one delivery and the wait for a destination that
+ * is away are slot-delivery.ts.
+ *
  * Example:
  *   const slot = new ForwarderSlot(forwarder, { capacity: 100 }, () => logger);
  *   slot.offer(event, 'local');
@@ -40,26 +43,12 @@ import {
   type ForwarderOptions,
   type ForwarderStats,
 } from './forwarder';
-import { LogThrottle } from './log-throttle';
 import type { BacklotEvent } from './payloads';
+import { deliverWithin, waitUntilAvailable } from './slot-delivery';
+import { SlotReports } from './slot-reports';
 
 /** How long close() waits for a forwarder's close(). */
 const FORWARDER_CLOSE_MS = 2_000;
-
-/** Retry delay after DestinationUnavailableError for a forwarder without whenAvailable(). */
-const UNAVAILABLE_RETRY_MS = 1_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export class ForwarderSlot {
   readonly queue: BoundedQueue<BacklotEvent>;
@@ -72,8 +61,6 @@ export class ForwarderSlot {
   /** Set by whenIdle() until the queue is idle: deliver partial batches without lingering. */
   private flushing = false;
   private delivered = 0;
-  private dropped = 0;
-  private failed = 0;
   private scheduled = false;
   private busy = false;
   private closed = false;
@@ -82,18 +69,16 @@ export class ForwarderSlot {
   private held: BacklotEvent[] | undefined;
   /** Since when the destination is away (a held batch waits); undefined while it delivers. */
   private unavailableSince: number | undefined;
-  /** Events dropped since the destination went away. */
-  private droppedWhileUnavailable = 0;
   private readonly closing = new AbortController();
   private idleWaiters: (() => void)[] = [];
-  private readonly dropLog = new LogThrottle();
-  private readonly failLog = new LogThrottle();
+  private readonly reports: SlotReports;
 
   constructor(
     readonly forwarder: Forwarder,
     options: ForwarderOptions,
     private readonly log: () => Logger,
   ) {
+    this.reports = new SlotReports(forwarder.name, log);
     this.queue = new BoundedQueue(options.capacity ?? 1_000);
     this.batchSize = options.batchSize ?? 100;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -105,31 +90,7 @@ export class ForwarderSlot {
     if (this.closed || (origin === 'remote' && this.localOnly)) return;
     if (this.forwarder.accepts && !this.forwarder.accepts(event)) return;
     if (!this.queue.push(event)) {
-      this.dropped += 1;
-      if (this.unavailableSince !== undefined) {
-        // One line for the first drop of an outage; the total goes into the line at resumption.
-        this.droppedWhileUnavailable += 1;
-        if (this.droppedWhileUnavailable === 1) {
-          this.log().error(
-            { forwarder: this.forwarder.name, capacity: this.queue.capacity, droppedTotal: this.dropped },
-            `Event forwarder ${this.forwarder.name}: destination away and queue full (${this.queue.capacity} events): dropping new events until it is back`,
-          );
-        }
-        return;
-      }
-      const n = this.dropLog.hit();
-      if (n > 0) {
-        this.log().error(
-          {
-            forwarder: this.forwarder.name,
-            dropped: n,
-            droppedTotal: this.dropped,
-            capacity: this.queue.capacity,
-            eventType: event.type,
-          },
-          `Event forwarder ${this.forwarder.name}: queue full (${this.queue.capacity} events), dropped ${n} event(s), ${this.dropped} in all`,
-        );
-      }
+      this.reports.dropped(event, this.queue.capacity, this.unavailableSince !== undefined);
       return;
     }
     this.schedule();
@@ -168,8 +129,8 @@ export class ForwarderSlot {
       name: this.forwarder.name,
       queued: this.queue.length + (this.held?.length ?? 0),
       delivered: this.delivered,
-      dropped: this.dropped,
-      failed: this.failed,
+      dropped: this.reports.droppedTotal,
+      failed: this.reports.failedTotal,
     };
   }
 
@@ -243,17 +204,16 @@ export class ForwarderSlot {
   private async deliver(batch: BacklotEvent[]): Promise<void> {
     const controller = new AbortController();
     this.inFlight = controller;
-    const limit = deadline(this.timeoutMs);
     try {
-      const delivering = Promise.resolve().then(() => this.forwarder.deliver(batch, controller.signal));
-      const result = await Promise.race([delivering.then(() => 'ok' as const), limit.promise]);
-      if (result === 'ok') {
+      if ((await deliverWithin(this.forwarder, batch, this.timeoutMs, controller)) === 'ok') {
         this.delivered += batch.length;
-        this.failLog.reset();
-        if (this.unavailableSince !== undefined) this.resumed();
+        this.reports.delivered();
+        if (this.unavailableSince !== undefined) {
+          this.reports.resumed(this.unavailableSince, this.queue.capacity);
+          this.unavailableSince = undefined;
+        }
         return;
       }
-      controller.abort(new Error(`delivery timed out after ${this.timeoutMs} ms`));
       this.fail(batch.length, `delivery of ${batch.length} event(s) timed out after ${this.timeoutMs} ms`);
     } catch (error) {
       if (error instanceof DestinationUnavailableError && !this.closed) {
@@ -267,7 +227,6 @@ export class ForwarderSlot {
         error,
       );
     } finally {
-      limit.cancel();
       this.inFlight = undefined;
     }
   }
@@ -275,39 +234,11 @@ export class ForwarderSlot {
   /** Waits until the forwarder says its destination is back (or the slot closes). */
   private async waitAvailable(): Promise<void> {
     if (this.unavailableSince === undefined) return;
-    const signal = this.closing.signal;
-    try {
-      await (this.forwarder.whenAvailable
-        ? this.forwarder.whenAvailable(signal)
-        : sleep(UNAVAILABLE_RETRY_MS, signal));
-    } catch {
-      await sleep(UNAVAILABLE_RETRY_MS, signal);
-    }
-  }
-
-  /** The first delivery after the destination came back: report what the outage cost. */
-  private resumed(): void {
-    const since = this.unavailableSince ?? Date.now();
-    const dropped = this.droppedWhileUnavailable;
-    this.unavailableSince = undefined;
-    this.droppedWhileUnavailable = 0;
-    if (dropped === 0) return;
-    this.log().error(
-      { forwarder: this.forwarder.name, dropped, droppedTotal: this.dropped, awayMs: Date.now() - since },
-      `Event forwarder ${this.forwarder.name}: delivering again; ${dropped} event(s) were dropped while the destination was away (queue full at ${this.queue.capacity})`,
-    );
+    await waitUntilAvailable(this.forwarder, this.closing.signal);
   }
 
   private fail(count: number, message: string, error?: unknown): void {
-    this.failed += count;
-    if (this.closed) return;
-    const n = this.failLog.hit();
-    if (n > 0) {
-      this.log().error(
-        { forwarder: this.forwarder.name, failedTotal: this.failed, err: error },
-        `Event forwarder ${this.forwarder.name}: ${message}${n > 1 ? ` (${n} failures since the last line)` : ''}`,
-      );
-    }
+    this.reports.failed(count, message, error, this.closed);
   }
 
   private notifyIdle(): void {

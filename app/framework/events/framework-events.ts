@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { filterSecrets } from '../logging';
 import type { Job } from '../job';
 import { backlotSettings, configureBacklot, type EventPublisher } from '../settings';
-import { createEvent, type BacklotEvent, type EventData, type EventType } from './payloads';
+import { createEvent, eventTypeOf, type BacklotEvent, type EventData, type EventRef } from './payloads';
 
 /** What execution.ts returns, as far as events care (structurally its Outcome). */
 export interface OutcomeLike {
@@ -28,13 +28,14 @@ export function configureEvents(publisher: EventPublisher | undefined): void {
   configureBacklot({ events: publisher });
 }
 
-function emit<T extends EventType>(bus: EventPublisher, type: T, build: () => EventData<T>): void {
+function emit<T extends EventRef>(bus: EventPublisher, type: T, build: () => EventData<T>): void {
   try {
     bus.publish(createEvent(type, build()) as BacklotEvent);
   } catch (error) {
+    const name = eventTypeOf(type);
     backlotSettings().logger.error(
-      { eventType: type, err: error },
-      `Could not publish ${type}: ${error instanceof Error ? error.message : String(error)}`,
+      { eventType: name, err: error },
+      `Could not publish ${name}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
 }
@@ -53,10 +54,10 @@ function errorInfo(error: Error | undefined): { name: string; message: string } 
 }
 
 /**
- * Publishes an app event (e.g. bur.progress from a job) on this process's bus, if it has one:
- * never waits, never throws into the caller; without a bus nothing is built.
+ * Publishes an event of a type the app defined (defineEvent) on this process's bus, if it has
+ * one: never waits, never throws into the caller; without a bus nothing is built.
  */
-export function publishEvent<T extends EventType>(type: T, build: () => EventData<T>): void {
+export function publishEvent<T extends EventRef>(type: T, build: () => EventData<T>): void {
   const bus = backlotSettings().events;
   if (!bus) return;
   emit(bus, type, build);

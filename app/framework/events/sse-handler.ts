@@ -1,9 +1,9 @@
 /**
  * sseHandler: an express 5 request handler streaming events to web pages as Server-Sent Events.
  *
- * Steps of one request (GET /events?topics=/jobs,/burs/12):
+ * Steps of one request (GET /events?topics=/jobs,/things/12):
  *   1. parse `topics` (comma-separated, each like /jobs/12; missing or malformed: 400);
- *   2. authorize(req) -> the viewer's level (undefined: 401); a topic the topic filter refuses at
+ *   2. authorize(req) -> the viewer's level (undefined: 401); a topic the policy refuses at
  *      that level: 403 naming it; maxClientsPerAddress streams open from the client's address
  *      (clientAddress): 429, maxClients open in all: 503, both with Retry-After;
  *   3. send the headers (text/event-stream, no-cache, no buffering by proxies) and `retry:`;
@@ -19,9 +19,9 @@
  * handler.close() ends every stream and unregisters the hub (call it before server.close()).
  *
  * Example:
- *   const events = sseHandler(broker, { authorize: (req) => req.user?.level ?? VIEWER_LEVELS.anonymous });
+ *   const events = sseHandler(broker, { authorize: (req) => levelOf(req.user), policy: appViewerPolicy });
  *   app.get('/events', events);
- *   // page: new EventSource('/events?topics=/burs/12').onmessage = (m) => render(JSON.parse(m.data))
+ *   // page: new EventSource('/events?topics=/things/12').onmessage = (m) => render(JSON.parse(m.data))
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request } from 'express';
@@ -31,15 +31,13 @@ import type { ForwarderOptions } from './forwarder';
 import { backlotSettings } from '../settings';
 import { SseHub, type SseClient } from './sse-hub';
 import { isValidTopic } from './topics';
-import { defaultFieldPolicy, defaultTopicFilter, type FieldPolicy, type TopicFilter } from './viewer-policy';
+import { DEFAULT_VIEWER_POLICY, type ViewerPolicy } from './viewer-policy';
 
 export interface SseHandlerOptions<Req extends IncomingMessage = Request> {
   /** The viewer's level for this request, or undefined to refuse it (401). */
   authorize(req: Req): number | undefined | Promise<number | undefined>;
-  /** @defaultValue defaultTopicFilter (viewer-policy.ts) */
-  topicFilter?: TopicFilter;
-  /** @defaultValue defaultFieldPolicy: job arguments and error messages for admins only */
-  fieldPolicy?: FieldPolicy;
+  /** Which topics and fields a level sees (the app's, from defineViewerPolicy). @defaultValue DEFAULT_VIEWER_POLICY: /lifecycle only */
+  policy?: ViewerPolicy;
   /** Topics one request may list. @defaultValue 20 */
   maxTopics?: number;
   /** Streams open at once. @defaultValue 1000 */
@@ -89,7 +87,7 @@ function refuse(
 
 /** The topics of a query string value, or an error message. */
 export function parseTopics(value: string | null, maxTopics = 20): string[] | string {
-  if (!value) return 'topics is required, e.g. ?topics=/jobs,/burs/12';
+  if (!value) return 'topics is required, e.g. ?topics=/jobs,/lifecycle';
   const list = [
     ...new Set(
       value
@@ -98,7 +96,7 @@ export function parseTopics(value: string | null, maxTopics = 20): string[] | st
         .filter(Boolean),
     ),
   ];
-  if (list.length === 0) return 'topics is required, e.g. ?topics=/jobs,/burs/12';
+  if (list.length === 0) return 'topics is required, e.g. ?topics=/jobs,/lifecycle';
   if (list.length > maxTopics) return `at most ${maxTopics} topics`;
   const bad = list.find((t) => !isValidTopic(t));
   return bad === undefined
@@ -110,11 +108,10 @@ export function sseHandler<Req extends IncomingMessage = Request>(
   broker: EventBroker,
   options: SseHandlerOptions<Req>,
 ): SseHandler<Req> {
-  const topicFilter = options.topicFilter ?? defaultTopicFilter;
+  const policy = options.policy ?? DEFAULT_VIEWER_POLICY;
   const maxClients = options.maxClients ?? 1_000;
   const hub = new SseHub({
-    topicFilter,
-    fieldPolicy: options.fieldPolicy ?? defaultFieldPolicy,
+    policy,
     ...(options.bufferSize !== undefined ? { bufferSize: options.bufferSize } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(options.maxBufferedBytes !== undefined ? { maxBufferedBytes: options.maxBufferedBytes } : {}),
@@ -177,7 +174,7 @@ export function sseHandler<Req extends IncomingMessage = Request>(
     if (typeof topics === 'string') return refuse(res, 400, topics);
     const level = await options.authorize(req);
     if (level === undefined) return refuse(res, 401, 'not signed in');
-    const forbidden = topics.filter((t) => !topicFilter(t, level));
+    const forbidden = topics.filter((t) => !policy.topicFilter(t, level));
     if (forbidden.length > 0) return refuse(res, 403, `not allowed: ${forbidden.join(', ')}`);
     const address = addressOf(req);
     if ((perAddress.get(address) ?? 0) >= maxPerAddress)

@@ -13,7 +13,7 @@
  * is foreign or older than the ring), then add the client; nothing is awaited in between, so no
  * event falls between replay and live delivery.
  *
- * Example: const hub = new SseHub({ topicFilter, fieldPolicy }); broker.register(hub); hub.attach(client, req.headers['last-event-id'])
+ * Example: const hub = new SseHub({ policy }); broker.register(hub); hub.attach(client, req.headers['last-event-id'])
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -22,7 +22,7 @@ import { backlotSettings } from '../settings';
 import type { Forwarder } from './forwarder';
 import type { BacklotEvent } from './payloads';
 import { topicMatches } from './topics';
-import type { FieldPolicy, TopicFilter } from './viewer-policy';
+import type { ViewerPolicy } from './viewer-policy';
 
 export interface SseClient {
   readonly res: ServerResponse;
@@ -31,8 +31,8 @@ export interface SseClient {
 }
 
 export interface SseHubOptions {
-  topicFilter: TopicFilter;
-  fieldPolicy: FieldPolicy;
+  /** Which topics and fields each client's viewer level sees (viewer-policy.ts). */
+  policy: ViewerPolicy;
   /** Events kept for Last-Event-ID resumes. @defaultValue 1000 */
   bufferSize?: number;
   /** Comment line sent to every client this often, ms, so proxies keep the stream open. @defaultValue 15000 */
@@ -164,8 +164,8 @@ export class SseHub implements Forwarder {
   }
 
   private frame(entry: Numbered, level: number): string | null {
-    if (!this.options.topicFilter(entry.event.topic, level)) return null;
-    const visible = this.options.fieldPolicy(entry.event, level);
+    if (!this.options.policy.topicFilter(entry.event.topic, level)) return null;
+    const visible = this.options.policy.fieldPolicy(entry.event, level);
     return visible ? `id: ${this.epoch}-${entry.seq}\ndata: ${JSON.stringify(visible)}\n\n` : null;
   }
 

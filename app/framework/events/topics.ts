@@ -3,9 +3,8 @@
  * one topic (a job's events on /jobs/:id); a subscription to a topic receives that topic and
  * everything below it (/jobs receives /jobs/4f2c..), as MQTT's `backlot/jobs/#` would.
  *
+ * The framework's own topics (the app adds its own roots, built with topicSegment, in app/events/):
  *   /jobs/:id                 job.* events
- *   /burs/:id                 bur.status, bur.progress
- *   /records/:model/:id       record.deletion_requested, record.deleted, record.updated
  *   /workers/:workerId        worker.up, worker.down (workerId is host:pid)
  *   /lifecycle/clock          clock.tick (a subscription to /lifecycle receives it)
  *
@@ -39,11 +38,6 @@ export function topicSegment(id: string | number): string {
 export const topics = {
   jobs: () => '/jobs',
   job: (jobId: string) => `/jobs/${topicSegment(jobId)}`,
-  burs: () => '/burs',
-  bur: (burId: string | number) => `/burs/${topicSegment(burId)}`,
-  records: () => '/records',
-  record: (model: string, recordId: string | number) =>
-    `/records/${topicSegment(model)}/${topicSegment(recordId)}`,
   workers: () => '/workers',
   worker: (workerId: string) => `/workers/${topicSegment(workerId)}`,
   lifecycle: () => '/lifecycle',

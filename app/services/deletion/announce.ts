@@ -18,6 +18,7 @@ import {
   type EventPublisher,
   type ForwarderStats,
 } from '../../framework/index';
+import { recordDeleted, recordDeletionRequested } from '../../events/index';
 
 /** Events published before waiting for the forwarders. @defaultValue 500 */
 export const ANNOUNCE_SLICE = 500;
@@ -71,12 +72,10 @@ export function announceDeletionRequested(
     ...(options.requestedBy !== undefined ? { requestedBy: options.requestedBy } : {}),
     ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
   };
-  return publishAll(ids, (recordId) =>
-    createEvent('record.deletion_requested', { model, recordId, ...extra }),
-  );
+  return publishAll(ids, (recordId) => createEvent(recordDeletionRequested, { model, recordId, ...extra }));
 }
 
 /** record.deleted for each id; resolves the number published (0 without a bus). */
 export function announceDeleted(model: string, ids: readonly number[]): Promise<number> {
-  return publishAll(ids, (recordId) => createEvent('record.deleted', { model, recordId }));
+  return publishAll(ids, (recordId) => createEvent(recordDeleted, { model, recordId }));
 }

@@ -6,9 +6,10 @@
  * Example: announceUploadStatus(12, 'completed')
  */
 import { publishEvent } from '../../framework/index';
+import { recordUpdated } from '../../events/index';
 
 export function announceUploadStatus(uploadId: number, status: string, message?: string): void {
-  publishEvent('record.updated', () => ({
+  publishEvent(recordUpdated, () => ({
     model: 'Upload',
     recordId: uploadId,
     status,

@@ -23,7 +23,8 @@ import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { sseHandler, type EventBroker } from '../../framework/index';
-import { liveFieldPolicy, liveTopicFilter, viewerLevel } from './policy';
+import { appViewerPolicy } from '../../events/index';
+import { viewerLevel } from './policy';
 import { currentViewerLevels, type ViewerLookup } from './viewers';
 
 export interface LiveEventsOptions {
@@ -51,8 +52,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const viewers = options.viewers;
   const sse = sseHandler<Request>(options.broker, {
     authorize: (req) => viewerLevel(req.res?.locals.currentUser),
-    topicFilter: liveTopicFilter,
-    fieldPolicy: liveFieldPolicy,
+    policy: appViewerPolicy,
     clientAddress: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
     ...(options.maxStreamsPerIp !== undefined ? { maxClientsPerAddress: options.maxStreamsPerIp } : {}),
     ...(viewers

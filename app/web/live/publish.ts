@@ -3,22 +3,22 @@
  * event bus when it has one (bin/web boots with events: 'subscribe'); without a bus, nothing
  * happens. Publishing never waits and never throws into the request.
  *
- * Example: publishAppEvent('bur.status', { burId: 12, status: 'processing', jobId })
+ * Example: publishAppEvent(burStatus, { burId: 12, status: 'processing', jobId })
  */
 import {
   backlotSettings,
   createEvent,
   type BacklotEvent,
   type EventData,
-  type EventType,
+  type EventDefinition,
 } from '../../framework/index';
 
-export function publishAppEvent<T extends EventType>(type: T, data: EventData<T>): void {
+export function publishAppEvent<T extends EventDefinition>(type: T, data: EventData<T>): void {
   const bus = backlotSettings().events;
   if (!bus) return;
   try {
     bus.publish(createEvent(type, data) as BacklotEvent);
   } catch (error) {
-    backlotSettings().logger.warn({ err: error, eventType: type }, `could not publish ${type}`);
+    backlotSettings().logger.warn({ err: error, eventType: type.type }, `could not publish ${type.type}`);
   }
 }

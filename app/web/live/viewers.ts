@@ -12,7 +12,7 @@
 import type { Request } from 'express';
 import type { AppPrismaClient } from '../../db/client';
 import type { UserLevel } from '../../db/generated/enums';
-import { VIEWER_LEVELS } from '../../framework/index';
+import { VIEWER_LEVELS } from '../../events/index';
 import { viewerLevel } from './policy';
 
 /** The levels of the given users that may still sign in (missing: gone or marked for deletion). */

@@ -4,12 +4,13 @@
  * checks each of these again and answers 403 or 409 itself.
  */
 import { Router } from 'express';
+import { bursApiController } from '../controllers/burs-api.controller';
 import { bursController } from '../controllers/burs.controller';
 import { requireSignIn } from '../middleware/require-level';
 import type { BursService } from '../services/burs.service';
 
 export function bursRoutes(burs: BursService): Router {
-  const c = bursController(burs);
+  const c = { ...bursController(burs), ...bursApiController(burs) };
   const signedIn = requireSignIn();
   return Router()
     .get('/bulk_update_requests', c.index)

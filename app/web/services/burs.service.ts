@@ -31,6 +31,7 @@ import {
   type BurActor,
 } from '../../services/bulk-update-request/approval';
 import { NotFoundError, ValidationError } from '../errors';
+import { burStatus } from '../../events/index';
 import { publishAppEvent } from '../live/publish';
 import { isRecordId } from '../../db/record-id';
 
@@ -206,13 +207,13 @@ export class BursService {
 
   async approve(id: number, actor: BurActor) {
     const approved = await approveBur({ id }, actor, { db: this.db });
-    publishAppEvent('bur.status', { burId: id, status: approved.bur.status, jobId: approved.jobId });
+    publishAppEvent(burStatus, { burId: id, status: approved.bur.status, jobId: approved.jobId });
     return approved;
   }
 
   async reject(id: number, actor: BurActor) {
     const bur = await rejectBur({ id }, actor, { db: this.db });
-    publishAppEvent('bur.status', { burId: id, status: bur.status });
+    publishAppEvent(burStatus, { burId: id, status: bur.status });
     return bur;
   }
 }

@@ -7,10 +7,10 @@ import {
   createEvent,
   sseHandler,
   startEventBus,
-  VIEWER_LEVELS,
   type EventBus,
   type SseHandler,
 } from '../../../app/framework/index';
+import { TEST_LEVELS, TEST_POLICY, thingStatus } from './test-events';
 import { ROOT } from '../../support/processes';
 import { useRedisPrefix } from '../../support/redis';
 import { listen, openSse, sleep, waitUntil, type TestServer } from './support';
@@ -28,7 +28,7 @@ beforeAll(async () => {
     clockTickMs: 50,
   });
   await web.ready;
-  events = sseHandler(web.broker, { authorize: () => VIEWER_LEVELS.admin });
+  events = sseHandler(web.broker, { authorize: () => TEST_LEVELS.admin, policy: TEST_POLICY });
   const app = express();
   app.get('/events', events);
   server = await listen(app);
@@ -70,8 +70,8 @@ describe('startEventBus across processes', () => {
     clock.close();
   });
 
-  it("delivers another process's job and BUR events to this process's SSE clients, once each", async () => {
-    const client = openSse(server.url('/events?topics=/jobs,/burs'));
+  it("delivers another process's job and thing.status events to this process's SSE clients, once each", async () => {
+    const client = openSse(server.url('/events?topics=/jobs,/things'));
     await client.response;
     await waitUntil(() => events.hub.clientCount >= 1, 2_000, 'the SSE client');
 
@@ -83,16 +83,16 @@ describe('startEventBus across processes', () => {
       'job.progress',
       'job.completed',
       'job.enqueued',
-      'bur.status',
+      'thing.status',
     ]);
     expect(received[0]?.data).toMatchObject({ jobClass: 'BusTest_Echo', arguments: ['hello'] });
-    expect(received[4]).toMatchObject({ topic: '/burs/77', data: { status: 'approved' } });
+    expect(received[4]).toMatchObject({ topic: '/things/77', data: { status: 'approved' } });
 
     // an event produced here reaches local clients once (not again through the stream)
-    web.broker.publish(createEvent('bur.status', { burId: 78, status: 'rejected' }));
+    web.broker.publish(createEvent(thingStatus, { thingId: 78, status: 'rejected' }));
     await client.waitForEvents(6, 5_000);
     await sleep(300);
-    expect(client.events().filter((e) => e.topic === '/burs/78')).toHaveLength(1);
+    expect(client.events().filter((e) => e.topic === '/things/78')).toHaveLength(1);
     expect(client.events()).toHaveLength(6);
     client.close();
   });

@@ -12,7 +12,7 @@ import {
   startWorkerProcess,
   workerId,
   type BacklotEvent,
-  type EventType,
+  type FrameworkEventType,
 } from '../../../app/framework/index';
 import { useRedisPrefix } from '../../support/redis';
 import { recorder, waitUntil, type Recorder } from './support';
@@ -84,7 +84,7 @@ class SleepyJob extends Job {
 }
 
 const types = (events: BacklotEvent[]) => events.map((e) => e.type);
-const of = <T extends EventType>(events: BacklotEvent[], type: T) =>
+const of = <T extends FrameworkEventType>(events: BacklotEvent[], type: T) =>
   events.filter((e) => e.type === type) as BacklotEvent<T>[];
 
 describe('framework job events (inline adapter, in-process broker)', () => {
@@ -220,7 +220,7 @@ describe('framework job and worker events (BullMQ worker process on real Redis)'
       expect(await cancelJob(running.jobId, 'canceled by test')).toBe('signalled');
       expect(await cancelJob(waiting.jobId)).toBe('removed');
       await waitUntil(
-        () => ['job.canceled', 'job.deleted'].every((t) => types(seen.events).includes(t as EventType)),
+        () => ['job.canceled', 'job.deleted'].every((t) => types(seen.events).includes(t)),
         5_000,
         'job.canceled and job.deleted',
       );

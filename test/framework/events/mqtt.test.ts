@@ -11,6 +11,7 @@ import {
   parseEvent,
   startEventBus,
 } from '../../../app/framework/index';
+import { thingStatus, thingProgress } from './test-events';
 import { captureLogs } from '../../support/log-capture';
 import { waitUntil } from './support';
 
@@ -61,7 +62,7 @@ describe('MqttForwarder', () => {
     const mqtt = new MqttForwarder({ url: MQTT_URL, topicPrefix: prefix });
     broker.register(mqtt);
     try {
-      broker.publish(createEvent('bur.status', { burId: 12, status: 'approved' }));
+      broker.publish(createEvent(thingStatus, { thingId: 12, status: 'approved' }));
       broker.publish(
         createEvent('job.completed', {
           jobId: 'j-1',
@@ -74,13 +75,13 @@ describe('MqttForwarder', () => {
       broker.publish(createEvent('clock.tick', { intervalMs: 1000 }));
       await waitUntil(() => on(prefix).length === 3, 5_000, 'three MQTT messages');
       expect(on(prefix).map((m) => [m.topic, m.qos])).toEqual([
-        [`${prefix}/burs/12`, 1],
+        [`${prefix}/things/12`, 1],
         [`${prefix}/jobs/j-1`, 1],
         [`${prefix}/lifecycle/clock`, 1],
       ]);
       expect(parseEvent(JSON.parse(on(prefix)[0]?.payload ?? 'null'))).toMatchObject({
-        type: 'bur.status',
-        data: { burId: 12 },
+        type: 'thing.status',
+        data: { thingId: 12 },
       });
       await waitUntil(() => broker.stats()[0]?.delivered === 3, 5_000, 'the PUBACKs');
       expect(broker.stats()[0]).toMatchObject({ delivered: 3, dropped: 0, failed: 0 });
@@ -100,7 +101,7 @@ describe('MqttForwarder', () => {
     const reg = broker.register(mqtt, { capacity: 5, batchSize: 2, timeoutMs: 30_000 });
     try {
       for (let i = 1; i <= 20; i += 1)
-        broker.publish(createEvent('bur.progress', { burId: 1, done: i, total: 20 }));
+        broker.publish(createEvent(thingProgress, { thingId: 1, done: i, total: 20 }));
       await waitUntil(
         () => logs.lines.some((l) => /MQTT .*ECONNREFUSED/.test(l.msg)),
         5_000,
@@ -146,7 +147,7 @@ describe('MqttForwarder', () => {
     });
     try {
       for (let i = 1; i <= 3; i += 1)
-        broker.publish(createEvent('bur.progress', { burId: 5, done: i, total: 3 }));
+        broker.publish(createEvent(thingProgress, { thingId: 5, done: i, total: 3 }));
       await waitUntil(
         () => logs.lines.some((l) => /ECONNREFUSED/.test(l.msg)),
         5_000,
@@ -168,7 +169,7 @@ describe('MqttForwarder', () => {
         5_000,
         'the lost line',
       );
-      broker.publish(createEvent('bur.status', { burId: 5, status: 'approved' }));
+      broker.publish(createEvent(thingStatus, { thingId: 5, status: 'approved' }));
       await waitUntil(
         () => on(prefix).some((m) => m.payload.includes('"approved"')),
         5_000,
@@ -197,7 +198,7 @@ describe('MqttForwarder', () => {
           concurrency: 1,
         }),
       );
-      bus.broker.publish(createEvent('bur.status', { burId: 9, status: 'approved' }), 'remote'); // another process's: not republished
+      bus.broker.publish(createEvent(thingStatus, { thingId: 9, status: 'approved' }), 'remote'); // another process's: not republished
       await waitUntil(() => on(prefix).length === 1, 5_000, 'the worker.up message');
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(on(prefix).map((m) => m.topic)).toEqual([`${prefix}/workers/h%3A1`]);

@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   createEvent,
-  EVENT_TYPES,
+  defineEvent,
+  eventDefinition,
+  EventDefinitionError,
+  eventTypes,
+  FRAMEWORK_EVENTS,
   InvalidEventError,
   isValidTopic,
   parseEvent,
   topicMatches,
   topics,
+  topicSegment,
   type BacklotEvent,
 } from '../../../app/framework/index';
+import { thingProgress, thingStatus } from './test-events';
 
 const job = { jobId: 'a1b2', jobClass: 'ResizeJob', queue: 'default', attempt: 1 };
 
-/** One valid event of every type. */
+/** One valid event of every type defined in this process (the framework's and the test's). */
 const samples: BacklotEvent[] = [
   createEvent('job.enqueued', {
     ...job,
@@ -40,11 +47,8 @@ const samples: BacklotEvent[] = [
   }),
   createEvent('job.canceled', { ...job, reason: 'canceled by admin' }),
   createEvent('job.deleted', { jobId: 'a1b2', queue: 'default', reason: 'canceled' }),
-  createEvent('bur.status', { burId: 12, status: 'processing' }),
-  createEvent('bur.progress', { burId: '12', done: 3, total: 9 }),
-  createEvent('record.deletion_requested', { model: 'post', recordId: 7, requestedBy: 1 }),
-  createEvent('record.deleted', { model: 'post', recordId: 7, jobId: 'j1' }),
-  createEvent('record.updated', { model: 'Upload', recordId: 7, status: 'completed' }),
+  createEvent(thingStatus, { thingId: 12, status: 'processing' }),
+  createEvent(thingProgress, { thingId: '12', done: 3, total: 9 }),
   createEvent('worker.up', {
     workerId: 'h:1',
     host: 'h',
@@ -59,7 +63,9 @@ const samples: BacklotEvent[] = [
 
 describe('event payloads', () => {
   it('has a sample of every type, each surviving a JSON round trip through the schema', () => {
-    expect(new Set(samples.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
+    expect(new Set(samples.map((e) => e.type))).toEqual(new Set(eventTypes()));
+    expect(eventTypes()).toEqual(expect.arrayContaining(Object.keys(FRAMEWORK_EVENTS)));
+    expect(eventTypes().some((type) => /^(bur|record)\./.test(type))).toBe(false); // none of the app's
     for (const event of samples) expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
   });
 
@@ -68,19 +74,21 @@ describe('event payloads', () => {
     expect(event).toMatchObject({ v: 1, type: 'job.completed', topic: '/jobs/a1b2' });
     expect(Date.parse(event.at)).toBeGreaterThan(Date.now() - 5_000);
     expect(samples.map((e) => e.topic)).toEqual(
-      expect.arrayContaining(['/burs/12', '/records/post/7', '/workers/h%3A1', '/lifecycle/clock']),
+      expect.arrayContaining(['/things/12', '/workers/h%3A1', '/lifecycle/clock']),
     );
   });
 
   it('rejects other versions, unknown types, bad topics and wrong data, naming the field', () => {
-    const good = createEvent('bur.status', { burId: 12, status: 'approved' });
+    const good = createEvent(thingStatus, { thingId: 12, status: 'approved' });
     const cases: [unknown, RegExp][] = [
       [{ ...good, v: 2 }, /at v:/],
-      [{ ...good, type: 'bur.exploded' }, /at type:/],
-      [{ ...good, topic: 'burs/12' }, /at topic: a topic such as/],
-      [{ ...good, topic: '/burs/#' }, /at topic/],
+      [{ ...good, type: 'thing.exploded' }, /at type: "thing.exploded" is not a defined event type/],
+      [{ ...good, type: 42 }, /at type:/],
+      [{ ...good, topic: 'things/12' }, /at topic: a topic such as/],
+      [{ ...good, topic: '/things/#' }, /at topic/],
       [{ ...good, at: 'yesterday' }, /at at:/],
-      [{ ...good, data: { status: 'approved' } }, /at data\.burId/],
+      [{ ...good, data: { status: 'approved' } }, /at data\.thingId/],
+      [{ ...good, data: 'approved' }, /at data:/],
       [
         {
           ...good,
@@ -106,13 +114,55 @@ describe('event payloads', () => {
   });
 });
 
+describe('defineEvent', () => {
+  it('registers a type with its schema and topic, which createEvent and parseEvent then use', () => {
+    const gadgetMoved = defineEvent(
+      'gadget.moved',
+      z.object({ gadgetId: z.number().int(), to: z.string() }),
+      {
+        topic: (data) => `/gadgets/${data.gadgetId}`,
+      },
+    );
+    expect(eventDefinition('gadget.moved')).toBe(gadgetMoved);
+    const event = createEvent(gadgetMoved, { gadgetId: 3, to: 'shelf' });
+    expect(event).toMatchObject({ v: 1, type: 'gadget.moved', topic: '/gadgets/3', data: { to: 'shelf' } });
+    expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
+    expect(() => parseEvent({ ...event, data: { gadgetId: 'x', to: 'shelf' } })).toThrow(/at data\.gadgetId/);
+    expect(createEvent(gadgetMoved, { gadgetId: 3, to: 'shelf' }, '/gadgets').topic).toBe('/gadgets');
+  });
+
+  it('refuses a malformed type name, a type defined twice and a topic that is not a function', () => {
+    const schema = z.object({ n: z.number() });
+    const topic = () => '/n';
+    for (const bad of ['', 'noDot', 'Thing.status', 'thing.', '.status', 'thing status', 'thing.sta-tus'])
+      expect(() => defineEvent(bad, schema, { topic })).toThrow(
+        /invalid event type .*dot-separated lowercase words/,
+      );
+    expect(() => defineEvent('thing.status', schema, { topic })).toThrow(EventDefinitionError);
+    expect(() => defineEvent('job.started', schema, { topic })).toThrow(
+      'event type job.started is defined twice',
+    );
+    expect(() => defineEvent('gadget.lost', schema, {} as never)).toThrow(
+      /options\.topic must be a function/,
+    );
+    expect(eventDefinition('gadget.lost')).toBeUndefined();
+  });
+
+  it("names the framework's own types by string, and refuses any other string", () => {
+    expect(createEvent('clock.tick', { intervalMs: 5 }).topic).toBe('/lifecycle/clock');
+    expect(() => createEvent('thing.status' as 'clock.tick', { intervalMs: 5 })).toThrow(
+      /"thing.status" is not one of the framework's event types/,
+    );
+  });
+});
+
 describe('topics', () => {
   it('builds topics with ids percent-encoded into one segment', () => {
     expect(topics.job('4f2c')).toBe('/jobs/4f2c');
-    expect(topics.bur(12)).toBe('/burs/12');
-    expect(topics.record('post', 'a/b#+')).toBe('/records/post/a%2Fb%23%2B');
+    expect(topicSegment('a/b#+')).toBe('a%2Fb%23%2B');
+    expect(createEvent(thingStatus, { thingId: 'a/b#+', status: 's' }).topic).toBe('/things/a%2Fb%23%2B');
     expect(topics.worker('host:42')).toBe('/workers/host%3A42');
-    for (const topic of [topics.record('post', "x'(y)*!"), topics.job('ä ö'), topics.clock()])
+    for (const topic of [topics.job("x'(y)*!"), topics.job('ä ö'), topics.clock()])
       expect(isValidTopic(topic)).toBe(true);
   });
 

@@ -7,12 +7,13 @@ import {
   RedisEventTransport,
   type EventSubscription,
 } from '../../../app/framework/index';
+import { thingStatus } from './test-events';
 import { captureLogs } from '../../support/log-capture';
 import { useRedisPrefix } from '../../support/redis';
 import { recorder, waitUntil } from './support';
 
 const scope = useRedisPrefix('events');
-const status = (burId: number) => createEvent('bur.status', { burId, status: 'processing' });
+const status = (thingId: number) => createEvent(thingStatus, { thingId, status: 'processing' });
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -53,10 +54,10 @@ describe('RedisEventTransport', () => {
     await subscription.ready;
     for (let i = 1; i <= 120; i += 1) worker.publish(status(i));
     await waitUntil(() => received.events.length === 120, 5_000, '120 events across Redis');
-    expect(received.events.map((e) => (e.data as { burId: number }).burId)).toEqual(
+    expect(received.events.map((e) => (e.data as { thingId: number }).thingId)).toEqual(
       Array.from({ length: 120 }, (_, i) => i + 1),
     );
-    expect(received.events[0]).toMatchObject({ v: 1, type: 'bur.status', topic: '/burs/1' });
+    expect(received.events[0]).toMatchObject({ v: 1, type: 'thing.status', topic: '/things/1' });
     expect(subscription.stats()).toMatchObject({ received: 120, invalid: 0 });
   });
 
@@ -71,7 +72,7 @@ describe('RedisEventTransport', () => {
     expect(perEntry.reduce((a, b) => a + b, 0)).toBe(1_000);
     expect(entries).toHaveLength(1_000 / EVENTS_PER_ENTRY);
     const ids = entries.flatMap(([, fields]) =>
-      (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId),
+      (JSON.parse(fields[3] ?? '[]') as { data: { thingId: number } }[]).map((e) => e.data.thingId),
     );
     expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
   });
@@ -83,17 +84,17 @@ describe('RedisEventTransport', () => {
     const worker = new EventBroker();
     worker.register(transport.publisher(scope.connection()), { batchSize: 200 });
     cleanups.push(() => worker.close(500));
-    const big = createEvent('bur.status', { burId: 2, status: 'failed', message: 'x'.repeat(2_000) });
+    const big = createEvent(thingStatus, { thingId: 2, status: 'failed', message: 'x'.repeat(2_000) });
     for (const event of [status(1), big, status(3), ...Array.from({ length: 60 }, (_, i) => status(i + 4))])
       worker.publish(event);
     expect(await worker.flush(5_000)).toBe(true);
     const entries = await scope.connection().xrange(transport.key, '-', '+');
     const ids = entries.flatMap(([, fields]) =>
-      (JSON.parse(fields[3] ?? '[]') as { data: { burId: number } }[]).map((e) => e.data.burId),
+      (JSON.parse(fields[3] ?? '[]') as { data: { thingId: number } }[]).map((e) => e.data.thingId),
     );
     expect(ids).toEqual([1, ...Array.from({ length: 61 }, (_, i) => i + 3)]);
-    expect(logs.lines.find((l) => l.eventType === 'bur.status')?.msg).toBe(
-      'Event bur.status on /burs/2 is over 1000 bytes: not sent to other processes',
+    expect(logs.lines.find((l) => l.eventType === 'thing.status')?.msg).toBe(
+      'Event thing.status on /things/2 is over 1000 bytes: not sent to other processes',
     );
   });
 
@@ -134,8 +135,8 @@ describe('RedisEventTransport', () => {
     await waitUntil(() => seen.events.length === 3, 5_000, 'three events');
     await broker.flush(1_000);
     const entries = await scope.connection().xrange(transport.key, '-', '+');
-    expect(entries.map(([, fields]) => fields[1])).toEqual(['web-1', 'worker-9']); // no tick, no echo of burId 2
-    expect(seen.events.map((e) => e.type)).toEqual(['clock.tick', 'bur.status', 'bur.status']);
+    expect(entries.map(([, fields]) => fields[1])).toEqual(['web-1', 'worker-9']); // no tick, no echo of thingId 2
+    expect(seen.events.map((e) => e.type)).toEqual(['clock.tick', 'thing.status', 'thing.status']);
     expect(subscription.stats().received).toBe(1);
   });
 
@@ -146,14 +147,14 @@ describe('RedisEventTransport', () => {
     const redis = scope.connection();
     await redis.xadd(key, '*', 's', 'evil', 'e', '{not json');
     await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), v: 99 }));
-    await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), data: { burId: 1 } }));
+    await redis.xadd(key, '*', 's', 'evil', 'e', JSON.stringify({ ...status(1), data: { thingId: 1 } }));
     await redis.xadd(key, '*', 's', 'evil', 'b', '{"not":"an array"}');
     await redis.xadd(key, '*', 's', 'worker', 'b', JSON.stringify([{ ...status(8), v: 99 }, status(9)]));
     await redis.xadd(key, '*', 's', 'worker', 'e', JSON.stringify(status(7)));
     await waitUntil(() => received.events.length === 2, 5_000, 'the valid events');
     expect(received.events.map((e) => e.data)).toEqual([
-      { burId: 9, status: 'processing' },
-      { burId: 7, status: 'processing' },
+      { thingId: 9, status: 'processing' },
+      { thingId: 7, status: 'processing' },
     ]);
     expect(subscription.stats()).toMatchObject({ received: 2, invalid: 5 });
     expect(logs.lines.some((l) => l.level === 40 && /Skipped an invalid event/.test(l.msg))).toBe(true);
@@ -176,7 +177,7 @@ describe('RedisEventTransport', () => {
     for (let i = 2; i <= 20; i += 1) worker.publish(status(i));
 
     await waitUntil(() => received.events.length === 20, 10_000, 'all 20 events after the kill');
-    expect(received.events.map((e) => (e.data as { burId: number }).burId)).toEqual(
+    expect(received.events.map((e) => (e.data as { thingId: number }).thingId)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     const after = (await admin.client('LIST')) as string;

@@ -1,13 +1,18 @@
+/**
+ * sseHandler streaming over a real HTTP server: headers and heartbeats, topics and what lies below
+ * them, fields and topics by level (the test policy), Last-Event-ID resumes and resyncs, detach and
+ * close(). Its limits and re-checks are sse-limits.test.ts.
+ */
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEvent,
   EventBroker,
   sseHandler,
-  VIEWER_LEVELS,
   type BacklotEvent,
   type SseHandler,
 } from '../../../app/framework/index';
+import { TEST_LEVELS, TEST_POLICY, thingStatus } from './test-events';
 import { listen, openSse, sleep, waitUntil, type TestServer } from './support';
 
 const job = (jobId: string) => ({ jobId, jobClass: 'SignupJob', queue: 'default', attempt: 1 });
@@ -21,13 +26,13 @@ const failed = (jobId: string) =>
     exhausted: true,
     discarded: false,
   });
-const burStatus = (burId: number) => createEvent('bur.status', { burId, status: 'processing' });
+const status = (thingId: number) => createEvent(thingStatus, { thingId, status: 'processing' });
 
 /** ?as=admin|member|anonymous picks the level; ?as=nobody is refused. */
 const LEVELS: Record<string, number> = {
-  admin: VIEWER_LEVELS.admin,
-  member: VIEWER_LEVELS.member,
-  anonymous: VIEWER_LEVELS.anonymous,
+  admin: TEST_LEVELS.admin,
+  member: TEST_LEVELS.member,
+  anonymous: TEST_LEVELS.anonymous,
 };
 
 let broker: EventBroker;
@@ -37,6 +42,7 @@ let server: TestServer;
 beforeAll(async () => {
   broker = new EventBroker();
   events = sseHandler(broker, {
+    policy: TEST_POLICY,
     authorize: async (req) => {
       await sleep(1); // an async session lookup
       const as = typeof req.query.as === 'string' ? req.query.as : 'anonymous';
@@ -77,13 +83,13 @@ describe('sseHandler', () => {
   });
 
   it('sends only the subscribed topics and what lies below them', async () => {
-    const client = openSse(server.url('/events?topics=/jobs/a,/burs/12&as=member'));
+    const client = openSse(server.url('/events?topics=/jobs/a,/things/12&as=member'));
     await client.response;
     await waitUntil(() => events.hub.clientCount === 1, 2_000, 'the client to attach');
-    await publish(started('a'), started('b'), burStatus(12), burStatus(13), started('a'));
+    await publish(started('a'), started('b'), status(12), status(13), started('a'));
     const got = await client.waitForEvents(3);
     await sleep(50);
-    expect(client.events().map((e) => e.topic)).toEqual(['/jobs/a', '/burs/12', '/jobs/a']);
+    expect(client.events().map((e) => e.topic)).toEqual(['/jobs/a', '/things/12', '/jobs/a']);
     expect(got.every((e) => e.v === 1)).toBe(true);
     client.close();
   });
@@ -132,10 +138,10 @@ describe('sseHandler', () => {
   });
 
   it('resumes after Last-Event-ID from the ring buffer, with the same topic filter', async () => {
-    const first = openSse(server.url('/events?topics=/burs&as=member'));
+    const first = openSse(server.url('/events?topics=/things&as=member'));
     await first.response;
     await waitUntil(() => events.hub.clientCount >= 1, 2_000, 'the client to attach');
-    await publish(burStatus(1), burStatus(2));
+    await publish(status(1), status(2));
     const seen = await first.waitForEvents(2);
     const lastId = first.messages.filter((m) => m.data && !m.event).at(-1)?.id;
     expect(lastId).toMatch(/^[0-9a-f]+-\d+$/);
@@ -143,31 +149,33 @@ describe('sseHandler', () => {
     await first.ended;
     await waitUntil(() => events.hub.clientCount === 0, 2_000, 'the server to notice the disconnect');
 
-    // missed while disconnected: two bur events and a job event the client did not subscribe to
-    await publish(burStatus(3), started('q'), burStatus(4));
-    const again = openSse(server.url('/events?topics=/burs&as=member'), {
+    // missed while disconnected: two thing events and a job event the client did not subscribe to
+    await publish(status(3), started('q'), status(4));
+    const again = openSse(server.url('/events?topics=/things&as=member'), {
       'Last-Event-ID': lastId as string,
     });
     const replayed = await again.waitForEvents(2);
-    expect(replayed.map((e) => e.data)).toEqual([3, 4].map((burId) => ({ burId, status: 'processing' })));
-    expect(seen.map((e) => (e.data as { burId: number }).burId)).toEqual([1, 2]);
+    expect(replayed.map((e) => e.data)).toEqual([3, 4].map((thingId) => ({ thingId, status: 'processing' })));
+    expect(seen.map((e) => (e.data as { thingId: number }).thingId)).toEqual([1, 2]);
     // then live, and ids keep increasing
-    await publish(burStatus(5));
+    await publish(status(5));
     await again.waitForEvents(3);
     const ids = again.messages.filter((m) => m.id).map((m) => Number(m.id?.split('-')[1]));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     again.close();
 
     // the same through ?lastEventId= (EventSource polyfills)
-    const viaQuery = openSse(server.url(`/events?topics=/burs&as=member&lastEventId=${lastId}`));
-    expect((await viaQuery.waitForEvents(3)).map((e) => (e.data as { burId: number }).burId)).toEqual([
+    const viaQuery = openSse(server.url(`/events?topics=/things&as=member&lastEventId=${lastId}`));
+    expect((await viaQuery.waitForEvents(3)).map((e) => (e.data as { thingId: number }).thingId)).toEqual([
       3, 4, 5,
     ]);
     viaQuery.close();
   });
 
   it('sends a resync event when the Last-Event-ID is from another run or older than the ring', async () => {
-    const foreign = openSse(server.url('/events?topics=/burs&as=member'), { 'Last-Event-ID': 'deadbeef-3' });
+    const foreign = openSse(server.url('/events?topics=/things&as=member'), {
+      'Last-Event-ID': 'deadbeef-3',
+    });
     await foreign.waitFor((m) => m.some((x) => x.event === 'resync'));
     expect(JSON.parse(foreign.messages.find((x) => x.event === 'resync')?.data ?? '{}')).toEqual({
       reason: 'unknown-id',
@@ -175,8 +183,8 @@ describe('sseHandler', () => {
     foreign.close();
 
     const old = `${events.hub.epoch}-1`; // the ring keeps 5 events; many more have passed
-    await publish(burStatus(6), burStatus(7), burStatus(8), burStatus(9), burStatus(10), burStatus(11));
-    const stale = openSse(server.url('/events?topics=/burs&as=member'), { 'Last-Event-ID': old });
+    await publish(status(6), status(7), status(8), status(9), status(10), status(11));
+    const stale = openSse(server.url('/events?topics=/things&as=member'), { 'Last-Event-ID': old });
     await stale.waitFor((m) => m.some((x) => x.event === 'resync'));
     expect(JSON.parse(stale.messages.find((x) => x.event === 'resync')?.data ?? '{}')).toEqual({
       reason: 'too-old',
@@ -194,7 +202,7 @@ describe('sseHandler', () => {
     await waitUntil(() => events.hub.clientCount === 2, 2_000, 'one client gone');
 
     const local = new EventBroker();
-    const closing = sseHandler(local, { authorize: () => VIEWER_LEVELS.member });
+    const closing = sseHandler(local, { authorize: () => TEST_LEVELS.member, policy: TEST_POLICY });
     const other = await listen((req, res) => void closing(req as express.Request, res));
     const streaming = openSse(other.url('/events?topics=/jobs'));
     await streaming.response;
@@ -206,164 +214,5 @@ describe('sseHandler', () => {
     await local.close(100);
     await other.close();
     for (const c of clients) c.close();
-  });
-});
-
-describe('sseHandler with a client that stops reading', () => {
-  it('disconnects it once too much is buffered, without holding up the other clients', async () => {
-    const local = new EventBroker();
-    const handler = sseHandler(local, { authorize: () => VIEWER_LEVELS.admin, maxBufferedBytes: 256 * 1024 });
-    const app = express();
-    app.get('/events', handler);
-    const srv = await listen(app);
-    try {
-      const stuck = openSse(srv.url('/events?topics=/jobs'));
-      (await stuck.response).pause(); // reads nothing more
-      const reader = openSse(srv.url('/events?topics=/jobs'));
-      await reader.response;
-      await waitUntil(() => handler.hub.clientCount === 2, 2_000, 'two clients');
-      const big = 'x'.repeat(20_000);
-      // 20 kB at a time, at a pace the reading client keeps up with (it shares this event loop)
-      for (let i = 0; i < 3_000 && handler.hub.clientCount === 2; i += 1) {
-        local.publish(createEvent('job.progress', { ...job(`j${i}`), progress: { note: big } }));
-        await local.flush(2_000);
-        if (i % 10 === 9) await sleep(2);
-      }
-      await waitUntil(() => handler.hub.clientCount === 1, 5_000, 'the stuck client to be dropped');
-      local.publish(createEvent('job.progress', { ...job('last'), progress: 100 }));
-      await reader.waitFor((m) => m.at(-1)?.data?.includes('"jobId":"last"') === true, 5_000);
-      reader.close();
-      stuck.close();
-    } finally {
-      await handler.close();
-      await local.close(100);
-      await srv.close();
-    }
-  });
-});
-
-describe('sseHandler re-checking open streams', () => {
-  /** Each viewer's level now (?as=name); the test changes them while streams are open. */
-  const current = new Map<string, number | undefined>();
-  const viewer = (req: { url?: string }) => new URL(req.url ?? '/', 'http://x').searchParams.get('as') ?? '';
-  let lookups = 0;
-  let failing = false;
-  const warnings: string[] = [];
-  let local: EventBroker;
-  let handler: SseHandler;
-  let srv: TestServer;
-
-  beforeAll(async () => {
-    local = new EventBroker();
-    handler = sseHandler(local, {
-      authorize: (req) => current.get(viewer(req)),
-      recheck: {
-        everyMs: 50,
-        levels: async (reqs) => {
-          await sleep(1);
-          lookups += 1;
-          if (failing) throw new Error('database down');
-          return reqs.map((req) => current.get(viewer(req)));
-        },
-      },
-      logger: () => ({ warn: (_: unknown, message: string) => warnings.push(message) }) as never,
-    });
-    srv = await listen((req, res) => void handler(req as express.Request, res));
-  });
-  afterAll(async () => {
-    await handler.close();
-    await local.close(100);
-    await srv.close();
-  });
-
-  it("ends a demoted admin's stream; reconnecting resumes at the new level, without job arguments", async () => {
-    current.set('alice', VIEWER_LEVELS.admin);
-    const stream = openSse(srv.url('/events?topics=/jobs&as=alice'));
-    await stream.response;
-    await waitUntil(() => handler.hub.clientCount === 1, 2_000, 'the stream to attach');
-    local.publish(started('before'));
-    await local.flush(2_000);
-    const [first] = await stream.waitForEvents(1);
-    expect(first?.data).toMatchObject({ arguments: [{ email: 'a@b' }] });
-
-    current.set('alice', VIEWER_LEVELS.member);
-    await stream.ended;
-    const lastId = stream.messages.filter((m) => m.id).at(-1)?.id ?? '';
-    local.publish(started('while-away'));
-    await local.flush(2_000);
-    const again = openSse(srv.url('/events?topics=/jobs&as=alice'), { 'Last-Event-ID': lastId });
-    expect((await again.response).statusCode).toBe(200);
-    const [resumed] = await again.waitForEvents(1);
-    expect(resumed?.data).toEqual(job('while-away'));
-    again.close();
-  });
-
-  it('ends the stream of a viewer refused now (a deleted account), and keeps the unchanged ones open', async () => {
-    current.set('bob', VIEWER_LEVELS.member);
-    current.set('carol', VIEWER_LEVELS.member);
-    const bob = openSse(srv.url('/events?topics=/jobs&as=bob'));
-    const carol = openSse(srv.url('/events?topics=/jobs&as=carol'));
-    await Promise.all([bob.response, carol.response]);
-    current.set('bob', undefined);
-    await bob.ended;
-    expect((await openSse(srv.url('/events?topics=/jobs&as=bob')).response).statusCode).toBe(401);
-    const seen = lookups;
-    await waitUntil(() => lookups >= seen + 3, 2_000, 'three more re-checks');
-    expect(handler.hub.clientCount).toBe(1);
-    local.publish(started('still-here'));
-    await local.flush(2_000);
-    await carol.waitForEvents(1);
-    carol.close();
-  });
-
-  it('keeps the streams open and logs a warning when the lookup fails', async () => {
-    current.set('dan', VIEWER_LEVELS.member);
-    const dan = openSse(srv.url('/events?topics=/jobs&as=dan'));
-    await dan.response;
-    await waitUntil(() => handler.hub.clientCount === 1, 2_000, 'the stream to attach');
-    failing = true;
-    const seen = lookups;
-    await waitUntil(() => lookups >= seen + 2, 2_000, 'two failed re-checks');
-    expect(warnings).toContain('SSE: could not re-check the viewers of open streams; they stay open');
-    expect(handler.hub.clientCount).toBe(1);
-    failing = false;
-    current.set('dan', undefined);
-    await dan.ended;
-  });
-});
-
-describe('sseHandler per-address cap', () => {
-  it('refuses a stream past maxClientsPerAddress from one address with 429 and Retry-After; others still connect', async () => {
-    const local = new EventBroker();
-    const handler = sseHandler(local, {
-      authorize: () => VIEWER_LEVELS.member,
-      maxClientsPerAddress: 2,
-      clientAddress: (req) => String(req.headers['x-test-address']),
-    });
-    const srv = await listen((req, res) => void handler(req as express.Request, res));
-    const from = (address: string) => openSse(srv.url('/events?topics=/jobs'), { 'X-Test-Address': address });
-    try {
-      const open = [from('a'), from('a')];
-      expect((await Promise.all(open.map((c) => c.response))).map((r) => r.statusCode)).toEqual([200, 200]);
-      await waitUntil(() => handler.hub.clientCount === 2, 2_000, 'two streams');
-      const third = from('a');
-      const refused = await third.response;
-      await third.ended;
-      expect(refused.statusCode).toBe(429);
-      expect(refused.headers['retry-after']).toBe('10');
-      expect(third.body()).toContain('too many event streams from your address (at most 2)');
-      const elsewhere = from('b');
-      expect((await elsewhere.response).statusCode).toBe(200);
-
-      open[0]?.close();
-      await waitUntil(() => handler.hub.clientCount === 2, 2_000, 'one stream of a gone');
-      const again = from('a');
-      expect((await again.response).statusCode).toBe(200);
-      for (const c of [...open, elsewhere, again]) c.close();
-    } finally {
-      await handler.close();
-      await local.close(100);
-      await srv.close();
-    }
   });
 });

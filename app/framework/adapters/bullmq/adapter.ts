@@ -12,6 +12,7 @@
  */
 import { FlowProducer, type FlowJob, type JobsOptions, type Queue } from 'bullmq';
 import type { RedisConnection } from '../../redis-connection';
+import { BatchStore } from '../../batches/store';
 import { settingsOf } from '../../class-settings';
 import { maxAttempts } from '../../exceptions';
 import { assertOneSlotFlow, queuePrefix, type KeyLayout } from '../../key-layout';
@@ -59,6 +60,7 @@ export class BullmqAdapter implements QueueAdapter {
   private readonly retention: JobRetention;
   private readonly queues = new Map<string, Queue>();
   private flows: FlowProducer | undefined;
+  private batches: BatchStore | undefined;
 
   constructor(options: BullmqAdapterOptions) {
     this.connection = options.connection;
@@ -186,6 +188,12 @@ export class BullmqAdapter implements QueueAdapter {
       }),
     );
     return results.reduce((a, b) => a + b, 0);
+  }
+
+  /** Batches' counts, on the producer connection under this prefix (batches/store.ts). */
+  batchStore(): BatchStore {
+    this.batches ??= new BatchStore(this.connection, this.prefix);
+    return this.batches;
   }
 
   /** Transactional enqueue: the job as the outbox stores it (staged.ts). */
