@@ -12,6 +12,14 @@
  *        open Prisma transaction (one INSERT each; the transaction is the app's own anyway), then
  *        its COMMIT (counted in the time).
  *      The ratio (transactional jobs/s / direct jobs/s) is the median of the rounds' ratios.
+ *      Both sides have the same shape (one job per call, awaited one after another); the bulk
+ *      shape is compared too, again the same on both sides: `Job.performAllLater(--batch jobs)`
+ *      direct vs with { transaction: tx } (one INSERT per call) in one open transaction.
+ *      The floor of the transactional side, in the same rounds: `tx.$executeRawUnsafe('SELECT 1')`
+ *      --jobs times in one open Prisma transaction (a statement that does nothing, so what is left
+ *      is Prisma's interactive transaction and adapter-pg), and an empty `$transaction`. The
+ *      ceiling ratio = floor statements/s / direct jobs/s: no staging that sends one statement per
+ *      performLater through Prisma can be faster than that.
  *      For reference: one transaction per job (BEGIN, INSERT, COMMIT), which has no target.
  *   3. Relay: --relay jobs staged (performAllLater in transactions of 5,000, not timed), then one
  *      relay (batches of 1,000) moves them to BullMQ: jobs/s from its start to an empty outbox.
@@ -64,6 +72,40 @@ async function inTransaction(prisma: Prisma, jobs: number): Promise<number> {
   return jobs / ((performance.now() - t0) / 1000);
 }
 
+async function directBulk(jobs: number, batch: number): Promise<number> {
+  const t0 = performance.now();
+  for (let done = 0; done < jobs; done += batch)
+    await Job.performAllLater(Array.from({ length: Math.min(batch, jobs - done) }, () => NoopJob.build()));
+  return jobs / ((performance.now() - t0) / 1000);
+}
+
+async function inTransactionBulk(prisma: Prisma, jobs: number, batch: number): Promise<number> {
+  const t0 = performance.now();
+  await prisma.$transaction(async (tx) => {
+    for (let done = 0; done < jobs; done += batch) {
+      const built = Array.from({ length: Math.min(batch, jobs - done) }, () => NoopJob.build());
+      await Job.performAllLater(built, { transaction: tx });
+    }
+  }, TX_OPTIONS);
+  return jobs / ((performance.now() - t0) / 1000);
+}
+
+/** Prisma's own cost per statement in an open interactive transaction (a statement doing nothing). */
+async function prismaStatementFloor(prisma: Prisma, statements: number): Promise<number> {
+  const t0 = performance.now();
+  await prisma.$transaction(async (tx) => {
+    for (let i = 0; i < statements; i += 1) await tx.$executeRawUnsafe('SELECT 1');
+  }, TX_OPTIONS);
+  return statements / ((performance.now() - t0) / 1000);
+}
+
+/** Empty interactive transactions (BEGIN, COMMIT) one after another: µs each. */
+async function emptyTransactionMicros(prisma: Prisma, count: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < count; i += 1) await prisma.$transaction(async () => {});
+  return ((performance.now() - t0) * 1000) / count;
+}
+
 async function transactionPerJob(prisma: Prisma, jobs: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < jobs; i += 1)
@@ -83,6 +125,7 @@ export default defineBenchmark({
     relay: { default: 50_000, min: 1, description: 'jobs staged, then moved by the relay' },
     probes: { default: 300, min: 1, description: 'commit-to-start latency probes' },
     rounds: { default: 3, min: 1, description: 'enqueue rounds, the order of the sides alternating' },
+    batch: { default: 100, min: 1, description: 'jobs per performAllLater call in the bulk shape' },
   },
   async run(ctx) {
     const {
@@ -90,11 +133,13 @@ export default defineBenchmark({
       relay: relayJobs,
       probes,
       rounds,
+      batch,
     } = ctx.flags as {
       jobs: number;
       relay: number;
       probes: number;
       rounds: number;
+      batch: number;
     };
     const url = withDatabase(env().DATABASE_URL, `backlot_bench_outbox_${randomBytes(3).toString('hex')}`);
     ctx.log(`scratch database ${url.replace(/\/\/[^@]*@/, '//')}: creating and migrating`);
@@ -109,6 +154,12 @@ export default defineBenchmark({
     const directRates: number[] = [];
     const txRates: number[] = [];
     const ratios: number[] = [];
+    const bulkDirectRates: number[] = [];
+    const bulkTxRates: number[] = [];
+    const bulkRatios: number[] = [];
+    const floorRates: number[] = [];
+    const ceilings: number[] = [];
+    const emptyTxMicros: number[] = [];
     let perJobRate: number;
     let relayRate: number;
     let relaySeconds: number;
@@ -134,8 +185,25 @@ export default defineBenchmark({
         directRates.push(d);
         txRates.push(t);
         ratios.push(t / d);
+        let bd = 0;
+        let bt = 0;
+        for (const side of r % 2 === 1 ? ['tx', 'direct'] : ['direct', 'tx']) {
+          ctx.gc();
+          if (side === 'direct') bd = await directBulk(jobs, batch);
+          else bt = await inTransactionBulk(prisma, jobs, batch);
+        }
+        bulkDirectRates.push(bd);
+        bulkTxRates.push(bt);
+        bulkRatios.push(bt / bd);
+        ctx.gc();
+        const floor = await prismaStatementFloor(prisma, jobs);
+        floorRates.push(floor);
+        ceilings.push(floor / d);
+        emptyTxMicros.push(await emptyTransactionMicros(prisma, Math.min(jobs, 500)));
         ctx.log(
-          `round ${r}: direct ${fmt(d)} jobs/s, in a transaction ${fmt(t)} jobs/s (${round(t / d, 2)}x)`,
+          `round ${r}: direct ${fmt(d)} jobs/s, in a transaction ${fmt(t)} jobs/s (${round(t / d, 2)}x); ` +
+            `bulk of ${batch}: direct ${fmt(bd)}, in a transaction ${fmt(bt)} (${round(bt / bd, 2)}x); ` +
+            `Prisma SELECT 1 in a transaction ${fmt(floor)}/s (ceiling ${round(floor / d, 2)}x)`,
         );
       }
       await emptyOutbox(pool);
@@ -192,6 +260,9 @@ export default defineBenchmark({
     const p99 = percentile(latencies, 99);
     const directRate = median(directRates);
     const txRate = median(txRates);
+    const bulkRatio = median(bulkRatios);
+    const floorRate = median(floorRates);
+    const ceiling = median(ceilings);
     const rows: BenchRow[] = [
       {
         section: `enqueue, ${fmt(jobs)} jobs x ${rounds}`,
@@ -207,7 +278,31 @@ export default defineBenchmark({
         pass: ratio >= RATIO_TARGET,
       },
       { section: '', metric: 'enqueue cost per job in a transaction', value: `${round(1e6 / txRate, 1)} µs` },
+      {
+        section: '',
+        metric: "floor: Prisma tx.$executeRawUnsafe('SELECT 1') statements/s",
+        value: fmt(floorRate),
+      },
+      {
+        section: '',
+        metric: 'ceiling ratio, one Prisma statement per job (median)',
+        value: `${round(ceiling, 2)}x`,
+      },
+      { section: '', metric: 'empty Prisma $transaction', value: `${round(median(emptyTxMicros), 1)} µs` },
       { section: '', metric: 'one transaction per job (reference) jobs/s', value: fmt(perJobRate) },
+      {
+        section: `bulk, performAllLater of ${fmt(batch)}`,
+        metric: 'direct jobs/s (median)',
+        value: fmt(median(bulkDirectRates)),
+      },
+      { section: '', metric: 'with { transaction } jobs/s (median)', value: fmt(median(bulkTxRates)) },
+      {
+        section: '',
+        metric: 'ratio transactional / direct (median of rounds)',
+        value: `${round(bulkRatio, 2)}x`,
+        target: `>= ${RATIO_TARGET}x`,
+        pass: bulkRatio >= RATIO_TARGET,
+      },
       {
         section: `relay, ${fmt(relayJobs)} jobs`,
         metric: 'jobs/s (batches of 1,000)',
@@ -233,6 +328,13 @@ export default defineBenchmark({
         ratios: ratios.map((x) => round(x, 3)),
         enqueueMicrosPerJobInTransaction: round(1e6 / txRate, 1),
         transactionPerJobJobsPerSec: Math.round(perJobRate),
+        batch,
+        bulkDirectJobsPerSec: Math.round(median(bulkDirectRates)),
+        bulkTransactionalJobsPerSec: Math.round(median(bulkTxRates)),
+        bulkRatios: bulkRatios.map((x) => round(x, 3)),
+        prismaSelect1PerSecInTransaction: Math.round(floorRate),
+        ceilingRatios: ceilings.map((x) => round(x, 3)),
+        emptyTransactionMicros: round(median(emptyTxMicros), 1),
         relayJobs,
         relaySeconds: round(relaySeconds, 3),
         relayJobsPerSec: Math.round(relayRate),

@@ -25,6 +25,7 @@ import {
 } from '../app/framework/index';
 import { closeDbPool } from '../app/db/pg-pool';
 import { startDeleter } from '../app/services/deletion/index';
+import { startJobHistory } from '../app/services/job-history/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
 import { startAppOutboxRelay } from '../config/outbox';
@@ -91,6 +92,13 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   const e = env();
   const backlot = bootBacklot({ events: 'publish' });
   await loadJobModules(requires);
+  // Job history: every finished execution, written to PostgreSQL in batches (JOB_HISTORY=off: none).
+  const history = startJobHistory({
+    databaseUrl: e.DATABASE_URL,
+    logger: logger(),
+    filterKeys: e.LOG_FILTER_KEYS,
+    enabled: e.JOB_HISTORY === 'on',
+  });
   const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));
   const proc = await startWorkerProcess({
     pool,
@@ -112,6 +120,8 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
     }
     stopping = true;
     await proc.shutdown();
+    // After the pool's jobs have finished: their executions are in the buffer, flushed here.
+    await history?.stop();
     await relay?.stop();
     await deleter.stop();
     await closeDbPool();

@@ -138,6 +138,11 @@ export const envSchema = z.object({
    */
   OUTBOX_SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).default(5000),
   /**
+   * Job history (app/services/job-history/): `off` stops bin/worker recording finished executions in
+   * job_executions; what is stored stays searchable. @defaultValue on
+   */
+  JOB_HISTORY: z.enum(['on', 'off']).default('on'),
+  /**
    * Fault tests only: a file path; the first relay to add a batch creates it and kills its own
    * process (kill -9) before deleting the batch's rows. @defaultValue unset
    */

@@ -29,6 +29,7 @@ import { ReconcileBulkUpdateRequestsJob } from '../jobs/reconcile-bulk-update-re
 import { VacuumDatabaseJob } from '../jobs/vacuum-database.job';
 import { RetireTagRelationshipsJob } from '../jobs/retire-tag-relationships.job';
 import { PruneMailOutboxJob } from '../jobs/prune-mail-outbox.job';
+import { PruneJobHistoryJob } from '../jobs/prune-job-history.job';
 
 export const PERIODS = ['hourly', 'daily', 'weekly', 'monthly'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -73,6 +74,7 @@ export const MAINTENANCE: Record<Period, readonly MaintenanceTask[]> = {
   ],
   daily: [
     task('prune_bulk_update_requests', PruneBulkUpdateRequestsJob),
+    task('prune_job_history', PruneJobHistoryJob),
     task('vacuum_database', VacuumDatabaseJob),
   ],
   weekly: [task('retire_tag_relationships', RetireTagRelationshipsJob)],

@@ -18,6 +18,7 @@ import { ReconcileBulkUpdateRequestsJob } from './reconcile-bulk-update-requests
 import { VacuumDatabaseJob } from './vacuum-database.job';
 import { RetireTagRelationshipsJob } from './retire-tag-relationships.job';
 import { PruneMailOutboxJob } from './prune-mail-outbox.job';
+import { PruneJobHistoryJob } from './prune-job-history.job';
 import { MarkUserContentForDeletionJob } from './mark-user-content-for-deletion.job';
 
 export const ALL_JOBS: readonly AnyJobClass[] = [
@@ -37,4 +38,5 @@ export const ALL_JOBS: readonly AnyJobClass[] = [
   RetireTagRelationshipsJob,
   PruneMailOutboxJob,
   MarkUserContentForDeletionJob,
+  PruneJobHistoryJob,
 ];

@@ -3,7 +3,8 @@
  *
  * Steps for one job: apply and validate options; serialize the arguments (a bad argument fails
  * here, naming its position and type); run before/around/after_enqueue callbacks around the
- * adapter's enqueue or enqueueAt; log one INFO line.
+ * adapter's enqueue or enqueueAt; report the enqueue once (instrumentation.ts: the INFO line and
+ * the bus event are its subscribers).
  * For many jobs (performAllLater): serialize all first, then hand them to the adapter's
  * enqueueAll (one round trip per queue for BullMQ); enqueue callbacks do not run, as in Rails.
  *
@@ -20,11 +21,10 @@ import { applyJobOptions, checkKnownQueue } from './configured-job';
 import { JobOptionsError, SerializationError } from './errors';
 import type { AnyJobClass, Job } from './job';
 import type { JobOptions } from './job-options';
-import { logDuplicate, logEnqueued, logEnqueueHalted } from './logging';
+import { emitJobEvent, type EnqueueStatus } from './instrumentation';
 import { checkEnqueuedClass } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
-import { publishJobEnqueued } from './events/framework-events';
 import type { QueueAdapter } from './adapters/adapter';
 import { stageJobs } from './outbox/staging';
 import { checkTransaction } from './outbox/transaction';
@@ -44,9 +44,12 @@ function stagingAdapter(adapter: QueueAdapter, scope: EnqueueScope): StagingAdap
   return adapter.stagedForm && adapter.stagedFlowForm ? (adapter as StagingAdapter) : undefined;
 }
 
-function logStaged(job: Job): void {
-  job.successfullyEnqueued = true;
-  logEnqueued(job, true);
+/** Marks the jobs handed over (enqueued or staged) and reports each enqueue once. */
+function enqueued(jobs: readonly Job[], status: EnqueueStatus): void {
+  for (const job of jobs) {
+    job.successfullyEnqueued = true;
+    emitJobEvent({ name: 'enqueue', job, status });
+  }
 }
 
 function prepare(job: Job): void {
@@ -77,15 +80,11 @@ export async function enqueueFlow(
   const staging = stagingAdapter(adapter, scope);
   if (staging) {
     await stageJobs(scope.transaction, [staging.stagedFlowForm(job, dependencies, policy)]);
-    for (const each of all) logStaged(each);
+    enqueued(all, 'staged');
     return;
   }
   await adapter.enqueueFlow(job, dependencies, policy);
-  for (const each of all) {
-    each.successfullyEnqueued = true;
-    logEnqueued(each);
-    publishJobEnqueued(each);
-  }
+  enqueued(all, 'enqueued');
 }
 
 export async function enqueueJob(job: Job, options: JobOptions, scope: EnqueueScope = {}): Promise<boolean> {
@@ -110,13 +109,11 @@ export async function enqueueJob(job: Job, options: JobOptions, scope: EnqueueSc
       job.successfullyEnqueued = job.duplicateOf === undefined;
     },
   );
-  if (!ran) logEnqueueHalted(job);
-  else if (staging) logEnqueued(job, true);
-  else if (job.duplicateOf !== undefined) logDuplicate(job);
-  else {
-    logEnqueued(job);
-    publishJobEnqueued(job);
-  }
+  let status: EnqueueStatus;
+  if (!ran) status = 'halted';
+  else if (staging) status = 'staged';
+  else status = job.duplicateOf !== undefined ? 'duplicate' : 'enqueued';
+  emitJobEvent({ name: 'enqueue', job, status });
   return ran && job.successfullyEnqueued;
 }
 
@@ -143,7 +140,7 @@ export async function enqueueAll(jobs: readonly Job[], scope: EnqueueScope = {})
       scope.transaction,
       jobs.map((job) => staging.stagedForm(job)),
     );
-    for (const job of jobs) logStaged(job);
+    enqueued(jobs, 'staged');
     return jobs.length;
   }
   let count: number;
@@ -157,10 +154,6 @@ export async function enqueueAll(jobs: readonly Job[], scope: EnqueueScope = {})
     }
     count = jobs.length;
   }
-  for (const job of jobs) {
-    job.successfullyEnqueued = true;
-    logEnqueued(job);
-    publishJobEnqueued(job);
-  }
+  enqueued(jobs, 'enqueued');
   return count;
 }

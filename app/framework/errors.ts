@@ -112,3 +112,8 @@ export class MalformedPayloadError extends BacklotError {
 export class JobLockLostError extends BacklotError {
   override name = 'JobLockLostError';
 }
+
+/** A framework setting with a value it does not know (configureBacklot, BACKLOT_* variables). */
+export class SettingsError extends BacklotError {
+  override name = 'SettingsError';
+}

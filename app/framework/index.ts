@@ -23,7 +23,8 @@ export type { JobOptions } from './job-options';
 export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';
 export * from './errors';
 export { configureBacklot, backlotSettings, queueAdapter } from './settings';
-export type { BacklotSettings } from './settings';
+export type { BacklotSettings, JobLines } from './settings';
+export { JOB_LINES } from './settings';
 export {
   registerJobs,
   lookupJob,
@@ -63,8 +64,17 @@ export { isClusterConnection, scanKeys, scanNodes } from './redis-connection';
 export type { RedisConnection } from './redis-connection';
 export { assertOneSlotFlow, CrossSlotError, KEY_LAYOUTS, prefixBase, queuePrefix } from './key-layout';
 export type { KeyLayout } from './key-layout';
-export type { Outcome } from './execution';
+export type { Outcome, OutcomeStatus } from './outcome';
 export { executeJob } from './execution';
+export { onJobEvent } from './instrumentation';
+export type { JobEvent, JobEventListener, EnqueueStatus } from './instrumentation';
+export {
+  EXECUTION_STATES,
+  executionRecorder,
+  recordExecution,
+  setExecutionRecorder,
+} from './execution-record';
+export type { ExecutionRecord, ExecutionRecorder, ExecutionState } from './execution-record';
 export { parsePoolSpec, formatPoolSpec, PoolSpecError } from './runtime/pool-spec';
 export type { PoolSpec } from './runtime/pool-spec';
 export { runSupervisor } from './runtime/supervisor';
@@ -79,14 +89,17 @@ export type { WorkerInfo } from './runtime/heartbeat';
 export { cancelInQueues, cancelChannel } from './runtime/cancellation';
 export type { CancelResult } from './runtime/cancellation';
 export { ExecutionGuard, formatDuration } from './timeouts';
+export { JobInspector, NoSuchJobError, JobStateError } from './inspection/job-inspector';
+export type { JobFilter, JobStatus, JobSummary, QueueStats } from './inspection/job-inspector';
 export {
-  JobInspector,
-  NoSuchJobError,
-  JobStateError,
   JOB_STATES,
+  SHOWN_STATES,
   isCanceled,
-} from './inspection/job-inspector';
-export type { JobStatus, JobSummary, QueueStats, JobState } from './inspection/job-inspector';
+  isShownState,
+  countShownStates,
+  shownState,
+} from './inspection/job-state';
+export type { JobState, ShownState } from './inspection/job-state';
 export { firstLine, formatTable } from './cli/table';
 export { queueRateLimits } from './runtime/rate-limits';
 export { cancelJob, jobStatus } from './inspection/control';

@@ -1,8 +1,8 @@
 /**
  * The base job class (Active Job's Base): subclasses implement perform(...args); the class side
- * offers performLater, performNow, set, build, performAllLater and the declarations queueAs,
- * queueWithPriority, retryOn, discardOn, afterDiscard and the enqueue/perform callbacks; inside
- * perform, step(name, fn) makes the work resumable (continuation.ts).
+ * offers performLater, performNow, set, build, performAllLater and the declarations
+ * (job-declarations.ts); inside perform, this.logger, this.signal and step(name, fn) (resumable
+ * work, continuation.ts).
  *
  * Lifecycle: build (arguments kept) -> enqueue (validated, serialized, handed to the adapter) ->
  * a worker deserializes and executes it (execution.ts) -> completed, retried, discarded or failed.
@@ -20,10 +20,9 @@
  */
 import { serializeArguments } from './arguments';
 import { Batch } from './batches/batch';
-import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
-import { ownSettings, settingsOf } from './class-settings';
+import { settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
-import { concurrencyKeyOf, concurrencyLimit, type ConcurrencyLimitInput } from './concurrency/limit';
+import { concurrencyKeyOf } from './concurrency/limit';
 import { runStep, type ContinuationState, type Step } from './continuation';
 import {
   enqueueAll,
@@ -32,13 +31,14 @@ import {
   type DependencyFailurePolicy,
   type EnqueueScope,
 } from './enqueuing';
-import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } from './exceptions';
 import { performNow } from './execution';
-import { validatePriority, validateQueueName, type JobOptions } from './job-options';
-import { JobOptionsError } from './errors';
-import { publishJobProgress } from './events/framework-events';
+import type { JobOptions } from './job-options';
+import { JobDeclarations } from './job-declarations';
+import { emitJobEvent } from './instrumentation';
 import { newJobId } from './job-id';
 import { jobNameOf } from './registry';
+import { backlotSettings } from './settings';
+import type { Logger } from 'pino';
 import type { Json } from './serializers/serializer';
 import type { ExecutionContext, JobPayload } from './job-payload';
 import type { ExecutionGuard } from './timeouts';
@@ -64,7 +64,7 @@ export type AnyJobClass = (abstract new () => Job) & {
   touchTimeout: number;
 };
 
-export abstract class Job {
+export abstract class Job extends JobDeclarations {
   /** The name stored in the queue and looked up by workers. @defaultValue the class name */
   static jobName?: string;
   /** Seconds perform may run before it is aborted and fails "timed out after ...". @defaultValue 86400 (24 h) */
@@ -72,8 +72,7 @@ export abstract class Job {
   /** Seconds without reportProgress() or touch() before perform is aborted ("no progress for ..."). @defaultValue 600 */
   static touchTimeout = 600;
 
-  // jobId and enqueuedAt are accessors over lazily filled fields: a worker loads every job from a
-  // payload, and generating an id it overwrites or parsing a date nobody reads costs per job.
+  // jobId and enqueuedAt: lazily filled (a worker overwrites the id and rarely reads the date).
   private jobIdValue: string | undefined;
   private enqueuedAtValue: Date | string | undefined;
   queueName = 'default';
@@ -103,6 +102,7 @@ export abstract class Job {
   /** The batch this job belongs to (Batch#add sets it), stored with the payload. */
   batchId: string | undefined;
   private loadedFromPayload = false;
+  private loggerValue: Logger | undefined;
 
   abstract perform(...args: any[]): unknown;
 
@@ -132,10 +132,18 @@ export abstract class Job {
     return jobNameOf(this.constructor as AnyJobClass);
   }
 
+  /** A child of the framework's logger bound to this job's id and class (Sidekiq's Job#logger). */
+  get logger(): Logger {
+    return (this.loggerValue ??= backlotSettings().logger.child({
+      jobId: this.jobId,
+      jobClass: this.jobClassName,
+    }));
+  }
+
   /** Reports progress (a percentage or an object) to the queue, where dashboards see it. */
   async reportProgress(value: number | object): Promise<void> {
     this.touch();
-    publishJobProgress(this, value);
+    emitJobEvent({ name: 'progress', job: this, progress: value });
     await this.context?.progress(value);
   }
 
@@ -149,10 +157,7 @@ export abstract class Job {
     return (await this.context?.dependencyResults?.()) ?? {};
   }
 
-  /**
-   * Enqueues this job to run only after every dependency finished (BullMQ flows). When a
-   * dependency fails for good: 'fail' fails this job too, 'run' runs it anyway.
-   */
+  /** Enqueues this job to run after every dependency (BullMQ flows); one failed for good: 'fail' or 'run' it. */
   enqueueAfter(
     dependencies: readonly Job[],
     options: { ifDependencyFails?: DependencyFailurePolicy } & EnqueueScope = {},
@@ -160,15 +165,12 @@ export abstract class Job {
     return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail', options);
   }
 
-  /**
-   * A resumable step: skipped when an earlier run completed it, else run with the cursor the last
-   * step.advance(cursor) saved (undefined the first time). See continuation.ts for the guarantee.
-   */
+  /** A resumable step: skipped once completed, else run from the last saved cursor (continuation.ts). */
   step<C extends Json = Json>(name: string, work: (step: Step<C>) => void | Promise<void>): Promise<void> {
     return runStep(this, name, work);
   }
 
-  /** Stores the steps' state with the job through its adapter (kept in memory without one). */
+  /** Stores the steps' state through the adapter (in memory without one). */
   async saveContinuation(state: ContinuationState): Promise<void> {
     this.continuation = state;
     await this.context?.saveContinuation?.(state);
@@ -179,10 +181,7 @@ export abstract class Job {
     this.guard?.touch();
   }
 
-  /**
-   * Aborted when the job is cancelled, times out or its worker shuts down; pass it to fetch,
-   * streams and timers. Created on first use, so jobs that never look pay nothing for it.
-   */
+  /** Aborted on cancel, timeout or shutdown (pass it to fetch, streams, timers); made on first use. */
   get signal(): AbortSignal {
     if (!this.abortController) {
       this.abortController = new AbortController();
@@ -251,8 +250,6 @@ export abstract class Job {
     return enqueueJob(this, options, scope);
   }
 
-  // ---- class side -------------------------------------------------------------------------
-
   /** A job instance holding its arguments, not yet enqueued (for performAllLater). */
   static build<J extends Job>(this: JobClass<J>, ...args: PerformArgs<J>): J {
     const job = new this();
@@ -299,92 +296,5 @@ export abstract class Job {
    */
   static performAllLater(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
     return enqueueAll(jobs, scope);
-  }
-
-  /** The queue for this class's jobs (a name, or a function of the job). */
-  static queueAs(name: string | ((job: any) => string)): void {
-    ownSettings(this).queueName = typeof name === 'function' ? name : validateQueueName(name);
-  }
-
-  static queueWithPriority(priority: number): void {
-    ownSettings(this).priority = validatePriority(priority);
-  }
-
-  static retryOn(errors: ErrorClass | ErrorClass[], options?: RetryOnOptions): void {
-    ownSettings(this).handlers.push(retryHandler(Array.isArray(errors) ? errors : [errors], options));
-  }
-
-  static discardOn(
-    errors: ErrorClass | ErrorClass[],
-    handle?: (job: any, error: Error) => void | Promise<void>,
-  ): void {
-    ownSettings(this).handlers.push(discardHandler(Array.isArray(errors) ? errors : [errors], handle));
-  }
-
-  /**
-   * Makes jobs unique by a key of their arguments: while one with the key is queued or running
-   * (or for `ttl` seconds), performLater of an equal one enqueues nothing and sets duplicateOf.
-   */
-  static uniqueBy<J extends Job>(
-    this: JobClass<J>,
-    key: (...args: PerformArgs<J>) => string,
-    options: { ttl?: number } = {},
-  ): void {
-    if (options.ttl !== undefined && !(options.ttl > 0))
-      throw new JobOptionsError(`uniqueBy ttl must be seconds > 0 (got ${options.ttl})`);
-    ownSettings(this).unique = { key: key as (...args: any[]) => string, ttl: options.ttl };
-  }
-
-  /** At most `to` jobs of this class's queue start per `within` seconds, across every worker. */
-  static rateLimit(limit: { to: number; within: number }): void {
-    if (!Number.isInteger(limit.to) || limit.to < 1)
-      throw new JobOptionsError(`rateLimit to must be a whole number >= 1 (got ${limit.to})`);
-    if (!(limit.within > 0))
-      throw new JobOptionsError(`rateLimit within must be seconds > 0 (got ${limit.within})`);
-    ownSettings(this).rateLimit = { to: limit.to, within: limit.within };
-  }
-
-  /**
-   * At most `to` jobs with the same key run at once across every worker; the others wait parked
-   * (delayed, promoted when a slot frees) or, with onConflict 'discard', are dropped. `duration`
-   * (seconds, default 180) bounds a slot whose holder died; it should exceed the job's run time.
-   */
-  static limitsConcurrency<J extends Job>(
-    this: JobClass<J>,
-    limit: Omit<ConcurrencyLimitInput, 'key'> & { key: (...args: PerformArgs<J>) => string },
-  ): void {
-    ownSettings(this).concurrency = concurrencyLimit(limit);
-  }
-
-  /** Runs when a job is discarded, or fails for good (unhandled error or exhausted retries). */
-  static afterDiscard<J extends Job>(
-    this: AnyJobClass,
-    callback: (job: J, error: unknown) => void | Promise<void>,
-  ): void {
-    ownSettings(this).afterDiscard.push(callback);
-  }
-
-  static beforeEnqueue<J extends Job>(this: AnyJobClass, callback: BeforeCallback<J>): void {
-    ownSettings(this).callbacks.beforeEnqueue.push(callback);
-  }
-
-  static aroundEnqueue<J extends Job>(this: AnyJobClass, callback: AroundCallback<J>): void {
-    ownSettings(this).callbacks.aroundEnqueue.push(callback);
-  }
-
-  static afterEnqueue<J extends Job>(this: AnyJobClass, callback: AfterCallback<J>): void {
-    ownSettings(this).callbacks.afterEnqueue.push(callback);
-  }
-
-  static beforePerform<J extends Job>(this: AnyJobClass, callback: BeforeCallback<J>): void {
-    ownSettings(this).callbacks.beforePerform.push(callback);
-  }
-
-  static aroundPerform<J extends Job>(this: AnyJobClass, callback: AroundCallback<J>): void {
-    ownSettings(this).callbacks.aroundPerform.push(callback);
-  }
-
-  static afterPerform<J extends Job>(this: AnyJobClass, callback: AfterCallback<J>): void {
-    ownSettings(this).callbacks.afterPerform.push(callback);
   }
 }

@@ -11,13 +11,43 @@
  * and the caller logs through logger.info as usual. test/framework/log-line.test.ts holds the
  * fast lines byte for byte to pino's own.
  *
+ * Every read of pino's non-public symbols is in this module, and only for the pino version they
+ * were verified against (VERIFIED_PINO_VERSION; the installed one is read from pino's
+ * package.json once at load): with any other version plainLineWriter answers undefined, so the
+ * lines take pino's public path (logger.info), which writes the same bytes.
+ *
  * Why: two lines per job through pino's LOG/write/asJson cost a worker more per job than the
  * rest of the framework (npm run bench -- throughput, --log-warn 1 shows the difference).
  *
  * Example: plainLineWriter(logger)?.write(30, `,"event":"start","jobId":${JSON.stringify(id)}`, JSON.stringify('Performing X'))
  */
 import { tracingChannel } from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
+
+/** The pino release whose internals (symbols, line layout) the fast lines were checked against. */
+export const VERIFIED_PINO_VERSION = '10.4.0';
+
+/** The installed pino's version, from its package.json (read once). */
+export const INSTALLED_PINO_VERSION = (
+  createRequire(import.meta.url)('pino/package.json') as { version: string }
+).version;
+
+/** The version the gate compares (the installed one; specs set another to take pino's path). */
+let gatedVersion = INSTALLED_PINO_VERSION;
+
+/** For specs: gate as if this pino version were installed; returns a function restoring the real one. */
+export function gateOnPinoVersion(version: string): () => void {
+  gatedVersion = version;
+  return () => {
+    gatedVersion = INSTALLED_PINO_VERSION;
+  };
+}
+
+/** Whether pino's internals may be read: only on the exact version verified. */
+export function fastLinesSupported(): boolean {
+  return gatedVersion === VERIFIED_PINO_VERSION;
+}
 
 /** The fields a fast line may carry (pino must have no serializer for them). */
 export const LINE_FIELDS = ['event', 'jobId', 'jobClass', 'queue', 'attempt', 'durationMs'] as const;
@@ -41,7 +71,7 @@ export interface LineWriter {
   write(level: number, fields: string, quotedMessage: string): void;
 }
 
-/** pino's internal symbols (pino.symbols; msgPrefixSym is missing from its types). */
+/** pino's internal symbols (pino.symbols; msgPrefixSym is missing from its types). Read only when fastLinesSupported(). */
 const sym = pino.symbols as unknown as Record<string, symbol>;
 
 /** pino's own tracing channel around asJson: with a subscriber, lines take pino's path. */
@@ -136,7 +166,7 @@ const writers = new WeakMap<Logger, LineWriter | null>();
  * beyond what it reproduces (then log through the logger itself). The caller checks the level.
  */
 export function plainLineWriter(logger: Logger): LineWriter | undefined {
-  if (asJsonChannel.hasSubscribers) return undefined;
+  if (asJsonChannel.hasSubscribers || !fastLinesSupported()) return undefined;
   let writer = writers.get(logger);
   if (writer === undefined) {
     const internals = logger as unknown as Internals;

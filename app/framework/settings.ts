@@ -1,11 +1,12 @@
 /**
  * Framework-wide settings: the queue adapter, the logger, the argument keys filtered from logs and
- * the optional event publisher. config/backlot.ts fills them at boot; tests swap the adapter.
+ * the optional event publisher and which per-job lines are written (jobLines). config/backlot.ts
+ * fills them at boot; tests swap the adapter.
  *
  * Example: configureBacklot({ adapter: new InlineAdapter(), logger: pino() })
  */
 import { pino, type Logger } from 'pino';
-import { AdapterNotConfiguredError } from './errors';
+import { AdapterNotConfiguredError, SettingsError } from './errors';
 import type { QueueAdapter } from './adapters/adapter';
 import type { BacklotEvent } from './events/payloads';
 
@@ -23,6 +24,22 @@ export interface BacklotSettings {
   queues: readonly string[];
   /** Event bus (events/bus.ts: startEventBus sets it). Unset: no event is even built. */
   events: EventPublisher | undefined;
+  /**
+   * The per-job start and finish lines a worker writes (job-log-subscriber.ts): 'both', 'finish'
+   * (no start line) or 'none'. @defaultValue BACKLOT_JOB_LINES, else 'both'
+   */
+  jobLines: JobLines;
+}
+
+export const JOB_LINES = ['both', 'finish', 'none'] as const;
+export type JobLines = (typeof JOB_LINES)[number];
+
+/** BACKLOT_JOB_LINES (or a configured value) checked: anything else names the choices. */
+export function parseJobLines(value: unknown, source = 'jobLines'): JobLines {
+  if ((JOB_LINES as readonly unknown[]).includes(value)) return value as JobLines;
+  throw new SettingsError(
+    `${source} must be one of ${JOB_LINES.map((v) => `'${v}'`).join(', ')} (got ${JSON.stringify(value)})`,
+  );
 }
 
 const current: BacklotSettings = {
@@ -31,9 +48,13 @@ const current: BacklotSettings = {
   filterKeys: ['password', 'secret', 'token'],
   queues: [],
   events: undefined,
+  jobLines: process.env.BACKLOT_JOB_LINES
+    ? parseJobLines(process.env.BACKLOT_JOB_LINES, 'BACKLOT_JOB_LINES')
+    : 'both',
 };
 
 export function configureBacklot(next: Partial<BacklotSettings>): void {
+  if (next.jobLines !== undefined) parseJobLines(next.jobLines);
   Object.assign(current, next);
 }
 

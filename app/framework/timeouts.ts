@@ -7,9 +7,7 @@
  * job runs in the process, stopped a second after the last) checks every guard's deadline and last
  * touch; an abort rejects the promise guard.run() wrapped perform in and aborts the job's signal if
  * perform ever asked for it. Nothing per job touches timers or AbortControllers on the happy path,
- * and a job costs one wrapper promise: each shows in the throughput benchmark (docs/performance.md). The
- * wrapper's settle functions come out through one shared executor (capture) and perform is called
- * through apply(): no closure per job either, so a busy worker has less to collect.
+ * and an asynchronous perform costs one wrapper promise (a synchronous one none).
  *
  * Example: const guard = new ExecutionGuard(job, 600, 60); await guard.run(() => job.perform()); guard.dispose()
  */
@@ -32,7 +30,8 @@ export const WATCHDOG_INTERVAL_MS = 100;
 
 /**
  * The guards the watchdog checks: an intrusive list (each guard links its neighbours), so joining
- * and leaving it allocates nothing, where a Set's table grows and shrinks with the jobs.
+ * and leaving it allocates nothing; a Set measured slower (it gives each new guard an identity
+ * hash, and every job has a guard; see docs/performance.md).
  */
 let first: ExecutionGuard | undefined;
 let watchdog: NodeJS.Timeout | undefined;
@@ -69,22 +68,6 @@ function unlink(guard: ExecutionGuard): void {
   if (guard.next) guard.next.prev = guard.prev;
   guard.prev = undefined;
   guard.next = undefined;
-}
-
-const NO_ARGUMENTS: [] = [];
-
-/** Where capture() leaves a new promise's settle functions (run() takes them at once). */
-const captured: {
-  resolve: ((value: never) => void) | undefined;
-  reject: ((error: Error) => void) | undefined;
-} = {
-  resolve: undefined,
-  reject: undefined,
-};
-
-function capture(resolve: (value: never) => void, reject: (error: Error) => void): void {
-  captured.resolve = resolve;
-  captured.reject = reject;
 }
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
@@ -134,25 +117,16 @@ export class ExecutionGuard {
    * none at all for a synchronous perform.
    */
   run<T>(perform: () => T): T | Promise<Awaited<T>> {
-    return this.apply(perform, undefined, NO_ARGUMENTS);
-  }
-
-  /** run() for `fn.apply(self, args)` (a job's perform with its arguments), without a closure per call. */
-  apply<A extends unknown[], T>(fn: (...args: A) => T, self: unknown, args: A): T | Promise<Awaited<T>> {
     if (this.reason) throw this.reason;
-    const value = Reflect.apply(fn, self, args);
+    const value = perform();
     if (!isThenable<Awaited<T>>(value)) return value;
-    // The wrapper's settle functions, taken by a shared executor: no closure per job.
-    const running = new Promise<Awaited<T>>(capture);
-    const resolve = captured.resolve as (value: Awaited<T>) => void;
-    const reject = captured.reject as (error: Error) => void;
-    captured.resolve = captured.reject = undefined;
-    // Settled either way: a rejection after an abort is handled, never "unhandled".
-    value.then(resolve, reject);
-    // Aborted while perform ran synchronously: there was no promise to reject yet.
-    if (this.reason) reject(this.reason);
-    else this.rejectRun = reject;
-    return running;
+    return new Promise<Awaited<T>>((resolve, reject) => {
+      // Settled either way: a rejection after an abort is handled, never "unhandled".
+      value.then(resolve, reject);
+      // Aborted while perform ran synchronously: there was no promise to reject yet.
+      if (this.reason) reject(this.reason);
+      else this.rejectRun = reject;
+    });
   }
 
   /** Rejects run()'s promise with the reason (once). The job's own abort() calls this. */

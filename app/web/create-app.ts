@@ -42,6 +42,7 @@ import { textGuard } from './middleware/text-guard';
 import { uploadIntake } from './middleware/upload-intake';
 import { requireSignIn } from './middleware/require-level';
 import { adminRoutes } from './routes/admin.routes';
+import { JobHistoryService } from './services/job-history.service';
 import { healthRoutes } from './routes/health.routes';
 import { postsRoutes } from './routes/posts.routes';
 import { sessionsRoutes } from './routes/sessions.routes';
@@ -115,10 +116,9 @@ export function createApp(options: CreateAppOptions): Express {
       );
     return queue;
   });
-  const jobAdmin = new JobAdminService(
-    new JobInspector(options.queues, options.queueNames),
-    options.queues,
-    () => countOutbox(outboxQueryable(options.prisma)),
+  const inspector = new JobInspector(options.queues, options.queueNames);
+  const jobAdmin = new JobAdminService(inspector, options.queues, () =>
+    countOutbox(outboxQueryable(options.prisma)),
   );
 
   const app = express();
@@ -169,7 +169,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(tagsRoutes(new TagsService(options.prisma), new TagRelationshipsService(options.prisma)));
   app.use(bursRoutes(new BursService(options.prisma)));
   app.use(usersRoutes(new UsersService(options.prisma)));
-  app.use(adminRoutes(jobAdmin));
+  app.use(adminRoutes(jobAdmin, new JobHistoryService(options.sqlReader ?? dbPool(), inspector)));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -42,6 +42,7 @@ describe('prisma migrate deploy', () => {
         'bulk_update_request_lines',
         'bulk_update_requests',
         'favorites',
+        'job_executions',
         'job_outbox',
         'job_outbox_relay',
         'mail_outbox',

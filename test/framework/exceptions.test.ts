@@ -8,6 +8,7 @@ import {
   markRecord,
   setRecordLocator,
 } from '../../app/framework/index';
+import { settingsOf } from '../../app/framework/class-settings';
 import { discardHandler, maxAttempts, retryDelayMs, retryHandler } from '../../app/framework/exceptions';
 import { performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
 
@@ -151,7 +152,43 @@ class TouchPostJob extends AppJob {
 
 const posts = new Set<number>();
 
-describe('retryOn / discardOn', () => {
+/** Every class the specs below run; "with an aroundPerform" wraps each one's perform in `around`. */
+const SPEC_CLASSES = [
+  FlakyJob,
+  LayeredJob,
+  ReversedJob,
+  DiscardingChildJob,
+  UnhandledJob,
+  ExhaustedJob,
+  TouchPostJob,
+];
+let aroundCalls = 0;
+const around = async (_job: Job, next: () => Promise<void>) => {
+  aroundCalls += 1;
+  await next();
+};
+
+// The same specs with and without a perform callback: executeJob's two shapes held to one behaviour.
+describe.each([
+  ['without perform callbacks', false],
+  ['with an aroundPerform', true],
+])('retryOn / discardOn, %s', (_shape, withAround) => {
+  beforeEach(() => {
+    aroundCalls = 0;
+    if (withAround) for (const cls of SPEC_CLASSES) cls.aroundPerform(around);
+  });
+
+  afterEach(() => {
+    const performs = [...runs.values()].reduce((sum, n) => sum + n, 0);
+    // Each perform ran inside the around callback exactly once (or, without it, none did).
+    expect(aroundCalls).toBe(withAround ? performs : 0);
+    for (const cls of SPEC_CLASSES) {
+      const list = settingsOf(cls).callbacks.aroundPerform;
+      const at = list.indexOf(around);
+      if (at >= 0) list.splice(at, 1);
+    }
+  });
+
   beforeEach(() => {
     runs.clear();
     discards.length = 0;

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino, type LoggerOptions } from 'pino';
-import { plainLineWriter } from '../../app/framework/log-line';
+import {
+  gateOnPinoVersion,
+  INSTALLED_PINO_VERSION,
+  plainLineWriter,
+  VERIFIED_PINO_VERSION,
+} from '../../app/framework/log-line';
 
 /** A pino logger writing into an array, with a fixed time so two lines can be compared byte for byte. */
 function capture(options: LoggerOptions = {}) {
@@ -113,4 +118,23 @@ describe('plainLineWriter', () => {
     const logger = pino({}, pino.multistream([{ stream: { write: (line: string) => lines.push(line) } }]));
     expect(plainLineWriter(logger)).toBeUndefined();
   });
+
+  it('is verified against the installed pino (on an upgrade: re-run these specs, then bump VERIFIED_PINO_VERSION)', () => {
+    expect(INSTALLED_PINO_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(INSTALLED_PINO_VERSION).toBe(VERIFIED_PINO_VERSION);
+  });
+
+  it.each(['10.4.1', '9.14.0', '11.0.0'])(
+    "declines any other pino version (%s), reading none of pino's internals",
+    (version) => {
+      const restore = gateOnPinoVersion(version);
+      try {
+        const { logger } = capture();
+        expect(plainLineWriter(logger)).toBeUndefined();
+      } finally {
+        restore();
+      }
+      expect(plainLineWriter(capture().logger)).toBeDefined();
+    },
+  );
 });

@@ -14,7 +14,8 @@ import {
 } from '../../app/framework/index';
 import { performEnqueuedJobs, useTestAdapter } from '../../app/framework/testing/test-helper';
 import { captureLogs, type LogLine } from '../support/log-capture';
-import { logPerformed, logStarted } from '../../app/framework/logging';
+import { logPerformed, logStarted } from '../../app/framework/job-lines';
+import { gateOnPinoVersion } from '../../app/framework/log-line';
 import { pino } from 'pino';
 import { useRedisPrefix } from '../support/redis';
 
@@ -312,6 +313,29 @@ describe('the start and finish lines', () => {
       },
     ]);
   });
+
+  it.each([
+    ['plain names', 'c2f1a6de3b7e4c8e9a510e6d', 'mailers'],
+    ['quotes, backslashes and non-ASCII', 'id "quoted" \\ é', 'queue "q"'],
+  ])(
+    'are the same lines when pino is not the version verified (its public path), for %s',
+    (_what, jobId, queue) => {
+      const job = SignupJob.build(user, 'welcome');
+      job.jobId = jobId;
+      job.queueName = queue;
+      job.executions = 2;
+      const fast = linesThrough({}, job);
+      const restore = gateOnPinoVersion('0.0.0-unverified');
+      let fallback: string[];
+      try {
+        fallback = linesThrough({}, job);
+      } finally {
+        restore();
+      }
+      expect(fallback).toEqual(fast);
+      expect(fallback).toHaveLength(2);
+    },
+  );
 
   it.each([
     [1.0836749999998574, 1.084, '1.1'],

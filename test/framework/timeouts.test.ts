@@ -8,7 +8,7 @@ function guarded(timeoutSeconds = 0, touchTimeoutSeconds = 0) {
   return guard;
 }
 
-describe('ExecutionGuard.run and apply', () => {
+describe('ExecutionGuard.run', () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -56,7 +56,7 @@ describe('ExecutionGuard.run and apply', () => {
     expect(ran).toBe(false);
   });
 
-  it('apply() calls a method with its receiver and arguments, as run() a closure; guards kept apart', async () => {
+  it('keeps guards apart: aborting one leaves the other running to its value', async () => {
     const first = guarded();
     const second = guarded();
     const job = {
@@ -65,14 +65,11 @@ describe('ExecutionGuard.run and apply', () => {
         return Promise.resolve(`${this.greeting} ${name} x${times}`);
       },
     };
-    /* eslint-disable @typescript-eslint/unbound-method -- apply() calls it with job as its receiver */
-    const one = first.apply(job.perform, job, ['ada', 2]);
-    const two = second.apply(job.perform, job, ['bob', 1]);
-    /* eslint-enable @typescript-eslint/unbound-method */
+    const one = first.run(() => job.perform('ada', 2));
+    const two = second.run(() => job.perform('bob', 1));
     second.reject(new Error('canceled: bob'));
     await expect(one).resolves.toBe('hello ada x2');
     await expect(two).rejects.toThrow('canceled: bob');
-    expect(first.apply((a: number, b: number) => a + b, undefined, [1, 2])).toBe(3);
     first.dispose();
   });
 

@@ -25,6 +25,7 @@ describe('maintenance schedule', () => {
       ],
       daily: [
         ['prune_bulk_update_requests', 'PruneBulkUpdateRequestsJob', 0],
+        ['prune_job_history', 'PruneJobHistoryJob', 0],
         ['vacuum_database', 'VacuumDatabaseJob', 0],
       ],
       weekly: [['retire_tag_relationships', 'RetireTagRelationshipsJob', 0]],

@@ -35,13 +35,17 @@ describe('the admin jobs page', () => {
     const row = (id: string) =>
       new RegExp(`<tr data-job-id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '';
 
-    expect(row(JOB_IDS.completed)).toContain('<td>PingJob</td><td>default</td>');
+    expect(row(JOB_IDS.completed)).toContain(
+      '<td data-label="Class" class="job-class">PingJob</td><td data-label="Queue">default</td>',
+    );
     expect(row(JOB_IDS.completed)).toContain('state-completed');
-    expect(row(JOB_IDS.completed)).toMatch(/<td class="num">1\/1<\/td>/);
-    expect(row(JOB_IDS.completed)).toMatch(/<td class="num">\d+ ms<\/td>/);
+    expect(row(JOB_IDS.completed)).toMatch(/<td data-label="Attempt" class="num">1\/1<\/td>/);
+    expect(row(JOB_IDS.completed)).toMatch(/<td data-label="Duration" class="num">\d+ ms<\/td>/);
     expect(row(JOB_IDS.failed)).toContain('state-failed');
     expect(row(JOB_IDS.delayed)).toContain('state-delayed');
-    expect(row(JOB_IDS.waiting)).toContain('<td>BulkJob</td><td>bulk_update</td>');
+    expect(row(JOB_IDS.waiting)).toContain(
+      '<td data-label="Class" class="job-class">BulkJob</td><td data-label="Queue">bulk_update</td>',
+    );
     expect(res.text).toMatch(/<th>default<\/th>|<a href="\/admin\/jobs\?queue=default">default<\/a>/);
   });
 
@@ -211,6 +215,20 @@ describe('the admin jobs page', () => {
     expect(chart).toContain('1 completed and 1 failed in the last 3 h');
     expect(chart).toMatch(/<path d="M[\d.,]+( L[\d.,]+){179}"/);
     expect(res.text).toContain('data-queue="bulk_update"');
+    // axes: y labels 0 and the peak, x labels as UTC times, 3 h back to now
+    expect(chart).toMatch(/<text x="39" y="[\d.]+" text-anchor="end"[^>]*>0<\/text>/);
+    const labels = [...chart.matchAll(/<text class="x-label"[^>]*>(\d\d:\d\d)<\/text>/g)].map((m) => m[1]);
+    // every 30 min over 3 h, on round times
+    expect(labels.length).toBeGreaterThanOrEqual(5);
+    expect(labels.length).toBeLessThanOrEqual(7);
+    expect(labels.every((l) => /:(00|30)$/.test(l ?? ''))).toBe(true);
+
+    const latency = /<figure class="chart latency" data-latency-queue="default">([\s\S]*?)<\/figure>/.exec(
+      res.text,
+    )?.[1];
+    expect(latency).toContain('enqueue to start');
+    expect(latency).toMatch(/from the 2 most recent finished jobs/);
+    expect(latency).toMatch(/<path d="M[\d.,]+"[^>]*><title>p50<\/title><\/path><circle /);
 
     const api = await admin.get('/api/admin/queues?hours=1').expect(200);
     const defaultQueue = (
@@ -219,6 +237,11 @@ describe('the admin jobs page', () => {
     expect(defaultQueue?.throughput.completed).toHaveLength(60);
     expect(defaultQueue?.throughput.completed.reduce((a, b) => a + b, 0)).toBe(1);
     expect(defaultQueue?.throughput.failed.reduce((a, b) => a + b, 0)).toBe(1);
+    const apiLatency = (
+      api.body.queues as Array<{ queue: string; latency: { sampled: number; p95: unknown[] } }>
+    ).find((q) => q.queue === 'default')?.latency;
+    expect(apiLatency?.sampled).toBe(2);
+    expect(apiLatency?.p95).toHaveLength(12);
   });
 
   it('serves the counts and charts alone at /admin/jobs/summary, which the page follows on every job event', async () => {

@@ -13,6 +13,7 @@ import {
   listWorkers,
   lookupJob,
   registeredJobNames,
+  SHOWN_STATES,
   UnknownJobClassError,
   type AnyJobClass,
   type Job,
@@ -66,14 +67,12 @@ export function registerJobCommands(program: Command): void {
     .command('list')
     .description('recent jobs, newest first')
     .option('--queue <name>', 'only this queue')
-    .option(
-      '--state <state>',
-      'waiting, active, delayed, prioritized, waiting-children, completed, failed or canceled',
-    )
+    .option('--state <state>', `one of ${SHOWN_STATES.join(', ')}`)
+    .option('--class <name>', 'only jobs of this class')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'machine-readable output')
-    .action(async (o: { queue?: string; state?: string; limit: number; json?: boolean }) => {
-      const jobs = await (await cliContext()).inspector.list(o);
+    .action(async (o: { queue?: string; state?: string; class?: string; limit: number; json?: boolean }) => {
+      const jobs = await (await cliContext()).inspector.list({ ...o, jobClass: o.class });
       print(o.json, jobs, () =>
         formatTable(
           jobs.map((job) => ({ ...job, error: job.error && firstLine(job.error, ERROR_COLUMN_WIDTH) })),
@@ -134,6 +133,23 @@ export function registerJobCommands(program: Command): void {
       await inspector.retry(id);
       print(o.json, { retried: id }, () => `Retrying job ${id}`);
     });
+
+  for (const [verb, done] of [
+    ['pause', 'paused: workers take no new jobs from it (running ones finish)'],
+    ['resume', 'resumed'],
+  ] as const) {
+    program
+      .command(`${verb} <queue>`)
+      .description(
+        verb === 'pause' ? 'pause a queue: workers take no new jobs from it' : 'resume a paused queue',
+      )
+      .option('--json', 'machine-readable output')
+      .action(async (queue: string, o: { json?: boolean }) => {
+        const { inspector } = await cliContext();
+        await inspector[verb](queue);
+        print(o.json, { queue, paused: verb === 'pause' }, () => `Queue ${queue} ${done}`);
+      });
+  }
 
   program
     .command('run-now <id>')

@@ -1,27 +1,22 @@
 /**
- * The events the framework itself publishes: job lifecycle (enqueuing.ts, execution.ts,
- * job.ts's reportProgress, cancellation.ts) and worker up/down (runtime/worker-process.ts).
+ * The events the framework itself publishes on the bus: job lifecycle, as a subscriber of the job
+ * events (publishJobEvent, attached by instrumentation.ts), a job deleted before it ran
+ * (cancellation.ts) and worker up/down (runtime/worker-process.ts).
  *
  * Each function first reads the configured publisher and returns at once when there is none, so
  * without an event bus no event object is built. With one, publishing is a synchronous push onto
  * in-memory queues (broker.ts): no Redis round trip happens on a job's path. A failure to build
  * or publish an event is logged and never reaches the job.
  *
- * Example: publishJobStarted(job)   // in executeJob, next to logStarted(job)
+ * Example: onJobEvent(publishJobEvent)   // instrumentation.ts does this once
  */
 import { hostname } from 'node:os';
-import { filterSecrets } from '../logging';
+import type { JobEvent } from '../instrumentation';
+import { filterSecrets, jobFields } from '../logging';
 import type { Job } from '../job';
+import type { Outcome } from '../outcome';
 import { backlotSettings, configureBacklot, type EventPublisher } from '../settings';
 import { createEvent, eventTypeOf, type BacklotEvent, type EventData, type EventRef } from './payloads';
-
-/** What execution.ts returns, as far as events care (structurally its Outcome). */
-export interface OutcomeLike {
-  status: 'completed' | 'canceled' | 'interrupted' | 'halted' | 'retry' | 'discarded' | 'failed';
-  error?: Error;
-  delayMs?: number;
-  exhausted?: boolean;
-}
 
 /** Sets (or with undefined, removes) the publisher the framework's events go to. */
 export function configureEvents(publisher: EventPublisher | undefined): void {
@@ -38,10 +33,6 @@ function emit<T extends EventRef>(bus: EventPublisher, type: T, build: () => Eve
       `Could not publish ${name}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-}
-
-function jobFields(job: Job) {
-  return { jobId: job.jobId, jobClass: job.jobClassName, queue: job.queueName, attempt: job.executions };
 }
 
 function args(job: Job): unknown[] | undefined {
@@ -63,9 +54,7 @@ export function publishEvent<T extends EventRef>(type: T, build: () => EventData
   emit(bus, type, build);
 }
 
-export function publishJobEnqueued(job: Job): void {
-  const bus = backlotSettings().events;
-  if (!bus) return;
+function publishJobEnqueued(bus: EventPublisher, job: Job): void {
   emit(bus, 'job.enqueued', () => ({
     ...jobFields(job),
     ...(job.scheduledAt ? { scheduledAt: job.scheduledAt.toISOString() } : {}),
@@ -76,9 +65,7 @@ export function publishJobEnqueued(job: Job): void {
 
 // job.started and job.completed go out for every job a worker runs: built as one literal each,
 // without spreads (npm run bench -- throughput --events 1).
-export function publishJobStarted(job: Job): void {
-  const bus = backlotSettings().events;
-  if (!bus) return;
+function publishJobStarted(bus: EventPublisher, job: Job): void {
   emit(bus, 'job.started', () => ({
     jobId: job.jobId,
     jobClass: job.jobClassName,
@@ -88,9 +75,7 @@ export function publishJobStarted(job: Job): void {
   }));
 }
 
-export function publishJobProgress(job: Job, progress: number | object): void {
-  const bus = backlotSettings().events;
-  if (!bus) return;
+function publishJobProgress(bus: EventPublisher, job: Job, progress: number | object): void {
   emit(bus, 'job.progress', () => ({
     ...jobFields(job),
     progress: progress as number | Record<string, unknown>,
@@ -98,9 +83,7 @@ export function publishJobProgress(job: Job, progress: number | object): void {
 }
 
 /** One event for how an execution ended. */
-export function publishJobOutcome(job: Job, outcome: OutcomeLike, durationMs: number): void {
-  const bus = backlotSettings().events;
-  if (!bus) return;
+function publishJobOutcome(bus: EventPublisher, job: Job, outcome: Outcome, durationMs: number): void {
   const base = {
     jobId: job.jobId,
     jobClass: job.jobClassName,
@@ -116,7 +99,7 @@ export function publishJobOutcome(job: Job, outcome: OutcomeLike, durationMs: nu
     case 'retry':
       return emit(bus, 'job.retried', () => ({
         ...base,
-        delayMs: outcome.delayMs ?? 0,
+        delayMs: outcome.delayMs,
         error: errorInfo(outcome.error),
       }));
     case 'interrupted':
@@ -127,7 +110,7 @@ export function publishJobOutcome(job: Job, outcome: OutcomeLike, durationMs: nu
         interrupted: true,
       }));
     case 'canceled':
-      return emit(bus, 'job.canceled', () => ({ ...base, reason: outcome.error?.message ?? 'canceled' }));
+      return emit(bus, 'job.canceled', () => ({ ...base, reason: outcome.error.message }));
     case 'discarded':
       return emit(bus, 'job.failed', () => ({
         ...base,
@@ -139,9 +122,32 @@ export function publishJobOutcome(job: Job, outcome: OutcomeLike, durationMs: nu
       return emit(bus, 'job.failed', () => ({
         ...base,
         error: errorInfo(outcome.error),
-        exhausted: outcome.exhausted ?? false,
+        exhausted: outcome.exhausted,
         discarded: false,
       }));
+    case 'lock-lost':
+      // A run that lost its lock reports nothing: the run now holding the job will.
+      return;
+  }
+}
+
+/**
+ * The bus's subscriber of the job events: enqueued (not staged: the relay's enqueue reports it),
+ * started, progress and the outcome. Without a bus it returns at once, building nothing.
+ */
+export function publishJobEvent(event: JobEvent): void {
+  const bus = backlotSettings().events;
+  if (!bus) return;
+  switch (event.name) {
+    case 'enqueue':
+      if (event.status === 'enqueued') publishJobEnqueued(bus, event.job);
+      return;
+    case 'start':
+      return publishJobStarted(bus, event.job);
+    case 'progress':
+      return publishJobProgress(bus, event.job, event.progress);
+    case 'finish':
+      return publishJobOutcome(bus, event.job, event.outcome, event.durationMs);
   }
 }
 

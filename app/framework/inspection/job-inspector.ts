@@ -9,11 +9,24 @@
  *   const inspector = new JobInspector(adapter, ['default', 'bulk_update']);
  *   await inspector.status(id)  // { jobClass, queue, state, attempts, ... } or NoSuchJobError
  */
-import type { Job as BullJob, JobType } from 'bullmq';
+import type { Job as BullJob } from 'bullmq';
 import type { BullmqAdapter } from '../adapters/bullmq/adapter';
 import { malformedDataOf } from '../adapters/bullmq/stored-job';
 import { BacklotError } from '../errors';
 import { cancelInQueues, type CancelResult } from '../runtime/cancellation';
+import {
+  countShownStates,
+  isShownState,
+  shownAttempts,
+  shownError,
+  shownState,
+  SHOWN_STATES,
+  storedStateOf,
+  JOB_STATES,
+  type JobState,
+  type ShownState,
+  type StoredState,
+} from './job-state';
 
 export class NoSuchJobError extends BacklotError {
   override name = 'NoSuchJobError';
@@ -26,21 +39,18 @@ export class JobStateError extends BacklotError {
   override name = 'JobStateError';
 }
 
-export const JOB_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-export type JobState = (typeof JOB_STATES)[number] | 'canceled' | 'unknown';
-
 export interface QueueStats {
   queue: string;
-  counts: Record<(typeof JOB_STATES)[number], number>;
+  /** Jobs per shown state (completed without the discarded, failed without the canceled). */
+  counts: Record<ShownState, number>;
   paused: boolean;
+}
+
+/** Which jobs a listing or a bulk action covers; each field left out matches all. */
+export interface JobFilter {
+  queue?: string;
+  state?: string;
+  jobClass?: string;
 }
 
 export interface JobSummary {
@@ -71,10 +81,6 @@ export interface JobStatus extends JobSummary {
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undefined);
 
-export function isCanceled(job: BullJob): boolean {
-  return typeof job.failedReason === 'string' && job.failedReason.startsWith('canceled');
-}
-
 export class JobInspector {
   constructor(
     private readonly adapter: BullmqAdapter,
@@ -92,59 +98,85 @@ export class JobInspector {
     return Promise.all(
       this.queueNames.map(async (name) => {
         const queue = this.adapter.queue(name);
-        const counts = (await queue.getJobCounts(...JOB_STATES)) as QueueStats['counts'];
-        return { queue: name, counts, paused: await queue.isPaused() };
+        const [counts, paused] = await Promise.all([
+          countShownStates(queue, this.adapter.connection),
+          queue.isPaused(),
+        ]);
+        return { queue: name, counts, paused };
       }),
     );
   }
 
-  async summarize(job: BullJob, knownState?: JobState): Promise<JobSummary> {
-    let state: JobState = knownState ?? (await job.getState());
-    if (state === 'failed' && isCanceled(job)) state = 'canceled';
+  async summarize(job: BullJob, knownState?: string): Promise<JobSummary> {
+    const state = shownState(job, knownState ?? (await job.getState()));
     const malformed = malformedDataOf(job);
     return {
       id: String(job.id),
       jobClass: job.name,
       queue: job.queueName,
       state,
-      attempts: job.attemptsMade,
+      attempts: shownAttempts(job, state),
       maxAttempts: job.opts.attempts ?? 1,
       enqueuedAt: iso(job.timestamp),
       startedAt: iso(job.processedOn),
       finishedAt: iso(job.finishedOn),
-      error: job.failedReason || malformed,
+      error: shownError(job, state, malformed),
       malformed,
     };
   }
 
-  /** Most recent jobs first, across the given queue (or all) and state (or all). */
-  async list(options: { queue?: string; state?: string; limit?: number } = {}): Promise<JobSummary[]> {
+  /** Most recent jobs first, across the given queue (or all), state (or all) and class (or all). */
+  async list(options: JobFilter & { limit?: number } = {}): Promise<JobSummary[]> {
     const limit = options.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1)
       throw new JobStateError(`limit must be a whole number >= 1 (got ${limit})`);
-    const queues = options.queue ? [this.checkQueue(options.queue)] : this.queueNames;
-    let types: JobType[] = [...JOB_STATES];
-    if (options.state) {
-      const wanted = options.state === 'canceled' ? 'failed' : options.state;
-      if (!(JOB_STATES as readonly string[]).includes(wanted)) {
-        throw new JobStateError(
-          `unknown state "${options.state}" (states: ${[...JOB_STATES, 'canceled'].join(', ')})`,
-        );
+    const found: JobSummary[] = [];
+    for await (const batch of this.matching(options, limit)) found.push(...batch);
+    return found.sort((a, b) => (b.enqueuedAt ?? '').localeCompare(a.enqueuedAt ?? '')).slice(0, limit);
+  }
+
+  /**
+   * The jobs matching `filter`, in batches of at most `batchSize` per queue and stored state,
+   * newest first within each; with `perSet`, stops reading a queue's state after that many matches.
+   */
+  async *matching(filter: JobFilter, perSet = Infinity, batchSize = 200): AsyncGenerator<JobSummary[]> {
+    const queues = filter.queue ? [this.checkQueue(filter.queue)] : this.queueNames;
+    const wanted = filter.state ? this.checkState(filter.state) : undefined;
+    const types: StoredState[] = wanted ? [storedStateOf(wanted)] : [...JOB_STATES];
+    const size = Math.max(1, Math.min(batchSize, perSet));
+    for (const name of queues) {
+      const queue = this.adapter.queue(name);
+      for (const type of types) {
+        let matched = 0;
+        for (let start = 0; matched < perSet; start += size) {
+          const jobs = (await queue.getJobs([type], start, start + size - 1, false)).filter(Boolean);
+          const batch = (await Promise.all(jobs.map((job) => this.summarize(job, type)))).filter(
+            (job) =>
+              (!wanted || job.state === wanted) && (!filter.jobClass || job.jobClass === filter.jobClass),
+          );
+          const kept = batch.slice(0, perSet - matched);
+          matched += kept.length;
+          if (kept.length > 0) yield kept;
+          if (jobs.length < size) break;
+        }
       }
-      types = [wanted as JobType];
     }
-    const perQueue = await Promise.all(
-      queues.map(async (name) => {
-        const queue = this.adapter.queue(name);
-        const jobs: BullJob[] = [];
-        for (const type of types)
-          jobs.push(...(await queue.getJobs([type], 0, limit - 1, false)).filter(Boolean));
-        return Promise.all(jobs.map((job) => this.summarize(job)));
-      }),
-    );
-    let all = perQueue.flat();
-    if (options.state) all = all.filter((j) => j.state === options.state);
-    return all.sort((a, b) => (b.enqueuedAt ?? '').localeCompare(a.enqueuedAt ?? '')).slice(0, limit);
+  }
+
+  checkState(state: string): ShownState {
+    if (!isShownState(state)) {
+      throw new JobStateError(`unknown state "${state}" (states: ${SHOWN_STATES.join(', ')})`);
+    }
+    return state;
+  }
+
+  /** Stops workers taking new jobs from the queue (running ones finish); resume undoes it. */
+  async pause(queueName: string): Promise<void> {
+    await this.adapter.queue(this.checkQueue(queueName)).pause();
+  }
+
+  async resume(queueName: string): Promise<void> {
+    await this.adapter.queue(this.checkQueue(queueName)).resume();
   }
 
   async find(id: string): Promise<BullJob | undefined> {

@@ -14,16 +14,21 @@ export {
   markPostForDeletion,
   markUploadForDeletion,
   markUserContentForDeletion,
+  markUserContentInTransaction,
+  announceUserContentMarks,
   markUpdatedBefore,
   RecordNotFoundError,
   InvalidCutoffError,
   USER_CONTENT_INLINE_LIMIT,
+  MARK_TRANSACTION_TIMEOUT_MS,
   MARK_CHUNK_SIZE,
 } from './marking';
 export type {
   MarkOptions,
   MarkResult,
   MarkUserContentResult,
+  StagedUserContentMarks,
+  UserContentTx,
   MarkUpdatedBeforeInput,
   MarkUpdatedBeforeResult,
 } from './marking';

@@ -13,7 +13,9 @@
  * - markUserContentForDeletion: the posts and uploads the user uploaded (not the account: deleting
  *   the account is app/services/users/user-deletion.ts). The first USER_CONTENT_INLINE_LIMIT of
  *   each are marked before it returns; when there are more, MarkUserContentForDeletionJob marks the
- *   rest in chunks (unique per user).
+ *   rest in chunks (unique per user). The marks and that job are one transaction (the job outbox),
+ *   announced after the commit; markUserContentInTransaction is the same inside a caller's
+ *   transaction (deleting an account with its content).
  * - markUpdatedBefore: every post (or upload) whose updated_at is before a timestamp, compared
  *   exactly (microseconds; an ISO 8601 string with a zone, never a JS Date, which holds
  *   milliseconds only), in chunks of MARK_CHUNK_SIZE. `bin/jobs mark-deleted` calls it.
@@ -42,6 +44,9 @@ type Db = Pick<AppPrismaClient, '$queryRawUnsafe'>;
 
 /** Posts (and uploads) of a user marked before markUserContentForDeletion returns. @defaultValue 1000 */
 export const USER_CONTENT_INLINE_LIMIT = 1_000;
+
+/** The inline marks' transaction may take this long (two chunks of up to 1,000 rows). @defaultValue 30 s */
+export const MARK_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export { InvalidCutoffError, MARK_CHUNK_SIZE };
 export type { MarkManyResult, MarkOptions };
@@ -89,34 +94,74 @@ export interface MarkUserContentResult extends MarkManyResult {
   jobId?: string;
 }
 
+/** What marking a user's content inside a transaction needs of the transaction client. */
+export type UserContentTx = Db & Pick<AppPrismaClient, 'user'>;
+
+/** markUserContentInTransaction's outcome: the result, and what to announce once committed. */
+export interface StagedUserContentMarks {
+  result: MarkUserContentResult;
+  /** Announce these after the commit (announceUserContentMarks), never before. */
+  ids: Record<DeletableModel, number[]>;
+}
+
 /**
- * Marks the posts and uploads user `userId` uploaded. Marks up to `inlineLimit` of each at once;
- * the rest (if any) through MarkUserContentForDeletionJob. RecordNotFoundError: no such user.
+ * The marking of markUserContentForDeletion inside the caller's transaction `tx`: one chunk of
+ * up to `inlineLimit` uploads and one of posts, and, when more remain, the follow-up
+ * MarkUserContentForDeletionJob staged in the same transaction (the job outbox), so the marks
+ * and the job that finishes them commit together or not at all. Announces nothing: the caller
+ * announces `ids` after its commit. RecordNotFoundError: no such user.
  */
-export async function markUserContentForDeletion(
-  db: Db & Pick<AppPrismaClient, 'user'>,
+export async function markUserContentInTransaction(
+  tx: UserContentTx,
   userId: number,
   options: MarkOptions & { inlineLimit?: number } = {},
-): Promise<MarkUserContentResult> {
+): Promise<StagedUserContentMarks> {
   const user = isRecordId(userId)
-    ? await db.user.findUnique({ where: { id: userId }, select: { id: true } })
+    ? await tx.user.findUnique({ where: { id: userId }, select: { id: true } })
     : null;
   if (!user) throw new RecordNotFoundError(`no user ${userId}`);
   const limit = options.inlineLimit ?? USER_CONTENT_INLINE_LIMIT;
-  const chunk = (table: MarkableTable, afterId: number, size: number) =>
-    markUserContentChunk(db, table, userId, afterId, size);
-  const uploads = await markAll('Upload', chunk, limit, { ...options, maxChunks: 1 });
-  const posts = await markAll('Post', chunk, limit, { ...options, maxChunks: 1 });
+  const uploads = await markUserContentChunk(tx, 'uploads', userId, 0, limit);
+  const posts = await markUserContentChunk(tx, 'posts', userId, 0, limit);
   const result: MarkUserContentResult = {
     userId,
-    marked: { Upload: uploads.marked, Post: posts.marked },
-    complete: uploads.complete && posts.complete,
+    marked: { Upload: uploads.ids.length, Post: posts.ids.length },
+    complete: uploads.scanned < limit && posts.scanned < limit,
   };
   if (!result.complete) {
-    const job = await MarkUserContentForDeletionJob.performLater(userId, options.requestedBy ?? null);
+    const job = await MarkUserContentForDeletionJob.inTransaction(tx).performLater(
+      userId,
+      options.requestedBy ?? null,
+    );
     result.jobId = job.jobId;
   }
-  return result;
+  return { result, ids: { Upload: uploads.ids, Post: posts.ids } };
+}
+
+/** Announces the records markUserContentInTransaction marked (after its transaction committed). */
+export async function announceUserContentMarks(
+  staged: StagedUserContentMarks,
+  options: MarkOptions = {},
+): Promise<void> {
+  await announceDeletionRequested('Upload', staged.ids.Upload, options);
+  await announceDeletionRequested('Post', staged.ids.Post, options);
+}
+
+/**
+ * Marks the posts and uploads user `userId` uploaded: up to `inlineLimit` of each at once, the
+ * rest (if any) through MarkUserContentForDeletionJob, staged in the marks' own transaction
+ * (markUserContentInTransaction), then announces what it marked. RecordNotFoundError: no such user.
+ */
+export async function markUserContentForDeletion(
+  db: Pick<AppPrismaClient, '$transaction'>,
+  userId: number,
+  options: MarkOptions & { inlineLimit?: number } = {},
+): Promise<MarkUserContentResult> {
+  const staged = await db.$transaction((tx) => markUserContentInTransaction(tx, userId, options), {
+    timeout: MARK_TRANSACTION_TIMEOUT_MS,
+  });
+  await announceUserContentMarks(staged, options);
+  return staged.result;
 }
 
 export interface MarkUpdatedBeforeInput extends MarkOptions {

@@ -40,29 +40,38 @@ export class UserNotFoundError extends Error {
   override name = 'UserNotFoundError';
 }
 
-export async function deleteUser(
-  client: Pick<AppPrismaClient, '$transaction'>,
+/** What deleteUserInTransaction needs of the transaction client. */
+export type UserDeletionTx = Parameters<Parameters<AppPrismaClient['$transaction']>[0]>[0];
+
+/** deleteUser inside the caller's transaction `tx` (e.g. with markUserContentInTransaction). */
+export async function deleteUserInTransaction(
+  tx: UserDeletionTx,
   user: { id: number },
   options: DeleteUserOptions = {},
 ): Promise<DeleteUserResult> {
   const now = options.now ?? new Date();
-  const { stored, marked, job } = await client.$transaction(async (tx) => {
-    const result = await tx.user.updateMany({
-      where: { id: user.id, deletionRequestedAt: null },
-      data: { deletionRequestedAt: now, passwordHash: null, email: null },
-    });
-    const stored = await tx.user.findUnique({ where: { id: user.id } });
-    if (!stored) throw new UserNotFoundError(`no user ${user.id}`);
-    if (result.count === 1) {
-      await logModAction(tx, {
-        creatorId: options.actor?.id ?? user.id,
-        category: 'user_delete',
-        description: `deleted user #${user.id}`,
-        subject: { type: 'User', id: user.id },
-      });
-    }
-    const job = await DeleteFavoritesJob.inTransaction(tx).performLater(stored);
-    return { stored, marked: result.count === 1, job };
+  const result = await tx.user.updateMany({
+    where: { id: user.id, deletionRequestedAt: null },
+    data: { deletionRequestedAt: now, passwordHash: null, email: null },
   });
-  return { user: stored, marked, job };
+  const stored = await tx.user.findUnique({ where: { id: user.id } });
+  if (!stored) throw new UserNotFoundError(`no user ${user.id}`);
+  if (result.count === 1) {
+    await logModAction(tx, {
+      creatorId: options.actor?.id ?? user.id,
+      category: 'user_delete',
+      description: `deleted user #${user.id}`,
+      subject: { type: 'User', id: user.id },
+    });
+  }
+  const job = await DeleteFavoritesJob.inTransaction(tx).performLater(stored);
+  return { user: stored, marked: result.count === 1, job };
+}
+
+export function deleteUser(
+  client: Pick<AppPrismaClient, '$transaction'>,
+  user: { id: number },
+  options: DeleteUserOptions = {},
+): Promise<DeleteUserResult> {
+  return client.$transaction((tx) => deleteUserInTransaction(tx, user, options));
 }

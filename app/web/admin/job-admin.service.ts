@@ -18,42 +18,16 @@ import {
   type BatchStatus,
   type BullmqAdapter,
   type JobInspector,
-  type JobState,
+  type JobFilter,
   type JobSummary,
 } from '../../framework/index';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { BulkActions, type BulkAction, type BulkPlan, type BulkResult } from './bulk-actions';
+import { actionsFor, type JobAction } from './job-actions';
+import { queueLatency, type Latency } from './queue-latency';
 import { queueThroughput, type Throughput } from './queue-metrics';
 
-export const JOB_ACTIONS = ['retry', 'run-now', 'cancel', 'destroy'] as const;
-export type JobAction = (typeof JOB_ACTIONS)[number];
-
-/** Actions that lose work and so ask for confirmation first. */
-export const DESTRUCTIVE_ACTIONS: readonly JobAction[] = ['cancel', 'destroy'];
-
-export function isJobAction(value: string): value is JobAction {
-  return (JOB_ACTIONS as readonly string[]).includes(value);
-}
-
-/** The actions that apply to a job in `state` (a malformed job cannot be retried: it would fail again). */
-export function actionsFor(state: JobState, malformed = false): JobAction[] {
-  switch (state) {
-    case 'failed':
-    case 'canceled':
-      return malformed ? ['destroy'] : ['retry', 'destroy'];
-    case 'delayed':
-      return ['run-now', 'cancel', 'destroy'];
-    case 'waiting':
-    case 'prioritized':
-    case 'waiting-children':
-      return ['cancel', 'destroy'];
-    case 'active':
-      return ['cancel'];
-    case 'completed':
-      return ['destroy'];
-    case 'unknown':
-      return [];
-  }
-}
+export { actionsFor, DESTRUCTIVE_ACTIONS, isJobAction, JOB_ACTIONS, type JobAction } from './job-actions';
 
 async function translate<T>(work: Promise<T>): Promise<T> {
   try {
@@ -65,13 +39,43 @@ async function translate<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+async function translateQueue(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof JobStateError) throw new NotFoundError(error.message);
+    throw error;
+  }
+}
+
 export class JobAdminService {
+  private readonly bulkActions: BulkActions;
+
   constructor(
     private readonly inspector: JobInspector,
     private readonly adapter: BullmqAdapter,
     /** Jobs enqueued in transactions still waiting in the outbox for the relay. */
     private readonly outboxCount: () => Promise<number> = () => Promise.resolve(0),
-  ) {}
+  ) {
+    this.bulkActions = new BulkActions(inspector);
+  }
+
+  /** What a bulk action on `filter` would touch: how many match, which ids it applies to. */
+  bulkPlan(action: BulkAction, filter: JobFilter): Promise<BulkPlan> {
+    return this.bulkActions.plan(action, filter);
+  }
+
+  bulk(action: BulkAction, filter: JobFilter, actor: string): Promise<BulkResult> {
+    return this.bulkActions.run(action, filter, actor);
+  }
+
+  /** Pauses or resumes a queue (an unknown queue is a 404); resolves the flash sentence. */
+  async setPaused(queue: string, paused: boolean): Promise<string> {
+    await translateQueue(paused ? this.inspector.pause(queue) : this.inspector.resume(queue));
+    return paused
+      ? `Queue ${queue} paused: workers take no new jobs from it (running ones finish)`
+      : `Queue ${queue} resumed`;
+  }
 
   /** Jobs waiting in the outbox (committed, not yet relayed to BullMQ). */
   outboxWaiting(): Promise<number> {
@@ -86,7 +90,7 @@ export class JobAdminService {
     return this.inspector.stats();
   }
 
-  async list(options: { queue?: string; state?: string; limit?: number }): Promise<JobSummary[]> {
+  async list(options: JobFilter & { limit?: number }): Promise<JobSummary[]> {
     try {
       return await this.inspector.list(options);
     } catch (error) {
@@ -112,6 +116,15 @@ export class JobAdminService {
   throughput(minutes: number, now = Date.now()): Promise<Throughput[]> {
     return Promise.all(
       this.queueNames.map((name) => queueThroughput(this.adapter.queue(name), minutes, now)),
+    );
+  }
+
+  /** Enqueue-to-start p50/p95 per queue over the last `minutes`, from recent finished jobs. */
+  latency(minutes: number, now = Date.now()): Promise<Latency[]> {
+    return Promise.all(
+      this.queueNames.map((name) =>
+        queueLatency(this.adapter.connection, this.adapter.queue(name), minutes, now),
+      ),
     );
   }
 

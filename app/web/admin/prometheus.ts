@@ -4,7 +4,9 @@
  *
  * Metrics:
  *   backlot_queue_jobs{queue,state}            gauge: jobs per queue and state (waiting, active,
- *                                              delayed, prioritized, waiting-children, completed, failed)
+ *                                              delayed, prioritized, waiting-children, completed,
+ *                                              failed, discarded, canceled: completed and failed
+ *                                              without the discarded and canceled ones)
  *   backlot_queue_paused{queue}                gauge: 1 when the queue is paused
  *   backlot_jobs_completed_total{queue}        counter: BullMQ metrics' running total (meta.count)
  *   backlot_jobs_failed_total{queue}           counter: likewise for failures
@@ -26,7 +28,7 @@
 import type { Queue } from 'bullmq';
 import type { RedisConnection } from '../../framework/index';
 import { Counter, Gauge, Registry, Summary } from 'prom-client';
-import { JOB_STATES, type BullmqAdapter, type OutboxStatus } from '../../framework/index';
+import { countShownStates, SHOWN_STATES, type BullmqAdapter, type OutboxStatus } from '../../framework/index';
 
 /** Completed jobs per queue whose run times feed the duration summary. @defaultValue 1000 */
 export const DURATION_SAMPLE = 1000;
@@ -68,7 +70,7 @@ export async function prometheusMetrics(
     queueNames.map(async (name) => {
       const queue = adapter.queue(name);
       const [counts, paused, completed, failed, durations] = await Promise.all([
-        queue.getJobCounts(...JOB_STATES),
+        countShownStates(queue, adapter.connection),
         queue.isPaused(),
         queue.getMetrics('completed', 0, 0),
         queue.getMetrics('failed', 0, 0),
@@ -120,7 +122,7 @@ export async function prometheusMetrics(
   });
 
   for (const q of perQueue) {
-    for (const state of JOB_STATES) jobs.set({ queue: q.name, state }, q.counts[state] ?? 0);
+    for (const state of SHOWN_STATES) jobs.set({ queue: q.name, state }, q.counts[state] ?? 0);
     pausedGauge.set({ queue: q.name }, q.paused ? 1 : 0);
     completedTotal.inc({ queue: q.name }, q.completedTotal);
     failedTotal.inc({ queue: q.name }, q.failedTotal);

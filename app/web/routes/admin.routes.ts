@@ -7,10 +7,13 @@ import { Router } from 'express';
 import type { JobAdminService } from '../admin/job-admin.service';
 import { adminBatchesController } from '../controllers/admin-batches.controller';
 import { adminJobsController } from '../controllers/admin-jobs.controller';
+import { jobHistoryController } from '../controllers/job-history.controller';
+import type { JobHistoryService } from '../services/job-history.service';
 import { requireLevel } from '../middleware/require-level';
 
-export function adminRoutes(jobs: JobAdminService): Router {
-  const c = adminJobsController(jobs);
+export function adminRoutes(jobs: JobAdminService, history: JobHistoryService): Router {
+  const c = adminJobsController(jobs, history);
+  const h = jobHistoryController(history);
   const batches = adminBatchesController(jobs);
   const admin = requireLevel('admin');
   return Router()
@@ -18,14 +21,23 @@ export function adminRoutes(jobs: JobAdminService): Router {
     .get('/admin', (_req, res) => res.redirect(303, '/admin/jobs'))
     .get('/admin/jobs', c.index)
     .get('/admin/jobs/summary', c.summary)
+    .post('/admin/queues/:queue/pause', admin, c.pause)
+    .post('/admin/queues/:queue/resume', admin, c.resume)
+    .get('/admin/bulk/:action/confirm', admin, c.bulkConfirm)
+    .post('/admin/bulk/:action', admin, c.bulkAct)
+    .get('/admin/jobs/history', h.page)
     .get('/admin/jobs/batches/:id', batches.show)
     .get('/admin/jobs/:id', c.show)
     .get('/admin/jobs/:id/row', c.row)
     .get('/admin/jobs/:id/:action/confirm', admin, c.confirm)
     .post('/admin/jobs/:id/:action', admin, c.act)
     .get('/api/admin/jobs', c.apiIndex)
+    .get('/api/admin/jobs/history', h.api)
     .get('/api/admin/queues', c.apiQueues)
     .get('/api/admin/jobs/batches/:id', batches.apiShow)
     .get('/api/admin/jobs/:id', c.apiShow)
-    .post('/api/admin/jobs/:id/:action', admin, c.apiAct);
+    .post('/api/admin/jobs/:id/:action', admin, c.apiAct)
+    .post('/api/admin/queues/:queue/pause', admin, c.apiPause)
+    .post('/api/admin/queues/:queue/resume', admin, c.apiResume)
+    .post('/api/admin/bulk/:action', admin, c.apiBulk);
 }

@@ -4,18 +4,24 @@
  * fields).
  *
  * Steps of delete(id, actor, { content }): refuse an admin account (403: demote it first);
- * deleteUser (app/services/users/user-deletion.ts) marks the user deleted, clears the password and
- * mail, logs a mod action and enqueues DeleteFavoritesJob; with `content`, also
- * markUserContentForDeletion (app/services/deletion): the user's posts and uploads are marked (the
- * first thousand of each at once, the rest by MarkUserContentForDeletionJob) for the deleter. The
+ * in one transaction, deleteUserInTransaction (app/services/users/user-deletion.ts) marks the user
+ * deleted, clears the password and mail, logs a mod action and stages DeleteFavoritesJob; with
+ * `content`, also markUserContentInTransaction (app/services/deletion): the user's posts and
+ * uploads are marked (the first thousand of each at once, the rest by a staged
+ * MarkUserContentForDeletionJob) for the deleter. The account, its content marks and their jobs
+ * commit together (the job outbox); the marked records are announced after the commit. The
  * request returns without waiting for any job.
  *
  * Example: const { jobId } = await usersService.delete(7, currentUser)
  */
 import type { AppPrismaClient } from '../../db/client';
 import { tagNamesByPost, tagString } from '../../db/post.repository';
-import { markUserContentForDeletion } from '../../services/deletion/index';
-import { deleteUser } from '../../services/users/user-deletion';
+import {
+  announceUserContentMarks,
+  MARK_TRANSACTION_TIMEOUT_MS,
+  markUserContentInTransaction,
+} from '../../services/deletion/index';
+import { deleteUserInTransaction } from '../../services/users/user-deletion';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isRecordId } from '../../db/record-id';
 
@@ -91,10 +97,16 @@ export class UsersService {
     if (!target) throw new NotFoundError(`no user ${id}`);
     if (target.level === 'admin')
       throw new ForbiddenError(`${target.name} is an admin: demote the account before deleting it`);
-    const { marked, job } = await deleteUser(this.db, target, { actor });
-    const content = options.content
-      ? await markUserContentForDeletion(this.db, target.id, { requestedBy: actor.id })
-      : undefined;
+    const marks = { requestedBy: actor.id };
+    const { marked, job, staged } = await this.db.$transaction(
+      async (tx) => ({
+        ...(await deleteUserInTransaction(tx, target, { actor })),
+        staged: options.content ? await markUserContentInTransaction(tx, target.id, marks) : undefined,
+      }),
+      { timeout: MARK_TRANSACTION_TIMEOUT_MS },
+    );
+    if (staged) await announceUserContentMarks(staged, marks);
+    const content = staged?.result;
     return {
       id: target.id,
       name: target.name,

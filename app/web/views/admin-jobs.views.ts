@@ -3,12 +3,14 @@
  * jobs with their timings, one job's detail, and the confirmation overlay shown before a
  * destructive action. Arguments and results appear for admins only; actions likewise.
  */
-import type { JobStatus, JobSummary, QueueStats } from '../../framework/index';
-import { filterSecrets, JOB_STATES, topics } from '../../framework/index';
+import type { JobFilter, JobStatus, JobSummary, QueueStats } from '../../framework/index';
+import { filterSecrets, SHOWN_STATES, topics } from '../../framework/index';
 import { actionsFor, DESTRUCTIVE_ACTIONS, type JobAction } from '../admin/job-admin.service';
+import type { Latency } from '../admin/queue-latency';
 import type { Throughput } from '../admin/queue-metrics';
 import { BULL_BOARD_PATH } from '../admin/bull-board';
-import { throughputChart } from './chart';
+import { bulkBar } from './admin-bulk.views';
+import { latencyChart, throughputChart } from './chart';
 import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
 import type { PageView, ViewContext } from './render';
@@ -35,8 +37,13 @@ function duration(job: JobSummary): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function time(iso: string | undefined): SafeHtml {
-  return iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : html``;
+/** A time in full; `short` shows "MM-DD HH:MM:SS" (the full time in its title) to fit a table cell. */
+function time(iso: string | undefined, short = false): SafeHtml {
+  if (!iso) return html``;
+  const full = iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return short
+    ? html`<time datetime="${iso}" title="${full}">${full.slice(5, 19)}</time>`
+    : html`<time datetime="${iso}">${full}</time>`;
 }
 
 function actionControls(ctx: ViewContext, job: JobSummary): SafeHtml {
@@ -51,11 +58,13 @@ export interface JobsPageData {
   stats: QueueStats[];
   jobs: JobSummary[];
   throughput: Throughput[];
+  /** Enqueue-to-start latency per queue. @defaultValue [] */
+  latency?: Latency[];
   /** Jobs waiting in the outbox (committed in transactions, not yet relayed). @defaultValue 0 */
   outbox?: number;
   /** Hours of throughput the charts show. */
   hours: number;
-  filters: { queue?: string; state?: string; limit: number };
+  filters: JobFilter & { limit: number };
   admin: boolean;
 }
 
@@ -69,16 +78,24 @@ function rowSource(filters: JobsPageData['filters']): string {
   const query = new URLSearchParams();
   if (filters.queue) query.set('queue', filters.queue);
   if (filters.state) query.set('state', filters.state);
+  if (filters.jobClass) query.set('class', filters.jobClass);
   const qs = query.toString();
   return `/admin/jobs/{id}/row${qs ? `?${qs}` : ''}`;
 }
 
 /** One job's row; live.js replaces it from /admin/jobs/:id/row when the job's events arrive. */
 export function jobRow(ctx: ViewContext, job: JobSummary, admin: boolean): SafeHtml {
-  return html`<tr data-job-id="${job.id}" data-live-topic="${jobTopic(job.id)}" data-live-src="${jobPath(job.id, '/row')}"><td><a href="${jobPath(job.id)}">${job.id}</a></td><td>${job.jobClass}</td><td>${job.queue}</td>
-<td><span class="state state-${job.state}">${job.state}</span></td><td class="num">${job.attempts}/${maxAttempts(job)}</td>
-<td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td><td>${time(job.finishedAt)}</td><td class="num">${duration(job)}</td>
-<td class="error">${job.error ? job.error.slice(0, 200) : ''}</td>${admin ? html`<td>${actionControls(ctx, job)}</td>` : ''}</tr>`;
+  return html`<tr data-job-id="${job.id}" data-live-topic="${jobTopic(job.id)}" data-live-src="${jobPath(job.id, '/row')}"><td data-label="ID" class="job-id"><a href="${jobPath(job.id)}" title="${job.id}">${job.id}</a></td><td data-label="Class" class="job-class">${job.jobClass}</td><td data-label="Queue">${job.queue}</td>
+<td data-label="State"><span class="state state-${job.state}">${job.state}</span></td><td data-label="Attempt" class="num">${job.attempts}/${maxAttempts(job)}</td>
+<td data-label="Enqueued" class="when">${time(job.enqueuedAt, true)}</td><td data-label="Started" class="when">${time(job.startedAt, true)}</td><td data-label="Finished" class="when">${time(job.finishedAt, true)}</td><td data-label="Duration" class="num">${duration(job)}</td>
+<td data-label="Error" class="error">${job.error ? job.error.slice(0, 200) : ''}</td>${admin ? html`<td data-label="Actions" class="job-actions">${actionControls(ctx, job)}</td>` : ''}</tr>`;
+}
+
+/** "paused" or nothing; with ctx (an admin's page) the button that flips it. */
+function pausedCell(s: QueueStats, ctx: ViewContext | undefined): SafeHtml {
+  const path = `/admin/queues/${encodeURIComponent(s.queue)}/${s.paused ? 'resume' : 'pause'}`;
+  const button = ctx ? postButton(ctx, path, s.paused ? 'Resume' : 'Pause') : html``;
+  return html`${s.paused ? html`<strong class="state state-paused">paused</strong> ` : ''}${button}`;
 }
 
 /** How often at most the queue summary refetches while job events stream in. @defaultValue 2000 ms */
@@ -90,23 +107,23 @@ export const SUMMARY_REFRESH_MS = 2_000;
  * SUMMARY_REFRESH_MS while events arrive.
  */
 /** outbox: jobs enqueued in transactions that wait in the outbox for the relay (bin/worker). */
-export function queueSummary(
-  stats: QueueStats[],
-  throughput: Throughput[],
-  hours: number,
-  outbox = 0,
-): SafeHtml {
+export type SummaryData = Pick<JobsPageData, 'stats' | 'throughput' | 'latency' | 'hours' | 'outbox'>;
+
+/** ctx given (an admin's page): each queue's Pause/Resume button. */
+export function queueSummary(data: SummaryData, ctx?: ViewContext): SafeHtml {
+  const { stats, throughput, hours, outbox = 0, latency = [] } = data;
   return html`<section class="queue-summary" data-live-topic="/jobs#summary" data-live-follow="/jobs" data-live-every="${SUMMARY_REFRESH_MS}" data-live-src="/admin/jobs/summary?hours=${hours}">
-<table class="stats"><thead><tr><th>Queue</th>${JOB_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
+<div class="table-box"><table class="stats"><thead><tr><th>Queue</th>${SHOWN_STATES.map((s) => html`<th>${s}</th>`)}<th>Paused</th></tr></thead><tbody>
 ${stats.map(
   (s) =>
-    html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${JOB_STATES.map(
+    html`<tr><td><a href="/admin/jobs?queue=${encodeURIComponent(s.queue)}">${s.queue}</a></td>${SHOWN_STATES.map(
       (state) => html`<td class="num" data-queue-state="${s.queue}:${state}">${s.counts[state] ?? 0}</td>`,
-    )}<td>${s.paused ? 'yes' : ''}</td></tr>`,
+    )}<td class="paused" data-queue-paused="${s.queue}">${pausedCell(s, ctx)}</td></tr>`,
 )}
-</tbody></table>
+</tbody></table></div>
 <p class="outbox">Outbox: <span class="num" data-outbox-waiting>${outbox}</span> job(s) committed in transactions, waiting for the relay</p>
 <div class="charts">${throughput.map((t) => throughputChart(t))}</div>
+<div class="charts">${latency.map((l) => latencyChart(l))}</div>
 </section>`;
 }
 
@@ -116,26 +133,28 @@ export function jobsPage(data: JobsPageData): PageView {
     title: 'Jobs',
     live: ['/jobs'],
     body: html`<h1>Jobs</h1>
-<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'}</p>
+<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'} · <a href="/admin/jobs/history">Search job history</a></p>
 <h2>Queues</h2>
-${queueSummary(data.stats, data.throughput, data.hours, data.outbox)}
+${queueSummary(data, data.admin ? ctx : undefined)}
 <h2>Recent jobs</h2>
 <form method="get" action="/admin/jobs" class="filters">
 <label>Queue <select name="queue"><option value="">all</option>${data.stats.map(
       (s) =>
         html`<option value="${s.queue}"${filters.queue === s.queue ? html` selected` : ''}>${s.queue}</option>`,
     )}</select></label>
-<label>State <select name="state"><option value="">all</option>${[...JOB_STATES, 'canceled'].map(
+<label>State <select name="state"><option value="">all</option>${SHOWN_STATES.map(
       (s) => html`<option value="${s}"${filters.state === s ? html` selected` : ''}>${s}</option>`,
     )}</select></label>
+<label>Class <input type="text" name="class" value="${filters.jobClass ?? ''}" size="16"></label>
 <label>Limit <input type="number" name="limit" min="1" max="500" value="${filters.limit}"></label>
 <button type="submit">Filter</button>
 </form>
-<table class="jobs"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempts</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
+${data.admin ? bulkBar(filters) : ''}
+<div class="table-box"><table class="jobs cards"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempt</th><th>Enqueued</th><th>Started</th><th>Finished</th><th>Duration</th><th>Error</th>${
       data.admin ? html`<th>Actions</th>` : ''
     }</tr></thead><tbody data-live-insert="/jobs" data-live-insert-on="job.enqueued job.started" data-live-row-src="${rowSource(filters)}">
 ${data.jobs.map((job) => jobRow(ctx, job, data.admin))}
-</tbody></table>
+</tbody></table></div>
 ${data.jobs.length === 0 ? html`<p><em>No jobs match.</em></p>` : ''}`,
   });
 }
@@ -150,14 +169,15 @@ function json(value: unknown): string {
   }
 }
 
-export function jobPage(job: JobStatus, admin: boolean): PageView {
+/** `timeline`: the job's recorded executions (job-history.views.ts), under its detail. */
+export function jobPage(job: JobStatus, admin: boolean, timeline?: SafeHtml): PageView {
   return (ctx) => ({
     title: `Job ${job.id}`,
     body: html`<p><a href="/admin/jobs">← Jobs</a></p>
 <h1>${job.jobClass} <span class="state state-${job.state}">${job.state}</span></h1>
-<dl>
+<dl class="job-facts">
 <dt>ID</dt><dd><code>${job.id}</code></dd><dt>Queue</dt><dd>${job.queue}</dd>
-<dt>Attempts</dt><dd>${job.attempts} of ${maxAttempts(job)}</dd>
+<dt>${job.state === 'active' ? 'Attempt' : 'Attempts'}</dt><dd>${job.attempts} of ${maxAttempts(job)}</dd>
 <dt>Enqueued</dt><dd>${time(job.enqueuedAt)}</dd><dt>Started</dt><dd>${time(job.startedAt)}</dd><dt>Finished</dt><dd>${time(job.finishedAt)}</dd>
 <dt>Duration</dt><dd>${duration(job)}</dd>
 ${job.dependencies.length > 0 ? html`<dt>Waits for</dt><dd>${job.dependencies.join(', ')}</dd>` : ''}
@@ -169,7 +189,8 @@ ${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p cl
 ${admin && job.result !== undefined && job.result !== null ? html`<h2>Result</h2><pre>${json(job.result)}</pre>` : ''}
 ${job.progress !== undefined && job.progress !== 0 ? html`<h2>Progress</h2><pre>${json(job.progress)}</pre>` : ''}
 ${job.error ? html`<h2>Error</h2><pre>${job.error}</pre>` : ''}
-${job.stacktrace.length > 0 ? html`<h2>Stack traces</h2>${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}` : ''}`,
+${job.stacktrace.length > 0 ? html`<h2>${job.state === 'completed' ? 'Errors of earlier attempts' : 'Stack traces'}</h2>${job.stacktrace.map((s) => html`<pre>${s}</pre>`)}` : ''}
+${timeline ?? ''}`,
   });
 }
 

@@ -6,7 +6,8 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.45 system-ui,sans-serif;color:#1d2330;background:#f6f7f9}
 a{color:#0b5cad}
-header.top{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#1d2330;color:#fff}
+header.top{display:flex;flex-wrap:wrap;gap:.25rem 1rem;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#1d2330;color:#fff}
+header.top nav{display:flex;flex-wrap:wrap;gap:.25rem 0}
 header.top a{color:#fff;margin-right:1rem;text-decoration:none}
 header.top .brand{font-weight:700}
 header.top .level{opacity:.7;margin-right:.5rem}
@@ -34,7 +35,38 @@ button.link{border:0;background:none;color:#fff;text-decoration:underline;paddin
 .state-active{background:#e0ecfb}
 .state-delayed{background:#fff3d6}
 .charts{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
-.chart{background:#fff;border:1px solid #e3e6eb;padding:.5rem}
+.chart{background:#fff;border:1px solid #e3e6eb;padding:.5rem;margin:0;flex:1 1 22rem;min-width:0;max-width:36rem}
+.chart svg{display:block;width:100%;height:auto}
+.chart figcaption{font-size:12px;color:#4a5363}
+.legend-p50{color:#2c6fb7}.legend-p95{color:#d68910}
+.table-box{max-width:100%;overflow-x:auto}
+table.jobs{table-layout:auto;font-size:14px}
+table.jobs td.job-id{font-family:ui-monospace,monospace;font-size:12px}
+table.jobs td.job-id a{display:inline-block;max-width:7rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}
+table.jobs td.job-class{overflow-wrap:break-word;max-width:12rem}
+table.jobs td.when{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:13px}
+table.jobs td.error{overflow-wrap:anywhere;max-width:16rem;font-size:13px}
+table.jobs td.job-actions{white-space:nowrap}
+table.stats{font-size:13px}
+table.stats td.paused{white-space:nowrap}
+.state-discarded{background:#f3e8d6}
+.state-paused{background:#fff3d6;color:#7a5200}
+.bulk-actions{margin:.5rem 0;font-size:14px}
+.bulk-actions a.action{margin-right:.75rem}
+dl.job-facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dl.job-facts dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:800px){
+  main{padding:.5rem}
+  table{display:block;max-width:100%;overflow-x:auto}
+  table.cards{display:table;overflow:visible}
+  table.cards thead{display:none}
+  table.cards tr{display:block;border:1px solid #e3e6eb;border-radius:4px;margin:0 0 .75rem;background:#fff}
+  table.cards td{display:flex;gap:.75rem;justify-content:space-between;border-bottom:1px solid #f0f1f4;max-width:none}
+  table.cards td{text-align:right}
+  table.cards td::before{content:attr(data-label);font-weight:600;color:#4a5363;flex:0 0 5.5rem;text-align:left}
+  table.jobs td.job-id a{max-width:14rem}
+  .chart{flex-basis:100%}
+}
 .chart h3{margin:0 0 .25rem;font-size:14px}
 .legend-completed{color:#2e8b57}.legend-failed{color:#c0392b}
 .filters{margin:.5rem 0}

@@ -25,6 +25,7 @@ import type { ConcurrencyLimit } from '../../concurrency/limit';
 import type { ContinuationState } from '../../continuation';
 import { UnknownJobClassError } from '../../errors';
 import { executeJob, type Outcome } from '../../execution';
+import { executionRecorder, recordExecution } from '../../execution-record';
 import type { ExecutionContext, Job, JobPayload } from '../../job';
 import { payloadProblem } from '../../job-payload';
 import { logUnknownJob, logUnrunnableJob } from '../../logging';
@@ -146,6 +147,7 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
   /** Runs the job and answers BullMQ; a completed job costs one promise here (see execution.ts). */
   const run = (job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> => {
     hooks.onStart?.(job, bullJob);
+    const startedAt = executionRecorder() ? Date.now() : 0;
     const executed = executeJob(job);
     // hook: batches (counted before the queue marks the job finished; a crash before reruns it)
     const counted =
@@ -154,6 +156,8 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
         : executed.then((outcome) => recordBatchOutcome(job, outcome).then(() => outcome));
     return counted.then(
       (outcome) => {
+        // hook: job-history (app/services/job-history/recorder.ts): every finished execution, once.
+        if (startedAt !== 0) recordExecution(job, outcome, startedAt);
         if (outcome.status === 'completed') {
           hooks.onEnd?.(job, bullJob);
           return outcome.result;

@@ -1,0 +1,100 @@
+/**
+ * bin/jobs history: searches job history (job_executions) as /admin/jobs/history does: by queue,
+ * state, class, error class, time range, job id and arguments (`--args 'post=123 Post#9'`), newest
+ * first, a page of 50 with the count; the live jobs from Redis (waiting, active, delayed) on page
+ * 1. Bad input exits 1 with the message naming the option.
+ *
+ * Example: bin/jobs history --class ResizeJob --state failed --from 2026-12-03 --args post=123
+ */
+import type { Command } from 'commander';
+import { formatTable } from '../../framework/index';
+import { dbPool } from '../../db/pg-pool';
+import { HistoryQueryError, parseHistoryQuery, searchHistory } from '../../services/job-history/index';
+import { CliFailure, cliContext, print } from './context';
+
+interface HistoryOptions {
+  queue?: string;
+  state?: string;
+  class?: string;
+  errorClass?: string;
+  id?: string;
+  from?: string;
+  to?: string;
+  args?: string;
+  page?: string;
+  json?: boolean;
+}
+
+const OPTION_OF: Record<string, string> = { jobClass: '--class', jobId: '--id', errorClass: '--error-class' };
+
+export function registerHistoryCommand(program: Command): void {
+  program
+    .command('history')
+    .description('search job history (finished executions kept in PostgreSQL) plus live jobs from Redis')
+    .option('--queue <name>', 'queue')
+    .option(
+      '--state <state>',
+      'completed, retry, failed, discarded, canceled, interrupted, lock-lost, halted, or a live state: waiting, active, delayed',
+    )
+    .option('--class <name>', 'job class')
+    .option('--error-class <name>', 'error class (TimeoutError)')
+    .option('--id <jobId>', 'one job: every recorded attempt')
+    .option('--from <time>', 'finished at or after (2026-12-03, 2026-12-03T10:00Z)')
+    .option('--to <time>', 'finished before')
+    .option('--args <terms>', "argument terms, all matching: 'post=123', 'hello', 'Post#123'")
+    .option('--page <n>', 'page of 50, newest first')
+    .option('--json', 'machine-readable output')
+    .action(async (o: HistoryOptions) => {
+      const { inspector } = await cliContext();
+      let query;
+      try {
+        query = parseHistoryQuery(
+          {
+            queue: o.queue,
+            state: o.state,
+            jobClass: o.class,
+            errorClass: o.errorClass,
+            jobId: o.id,
+            from: o.from,
+            to: o.to,
+            args: o.args,
+            page: o.page,
+          },
+          inspector.queueNames,
+        );
+      } catch (error) {
+        if (error instanceof HistoryQueryError)
+          throw new CliFailure(
+            `${OPTION_OF[error.field] ?? `--${error.field}`}: ${error.message.slice(error.field.length + 2)}`,
+          );
+        throw error;
+      }
+      const result = await searchHistory(dbPool(), query, inspector);
+      print(o.json, result, () => {
+        const live = result.live.map((j) => ({
+          id: j.id,
+          class: j.jobClass,
+          queue: j.queue,
+          state: j.state,
+          enqueued: j.enqueuedAt,
+        }));
+        const rows = result.executions.map((e) => ({
+          id: e.jobId,
+          class: e.jobClass,
+          queue: e.queue,
+          state: e.state,
+          attempt: e.attempt,
+          finished: e.finishedAt.toISOString(),
+          ms: Math.round(e.durationMs),
+          worker: e.workerHost ? `${e.workerHost}:${e.workerPid ?? '?'}` : '',
+          error: e.errorClass ? `${e.errorClass}: ${e.errorMessage ?? ''}`.slice(0, 80) : '',
+        }));
+        const count = `${result.total}${result.totalCapped ? '+' : ''}`;
+        return [
+          ...(live.length > 0 ? [`Live in Redis (${live.length}):`, formatTable(live), ''] : []),
+          `Finished executions: ${count} (page ${result.page} of ${result.pages})`,
+          formatTable(rows),
+        ].join('\n');
+      });
+    });
+}

@@ -1,0 +1,343 @@
+/**
+ * history: job history (job_executions) at a million rows: the searches the admin jobs page runs,
+ * each against the same statement forced to a sequential scan, and the throughput cost of
+ * recording, in one run.
+ *
+ * Steps:
+ *   1. A scratch database (created, migrated, dropped at the end); --rows executions seeded with
+ *      generate_series in chunks (a progress bar on stderr), the table's indexes dropped before and
+ *      rebuilt after (as a bulk load does); VACUUM ANALYZE. Rows: 20 classes, 3 queues, 1 in 20
+ *      failed, 1 in 20 retried, finishing over the last 30 days, arguments [Post record, { size,
+ *      user }] and their search terms as the recorder writes them.
+ *   2. --searches searches of each kind through the app's searchExecutions (one page of 50 newest
+ *      first plus the capped count): by job id, by argument key/value (user=N), by class + state +
+ *      one day. Then the first --seq-searches of each kind again with enable_indexscan and
+ *      enable_bitmapscan off (a sequential scan). p50 / p95 / max per kind and side.
+ *   3. Throughput with recording off and on: --jobs jobs with two arguments through an in-process
+ *      worker (startWorker, --concurrency), the sides alternating over --rounds rounds after a
+ *      warm-up; on = a HistoryRecorder writing to the scratch database. Ratio = median of the
+ *      rounds' on/off rates (target >= 0.9: recording costs at most 10 %).
+ *
+ * Example: npm run bench -- history
+ *          npm run bench -- history --rows 100000 --searches 20 --jobs 2000 --rounds 2
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../app/db/admin';
+import { searchExecutions, type HistoryFilters } from '../app/db/job-history.repository';
+import { createDbPool } from '../app/db/pg-pool';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  Job,
+  registerJobs,
+  setExecutionRecorder,
+  startWorker,
+} from '../app/framework/index';
+import { HistoryRecorder } from '../app/services/job-history/recorder';
+import { HISTORY_PAGE_SIZE } from '../app/services/job-history/search';
+import { withDatabase } from '../config/database-url';
+import { env } from '../config/env';
+import { logDestination } from '../config/logger';
+import { createProgressBar } from '../prisma/progress-bar';
+import { defineBenchmark, type BenchContext, type BenchRow } from './support/benchmark';
+import { countFinished } from './support/finished';
+import { benchPrefix, connect, deletePrefix } from './support/redis';
+import { median, percentile, round } from './support/stats';
+
+const P95_TARGET_MS = 100;
+const RATIO_TARGET = 0.9;
+const QUEUE = 'default';
+const CLASSES = 20;
+const USERS = 5_000;
+const POSTS = 200_000;
+const SPAN_S = 30 * 24 * 3600;
+const KINDS = ['by job id', 'by argument key/value', 'by class + state + day'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** Two arguments, as a typical app job has: what the recorder filters and indexes per row. */
+class HistoryBenchJob extends Job {
+  static override jobName = 'HistoryBenchJob';
+  perform(_post: number, _options: { size: number; user: number }): void {}
+}
+
+const jobIdOf = (g: number) => createHash('md5').update(String(g)).digest('hex').slice(0, 24);
+
+const SEED_SQL = `
+INSERT INTO job_executions (job_id, job_class, queue, state, attempt, arguments, search_terms, error_class,
+  error_message, enqueued_at, started_at, finished_at, duration_ms, worker_host, worker_pid)
+SELECT substr(md5(g::text), 1, 24), 'Job' || (g % ${CLASSES}), (ARRAY['default', 'mail', 'bulk_update'])[1 + g % 3],
+  CASE g % 20 WHEN 0 THEN 'failed' WHEN 1 THEN 'retry' ELSE 'completed' END, 1 + (g % 20 = 0)::int,
+  jsonb_build_array(jsonb_build_object('_bl', 'Record', 'v', jsonb_build_object('model', 'Post', 'id', g % ${POSTS})),
+    jsonb_build_object('size', g % 1000, 'user', g % ${USERS})),
+  ARRAY['Post#' || (g % ${POSTS}), (g % 1000)::text, 'size=' || (g % 1000), (g % ${USERS})::text, 'user=' || (g % ${USERS})],
+  CASE WHEN g % 20 IN (0, 1) THEN 'TimeoutError' END, CASE WHEN g % 20 IN (0, 1) THEN 'timed out after 30s' END,
+  t - interval '20 ms', t - interval '15 ms', t, 15, 'bench-host', 1000 + g % 8
+FROM generate_series($1::int, $2::int) AS g,
+  LATERAL (SELECT now() - make_interval(secs => (g::float8 * ${SPAN_S}) / $3::int) AS t) AS times`;
+
+async function seed(ctx: BenchContext, pool: pg.Pool, rows: number): Promise<number> {
+  const t0 = performance.now();
+  const { rows: indexes } = await pool.query<{ name: string; def: string }>(
+    `SELECT indexname AS name, indexdef AS def FROM pg_indexes
+     WHERE tablename = 'job_executions' AND indexname <> 'job_executions_pkey'`,
+  );
+  for (const index of indexes) await pool.query(`DROP INDEX "${index.name}"`);
+  const bar = createProgressBar('job executions', rows);
+  const chunk = 50_000;
+  for (let from = 1; from <= rows; from += chunk) {
+    const to = Math.min(rows, from + chunk - 1);
+    await pool.query(SEED_SQL, [from, to, rows]);
+    bar.update(to);
+  }
+  bar.finish();
+  ctx.log(`rebuilding ${indexes.length} indexes`);
+  for (const index of indexes) await pool.query(index.def);
+  await pool.query('VACUUM (ANALYZE) job_executions');
+  return (performance.now() - t0) / 1000;
+}
+
+interface Search {
+  kind: Kind;
+  filters: HistoryFilters;
+}
+
+function searches(count: number, rows: number): Search[] {
+  const pick = (n: number) => Math.floor(Math.random() * n);
+  const out: Search[] = [];
+  const dayMs = 86_400_000;
+  for (let i = 0; i < count; i += 1) {
+    out.push({ kind: 'by job id', filters: { jobId: jobIdOf(1 + pick(rows)) } });
+    out.push({ kind: 'by argument key/value', filters: { args: [`user=${pick(USERS)}`] } });
+    const day = new Date(Date.now() - (1 + pick(28)) * dayMs);
+    day.setUTCHours(0, 0, 0, 0);
+    out.push({
+      kind: 'by class + state + day',
+      filters: {
+        jobClass: `Job${pick(CLASSES)}`,
+        state: 'failed',
+        from: day,
+        to: new Date(day.getTime() + dayMs),
+      },
+    });
+  }
+  return out;
+}
+
+async function timeSearch(client: pg.PoolClient, search: Search): Promise<{ ms: number; rows: number }> {
+  const t0 = performance.now();
+  const result = await searchExecutions(client, search.filters, { limit: HISTORY_PAGE_SIZE });
+  return { ms: performance.now() - t0, rows: result.rows.length };
+}
+
+function summary(values: number[]) {
+  if (values.length === 0) return { p50: 0, p95: 0, max: 0 };
+  return {
+    p50: round(percentile(values, 50), 2),
+    p95: round(percentile(values, 95), 2),
+    max: round(Math.max(...values), 2),
+  };
+}
+
+/** One side of a throughput round: jobs enqueued first (untimed), then processed; jobs per second. */
+async function throughputSide(
+  ctx: BenchContext,
+  jobs: number,
+  recorder: HistoryRecorder | undefined,
+): Promise<{ rate: number; cpuUsPerJob: number }> {
+  const concurrency = ctx.flags.concurrency as number;
+  const prefix = benchPrefix('history');
+  const producer = connect(ctx.redisUrl);
+  const adapter = new BullmqAdapter({ connection: producer, prefix });
+  configureBacklot({ adapter });
+  const workerConnection = connect(ctx.redisUrl);
+  setExecutionRecorder(recorder);
+  try {
+    for (let from = 0; from < jobs; from += 1000) {
+      const count = Math.min(1000, jobs - from);
+      await Job.performAllLater(
+        Array.from({ length: count }, (_, i) =>
+          HistoryBenchJob.build(from + i, { size: 640, user: (from + i) % USERS }),
+        ),
+      );
+    }
+    ctx.gc();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const worker = startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix });
+    await new Promise<void>((resolve) => {
+      countFinished(worker.workers, ({ completed, failed }) => {
+        if (completed + failed >= jobs) resolve();
+      });
+    });
+    const elapsed = performance.now() - t0;
+    await worker.close();
+    // The last batch's write counts too: recording's whole cost in this process.
+    await recorder?.flush();
+    const cpu = process.cpuUsage(cpu0);
+    return { rate: (jobs / elapsed) * 1000, cpuUsPerJob: (cpu.user + cpu.system) / jobs };
+  } finally {
+    setExecutionRecorder(undefined);
+    await adapter.close();
+    await deletePrefix(producer, prefix);
+    await Promise.all([producer.quit(), workerConnection.quit()]);
+  }
+}
+
+export default defineBenchmark({
+  description: 'job history at a million rows: searches vs sequential scans, and recording on vs off',
+  flags: {
+    rows: { default: 1_000_000, description: 'job executions seeded', min: 1000 },
+    searches: { default: 100, description: 'searches of each kind (index side)', min: 1 },
+    'seq-searches': { default: 25, description: 'of those, run again as a sequential scan', min: 1 },
+    jobs: { default: 5_000, description: 'jobs per throughput side and round', min: 100 },
+    rounds: { default: 3, description: 'throughput rounds (off and on each), after a warm-up', min: 1 },
+    concurrency: { default: 8, description: 'worker concurrency for the throughput sides', min: 1 },
+  },
+  async run(ctx) {
+    const { rows, rounds, jobs } = ctx.flags as { rows: number; rounds: number; jobs: number };
+    const load = loadavg();
+    const url = withDatabase(env().DATABASE_URL, `backlot_bench_history_${randomBytes(3).toString('hex')}`);
+    ctx.log(
+      `scratch database ${url.replace(/\/\/[^@]*@/, '//')}: creating, migrating, seeding ${rows} executions`,
+    );
+    await createDatabaseIfMissing(url);
+    const pool = createDbPool(url, 4);
+    const times: Record<'index' | 'seq', Record<Kind, number[]>> = {
+      index: { 'by job id': [], 'by argument key/value': [], 'by class + state + day': [] },
+      seq: { 'by job id': [], 'by argument key/value': [], 'by class + state + day': [] },
+    };
+    const found: Record<Kind, number> = {
+      'by job id': 0,
+      'by argument key/value': 0,
+      'by class + state + day': 0,
+    };
+    const rates: { off: number[]; on: number[]; ratios: number[] } = { off: [], on: [], ratios: [] };
+    const cpu: { off: number[]; on: number[] } = { off: [], on: [] };
+    let seedSeconds: number;
+    let recorderStats: ReturnType<HistoryRecorder['stats']>;
+    try {
+      await migrateDeploy(url);
+      seedSeconds = await seed(ctx, pool, rows);
+      ctx.log(`seeded in ${seedSeconds.toFixed(0)} s`);
+      const all = searches(ctx.flags.searches as number, rows);
+      const client = await pool.connect();
+      try {
+        for (const search of all.slice(0, 30)) await timeSearch(client, search); // warm-up
+        ctx.log(`${all.length} searches on the indexes`);
+        for (const search of all) {
+          const { ms, rows: n } = await timeSearch(client, search);
+          times.index[search.kind].push(ms);
+          if (n > 0) found[search.kind] += 1;
+        }
+        const seqCount = (ctx.flags['seq-searches'] as number) * KINDS.length;
+        ctx.log(`${Math.min(seqCount, all.length)} searches as sequential scans`);
+        await client.query(
+          'SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_indexonlyscan = off',
+        );
+        for (const search of all.slice(0, seqCount))
+          times.seq[search.kind].push((await timeSearch(client, search)).ms);
+        await client.query('RESET enable_indexscan; RESET enable_bitmapscan; RESET enable_indexonlyscan');
+      } finally {
+        client.release();
+      }
+
+      const destination = logDestination('/dev/null');
+      await destination.ready();
+      const logger = pino({ level: 'info', base: { pid: process.pid } }, destination);
+      configureBacklot({ logger, queues: [] });
+      registerJobs([HistoryBenchJob]);
+      const recorder = new HistoryRecorder({ db: pool, logger, filterKeys: env().LOG_FILTER_KEYS });
+      ctx.log('throughput warm-up');
+      await throughputSide(ctx, Math.min(jobs, 1000), undefined);
+      await throughputSide(ctx, Math.min(jobs, 1000), recorder);
+      for (let r = 0; r < rounds; r += 1) {
+        ctx.log(`throughput round ${r + 1} of ${rounds}`);
+        const offFirst = r % 2 === 0;
+        const first = await throughputSide(ctx, jobs, offFirst ? undefined : recorder);
+        const second = await throughputSide(ctx, jobs, offFirst ? recorder : undefined);
+        const [off, on] = offFirst ? [first, second] : [second, first];
+        rates.off.push(off.rate);
+        rates.on.push(on.rate);
+        rates.ratios.push(on.rate / off.rate);
+        cpu.off.push(off.cpuUsPerJob);
+        cpu.on.push(on.cpuUsPerJob);
+      }
+      await recorder.stop();
+      recorderStats = recorder.stats();
+    } finally {
+      await pool.end();
+      await dropDatabase(url);
+    }
+
+    const ratio = round(median(rates.ratios), 3);
+    const rowsOut: BenchRow[] = [
+      ...KINDS.flatMap((kind): BenchRow[] => {
+        const index = summary(times.index[kind]);
+        const seq = summary(times.seq[kind]);
+        return [
+          {
+            section: kind,
+            metric: `indexes: p50 / p95 / max (ms), ${times.index[kind].length} searches`,
+            value: `${index.p50} / ${index.p95} / ${index.max}`,
+            target: `p95 < ${P95_TARGET_MS} ms`,
+            pass: index.p95 < P95_TARGET_MS,
+          },
+          {
+            section: kind,
+            metric: `sequential scan: p50 / p95 / max (ms), ${times.seq[kind].length} searches`,
+            value: `${seq.p50} / ${seq.p95} / ${seq.max}`,
+          },
+        ];
+      }),
+      {
+        section: 'throughput',
+        metric: 'jobs/s recording off vs on (median of rounds)',
+        value: `${round(median(rates.off), 0)} vs ${round(median(rates.on), 0)}`,
+      },
+      {
+        section: 'throughput',
+        metric: 'worker CPU µs per job, off vs on (median)',
+        value: `${round(median(cpu.off), 0)} vs ${round(median(cpu.on), 0)}`,
+      },
+      {
+        section: 'throughput',
+        metric: 'on / off (median of per-round ratios)',
+        value: String(ratio),
+        target: `>= ${RATIO_TARGET} (cost <= 10 %)`,
+        pass: ratio >= RATIO_TARGET,
+      },
+    ];
+    return {
+      metrics: {
+        rows,
+        seedSeconds: round(seedSeconds, 1),
+        loadAverageAtStart: load.map((l) => round(l, 2)),
+        searches: Object.fromEntries(
+          KINDS.map((kind) => [
+            kind,
+            { index: summary(times.index[kind]), seq: summary(times.seq[kind]), withMatches: found[kind] },
+          ]),
+        ),
+        throughput: {
+          jobs,
+          rounds,
+          off: rates.off.map((r) => round(r, 0)),
+          on: rates.on.map((r) => round(r, 0)),
+          ratios: rates.ratios.map((r) => round(r, 3)),
+          cpuUsPerJob: { off: cpu.off.map((c) => round(c, 0)), on: cpu.on.map((c) => round(c, 0)) },
+        },
+        recorder: recorderStats,
+      },
+      ratio,
+      rows: rowsOut,
+      notes: [
+        `each search: one page of ${HISTORY_PAGE_SIZE} newest first plus the count capped at 10,001 (app/db/job-history.repository.ts searchExecutions)`,
+        `load average at start ${load.map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min): a shared machine`,
+      ],
+    };
+  },
+});
