@@ -39,7 +39,7 @@ await boot(async () => {
   const adapter = createBullmqAdapter(e);
   const backlot = bootBacklot({ adapter, events: 'publish' });
   const entries = await loadSchedule(options.schedule);
-  const redis = createRedis(e.REDIS_URL);
+  const redis = createRedis(e);
   // An invalid entry (e.g. an unregistered job class) throws here; boot() prints it and exits 1.
   const clock = createClock({ entries, redis, prefix: e.QUEUE_PREFIX });
   clock.start();

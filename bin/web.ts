@@ -26,7 +26,7 @@ import { boot } from '../config/boot';
 import { env } from '../config/env';
 import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES } from '../config/queues';
-import { createRedis } from '../config/redis';
+import { createRedis, topologyOf } from '../config/redis';
 import { assertServices } from '../config/services';
 
 /** How long requests in flight get after SIGTERM. @defaultValue 10000 ms */
@@ -42,14 +42,15 @@ await boot(async () => {
   const log = logger();
   const backlot = bootBacklot({ events: 'subscribe' });
   if (!backlot.events) throw new Error('bootBacklot did not start the event bus');
-  const redis = createRedis(e.REDIS_URL);
+  const redis = createRedis(e);
   const queues =
     backlot.adapter instanceof BullmqAdapter
       ? backlot.adapter
       : new BullmqAdapter({
-          connection: createRedis(e.REDIS_URL),
+          connection: createRedis(e),
           ownsConnection: true,
           prefix: e.QUEUE_PREFIX,
+          layout: topologyOf(e).layout,
         });
   redis.on('error', (error) => log.warn({ err: error }, `redis: ${error.message}`));
   const live = createLiveEvents({

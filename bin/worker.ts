@@ -32,7 +32,7 @@ import { startAppOutboxRelay } from '../config/outbox';
 import { env } from '../config/env';
 import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES, QUEUES, workerTimings } from '../config/queues';
-import { createRedis } from '../config/redis';
+import { createRedis, topologyOf } from '../config/redis';
 import { assertServices } from '../config/services';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -102,8 +102,9 @@ async function runChild(spec: string, requires: string[]): Promise<void> {
   const globalConcurrency = Object.fromEntries(QUEUE_NAMES.map((q) => [q, QUEUES[q].globalConcurrency]));
   const proc = await startWorkerProcess({
     pool,
-    connect: () => createRedis(e.REDIS_URL, 'worker'),
+    connect: () => createRedis(e, 'worker'),
     prefix: e.QUEUE_PREFIX,
+    layout: topologyOf(e).layout,
     timings: workerTimings(e),
     globalConcurrency,
   });

@@ -11,7 +11,8 @@ import {
   type QueueAdapter,
 } from '../app/framework/index';
 import type { Env } from './env';
-import { createRedis } from './redis';
+import { createRedis, topologyOf } from './redis';
+import type { RedisEnv } from './redis-topology';
 
 export type AdapterName = 'bullmq' | 'async' | 'inline' | 'test';
 
@@ -27,15 +28,16 @@ export function adapterNameFor(e: Pick<Env, 'NODE_ENV' | 'JOB_ADAPTER'>): Adapte
 }
 
 /** The BullMQ adapter on its own producer connection (closed with the adapter). */
-export function createBullmqAdapter(e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): BullmqAdapter {
+export function createBullmqAdapter(e: RedisEnv): BullmqAdapter {
   return new BullmqAdapter({
-    connection: createRedis(e.REDIS_URL),
+    connection: createRedis(e),
     ownsConnection: true,
     prefix: e.QUEUE_PREFIX,
+    layout: topologyOf(e).layout,
   });
 }
 
-export function createAdapter(name: AdapterName, e: Pick<Env, 'REDIS_URL' | 'QUEUE_PREFIX'>): QueueAdapter {
+export function createAdapter(name: AdapterName, e: RedisEnv): QueueAdapter {
   switch (name) {
     case 'bullmq':
       return createBullmqAdapter(e);

@@ -25,6 +25,7 @@ import { adapterNameFor, createAdapter } from './adapter';
 import { env } from './env';
 import { logger } from './logger';
 import { QUEUE_NAMES } from './queues';
+import { createRedis } from './redis';
 
 /** Where the app lists its job classes (named in the registry's errors). */
 export const JOB_LIST_FILE = 'jobs/index.ts';
@@ -59,7 +60,12 @@ export function bootBacklot(options: BootOptions = {}): BootedBacklot {
   });
   const events = options.events
     ? startEventBus({
-        redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX, subscribe: options.events === 'subscribe' },
+        redis: {
+          url: e.REDIS_URL,
+          connect: (blocking) => createRedis(e, blocking ? 'worker' : 'producer'),
+          prefix: e.QUEUE_PREFIX,
+          subscribe: options.events === 'subscribe',
+        },
         mqtt: e.MQTT_URL ? { url: e.MQTT_URL, topicPrefix: e.MQTT_TOPIC_PREFIX } : undefined,
       })
     : undefined;

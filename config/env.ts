@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from './defaults';
+import { redisTopology, RedisTopologyError } from './redis-topology';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -39,6 +40,27 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** @defaultValue redis://127.0.0.1:6379 */
   REDIS_URL: url(['redis:', 'rediss:']).default(DEFAULT_REDIS_URL),
+  /**
+   * A Sentinel group instead of one Redis: the sentinels' host:port,host:port, with
+   * REDIS_SENTINEL_NAME (the monitored master's name) and optional REDIS_SENTINEL_PASSWORD. TLS,
+   * username, password and db then come from REDIS_URL (its host is unused). @defaultValue unset
+   */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /**
+   * A Redis Cluster instead of one Redis: seed nodes host:port,host:port. TLS, username and
+   * password come from REDIS_URL (its host is unused; db must be 0). @defaultValue unset
+   */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /** Password of the Redis nodes (over REDIS_URL's). @defaultValue REDIS_URL's */
+  REDIS_PASSWORD: z.string().optional(),
+  /**
+   * Queue keys: per-queue (a hash tag per queue, {backlot:default}: queues spread over a cluster's
+   * shards) or single (every queue under QUEUE_PREFIX: one slot). Changing it strands jobs under
+   * the old keys: see README "Running on several machines". @defaultValue per-queue on a cluster, single otherwise
+   */
+  REDIS_KEY_LAYOUT: z.enum(['single', 'per-queue']).optional(),
   /** @defaultValue postgresql://postgres@127.0.0.1:5432/backlot_development */
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(DEFAULT_DATABASE_URL),
   /** pino level. @defaultValue info (warn under NODE_ENV=test) */
@@ -153,7 +175,16 @@ export type Env = z.infer<typeof envSchema>;
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(cleaned);
-  if (result.success) return Object.freeze(result.data);
+  if (result.success) {
+    try {
+      redisTopology(result.data);
+    } catch (error) {
+      if (error instanceof RedisTopologyError)
+        throw new ConfigError(`Invalid Redis settings: ${error.message}`);
+      throw error;
+    }
+    return Object.freeze(result.data);
+  }
   const first = result.error.issues[0];
   const variable = first?.path.join('.') ?? '?';
   const given = cleaned[variable];

@@ -1,40 +1,91 @@
 /**
- * Redis connections (ioredis). Producers fail a command after a few retries instead of hanging
- * while Redis is away; workers use maxRetriesPerRequest: null as BullMQ requires for blocking
- * reads, and reconnect forever with a capped backoff.
+ * The one Redis connection factory: every Redis user in the project (producers, workers,
+ * heartbeats, the cancel subscriber, the event stream, the cron clock, web sessions and rate
+ * limits, Bull Board, bin/jobs) opens its connection here, for one Redis, a Sentinel group or a
+ * Redis Cluster (config/redis-topology.ts).
+ *
+ * Producers fail a command after a few retries instead of hanging while Redis is away; workers use
+ * maxRetriesPerRequest: null as BullMQ requires for blocking reads (on a cluster: in redisOptions),
+ * and reconnect forever with a capped backoff.
  *
  * Logging: a producer connection writes one line when it loses Redis and one when it is back, with
  * the outage's length (the framework's RedisOutage), not a line per reconnect attempt. A worker
  * connection is named and watched by the worker process that uses it (worker, heartbeat, cancel
  * subscriber: see app/framework/runtime/worker-process.ts).
  *
- * Example: const redis = createRedis(env().REDIS_URL, 'worker')
+ * Example: const redis = createRedis(env(), 'worker')   // or createRedis('redis://127.0.0.1:6380')
  */
-import { Redis } from 'ioredis';
-import { watchRedisOutage } from '../app/framework/index';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { prefixBase, scanKeys, watchRedisOutage, type RedisConnection } from '../app/framework/index';
 import { logger } from './logger';
+import { redisTopology, type RedisEnv, type RedisTopology } from './redis-topology';
 
 export type RedisRole = 'producer' | 'worker';
 
-export function createRedis(url: string, role: RedisRole = 'producer'): Redis {
-  const redis = new Redis(url, {
+const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+
+/** The topology of a URL, a topology, or the environment's Redis settings. */
+export function topologyOf(source: string | RedisTopology | RedisEnv): RedisTopology {
+  if (typeof source === 'string') return { kind: 'single', url: source, layout: 'single' };
+  if ('kind' in source) return source;
+  return redisTopology(source);
+}
+
+export function createRedis(
+  source: string | RedisTopology | RedisEnv,
+  role: RedisRole = 'producer',
+  connectionName?: string,
+): RedisConnection {
+  const topology = topologyOf(source);
+  const base: RedisOptions = {
     maxRetriesPerRequest: role === 'worker' ? null : 3,
     enableReadyCheck: true,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    retryStrategy,
     lazyConnect: false,
-  });
+    ...(connectionName ? { connectionName } : {}),
+  };
+  let redis: RedisConnection;
+  switch (topology.kind) {
+    case 'single':
+      redis = new Redis(topology.url, base);
+      break;
+    case 'sentinel':
+      redis = new Redis({
+        ...topology.options,
+        ...base,
+        sentinels: topology.sentinels,
+        name: topology.name,
+        ...(topology.sentinelPassword ? { sentinelPassword: topology.sentinelPassword } : {}),
+        sentinelRetryStrategy: retryStrategy,
+      });
+      break;
+    case 'cluster':
+      redis = new Cluster(topology.nodes, {
+        redisOptions: { ...topology.options, ...base },
+        clusterRetryStrategy: retryStrategy,
+        enableReadyCheck: true,
+        // A failover takes seconds: queue commands meanwhile instead of failing them at once.
+        retryDelayOnFailover: 200,
+        retryDelayOnClusterDown: 300,
+        ...(topology.options.tls ? { dnsLookup: (address, done) => done(null, address) } : {}),
+      });
+      break;
+  }
   if (role === 'producer') watchRedisOutage(redis, 'producer', { logger });
   return redis;
 }
 
-/** Deletes every key under `<prefix>:` in batches (SCAN + UNLINK); resolves how many. */
-export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+/** Deletes every key under `<prefix>:` in batches (SCAN + UNLINK, every master of a cluster); resolves how many. */
+export async function deleteKeysByPrefix(redis: RedisConnection, prefix: string): Promise<number> {
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  // Per-queue layout: queue `q` of '{p}' lives under '{p:q}' (key-layout.ts).
+  const base = prefixBase(prefix);
+  const patterns = prefix.includes('{') ? [`${prefix}:*`, `{${base}:*`] : [`${prefix}:*`];
+  for (const pattern of patterns)
+    for await (const keys of scanKeys(redis, pattern, 1000)) {
+      // One UNLINK per key: keys of a cluster node may still be of several slots.
+      const counts = await Promise.all(keys.map((key) => redis.unlink(key)));
+      deleted += counts.reduce((a, b) => a + b, 0);
+    }
   return deleted;
 }

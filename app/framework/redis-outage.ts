@@ -18,7 +18,7 @@
  *   // Redis stops for 12 s:  WARN Redis connection heartbeat lost (connect ECONNREFUSED 127.0.0.1:6379); reconnecting
  *   //                        INFO Redis connection heartbeat recovered after 12.3 s (6 failures held back)
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection';
 import type { Logger } from 'pino';
 import { backlotSettings } from './settings';
 
@@ -126,7 +126,7 @@ export class RedisOutage {
   }
 
   /** Feeds `redis`'s connection events to this tracker; returns this. */
-  watch(redis: Redis): this {
+  watch(redis: RedisConnection): this {
     redis.on('error', (error: Error) => this.lost(error));
     redis.on('reconnecting', () => this.lost());
     redis.on('ready', () => this.recovered());
@@ -142,7 +142,7 @@ export class RedisOutage {
 
 /** A tracker named `connection` watching `redis` (see RedisOutage#watch). */
 export function watchRedisOutage(
-  redis: Redis,
+  redis: RedisConnection,
   connection: string,
   options: RedisOutageOptions = {},
 ): RedisOutage {

@@ -21,7 +21,7 @@
  *   http.createServer(app).listen(3000);
  */
 import express, { type Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../framework/index';
 import { pino, type Logger } from 'pino';
 import type { AppPrismaClient } from '../db/client';
 import type { SqlReader } from '../db/deletion.repository';
@@ -69,7 +69,7 @@ import { STYLESHEET } from './views/stylesheet';
 export interface CreateAppOptions {
   prisma: AppPrismaClient;
   /** Sessions, login rate limits and the readiness check. */
-  redis: Redis;
+  redis: RedisConnection;
   /** The BullMQ queues the admin pages, Bull Board and /metrics read. */
   queues: BullmqAdapter;
   queueNames: readonly string[];

@@ -56,7 +56,7 @@ export function registerCronCommand(program: Command): void {
       await assertServices({ redis: true, postgres: false });
       registerJobs(ALL_JOBS);
       const tasks = resolveSchedule(await loadSchedule(o.schedule));
-      const redis = createRedis(e.REDIS_URL);
+      const redis = createRedis(e);
       try {
         const status = await readClockStatus(redis, e.QUEUE_PREFIX, tasks);
         print(o.json, status, () => formatCronStatus(status));

@@ -232,7 +232,7 @@ export function registerJobCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const e = env();
       await assertServices({ redis: true, postgres: false });
-      const redis = createRedis(e.REDIS_URL);
+      const redis = createRedis(e);
       try {
         const workers = await listWorkers(redis, e.QUEUE_PREFIX);
         print(o.json, workers, () =>

@@ -16,7 +16,7 @@
  *
  * Example: await store.finish('batch-3f…', '9ac…', 'succeeded') // ['onSuccess', 'onComplete']
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import type { JobPayload } from '../job-payload';
 
 export type BatchJobState = 'pending' | 'succeeded' | 'failed' | 'discarded';
@@ -119,15 +119,15 @@ interface BatchCommands {
   backlotBatchForget(batch: string, jobs: string, ...ids: string[]): Promise<number>;
 }
 
-function withCommands(redis: Redis): Redis & BatchCommands {
-  const commands = redis as Redis & Partial<BatchCommands>;
+function withCommands(redis: RedisConnection): RedisConnection & BatchCommands {
+  const commands = redis as RedisConnection & Partial<BatchCommands>;
   if (!commands.backlotBatchRegister) {
     redis.defineCommand('backlotBatchRegister', { numberOfKeys: 2, lua: REGISTER });
     redis.defineCommand('backlotBatchFinish', { numberOfKeys: 2, lua: FINISH });
     redis.defineCommand('backlotBatchMarkEnqueued', { numberOfKeys: 1, lua: MARK_ENQUEUED });
     redis.defineCommand('backlotBatchForget', { numberOfKeys: 2, lua: FORGET });
   }
-  return commands as Redis & BatchCommands;
+  return commands as RedisConnection & BatchCommands;
 }
 
 /** A batch as stored: counts, times and each callback's state. */
@@ -151,10 +151,10 @@ function isoOf(ms: string | undefined): string | undefined {
 }
 
 export class BatchStore {
-  private readonly redis: Redis & BatchCommands;
+  private readonly redis: RedisConnection & BatchCommands;
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     readonly prefix: string,
   ) {
     this.redis = withCommands(redis);

@@ -11,7 +11,8 @@
  * Example: if (await gate.enter(bullJob, token, limit, key)) try { await run() } finally { await gate.leave(bullJob, key) }
  */
 import { DelayedError, Job as BullJob, type MinimalQueue } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import type { ConcurrencyLimit } from './limit';
 import { ConcurrencySemaphore, semaphoreKeys } from './semaphore';
 
@@ -19,30 +20,31 @@ import { ConcurrencySemaphore, semaphoreKeys } from './semaphore';
 const PROMOTE_TRIES = 10;
 
 export class ConcurrencyGate {
-  private redis: Redis | undefined;
+  private redis: RedisConnection | undefined;
   private semaphoreValue: ConcurrencySemaphore | undefined;
 
   constructor(
     /** Opens the gate's connection, on first use (a worker whose jobs declare no limit opens none). */
-    private readonly connect: () => Redis,
-    private readonly prefix: string,
+    private readonly connect: () => RedisConnection,
+    /** The key prefix of a queue's keys (its concurrency keys share the queue's hash slot). */
+    private readonly prefixOf: (queue: string) => string,
     /** The BullMQ queue (a Worker is one) a parked job is promoted through. */
     private readonly queueFor: (name: string) => MinimalQueue | undefined,
   ) {}
 
   /** A gate on its own connection, a duplicate of `connection` (closed by close()). */
   static over(
-    connection: Redis | RedisOptions,
-    prefix: string,
+    connection: RedisConnection | RedisOptions,
+    prefixOf: (queue: string) => string,
     queueFor: (name: string) => MinimalQueue | undefined,
   ): ConcurrencyGate {
     // Its failures reach the job that called (a rejected command); the worker's own connection reports outages.
     const connect = () =>
-      (connection instanceof Redis ? connection.duplicate() : new Redis(connection)).on(
-        'error',
-        () => undefined,
-      );
-    return new ConcurrencyGate(connect, prefix, queueFor);
+      (connection instanceof Redis || connection instanceof Cluster
+        ? connection.duplicate()
+        : new Redis(connection)
+      ).on('error', () => undefined);
+    return new ConcurrencyGate(connect, prefixOf, queueFor);
   }
 
   private get semaphore(): ConcurrencySemaphore {
@@ -56,7 +58,7 @@ export class ConcurrencyGate {
     limit: ConcurrencyLimit,
     key: string,
   ): Promise<boolean> {
-    const keys = semaphoreKeys(this.prefix, bullJob.queueName, key);
+    const keys = semaphoreKeys(this.prefixOf(bullJob.queueName), bullJob.queueName, key);
     const id = String(bullJob.id);
     const durationMs = Math.round(limit.duration * 1000);
     if (await this.semaphore.acquire(keys, id, limit.to, durationMs)) return true;
@@ -69,7 +71,7 @@ export class ConcurrencyGate {
 
   /** Frees the job's slot and wakes the key's next parked job. */
   async leave(bullJob: BullJob, key: string): Promise<void> {
-    const keys = semaphoreKeys(this.prefix, bullJob.queueName, key);
+    const keys = semaphoreKeys(this.prefixOf(bullJob.queueName), bullJob.queueName, key);
     const queue = this.queueFor(bullJob.queueName);
     let holder = String(bullJob.id);
     for (let tries = 0; tries < PROMOTE_TRIES; tries += 1) {

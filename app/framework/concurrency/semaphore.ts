@@ -15,7 +15,7 @@
  *
  * Example: await semaphore.acquire(keys, jobId, 1, 180_000) // true: run now
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 
 const ACQUIRE = `
 local now = tonumber(ARGV[3])
@@ -55,20 +55,20 @@ interface SemaphoreCommands {
 }
 
 /** The scripts as ioredis commands: sent once, then run by their SHA (EVALSHA). */
-function withCommands(redis: Redis): Redis & SemaphoreCommands {
-  const commands = redis as Redis & Partial<SemaphoreCommands>;
+function withCommands(redis: RedisConnection): RedisConnection & SemaphoreCommands {
+  const commands = redis as RedisConnection & Partial<SemaphoreCommands>;
   if (!commands.backlotSemaphoreAcquire) {
     redis.defineCommand('backlotSemaphoreAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     redis.defineCommand('backlotSemaphorePark', { numberOfKeys: 2, lua: PARK });
     redis.defineCommand('backlotSemaphoreRelease', { numberOfKeys: 2, lua: RELEASE });
   }
-  return commands as Redis & SemaphoreCommands;
+  return commands as RedisConnection & SemaphoreCommands;
 }
 
 export class ConcurrencySemaphore {
-  private readonly redis: Redis & SemaphoreCommands;
+  private readonly redis: RedisConnection & SemaphoreCommands;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisConnection) {
     this.redis = withCommands(redis);
   }
 

@@ -19,6 +19,7 @@
  *   ...; await events.stop();
  */
 import { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { backlotSettings } from '../settings';
 import { EventBroker } from './broker';
 import type { ForwarderOptions } from './forwarder';
@@ -32,6 +33,11 @@ export interface EventBusOptions {
   /** Carry events between processes over the Redis stream `<prefix>:events`. Omitted: this process only. */
   redis?: {
     url: string;
+    /**
+     * Opens the bus's connections (the app's factory, config/redis.ts: Sentinel, Cluster);
+     * blocking: the stream reader. @defaultValue a plain ioredis client on `url`
+     */
+    connect?: (blocking: boolean) => RedisConnection;
     /** QUEUE_PREFIX. */
     prefix: string;
     /** Also read the other processes' events (web processes). @defaultValue false */
@@ -72,7 +78,7 @@ export interface EventBus {
 }
 
 /** The bus's own connections; the transport watches each (one line when Redis is lost, one when back). */
-function connection(url: string, blocking: boolean): Redis {
+function connection(url: string, blocking: boolean): RedisConnection {
   return new Redis(url, {
     maxRetriesPerRequest: blocking ? null : 3,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
@@ -85,15 +91,16 @@ export function startEventBus(options: EventBusOptions = {}): EventBus {
   configureEvents(broker);
   if (options.log ?? true) broker.register(logForwarder(), { capacity: 1_000, batchSize: 100 });
 
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   let subscription: EventSubscription | undefined;
   if (options.redis) {
     const { url, prefix } = options.redis;
+    const open = options.redis.connect ?? ((blocking: boolean) => connection(url, blocking));
     const transport = new RedisEventTransport({
       prefix,
       ...(options.redis.maxLen ? { maxLen: options.redis.maxLen } : {}),
     });
-    const publisher = connection(url, false);
+    const publisher = open(false);
     connections.push(publisher);
     broker.register(transport.publisher(publisher), {
       capacity: 10_000,
@@ -101,7 +108,7 @@ export function startEventBus(options: EventBusOptions = {}): EventBus {
       lingerMs: 20,
       ...options.redis.queue,
     });
-    if (options.redis.subscribe) subscription = transport.subscribe(broker, connection(url, true));
+    if (options.redis.subscribe) subscription = transport.subscribe(broker, open(true));
   }
 
   let mqtt: MqttForwarder | undefined;

@@ -32,7 +32,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import type { Logger } from 'pino';
 import { backlotSettings } from '../settings';
 import type { EventBroker } from './broker';
@@ -121,7 +121,7 @@ export class RedisEventTransport {
   }
 
   /** The forwarder that appends this process's events to the stream over `connection`. */
-  publisher(connection: Redis): Forwarder {
+  publisher(connection: RedisConnection): Forwarder {
     const oversize = new LogThrottle(10_000);
     const outage = watchRedisOutage(connection, 'event publisher', { logger: this.log });
     return {
@@ -191,7 +191,11 @@ export class RedisEventTransport {
   }
 
   /** Reads other processes' events into `broker`; `connection` becomes the subscription's own. */
-  subscribe(broker: EventBroker, connection: Redis, options: SubscribeOptions = {}): EventSubscription {
+  subscribe(
+    broker: EventBroker,
+    connection: RedisConnection,
+    options: SubscribeOptions = {},
+  ): EventSubscription {
     const blockMs = options.blockMs ?? 5_000;
     const count = options.count ?? 500;
     const retryDelayMs = options.retryDelayMs ?? 1_000;

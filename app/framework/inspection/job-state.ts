@@ -14,7 +14,7 @@
  *          await countShownStates(queue, adapter.connection)  // { waiting: 2, ..., canceled: 1 }
  */
 import type { Job as BullJob, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 
 /** The states BullMQ keeps jobs in (its sets and lists). */
 export const JOB_STATES = [
@@ -89,7 +89,7 @@ class MarkedIds {
     private readonly mark: string,
   ) {}
 
-  async count(client: Redis, jobKey: (id: string) => string): Promise<number> {
+  async count(client: RedisConnection, jobKey: (id: string) => string): Promise<number> {
     let offset = 0;
     let newest = this.since;
     for (;;) {
@@ -133,7 +133,10 @@ const BATCH = 2_000;
 const marked = new WeakMap<Queue, { discarded: MarkedIds; canceled: MarkedIds }>();
 
 /** Jobs per shown state of one queue: completed without the discarded, failed without the canceled. */
-export async function countShownStates(queue: Queue, client: Redis): Promise<Record<ShownState, number>> {
+export async function countShownStates(
+  queue: Queue,
+  client: RedisConnection,
+): Promise<Record<ShownState, number>> {
   let sets = marked.get(queue);
   if (!sets) {
     sets = {

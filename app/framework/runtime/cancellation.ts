@@ -9,7 +9,7 @@
  * Example: await cancelJob(adapter, id) -> 'removed' | 'signalled' | 'already-finished' | 'not-found'
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { publishJobDeleted } from '../events/framework-events';
 
 export type CancelResult = 'removed' | 'signalled' | 'already-finished' | 'not-found';
@@ -20,7 +20,7 @@ export function cancelChannel(prefix: string): string {
 
 export async function cancelInQueues(
   queues: readonly Queue[],
-  publisher: Redis,
+  publisher: RedisConnection,
   prefix: string,
   jobId: string,
   reason = 'canceled',
@@ -49,7 +49,7 @@ export async function cancelInQueues(
 
 /** Subscribes a worker process to cancel messages; calls onCancel(jobId, reason). */
 export async function listenForCancels(
-  subscriber: Redis,
+  subscriber: RedisConnection,
   prefix: string,
   onCancel: (jobId: string, reason: string) => void,
 ): Promise<() => Promise<void>> {

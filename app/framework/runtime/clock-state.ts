@@ -16,7 +16,7 @@
  *   const status = await readClockStatus(redis, prefix, tasks);  // for bin/jobs cron
  */
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisConnection } from '../redis-connection';
 import { nextRuns, type ScheduledTask } from './schedule';
 
 /** The clock beats every minute. @defaultValue 60000 ms */
@@ -119,7 +119,7 @@ return 1`;
  * later tick is already recorded (this clock runs behind).
  */
 export async function claimTick(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   state: TaskState & { task: string },
 ): Promise<'claimed' | 'duplicate' | 'stale'> {
@@ -137,7 +137,7 @@ export async function claimTick(
 
 /** Records the outcome of a claimed tick (ignored when a later tick was claimed meanwhile). */
 export async function finishTick(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   task: string,
   scheduledAt: string,
@@ -158,7 +158,7 @@ export async function finishTick(
 
 /** Writes the shared heartbeat and this clock's own key. */
 export async function writeClockHeartbeat(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   info: ClockInfo,
   intervalMs: number,
@@ -172,25 +172,21 @@ export async function writeClockHeartbeat(
     .exec();
 }
 
-export async function removeClock(redis: Redis, prefix: string, id: string): Promise<void> {
+export async function removeClock(redis: RedisConnection, prefix: string, id: string): Promise<void> {
   await redis.del(clockKeys(prefix).clock(id));
 }
 
-async function liveClocks(redis: Redis, prefix: string): Promise<ClockInfo[]> {
+async function liveClocks(redis: RedisConnection, prefix: string): Promise<ClockInfo[]> {
   const found: ClockInfo[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:cron:clocks:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length === 0) continue;
+  for await (const keys of scanKeys(redis, `${prefix}:cron:clocks:*`)) {
     for (const value of await redis.mget(...keys)) if (value) found.push(JSON.parse(value) as ClockInfo);
-  } while (cursor !== '0');
+  }
   return found.sort((a, b) => a.clock.localeCompare(b.clock));
 }
 
 /** Heartbeat, live clocks and every task's latest tick and next run, for bin/jobs cron. */
 export async function readClockStatus(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   tasks: readonly ScheduledTask[],
   now = new Date(),

@@ -24,7 +24,7 @@
  */
 import { hostname } from 'node:os';
 import { createTask, type ScheduledTask as CronTask } from 'node-cron';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import type { Job } from '../job';
 import type { JobOptions } from '../job-options';
 import { backlotSettings } from '../settings';
@@ -42,7 +42,7 @@ import { resolveSchedule, tickJobId, type ScheduledTask, type ScheduleEntry } fr
 export interface ClockOptions {
   entries: readonly ScheduleEntry[];
   /** Connection for the clock's own keys (claims, outcomes, heartbeat). */
-  redis: Redis;
+  redis: RedisConnection;
   /** The queue key prefix; the clock's keys live under `<prefix>:cron:`. */
   prefix: string;
   /** @defaultValue 60000 ms */

@@ -11,9 +11,9 @@
  * under a new token), and if the lock is not this run's token, abort the run. Execution logs it
  * once and its outcome is reported to nobody (the processor's 'lock-lost').
  *
- * Example: const fence = lockFence(redis, prefix, (id) => running.get(id)); fence.lost('default', ids, 'lock renewal failed')
+ * Example: const fence = lockFence(redis, (queue) => queuePrefix(prefix, queue, layout), (id) => running.get(id)); fence.lost('default', ids, 'lock renewal failed')
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { JobLockLostError } from '../errors';
 import type { Job } from '../job';
 
@@ -34,8 +34,9 @@ export function lockKey(prefix: string, queue: string, jobId: string): string {
 }
 
 export function lockFence(
-  redis: Redis,
-  prefix: string,
+  redis: RedisConnection,
+  /** The key prefix of a queue (key-layout.ts queuePrefix). */
+  prefixOf: (queue: string) => string,
   runOf: (jobId: string) => LockedRun | undefined,
 ): LockFence {
   const check = async (queue: string, jobId: string, why: string): Promise<void> => {
@@ -43,7 +44,7 @@ export function lockFence(
     if (!run || run.job.abortReason || run.job.queueName !== queue) return;
     let holder: string | null | undefined;
     try {
-      holder = await redis.get(lockKey(prefix, queue, jobId));
+      holder = await redis.get(lockKey(prefixOf(queue), queue, jobId));
     } catch {
       holder = undefined; // cannot tell: BullMQ's word stands
     }

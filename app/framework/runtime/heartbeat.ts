@@ -6,7 +6,7 @@
  * Example: const beat = startHeartbeat(redis, prefix, () => ({ pools, running: [...ids] }))
  */
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisConnection } from '../redis-connection';
 
 export interface WorkerInfo {
   pid: number;
@@ -26,7 +26,7 @@ export function workerKey(prefix: string, host = hostname(), pid = process.pid):
 }
 
 export function startHeartbeat(
-  redis: Redis,
+  redis: RedisConnection,
   prefix: string,
   describe: () => { pools: string[]; running: string[] },
   intervalMs = HEARTBEAT_INTERVAL_MS,
@@ -56,15 +56,11 @@ export function startHeartbeat(
 }
 
 /** Every live worker under a prefix. */
-export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerInfo[]> {
+export async function listWorkers(redis: RedisConnection, prefix: string): Promise<WorkerInfo[]> {
   const found: WorkerInfo[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:workers:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length === 0) continue;
+  for await (const keys of scanKeys(redis, `${prefix}:workers:*`)) {
     const values = await redis.mget(...keys);
     for (const value of values) if (value) found.push(JSON.parse(value) as WorkerInfo);
-  } while (cursor !== '0');
+  }
   return found.sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);
 }

@@ -13,10 +13,11 @@
  * Example: const proc = await startWorkerProcess({ pool, connectionFactory, prefix, timings }); await proc.shutdown()
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../redis-connection';
 import { JobCanceledError, WorkerShutdownError } from '../errors';
 import { backlotSettings } from '../settings';
 import { publishWorkerDown, publishWorkerUp } from '../events/framework-events';
+import { queuePrefix, type KeyLayout } from '../key-layout';
 import { registeredJobs } from '../registry';
 import { watchRedisOutage } from '../redis-outage';
 import { listenForCancels } from './cancellation';
@@ -37,8 +38,10 @@ export interface WorkerTimings {
 export interface WorkerProcessOptions {
   pool: PoolSpec;
   /** Opens a new Redis connection (workers, heartbeat, subscriber each get one). */
-  connect: () => Redis;
+  connect: () => RedisConnection;
   prefix: string;
+  /** Queue keys under the one prefix, or a hash tag per queue (key-layout.ts). @defaultValue 'single' */
+  layout?: KeyLayout;
   timings: WorkerTimings;
   /** Queue-level concurrency limits, e.g. { bulk_update: 1 }. */
   globalConcurrency?: Record<string, number | undefined>;
@@ -57,11 +60,13 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const log = backlotSettings().logger;
   // ioredis reconnects by itself; each connection writes one line when Redis is lost and one when
   // it is back (redis-outage.ts), not one per attempt.
+  const layout = options.layout ?? 'single';
+  const prefixOf = (queue: string) => queuePrefix(options.prefix, queue, layout);
   const admin = options.connect();
   const adminOutage = watchRedisOutage(admin, 'heartbeat');
   for (const queueName of options.pool.queues) {
     const limit = options.globalConcurrency?.[queueName];
-    const queue = new Queue(queueName, { connection: admin, prefix: options.prefix });
+    const queue = new Queue(queueName, { connection: admin, prefix: prefixOf(queueName) });
     if (limit) await queue.setGlobalConcurrency(limit);
     await queue.close();
   }
@@ -69,12 +74,13 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   const limiters = queueRateLimits(registeredJobs());
   const running = new Map<string, LockedRun>();
   const slots = new Semaphore(options.pool.concurrency);
-  const fence = lockFence(admin, options.prefix, (jobId) => running.get(jobId));
+  const fence = lockFence(admin, prefixOf, (jobId) => running.get(jobId));
   const worker = startWorker({
     queues: options.pool.queues,
     concurrency: options.pool.concurrency,
     connection: options.connect(),
     prefix: options.prefix,
+    layout,
     lockDuration: options.timings.lockDurationMs,
     stalledInterval: options.timings.stalledIntervalMs,
     maxStalledCount: options.timings.maxStalledCount,

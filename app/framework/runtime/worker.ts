@@ -12,10 +12,12 @@
  * Example: const worker = startWorker({ queues: ['default'], concurrency: 8, connection, prefix })
  */
 import { MetricsTime, type ConnectionOptions, type Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { ConcurrencyGate } from '../concurrency/gate';
+import { queuePrefix, type KeyLayout } from '../key-layout';
 import { backlotBackoff, createProcessor, type ProcessorHooks } from '../adapters/bullmq/processor';
 import { BacklotWorker } from '../adapters/bullmq/stored-job';
+import type { RedisConnection } from '../redis-connection';
 import { isConnectionError, RedisOutage } from '../redis-outage';
 import { backlotSettings } from '../settings';
 
@@ -24,8 +26,10 @@ export interface WorkerOptions {
   /** Jobs run at once per queue. @defaultValue 1 */
   concurrency?: number;
   /** A connection for the workers (duplicated by BullMQ for blocking reads). */
-  connection: Redis | ConnectionOptions;
+  connection: RedisConnection | ConnectionOptions;
   prefix: string;
+  /** Queue keys under the one prefix, or a hash tag per queue (key-layout.ts). @defaultValue 'single' */
+  layout?: KeyLayout;
   /** Lock duration in ms (see config/queues.ts). */
   lockDuration?: number;
   stalledInterval?: number;
@@ -69,19 +73,23 @@ export const WORKER_METRICS = { maxDataPoints: MetricsTime.ONE_WEEK };
 export function startWorker(options: WorkerOptions): RunningWorker {
   // Concurrency keys: a gate on its own connection, promoting parked jobs through these workers.
   const byQueue = new Map<string, Worker>();
-  const gate = ConcurrencyGate.over(options.connection as Redis | RedisOptions, options.prefix, (name) =>
-    byQueue.get(name),
+  const layout = options.layout ?? 'single';
+  const gate = ConcurrencyGate.over(
+    options.connection as RedisConnection | RedisOptions,
+    (queue) => queuePrefix(options.prefix, queue, layout),
+    (name) => byQueue.get(name),
   );
   const processor = createProcessor({ ...options.hooks, concurrency: gate });
   const log = backlotSettings().logger;
   // BullMQ's blocking connections are its own duplicates of `connection`: their failures reach
   // the tracker through the Worker's 'error' events, and their recovery through the settle time.
   const outage = new RedisOutage('worker', { settleMs: 2_500 });
-  if (options.connection instanceof Redis) outage.watch(options.connection);
+  if (options.connection instanceof Redis || options.connection instanceof Cluster)
+    outage.watch(options.connection);
   const workers = options.queues.map((queueName) => {
     const worker = new BacklotWorker(queueName, processor, {
       connection: options.connection,
-      prefix: options.prefix,
+      prefix: queuePrefix(options.prefix, queueName, layout),
       concurrency: options.concurrency ?? 1,
       drainDelay: options.drainDelay ?? WORKER_DRAIN_DELAY_S,
       metrics: WORKER_METRICS,

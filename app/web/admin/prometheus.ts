@@ -26,7 +26,7 @@
  * Example: const { contentType, body } = await prometheusMetrics(adapter, ['default', 'bulk_update'])
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../framework/index';
 import { Counter, Gauge, Registry, Summary } from 'prom-client';
 import { countShownStates, SHOWN_STATES, type BullmqAdapter, type OutboxStatus } from '../../framework/index';
 
@@ -40,7 +40,7 @@ export interface JobDuration {
 
 /** Run times of the most recent completed jobs of a queue, newest first. */
 export async function recentDurations(
-  client: Redis,
+  client: RedisConnection,
   queue: Queue,
   sample = DURATION_SAMPLE,
 ): Promise<JobDuration[]> {

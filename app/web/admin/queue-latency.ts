@@ -11,7 +11,7 @@
  * Example: const l = await queueLatency(redis, queue, 180)  // 12 buckets of 15 min, oldest first
  */
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../framework/index';
 
 /** Finished jobs per set (completed, failed) read for the latency chart. @defaultValue 1000 */
 export const LATENCY_SAMPLE = 1000;
@@ -73,7 +73,11 @@ export function bucketLatency(
   };
 }
 
-export async function recentStarts(client: Redis, queue: Queue, sample = LATENCY_SAMPLE): Promise<Start[]> {
+export async function recentStarts(
+  client: RedisConnection,
+  queue: Queue,
+  sample = LATENCY_SAMPLE,
+): Promise<Start[]> {
   const ids = (
     await Promise.all(['completed', 'failed'].map((set) => client.zrevrange(queue.toKey(set), 0, sample - 1)))
   ).flat();
@@ -91,7 +95,7 @@ export async function recentStarts(client: Redis, queue: Queue, sample = LATENCY
 }
 
 export async function queueLatency(
-  client: Redis,
+  client: RedisConnection,
   queue: Queue,
   minutes: number,
   now = Date.now(),

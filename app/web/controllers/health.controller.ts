@@ -8,7 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../framework/index';
 import type { AppPrismaClient } from '../../db/client';
 import { readOutboxStatus, type BullmqAdapter } from '../../framework/index';
 import { outboxQueryable } from '../../db/job-outbox.repository';
@@ -44,7 +44,7 @@ async function check(work: () => Promise<unknown>, timeoutMs: number): Promise<s
 }
 
 export interface HealthDeps {
-  redis: Redis;
+  redis: RedisConnection;
   prisma: AppPrismaClient;
   queues: BullmqAdapter;
   queueNames: readonly string[];

@@ -13,7 +13,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../framework/index';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Logger } from 'pino';
 import { html } from '../views/html';
@@ -36,7 +36,7 @@ export const SIGNUP_LIMITS = {
 };
 
 export interface LoginRateLimitOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** Prefix of the web app's Redis keys; counters live under `<prefix>rl:login:`. */
   keyPrefix: string;
   logger: Logger;

@@ -12,7 +12,7 @@
 import { RedisStore } from 'connect-redis';
 import session from 'express-session';
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../framework/index';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'backlot_session';
@@ -32,7 +32,7 @@ declare module 'express-session' {
 }
 
 export interface SessionOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** Prefix of every Redis key the web app writes; sessions live under `<prefix>sess:`. */
   keyPrefix: string;
   secret: string;

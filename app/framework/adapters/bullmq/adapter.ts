@@ -1,18 +1,21 @@
 /**
- * BullMQ adapter: every Backlot queue is a BullMQ queue under one key prefix; a job is stored as
- * its JobPayload under the job class name, with Backlot's job id as the BullMQ job id.
+ * BullMQ adapter: every Backlot queue is a BullMQ queue under its key prefix (one for all queues,
+ * or one hash tag per queue: key-layout.ts); a job is stored as its JobPayload under the job class
+ * name, with Backlot's job id as the BullMQ job id.
  *
  * Steps: enqueue -> Queue.add (delay for enqueueAt); enqueueAll -> one Queue.addBulk per queue,
  * concurrently; attempts = 1 + every retry the class's retryOn handlers allow, with the custom
- * 'backlot' backoff so retry delays come from retryOn (see processor.ts).
+ * 'backlot' backoff so retry delays come from retryOn (see processor.ts). Under the per-queue
+ * layout a flow spanning queues is refused (CrossSlotError) before anything is written.
  *
  * Example: new BullmqAdapter({ connection: new Redis(url), prefix: '{backlot}' })
  */
 import { FlowProducer, type FlowJob, type JobsOptions, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../redis-connection';
 import { BatchStore } from '../../batches/store';
 import { settingsOf } from '../../class-settings';
 import { maxAttempts } from '../../exceptions';
+import { assertOneSlotFlow, queuePrefix, type KeyLayout } from '../../key-layout';
 import type { Job } from '../../job';
 import type { StagedJob } from '../../outbox/staged-job';
 import type { QueueAdapter } from '../adapter';
@@ -36,11 +39,13 @@ export const DEFAULT_RETENTION: JobRetention = {
 
 export interface BullmqAdapterOptions {
   /** The ioredis connection for producers. */
-  connection: Redis;
+  connection: RedisConnection;
   /** Close the connection in close(). @defaultValue false (the caller owns it) */
   ownsConnection?: boolean;
   /** Key prefix; braces make it a Redis Cluster hash tag. @defaultValue '{backlot}' */
   prefix?: string;
+  /** Queue keys under the one prefix, or a hash tag per queue (key-layout.ts). @defaultValue 'single' */
+  layout?: KeyLayout;
   retention?: Partial<JobRetention>;
 }
 
@@ -49,7 +54,8 @@ export const BACKLOT_BACKOFF = 'backlot';
 export class BullmqAdapter implements QueueAdapter {
   readonly name = 'bullmq';
   readonly prefix: string;
-  readonly connection: Redis;
+  readonly layout: KeyLayout;
+  readonly connection: RedisConnection;
   private readonly ownsConnection: boolean;
   private readonly retention: JobRetention;
   private readonly queues = new Map<string, Queue>();
@@ -60,6 +66,7 @@ export class BullmqAdapter implements QueueAdapter {
     this.connection = options.connection;
     this.ownsConnection = options.ownsConnection ?? false;
     this.prefix = options.prefix ?? '{backlot}';
+    this.layout = options.layout ?? 'single';
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
   }
 
@@ -67,10 +74,24 @@ export class BullmqAdapter implements QueueAdapter {
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new BacklotQueue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new BacklotQueue(name, { connection: this.connection, prefix: this.queuePrefix(name) });
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** The BullMQ key prefix of a queue under this adapter's layout. */
+  queuePrefix(name: string): string {
+    return queuePrefix(this.prefix, name, this.layout);
+  }
+
+  /** Throws CrossSlotError when the layout cannot add this flow in one transaction. */
+  checkFlow(job: Job, dependencies: readonly Job[]): void {
+    assertOneSlotFlow(
+      this.layout,
+      [job, ...dependencies].map((each) => each.queueName),
+      `${job.jobClassName} with its dependencies`,
+    );
   }
 
   jobOptions(job: Job, delayMs = 0): JobsOptions {
@@ -117,16 +138,18 @@ export class BullmqAdapter implements QueueAdapter {
     dependencies: readonly Job[],
     ifDependencyFails: 'fail' | 'run',
   ): Promise<void> {
-    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    this.checkFlow(job, dependencies);
+    const flows = this.flowProducer();
     const node = (each: Job): FlowJob => ({
       name: each.jobClassName,
       queueName: each.queueName,
+      prefix: this.queuePrefix(each.queueName),
       data: each.serialize(),
       opts: this.jobOptions(each, each.scheduledAt ? each.scheduledAt.getTime() - Date.now() : 0),
     });
     const policy =
       ifDependencyFails === 'fail' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true };
-    const tree = await this.flows.add({
+    const tree = await flows.add({
       ...node(job),
       children: dependencies.map((dep) => {
         const child = node(dep);
@@ -179,6 +202,7 @@ export class BullmqAdapter implements QueueAdapter {
   }
 
   stagedFlowForm(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): StagedJob {
+    this.checkFlow(job, dependencies);
     return stagedFlow(this, job, dependencies, ifDependencyFails);
   }
 

@@ -5,7 +5,8 @@
  * which is recomputed from runAt when relayed, so a job relayed late does not wait twice.
  *
  * Steps of addStaged: plain jobs grouped by queue, one Queue.addBulk per queue (concurrently);
- * flows through one FlowProducer.addBulk. BullMQ stores one job per id: re-adding a relayed row
+ * flows through one FlowProducer.addBulk per root queue (one transaction stays on one hash slot
+ * under the per-queue layout), each node under its queue's prefix. BullMQ stores one job per id: re-adding a relayed row
  * (a relay that died between add and delete) adds nothing.
  *
  * Example: const staged = stagedJob(adapter, job); ...; await addStaged(adapter, flows, [staged])
@@ -17,6 +18,8 @@ import type { StagedJob } from '../../outbox/staged-job';
 /** What stagedJob needs of the adapter. */
 export interface StagingAdapter {
   jobOptions(job: Job, delayMs?: number): JobsOptions;
+  /** The BullMQ key prefix of a queue. */
+  queuePrefix(name: string): string;
   queue(name: string): {
     addBulk(jobs: { name: string; data: unknown; opts: JobsOptions }[]): Promise<unknown>;
   };
@@ -65,14 +68,15 @@ export function stagedFlow(
   return { ...stagedJob(adapter, job), kind: 'flow', data: tree, opts: {} };
 }
 
-function flowJob(node: StagedFlowNode, now: number): FlowJob {
+function flowJob(adapter: StagingAdapter, node: StagedFlowNode, now: number): FlowJob {
   const delay = delayUntil(node.runAt, now);
   return {
     name: node.name,
     queueName: node.queueName,
+    prefix: adapter.queuePrefix(node.queueName),
     data: node.data,
     opts: delay > 0 ? { ...node.opts, delay } : node.opts,
-    ...(node.children ? { children: node.children.map((child) => flowJob(child, now)) } : {}),
+    ...(node.children ? { children: node.children.map((child) => flowJob(adapter, child, now)) } : {}),
   };
 }
 
@@ -83,10 +87,11 @@ export async function addStaged(
 ): Promise<void> {
   const now = Date.now();
   const byQueue = new Map<string, { name: string; data: unknown; opts: JobsOptions }[]>();
-  const trees: FlowJob[] = [];
+  const treesByQueue = new Map<string, FlowJob[]>();
   for (const each of staged) {
     if (each.kind === 'flow') {
-      trees.push(flowJob(each.data as StagedFlowNode, now));
+      const tree = flowJob(adapter, each.data as StagedFlowNode, now);
+      treesByQueue.set(tree.queueName, [...(treesByQueue.get(tree.queueName) ?? []), tree]);
       continue;
     }
     const delay = delayUntil(each.runAt, now);
@@ -97,6 +102,6 @@ export async function addStaged(
   }
   await Promise.all([
     ...[...byQueue].map(([queue, list]) => adapter.queue(queue).addBulk(list)),
-    ...(trees.length > 0 ? [flows().addBulk(trees)] : []),
+    ...[...treesByQueue.values()].map((trees) => flows().addBulk(trees)),
   ]);
 }
