@@ -21,9 +21,16 @@ describe('a pool serving several queues holds only the jobs it runs', () => {
   const env = processEnv(scope.prefix);
   const redis = scope.connection();
   const adapter = useBacklot(scope);
-  const activeCount = async () =>
-    (await redis.llen(`${scope.prefix}:default:active`)) +
-    (await redis.llen(`${scope.prefix}:bulk_update:active`));
+  // One MULTI: both lists read at the same instant (two separate reads could count a slot twice,
+  // once on the queue that freed it and once on the queue that took it).
+  const activeCount = async () => {
+    const replies = await redis
+      .multi()
+      .llen(`${scope.prefix}:default:active`)
+      .llen(`${scope.prefix}:bulk_update:active`)
+      .exec();
+    return (replies ?? []).reduce((sum, [, n]) => sum + Number(n), 0);
+  };
 
   it('keeps at most N jobs active across its queues at every sample, and serves both queues', async () => {
     const key = `${scope.prefix}:sampled`;
@@ -35,15 +42,19 @@ describe('a pool serving several queues holds only the jobs it runs', () => {
     ]);
 
     const samples: number[] = [];
-    await waitUntil(
-      'all 18 jobs finished',
-      async () => {
-        samples.push(await activeCount());
-        const done = (await redis.llen(`${key}:done`)) + (await redis.llen(`${key}:intervals`));
-        return done === 18 && (await activeCount()) === 0;
-      },
-      { timeoutMs: 60_000, intervalMs: 10 },
-    );
+    try {
+      await waitUntil(
+        'all 18 jobs finished',
+        async () => {
+          samples.push(await activeCount());
+          const done = (await redis.llen(`${key}:done`)) + (await redis.llen(`${key}:intervals`));
+          return done === 18 && (await activeCount()) === 0;
+        },
+        { timeoutMs: 60_000, intervalMs: 10 },
+      );
+    } finally {
+      pool.proc.signal('SIGTERM'); // whatever happens here, the next test's processes are alone
+    }
 
     expect(Math.max(...samples)).toBeLessThanOrEqual(2);
     expect(samples.filter((n) => n === 2).length).toBeGreaterThan(0); // the pool did run 2 at once
@@ -53,7 +64,6 @@ describe('a pool serving several queues holds only the jobs it runs', () => {
     const finishedOn = (await adapter.queue('default').getJobs(['completed'])).map((j) => j.finishedOn ?? 0);
     const lastDefault = Math.max(...finishedOn);
     expect(intervals.filter((i) => i.end < lastDefault).length).toBeGreaterThan(0);
-    pool.proc.signal('SIGTERM');
     expect(await pool.proc.exited).toEqual({ code: 0, signal: null });
   });
 
