@@ -30,11 +30,12 @@ function memoryOf(pid: number): { hwm: number; rss: number } | undefined {
   }
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+/** A bin/ command; `output`: its stdout and stderr piped here (they must then be read), else discarded. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, output = false): ChildProcess {
   return spawn(`${PROJECT_ROOT}/bin/${cmd}`, args, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: output ? ['ignore', 'pipe', 'pipe'] : 'ignore',
   });
 }
 
@@ -57,7 +58,12 @@ async function memoryRun(ctx: BenchContext, jobs: number, concurrency: number): 
       BACKLOT_RUNTIME: 'tsx',
     });
     if ((await exited(enqueue)) !== 0) throw new Error('scripts/enqueue-pings.ts failed');
-    const worker = run('worker', [`--pool=default:${concurrency}`], { ...env, BACKLOT_RUNTIME: 'dist' });
+    const worker = run(
+      'worker',
+      [`--pool=default:${concurrency}`],
+      { ...env, BACKLOT_RUNTIME: 'dist' },
+      true,
+    );
     let output = '';
     worker.stdout?.on('data', (chunk: Buffer) => {
       if (output.length < 100_000) output += chunk.toString();
