@@ -7,6 +7,18 @@ export { Job } from './job';
 export type { AnyJobClass, JobClass, JobPayload, PerformArgs, PerformResult, ExecutionContext } from './job';
 export { ConfiguredJob } from './configured-job';
 export type { Step, ContinuationState } from './continuation';
+export {
+  Batch,
+  BatchError,
+  BatchFinishedError,
+  NoSuchBatchError,
+  isBatchId,
+  callbackJobId,
+} from './batches/batch';
+export type { BatchOptions, BatchStatus } from './batches/batch';
+export { batchKeyPattern, batchKeys } from './batches/store';
+export { recordBatchOutcome } from './batches/outcome';
+export type { BatchCallbackName, BatchJobState } from './batches/store';
 export type { JobOptions } from './job-options';
 export type { RetryOnOptions, RetryWait, ErrorClass } from './exceptions';
 export * from './errors';

@@ -27,6 +27,8 @@ export interface JobPayload {
   continuation?: ContinuationState;
   /** limitsConcurrency(): the key computed from the arguments at enqueue (concurrency/limit.ts). */
   concurrencyKey?: string;
+  /** Batches: the id of the batch the job belongs to (batches/batch.ts). */
+  batchId?: string;
 }
 
 /** Hooks a running job uses to talk to the adapter that runs it. */

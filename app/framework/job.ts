@@ -19,6 +19,7 @@
  *   });
  */
 import { serializeArguments } from './arguments';
+import { Batch } from './batches/batch';
 import type { AfterCallback, AroundCallback, BeforeCallback } from './callbacks';
 import { ownSettings, settingsOf } from './class-settings';
 import { ConfiguredJob } from './configured-job';
@@ -99,6 +100,8 @@ export abstract class Job {
   continuation: ContinuationState | undefined;
   /** limitsConcurrency(): the key of this job's arguments, computed when first serialized. */
   concurrencyKey: string | undefined;
+  /** The batch this job belongs to (Batch#add sets it), stored with the payload. */
+  batchId: string | undefined;
   private loadedFromPayload = false;
 
   abstract perform(...args: any[]): unknown;
@@ -134,6 +137,11 @@ export abstract class Job {
     this.touch();
     publishJobProgress(this, value);
     await this.context?.progress(value);
+  }
+
+  /** The batch this job belongs to (add more jobs with this.batch?.add([...])); undefined outside one. */
+  get batch(): Batch | undefined {
+    return this.batchId === undefined ? undefined : Batch.of(this.batchId);
   }
 
   /** Return values of the jobs this job waited for (see enqueueAfter), keyed by "queue:id". */
@@ -216,6 +224,7 @@ export abstract class Job {
       if (limit) this.concurrencyKey = concurrencyKeyOf(limit, this.arguments, this.jobClassName);
     }
     if (this.concurrencyKey !== undefined) payload.concurrencyKey = this.concurrencyKey;
+    if (this.batchId !== undefined) payload.batchId = this.batchId;
     return payload;
   }
 
@@ -232,6 +241,7 @@ export abstract class Job {
     this.scheduledAt = payload.scheduledAt ? new Date(payload.scheduledAt) : undefined;
     this.continuation = payload.continuation;
     this.concurrencyKey = payload.concurrencyKey;
+    this.batchId = typeof payload.batchId === 'string' ? payload.batchId : undefined;
     this.loadedFromPayload = true;
     return this;
   }

@@ -5,6 +5,9 @@
  */
 import type { Command } from 'commander';
 import {
+  Batch,
+  isBatchId,
+  type BatchStatus,
   firstLine,
   formatTable,
   listWorkers,
@@ -25,6 +28,25 @@ import { loadRecords, resolveRecords } from './record-arguments';
 /** `list` shows an error's first line, cut to this many characters (`status ID` shows it whole). */
 export const ERROR_COLUMN_WIDTH = 60;
 const STATUS_LABEL_WIDTH = 13;
+
+/** `status batch-…`: a batch's progress and its callbacks, one per line. */
+export function formatBatchStatus(b: BatchStatus): string {
+  const callbacks = Object.entries(b.callbacks).map(([name, state]) => `${name} ${state}`);
+  return [
+    ['batch', b.id],
+    ['description', b.description ?? ''],
+    ['total', String(b.total)],
+    ['pending', String(b.pending)],
+    ['succeeded', String(b.succeeded)],
+    ['failed', String(b.failed)],
+    ['discarded', String(b.discarded)],
+    ['callbacks', callbacks.join(', ')],
+    ['createdAt', b.createdAt],
+    ['finishedAt', b.finishedAt ?? ''],
+  ]
+    .map(([k, v]) => `${(k ?? '').padEnd(STATUS_LABEL_WIDTH)}${v ?? ''}`)
+    .join('\n');
+}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -62,9 +84,17 @@ export function registerJobCommands(program: Command): void {
 
   program
     .command('status <id>')
-    .description('one job: class, queue, state, attempts, result or error, times, dependencies')
+    .description(
+      'one job: class, queue, state, attempts, result or error, times, dependencies; or one batch (batch-…): its progress and callbacks',
+    )
     .option('--json', 'machine-readable output')
     .action(async (id: string, o: { json?: boolean }) => {
+      if (isBatchId(id)) {
+        await cliContext();
+        const b = await Batch.status(id);
+        print(o.json, b, () => formatBatchStatus(b));
+        return;
+      }
       const s = await (await cliContext()).inspector.status(id);
       print(o.json, s, () =>
         [

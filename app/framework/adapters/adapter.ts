@@ -5,6 +5,7 @@
  * job.providerJobId. Adapters: bullmq (development, production), async (in process), inline
  * (runs at once), test (records). stagedForm/enqueueStaged: see outbox/ (bullmq only).
  */
+import type { BatchStore } from '../batches/store';
 import type { Job } from '../job';
 import type { StagedJob } from '../outbox/staged-job';
 
@@ -26,6 +27,8 @@ export interface QueueAdapter {
   stagedFlowForm?(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): StagedJob;
   /** Adds jobs the outbox relay took from committed rows; adding one twice stores it once. */
   enqueueStaged?(jobs: readonly StagedJob[]): Promise<void>;
+  /** Batches' counts and callbacks (batches/store.ts): bullmq only; without it Batch.add fails, saying so. */
+  batchStore?(): BatchStore;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }

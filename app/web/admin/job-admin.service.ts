@@ -12,8 +12,10 @@
  * Example: await jobAdmin.perform('retry', id, 'admin')
  */
 import {
+  isBatchId,
   JobStateError,
   NoSuchJobError,
+  type BatchStatus,
   type BullmqAdapter,
   type JobInspector,
   type JobState,
@@ -95,6 +97,16 @@ export class JobAdminService {
 
   status(id: string) {
     return translate(this.inspector.status(id));
+  }
+
+  /** One batch's progress (Backlot batches): 404 for an unknown or malformed id. */
+  async batch(id: string): Promise<BatchStatus> {
+    if (!isBatchId(id))
+      throw new NotFoundError(`no batch ${JSON.stringify(id)} (batch ids look like batch-<24 hex digits>)`);
+    const stored = await this.adapter.batchStore().read(id);
+    if (!stored) throw new NotFoundError(`no batch ${id} (it never had jobs, or it expired)`);
+    const { settings: _settings, ...status } = stored;
+    return status;
   }
 
   throughput(minutes: number, now = Date.now()): Promise<Throughput[]> {

@@ -10,6 +10,7 @@
  */
 import { FlowProducer, type FlowJob, type JobsOptions, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { BatchStore } from '../../batches/store';
 import { settingsOf } from '../../class-settings';
 import { maxAttempts } from '../../exceptions';
 import type { Job } from '../../job';
@@ -53,6 +54,7 @@ export class BullmqAdapter implements QueueAdapter {
   private readonly retention: JobRetention;
   private readonly queues = new Map<string, Queue>();
   private flows: FlowProducer | undefined;
+  private batches: BatchStore | undefined;
 
   constructor(options: BullmqAdapterOptions) {
     this.connection = options.connection;
@@ -163,6 +165,12 @@ export class BullmqAdapter implements QueueAdapter {
       }),
     );
     return results.reduce((a, b) => a + b, 0);
+  }
+
+  /** Batches' counts, on the producer connection under this prefix (batches/store.ts). */
+  batchStore(): BatchStore {
+    this.batches ??= new BatchStore(this.connection, this.prefix);
+    return this.batches;
   }
 
   /** Transactional enqueue: the job as the outbox stores it (staged.ts). */

@@ -18,6 +18,7 @@
  * Example: new Worker(queue, createProcessor(), { settings: { backoffStrategy: backlotBackoff } })
  */
 import { UnrecoverableError, WaitingError, type Job as BullJob } from 'bullmq';
+import { recordBatchOutcome } from '../../batches/outcome';
 import { settingsOf } from '../../class-settings';
 import type { ConcurrencyGate } from '../../concurrency/gate';
 import type { ConcurrencyLimit } from '../../concurrency/limit';
@@ -145,7 +146,13 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
   /** Runs the job and answers BullMQ; a completed job costs one promise here (see execution.ts). */
   const run = (job: Job, bullJob: BullJob, token: string | undefined): Promise<unknown> => {
     hooks.onStart?.(job, bullJob);
-    return executeJob(job).then(
+    const executed = executeJob(job);
+    // hook: batches (counted before the queue marks the job finished; a crash before reruns it)
+    const counted =
+      job.batchId === undefined
+        ? executed
+        : executed.then((outcome) => recordBatchOutcome(job, outcome).then(() => outcome));
+    return counted.then(
       (outcome) => {
         if (outcome.status === 'completed') {
           hooks.onEnd?.(job, bullJob);
@@ -163,8 +170,13 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
   const limited = async (job: Job, bullJob: BullJob, token: string | undefined, limit: ConcurrencyLimit) => {
     const gate = hooks.concurrency as ConcurrencyGate;
     const key = job.concurrencyKey as string;
-    if (!(await gate.enter(bullJob, token, limit, key)))
-      return { discarded: `concurrency limit of ${key} reached` };
+    if (!(await gate.enter(bullJob, token, limit, key))) {
+      const discarded = `concurrency limit of ${key} reached`;
+      // hook: batches (a job dropped by onConflict 'discard' never reaches executeJob)
+      if (job.batchId !== undefined)
+        await recordBatchOutcome(job, { status: 'discarded', error: new Error(discarded) });
+      return { discarded };
+    }
     try {
       if (hooks.beforeStart) await hooks.beforeStart();
       return await run(job, bullJob, token);
