@@ -69,6 +69,8 @@ async function memoryRun(ctx: BenchContext, jobs: number, concurrency: number): 
       if (output.length < 100_000) output += chunk.toString();
     });
     worker.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
+    let workerExit: number | null | undefined;
+    void exited(worker).then((code) => (workerExit = code));
     const started = performance.now();
     let childPid: number | undefined;
     let peak = 0;
@@ -78,6 +80,10 @@ async function memoryRun(ctx: BenchContext, jobs: number, concurrency: number): 
       const left =
         (await redis.llen(`${prefix}:default:wait`)) + (await redis.llen(`${prefix}:default:active`));
       if (left === 0 && childPid) break;
+      if (workerExit !== undefined)
+        throw new Error(
+          `bin/worker exited (${workerExit}) before draining (stale dist/? run bin/build):\n${output.slice(-2000)}`,
+        );
       if (performance.now() - started > 600_000)
         throw new Error(`worker did not drain in 10 min:\n${output.slice(-2000)}`);
       await sleep(200);
