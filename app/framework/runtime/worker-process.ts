@@ -4,7 +4,10 @@
  * Steps:
  *   1. apply each queue's global concurrency (BullMQ's queue-level limit, shared by every worker
  *      process on every machine), e.g. bulk_update: 1;
- *   2. start BullMQ workers for the pool's queues, sharing one semaphore of N slots;
+ *   2. start BullMQ workers for the pool's queues; several queues share the pool's N slots
+ *      (pool-slots.ts): a queue takes a job from Redis only with a free slot, the longest-waiting
+ *      queue first, so the pool holds at most N jobs, all running (one queue: its worker's
+ *      concurrency N is that bound already);
  *   3. keep a heartbeat key (pools, running job ids) and listen for cancel messages; a running
  *      job whose lock is reported lost is fenced (fencing.ts: its signal aborts, nothing reported);
  *   4. on shutdown: stop taking jobs, give running jobs `graceMs` to finish, then abort them
@@ -25,7 +28,7 @@ import { lockFence, type LockedRun } from './fencing';
 import { queueRateLimits } from './rate-limits';
 import { startHeartbeat } from './heartbeat';
 import { formatPoolSpec, type PoolSpec } from './pool-spec';
-import { Semaphore } from './semaphore';
+import { PoolSlots } from './pool-slots';
 import { startWorker, type RunningWorker } from './worker';
 
 export interface WorkerTimings {
@@ -73,7 +76,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
 
   const limiters = queueRateLimits(registeredJobs());
   const running = new Map<string, LockedRun>();
-  const slots = new Semaphore(options.pool.concurrency);
+  const slots = options.pool.queues.length > 1 ? new PoolSlots(options.pool.concurrency) : undefined;
   const fence = lockFence(admin, prefixOf, (jobId) => running.get(jobId));
   const worker = startWorker({
     queues: options.pool.queues,
@@ -85,12 +88,11 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     stalledInterval: options.timings.stalledIntervalMs,
     maxStalledCount: options.timings.maxStalledCount,
     limiters,
+    ...(slots ? { slots } : {}),
     hooks: {
-      beforeStart: () => slots.acquire(),
       onStart: (job, bullJob) => void running.set(job.jobId, { job, token: bullJob.token }),
       onEnd: (job) => {
         if (running.get(job.jobId)?.job === job) running.delete(job.jobId);
-        slots.release();
       },
     },
     onLockLost: (queue, jobIds, why) => void fence.lost(queue, jobIds, why),

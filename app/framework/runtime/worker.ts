@@ -1,7 +1,8 @@
 /**
  * A worker: BullMQ Workers for a list of queues in this process, running Backlot jobs.
  *
- * Steps: one BullMQ Worker per queue (BacklotWorker: malformed job data loads, to be failed),
+ * Steps: one BullMQ Worker per queue (BacklotWorker: malformed job data loads, to be failed;
+ * with `slots`, a PoolWorker that takes a job only with one of those slots, see pool-worker.ts),
  * each with the given concurrency, the Backlot processor and the 'backlot' backoff strategy;
  * errors from BullMQ itself are logged, never thrown; reports that a running job lost its lock
  * ('lockRenewalFailed', 'stalled') go to onLockLost (see fencing.ts); close() stops taking jobs
@@ -20,6 +21,8 @@ import { BacklotWorker } from '../adapters/bullmq/stored-job';
 import type { RedisConnection } from '../redis-connection';
 import { isConnectionError, RedisOutage } from '../redis-outage';
 import { backlotSettings } from '../settings';
+import type { PoolSlots } from './pool-slots';
+import { PoolWorker } from './pool-worker';
 
 export interface WorkerOptions {
   queues: readonly string[];
@@ -47,6 +50,12 @@ export interface WorkerOptions {
    * @defaultValue WORKER_DRAIN_DELAY_S
    */
   drainDelay?: number;
+  /**
+   * Slots shared by the queues (a pool serving several queues): a queue takes a job from Redis
+   * only with a free slot, so the workers hold at most `slots.size` jobs in all. Without it each
+   * queue's worker holds up to `concurrency` jobs (one queue: the pool's N).
+   */
+  slots?: PoolSlots;
 }
 
 /** BullMQ's 'error' for each failed renewal, which onLockLost already reports. */
@@ -86,8 +95,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const outage = new RedisOutage('worker', { settleMs: 2_500 });
   if (options.connection instanceof Redis || options.connection instanceof Cluster)
     outage.watch(options.connection);
+  const slots = options.slots;
   const workers = options.queues.map((queueName) => {
-    const worker = new BacklotWorker(queueName, processor, {
+    const WorkerClass = slots ? PoolWorker : BacklotWorker;
+    const worker = new WorkerClass(queueName, processor, {
+      autorun: !slots,
       connection: options.connection,
       prefix: queuePrefix(options.prefix, queueName, layout),
       concurrency: options.concurrency ?? 1,
@@ -110,13 +122,17 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       worker.on('stalled', (jobId) => onLockLost(queueName, [jobId], 'the stall check took it back'));
     }
     byQueue.set(queueName, worker);
+    if (slots) (worker as PoolWorker).runWith(slots);
     return worker as Worker;
   });
   return {
     workers,
     outage,
     async close(force = false) {
-      await Promise.all(workers.map((w) => w.close(force)));
+      // Each close() marks its worker closing at once; then the queues waiting for a slot give up.
+      const closing = workers.map((w) => w.close(force));
+      slots?.close();
+      await Promise.all(closing);
       outage.dispose();
       await gate.close();
     },
