@@ -234,11 +234,13 @@ describe.each(cases)('kill -9 of the master on a $name while workers run', ({ na
           return after.every((e) => runs.has(e.id));
         },
         { timeoutMs: 60_000, intervalMs: 200 },
-      ).catch((error: unknown) => {
+      ).catch(async (error: unknown) => {
         const runs = runsIn(file);
         const missing = after.filter((e) => !runs.has(e.id)).length;
+        const counts = await adapter.queue('default').getJobCounts('waiting', 'active', 'completed');
         throw new Error(
-          `${String(error)}: ${missing} of ${after.length} never ran; bin/worker's output ends:\n` +
+          `${String(error)}: ${missing} of ${after.length} never ran (queue: ${JSON.stringify(counts)}); ` +
+            `bin/worker's output ends:\n` +
             worker.proc.output().slice(-4000),
         );
       });
