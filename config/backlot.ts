@@ -62,7 +62,12 @@ export function bootBacklot(options: BootOptions = {}): BootedBacklot {
     ? startEventBus({
         redis: {
           url: e.REDIS_URL,
-          connect: (blocking) => createRedis(e, blocking ? 'worker' : 'producer'),
+          connect: (blocking) =>
+            createRedis(
+              e,
+              blocking ? 'worker' : 'watched',
+              blocking ? 'backlot:events:subscriber' : 'backlot:events:publisher',
+            ),
           prefix: e.QUEUE_PREFIX,
           subscribe: options.events === 'subscribe',
         },

@@ -11,7 +11,7 @@
  * Logging: a producer connection writes one line when it loses Redis and one when it is back, with
  * the outage's length (the framework's RedisOutage), not a line per reconnect attempt. A worker
  * connection is named and watched by the worker process that uses it (worker, heartbeat, cancel
- * subscriber: see app/framework/runtime/worker-process.ts).
+ * subscriber: see app/framework/runtime/worker-process.ts); the event bus watches its own.
  *
  * Example: const redis = createRedis(env(), 'worker')   // or createRedis('redis://127.0.0.1:6380')
  */
@@ -20,7 +20,12 @@ import { prefixBase, scanKeys, watchRedisOutage, type RedisConnection } from '..
 import { logger } from './logger';
 import { redisTopology, type RedisEnv, type RedisTopology } from './redis-topology';
 
-export type RedisRole = 'producer' | 'worker';
+/**
+ * producer: fails commands after a few retries, watched here; worker: blocking reads, watched by
+ * the worker process; watched: like a producer, for a user that watches its connection itself (the
+ * event bus's publisher), so an outage is one line from that user, not two.
+ */
+export type RedisRole = 'producer' | 'worker' | 'watched';
 
 const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
 

@@ -143,13 +143,16 @@ describe('bin/jobs (a real process against real Redis)', () => {
       arguments: ['cli'],
     });
 
-    const badJson = await jobs('enqueue', 'PingJob', 'hello');
+    // Three processes at once: each boots the app, which is most of this test's time on a busy machine.
+    const [badJson, unknown, badQueue] = await Promise.all([
+      jobs('enqueue', 'PingJob', 'hello'),
+      jobs('enqueue', 'NopeJob'),
+      jobs('enqueue', 'PingJob', '--queue', 'nope'),
+    ]);
     expect(badJson.code).toBe(1);
     expect(badJson.stderr).toContain('argument 1 is not valid JSON');
-    const unknown = await jobs('enqueue', 'NopeJob');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^unknown job class NopeJob \(known: .*PingJob/);
-    const badQueue = await jobs('enqueue', 'PingJob', '--queue', 'nope');
     expect(badQueue.code).toBe(1);
     expect(badQueue.stderr).toContain('unknown queue "nope"');
   });

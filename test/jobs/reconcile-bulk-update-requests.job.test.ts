@@ -166,8 +166,13 @@ describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
       const taken = (await worker.getNextJob(`lost-worker-${runs + 1}`, { block: false })) as
         BullJob | undefined;
       // The stalled check may mark the job to fail and requeue it between the two reads above:
-      // taking that last requeue is not another run (BullMQ fails it instead of running it).
-      if (taken?.deferredFailure) return true;
+      // taking that last requeue is not another run (BullMQ fails it instead of running it). Hand
+      // it back at once: left active under this worker's token, it would wait for the next
+      // worker's stall check (30 s in production timings) before that worker could fail it.
+      if (taken?.deferredFailure) {
+        await taken.moveToWait(`lost-worker-${runs + 1}`);
+        return true;
+      }
       if (taken) runs += 1;
       return false;
     });

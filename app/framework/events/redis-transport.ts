@@ -1,6 +1,6 @@
 /**
- * Carries events between processes over one Redis stream, `<prefix>:events` (see ARCHITECTURE.md,
- * "Event bus", for why a stream rather than pub/sub): worker processes append, web processes read.
+ * Carries events between processes over one Redis stream, `<prefix>:events` (see docs/architecture/events.md
+ * for why a stream rather than pub/sub): worker processes append, web processes read.
  *
  * Publisher side, a broker forwarder (scope 'local': only events produced in this process):
  *   each batch the broker hands it becomes one pipeline (one round trip, off every job's path) of

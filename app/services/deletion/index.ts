@@ -1,7 +1,7 @@
 /**
  * Fast, safe deletion: marking (returns at once, whatever the size), a deleter on the worker side
  * that removes files then rows in batches, and the batch delete primitive underneath
- * (app/db/delete-many.ts). ARCHITECTURE.md "Deletion" has the whole picture.
+ * (app/db/delete-many.ts). docs/architecture/deletion.md has the whole picture.
  *
  * Example:
  *   // web: a moderator deletes a post

@@ -1,7 +1,7 @@
 /**
  * Jobs completed and failed per minute, from BullMQ's queue metrics (Queue.getMetrics), for the
  * admin charts and the /metrics totals. Workers record them only with the Worker `metrics`
- * option (see ARCHITECTURE.md, web layer); without it every series is zeros.
+ * option (see docs/architecture/web.md); without it every series is zeros.
  *
  * How BullMQ stores them: meta.count is the running total; a job finishing in a new minute pushes
  * one point per elapsed minute onto a list, newest first, so data[i] counts the jobs of minute
