@@ -26,7 +26,12 @@ import { createRedis } from '../../config/redis';
 import { redisTopology, type RedisEnv } from '../../config/redis-topology';
 import { FileRecordJob } from '../fixtures/jobs';
 import { uniquePrefix } from '../support/redis';
-import { startCluster, startSentinel, type TestTopology } from '../support/redis-topologies';
+import {
+  startCluster,
+  startSentinel,
+  type TestCluster,
+  type TestTopology,
+} from '../support/redis-topologies';
 import {
   FAST_TIMINGS,
   FIXTURES,
@@ -78,6 +83,15 @@ type SlotRange = [number, number, [string, number, ...unknown[]], ...[string, nu
 
 async function clusterSetup(prefix: string): Promise<Setup> {
   const topology = await startCluster(3, 1, { nodeTimeoutMs: 1000 });
+  try {
+    return await clusterCase(prefix, topology);
+  } catch (error) {
+    await topology.stop(); // afterAll never sees a topology whose setup failed
+    throw error;
+  }
+}
+
+async function clusterCase(prefix: string, topology: TestCluster): Promise<Setup> {
   const env = {
     REDIS_URL: 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: prefix,
@@ -114,7 +128,10 @@ async function sentinelSetup(prefix: string): Promise<Setup> {
     REDIS_SENTINEL_NAME: topology.name,
   };
   const master = topology.nodes.find((n) => n.port === topology.masterPort);
-  if (!master) throw new Error('the sentinel support started no master');
+  if (!master) {
+    await topology.stop();
+    throw new Error('the sentinel support started no master');
+  }
   const sentinels = topology.seeds.split(',').map((s) => Number(s.split(':')[1]));
   return {
     topology,
