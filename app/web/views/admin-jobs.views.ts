@@ -9,10 +9,12 @@ import { actionsFor, DESTRUCTIVE_ACTIONS, type JobAction } from '../admin/job-ad
 import type { Latency } from '../admin/queue-latency';
 import type { Throughput } from '../admin/queue-metrics';
 import { BULL_BOARD_PATH } from '../admin/bull-board';
+import { SEARCH_STATES } from '../../services/job-history/index';
 import { bulkBar } from './admin-bulk.views';
 import { latencyChart, throughputChart } from './chart';
 import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
+import { HISTORY_PATH } from './job-history.views';
 import type { PageView, ViewContext } from './render';
 
 export const ACTION_LABELS: Record<JobAction, string> = {
@@ -127,13 +129,39 @@ ${stats.map(
 </section>`;
 }
 
+/**
+ * The search box leading to the job history results (/admin/jobs/history): finished jobs too,
+ * also those Redis has let go. Admins search by argument as well (the arguments are theirs to see).
+ */
+function historySearchBox(admin: boolean): SafeHtml {
+  return html`<form method="get" action="${HISTORY_PATH}" class="history-search" role="search">
+<strong>Search all jobs</strong>
+${
+  admin
+    ? html`<label>Arguments <input type="search" name="args" placeholder="post=123 or Post#123 or a value" aria-describedby="history-search-help"></label>`
+    : ''
+}
+<label>Job ID <input type="search" name="jobId" size="14"></label>
+<label>State <select name="state"><option value="">all</option>${SEARCH_STATES.map(
+    (s) => html`<option value="${s}">${s}</option>`,
+  )}</select></label>
+<button type="submit">Search history</button>
+${
+  admin
+    ? html`<small id="history-search-help">Finished executions (kept 30 days) and live jobs; several terms must all match.</small>`
+    : ''
+}
+</form>`;
+}
+
 export function jobsPage(data: JobsPageData): PageView {
   const { filters } = data;
   return (ctx) => ({
     title: 'Jobs',
     live: ['/jobs'],
     body: html`<h1>Jobs</h1>
-<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'} · <a href="/admin/jobs/history">Search job history</a></p>
+<p><a href="${BULL_BOARD_PATH}">Open Bull Board</a>${data.admin ? '' : ' (read-only)'} · <a href="${HISTORY_PATH}">Job history</a></p>
+${historySearchBox(data.admin)}
 <h2>Queues</h2>
 ${queueSummary(data, data.admin ? ctx : undefined)}
 <h2>Recent jobs</h2>

@@ -15,6 +15,7 @@ import {
   type HistoryResult,
 } from '../../services/job-history/index';
 import { html, type SafeHtml } from './html';
+import { argumentList } from './job-arguments.views';
 import { pager } from './pager';
 import type { PageView } from './render';
 
@@ -24,10 +25,14 @@ function jobHref(id: string): string {
   return `/admin/jobs/${encodeURIComponent(id)}`;
 }
 
-function time(date: Date | string | null | undefined): SafeHtml {
+/** A time in full; `short` shows "MM-DD HH:MM:SS" (the full time in its title) to fit a table cell. */
+function time(date: Date | string | null | undefined, short = false): SafeHtml {
   if (!date) return html``;
   const iso = typeof date === 'string' ? date : date.toISOString();
-  return html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>`;
+  const full = iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return short
+    ? html`<time datetime="${iso}" title="${full}">${full.slice(5, 19)}</time>`
+    : html`<time datetime="${iso}">${full}</time>`;
 }
 
 function ms(value: number): string {
@@ -40,7 +45,7 @@ function worker(execution: StoredExecution): string {
 
 function error(execution: StoredExecution): SafeHtml {
   if (!execution.errorClass) return html``;
-  return html`<code>${execution.errorClass}</code> ${execution.errorMessage ?? ''}`;
+  return html`<span><code>${execution.errorClass}</code> ${execution.errorMessage ?? ''}</span>`;
 }
 
 function inputDate(date: Date | undefined): string {
@@ -84,27 +89,25 @@ ${admin ? text('args', 'Arguments', query.argsText, 'post=123 Post#123 hello') :
 function liveTable(live: readonly JobSummary[]): SafeHtml {
   if (live.length === 0) return html``;
   return html`<h2>Live in Redis (${live.length})</h2>
-<table class="jobs history-live"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempt</th><th>Enqueued</th><th>Started</th></tr></thead><tbody>
+<div class="table-box"><table class="jobs cards history-live"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempt</th><th>Enqueued</th><th>Started</th></tr></thead><tbody>
 ${live.map(
   (job) =>
-    html`<tr><td><a href="${jobHref(job.id)}"><code>${job.id}</code></a></td><td>${job.jobClass}</td><td>${job.queue}</td><td><span class="state state-${job.state}">${job.state}</span></td><td>${job.state === 'active' ? job.attempts + 1 : job.attempts}</td><td>${time(job.enqueuedAt)}</td><td>${time(job.startedAt)}</td></tr>`,
+    html`<tr data-job-id="${job.id}"><td data-label="ID" class="job-id"><a href="${jobHref(job.id)}" title="${job.id}">${job.id}</a></td><td data-label="Class" class="job-class">${job.jobClass}</td><td data-label="Queue">${job.queue}</td><td data-label="State"><span class="state state-${job.state}">${job.state}</span></td><td data-label="Attempt" class="num">${job.state === 'active' ? job.attempts + 1 : job.attempts}</td><td data-label="Enqueued" class="when">${time(job.enqueuedAt, true)}</td><td data-label="Started" class="when">${time(job.startedAt, true)}</td></tr>`,
 )}
-</tbody></table>`;
+</tbody></table></div>`;
 }
 
 function executionsTable(executions: readonly StoredExecution[], admin: boolean): SafeHtml {
-  return html`<table class="jobs history-executions"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempt</th><th>Finished</th><th>Duration</th><th>Worker</th><th>Error</th>${
+  return html`<div class="table-box"><table class="jobs cards history-executions"><thead><tr><th>ID</th><th>Class</th><th>Queue</th><th>State</th><th>Attempt</th><th>Finished</th><th>Duration</th><th>Worker</th><th>Error</th>${
     admin ? html`<th>Arguments</th>` : ''
   }</tr></thead><tbody>
 ${executions.map(
   (e) =>
-    html`<tr><td><a href="${jobHref(e.jobId)}"><code>${e.jobId}</code></a></td><td>${e.jobClass}</td><td>${e.queue}</td><td><span class="state state-${e.state}">${e.state}</span></td><td>${e.attempt}</td><td>${time(e.finishedAt)}</td><td>${ms(e.durationMs)}</td><td>${worker(e)}</td><td>${error(e)}</td>${
-      admin
-        ? html`<td><code class="arguments">${e.arguments === null ? '' : JSON.stringify(e.arguments)}</code></td>`
-        : ''
+    html`<tr data-job-id="${e.jobId}"><td data-label="ID" class="job-id"><a href="${jobHref(e.jobId)}" title="${e.jobId}">${e.jobId}</a></td><td data-label="Class" class="job-class">${e.jobClass}</td><td data-label="Queue">${e.queue}</td><td data-label="State"><span class="state state-${e.state}">${e.state}</span></td><td data-label="Attempt" class="num">${e.attempt}</td><td data-label="Finished" class="when">${time(e.finishedAt, true)}</td><td data-label="Duration" class="num">${ms(e.durationMs)}</td><td data-label="Worker" class="worker">${worker(e)}</td><td data-label="Error" class="error">${error(e)}</td>${
+      admin ? html`<td data-label="Arguments" class="arguments">${argumentList(e.arguments)}</td>` : ''
     }</tr>`,
 )}
-</tbody></table>`;
+</tbody></table></div>`;
 }
 
 export interface HistoryPageData {

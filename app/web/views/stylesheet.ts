@@ -47,6 +47,17 @@ table.jobs td.job-class{overflow-wrap:break-word;max-width:12rem}
 table.jobs td.when{white-space:nowrap;font-variant-numeric:tabular-nums;font-size:13px}
 table.jobs td.error{overflow-wrap:anywhere;max-width:16rem;font-size:13px}
 table.jobs td.job-actions{white-space:nowrap}
+table.jobs td.arguments{overflow-wrap:anywhere;max-width:18rem;font-size:13px}
+table.jobs td.worker{white-space:nowrap;font-size:13px}
+ol.args{margin:0;padding-left:1.25rem}
+ol.args code{overflow-wrap:anywhere}
+.arg-pair{display:block}
+.arg-key{color:#4a5363;font-weight:600}
+.arg-key::after{content:':'}
+form.history-search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
+form.history-search input[name=args]{width:16rem;max-width:100%}
+form.history-filters{display:flex;flex-wrap:wrap;gap:.5rem}
+form.history-filters input{max-width:100%}
 table.stats{font-size:13px}
 table.stats td.paused{white-space:nowrap}
 .state-discarded{background:#f3e8d6}
@@ -65,6 +76,9 @@ dl.job-facts dd{margin:0;overflow-wrap:anywhere}
   table.cards td{text-align:right}
   table.cards td::before{content:attr(data-label);font-weight:600;color:#4a5363;flex:0 0 5.5rem;text-align:left}
   table.jobs td.job-id a{max-width:14rem}
+  table.cards td.job-class,table.cards td.error,table.cards td.arguments{max-width:none}
+  table.cards td.arguments{display:block;text-align:left}
+  table.cards td.arguments::before{display:block}
   .chart{flex-basis:100%}
 }
 .chart h3{margin:0 0 .25rem;font-size:14px}

@@ -149,8 +149,8 @@ describe('the jobs dashboard in a real browser', () => {
     });
 
     await page.goto(`${base}/admin/jobs`);
-    await page.selectOption('select[name=state]', 'failed');
-    await page.fill('input[name=class]', 'Fixture.FlakyJob');
+    await page.selectOption('form.filters select[name=state]', 'failed');
+    await page.fill('form.filters input[name=class]', 'Fixture.FlakyJob');
     await Promise.all([page.waitForURL(/state=failed/), page.click('form.filters button[type=submit]')]);
     expect(await page.locator('tbody tr[data-job-id]').count()).toBe(3);
     await screenshot(page, 'dashboard-02-failed-of-a-class');
