@@ -125,8 +125,17 @@ function stopAll(nodes: RedisNode[], dir: string): Promise<void> {
   return Promise.resolve();
 }
 
+export interface ClusterOptions {
+  /** cluster-node-timeout: how long a silent master takes to be failed over (default 2000 ms). */
+  nodeTimeoutMs?: number;
+}
+
 /** A cluster of `masters` masters, each with `replicas` replicas. */
-export async function startCluster(masters = 3, replicas = 0): Promise<TestCluster> {
+export async function startCluster(
+  masters = 3,
+  replicas = 0,
+  { nodeTimeoutMs = 2000 }: ClusterOptions = {},
+): Promise<TestCluster> {
   const dir = folder('cluster');
   const ports: number[] = [];
   for (let i = 0; i < masters * (1 + replicas); i += 1) ports.push(await freePort());
@@ -140,7 +149,7 @@ export async function startCluster(masters = 3, replicas = 0): Promise<TestClust
           '--cluster-config-file',
           join(dir, String(port), 'nodes.conf'),
           '--cluster-node-timeout',
-          '2000',
+          String(nodeTimeoutMs),
         ]),
       );
     const created = spawnSync(
@@ -163,8 +172,13 @@ export async function startCluster(masters = 3, replicas = 0): Promise<TestClust
         try {
           await client.connect();
           const info = await client.cluster('INFO');
-          const slots = (await client.cluster('SLOTS')) as unknown[];
-          return info.includes('cluster_state:ok') && slots.length === masters;
+          const slots = (await client.cluster('SLOTS')) as unknown[][];
+          // Each range: [from, to, master, ...its replicas]; replicas attach a moment after create.
+          return (
+            info.includes('cluster_state:ok') &&
+            slots.length === masters &&
+            slots.every((range) => range.length === 3 + replicas)
+          );
         } finally {
           client.disconnect();
         }
