@@ -25,7 +25,13 @@ import {
   type WorkerHandle,
 } from '../../runtime/support';
 import { createUser, PASSWORD } from '../support';
-import { launchChromium, screenshot, type LaunchedBrowser } from './browser-support';
+import {
+  expectFitsBothWidths,
+  launchChromium,
+  screenshot,
+  signInAs,
+  type LaunchedBrowser,
+} from './browser-support';
 import { FlakyJob } from './fixtures';
 
 const SECRET_ARGUMENT = 'argument-for-admins-only';
@@ -71,27 +77,9 @@ describe('the jobs dashboard in a real browser', () => {
     await disconnectTestPrisma();
   }, 30_000);
 
-  async function signIn(name: string): Promise<void> {
-    await page.context().clearCookies();
-    await page.goto(`${base}/login`);
-    await page.fill('#name', name);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/posts`), page.click('main button[type=submit]')]);
-  }
-
-  /** Screenshots at 1280 and 375 px, each asserting the page itself does not scroll sideways. */
-  async function fitsBothWidths(path: string, name: string): Promise<void> {
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.goto(`${base}${path}`);
-      const { scrollWidth, clientWidth } = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
-        '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
-      );
-      await screenshot(page, `dashboard-${name}-${width}`);
-      expect(scrollWidth, `${path} at ${width} px`).toBeLessThanOrEqual(clientWidth);
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-  }
+  const signIn = (name: string) => signInAs(page, base, name, PASSWORD);
+  const fitsBothWidths = (path: string, name: string) =>
+    expectFitsBothWidths(page, base, path, `dashboard-${name}`);
 
   it('pauses and resumes a queue from the Paused column', async () => {
     await signIn('admin');

@@ -7,6 +7,7 @@
  *   const browser = await launchChromium(); const page = await browser.context.newPage();
  *   await screenshot(page, '01-login'); await browser.close();
  */
+import { expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,4 +57,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Signs in through the login form as a user would, starting from no cookies. */
+export async function signInAs(page: Page, base: string, name: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${base}/login`);
+  await page.fill('#name', name);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(`${base}/posts`), page.click('main button[type=submit]')]);
+}
+
+/** Screenshots `path` at 1280 and 375 px, each asserting the page itself does not scroll sideways. */
+export async function expectFitsBothWidths(
+  page: Page,
+  base: string,
+  path: string,
+  name: string,
+): Promise<void> {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`${base}${path}`);
+    const { scrollWidth, clientWidth } = await page.evaluate<{ scrollWidth: number; clientWidth: number }>(
+      '({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+    );
+    await screenshot(page, `${name}-${width}`);
+    expect(scrollWidth, `${path} at ${width} px`).toBeLessThanOrEqual(clientWidth);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
