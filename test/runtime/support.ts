@@ -18,14 +18,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { BullmqAdapter, configureBacklot, registerJobs, type AnyJobClass } from '../../app/framework/index';
 import { QUEUE_NAMES } from '../../config/queues';
-import { spawnBin, type BinProcess } from '../support/processes';
+import { freePort, spawnBin, type BinProcess } from '../support/processes';
+
+export { freePort };
 import { useRedisPrefix, type RedisScope } from '../support/redis';
 import { sleep, waitUntil } from '../support/wait';
 
@@ -175,18 +176,6 @@ export function useBacklot(scope: RedisScope, jobs: readonly AnyJobClass[] = [])
   registerJobs(jobs);
   afterAll(() => adapter.close());
   return adapter;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RedisServer {

@@ -9,6 +9,7 @@
  *   worker.signal('SIGTERM'); expect(await worker.exited).toEqual({ code: 0, signal: null });
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll } from 'vitest';
 
@@ -91,4 +92,17 @@ export async function runBin(
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
   return { code, stdout, stderr };
+}
+
+/** A port nobody listens on now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
