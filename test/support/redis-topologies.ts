@@ -94,6 +94,9 @@ async function startServer(dir: string, port: number, args: string[]): Promise<R
     join(own, 'redis.log'),
     '--daemonize',
     'yes',
+    // A replica's first sync starts at once, not after the default 5 s wait for more replicas.
+    '--repl-diskless-sync-delay',
+    '0',
   ]);
   let pid = 0;
   await waitFor(`redis-server on ${port}`, async () => (pid = await serverPid(port)) > 0, 10_000);
