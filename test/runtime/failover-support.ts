@@ -108,7 +108,9 @@ export function describeFailover(name: string, setup: (prefix: string) => Promis
         [`--pool=default:${POOL}`, '--require', FIXTURES],
         processEnv(prefix, { ...FAST_TIMINGS, ...s.env }),
       );
-      await worker.started(`default:${POOL}`);
+      // Booting bin/worker (tsx, a supervisor and a pool child) beside six redis-servers can take
+      // over 30 s on a loaded machine; the hook allows 120 s.
+      await worker.started(`default:${POOL}`, 60_000);
     }, 120_000);
 
     afterAll(async () => {
