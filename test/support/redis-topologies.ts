@@ -12,7 +12,7 @@
  *   const cluster = await startCluster(3); process.env.REDIS_CLUSTER_NODES = cluster.seeds; ...; await cluster.stop()
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from './processes';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -94,9 +94,18 @@ async function startServer(dir: string, port: number, args: string[]): Promise<R
     join(own, 'redis.log'),
     '--daemonize',
     'yes',
+    // A replica's first sync starts at once, not after the default 5 s wait for more replicas.
+    '--repl-diskless-sync-delay',
+    '0',
   ]);
   let pid = 0;
-  await waitFor(`redis-server on ${port}`, async () => (pid = await serverPid(port)) > 0, 10_000);
+  await waitFor(`redis-server on ${port}`, async () => (pid = await serverPid(port)) > 0, 10_000).catch(
+    (error: unknown) => {
+      // Say why (e.g. "Address already in use": another process took the free port meanwhile).
+      const log = existsSync(join(own, 'redis.log')) ? readFileSync(join(own, 'redis.log'), 'utf8') : '';
+      throw new Error(`${String(error)}; its redis.log ends:\n${log.slice(-1500)}`);
+    },
+  );
   return { port, pid };
 }
 
