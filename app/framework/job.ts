@@ -101,6 +101,8 @@ export abstract class Job extends JobDeclarations {
   concurrencyKey: string | undefined;
   /** The batch this job belongs to (Batch#add sets it), stored with the payload. */
   batchId: string | undefined;
+  /** The job waiting for this one (its dependent: enqueueAfter's job), set by the adapter that runs it. */
+  parentJobId: string | undefined;
   private loadedFromPayload = false;
   private loggerValue: Logger | undefined;
 
