@@ -12,8 +12,8 @@
  * with { transaction }): the same steps, but an adapter with a staged form (bullmq) gets the jobs
  * written to the outbox in that transaction instead (outbox/staging.ts; the relay adds them after
  * commit); other adapters enqueue at once. Inside a transaction scope (outbox/scope.ts), a call
- * naming no transaction does the same steps at the call but buffers the staged rows in the scope,
- * which writes them in one statement when it ends. Only this branch point knows about the outbox.
+ * naming no transaction, or naming the scope's own, does the same steps at the call but buffers
+ * the staged rows in the scope, which writes them in one statement when it ends. Only this branch point knows about the outbox.
  *
  * Example: await enqueueJob(ResizeJob.build(url, 640), { wait: 60 })
  */
@@ -28,7 +28,7 @@ import { checkEnqueuedClass } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
 import type { QueueAdapter } from './adapters/adapter';
-import { activeScope, type TransactionScope } from './outbox/scope';
+import { activeScope, scopeOf, type TransactionScope } from './outbox/scope';
 import type { StagedJob } from './outbox/staged-job';
 import { stageJobs } from './outbox/staging';
 import { checkTransaction } from './outbox/transaction';
@@ -50,8 +50,8 @@ interface Staging {
 }
 
 /**
- * How this enqueue is staged, or undefined (enqueue directly): an explicit transaction stages at
- * the call in one statement; otherwise the open scope `ambient` (if any) buffers the rows.
+ * How this enqueue is staged, or undefined (enqueue directly): into the open scope `ambient` (its
+ * buffer, written when it ends), else in the transaction it names, at the call (one statement).
  */
 function staging(
   adapter: QueueAdapter,
@@ -63,19 +63,25 @@ function staging(
   else if (!ambient) return undefined;
   if (!adapter.stagedForm || !adapter.stagedFlowForm) return undefined;
   const stager = adapter as StagingAdapter;
-  if (transaction !== undefined) return { adapter: stager, stage: (rows) => stageJobs(transaction, rows) };
-  return {
-    adapter: stager,
-    stage: (rows) => {
-      ambient?.buffer(rows);
-      return Promise.resolve();
-    },
-  };
+  if (ambient) {
+    return {
+      adapter: stager,
+      stage: (rows) => {
+        ambient.buffer(rows);
+        return Promise.resolve();
+      },
+    };
+  }
+  return { adapter: stager, stage: (rows) => stageJobs(transaction, rows) };
 }
 
-/** The open transaction scope this enqueue joins: none when it names a transaction or opts out. */
+/**
+ * The open transaction scope this enqueue joins: the one on the transaction it names, else the
+ * innermost one around the call; none when it opts out (Batch.add).
+ */
 function ambientScope(scope: EnqueueScope): TransactionScope | undefined {
-  return scope.transaction === undefined && scope.ambient !== false ? activeScope() : undefined;
+  if (scope.transaction !== undefined) return scopeOf(scope.transaction);
+  return scope.ambient === false ? undefined : activeScope();
 }
 
 /** Runs one enqueue, kept in view of its scope (which ends only after it buffered its rows). */

@@ -12,8 +12,9 @@
  * inside the transaction, before its commit. A callback that throws writes nothing.
  *
  * Rules (docs/architecture/outbox.md):
- *   - `Job.inTransaction(tx)` / `{ transaction: tx }` inside a scope still stage at the call, in
- *     the transaction they name (one statement each, as outside a scope);
+ *   - `Job.inTransaction(tx)` / `{ transaction: tx }` inside a scope on that same `tx` join the
+ *     scope's buffer (so helpers that take a tx cost no statement of their own); naming another
+ *     transaction, or outside any scope on it, they stage at the call (one statement each);
  *   - a scope nested in one on the same transaction joins it: its jobs are written with the
  *     outer scope's (dropped if its own callback throws); on another transaction it is its own;
  *   - a call that starts after its scope ended (a timer or loop begun inside it) enqueues as
@@ -87,6 +88,13 @@ const storage = new AsyncLocalStorage<TransactionScope>();
 export function activeScope(): TransactionScope | undefined {
   let scope = storage.getStore();
   while (scope && !scope.isOpen) scope = scope.outer;
+  return scope;
+}
+
+/** The innermost open scope around this call on `transaction`, if any. */
+export function scopeOf(transaction: unknown): TransactionScope | undefined {
+  let scope = activeScope();
+  while (scope && (scope.transaction !== transaction || !scope.isOpen)) scope = scope.outer;
   return scope;
 }
 

@@ -217,20 +217,33 @@ describe('transaction scopes', () => {
     expect(await ids()).toEqual([inner?.jobId]);
   });
 
-  it('lets an explicit inTransaction(tx) inside a scope stage at the call, in the transaction it names', async () => {
+  it("joins an explicit inTransaction(tx) on the scope's own transaction; another transaction stages at the call", async () => {
     const pgTx = await countingClient();
+    const other = await countingClient();
     try {
-      await pgTx.run(() =>
-        withTransaction(pgTx.tx, async () => {
-          await ScopedMailJob.performLater('buffered');
-          await ScopedMailJob.inTransaction(pgTx.tx).performLater('at once');
-          expect(pgTx.statements).toHaveLength(1);
-        }),
+      await other.run(() =>
+        pgTx.run(() =>
+          withTransaction(pgTx.tx, async () => {
+            await ScopedMailJob.performLater('buffered');
+            await ScopedMailJob.inTransaction(pgTx.tx).performLater('joins');
+            await Job.performAllLater([ScopedMailJob.build('joins too')], { transaction: pgTx.tx });
+            await ScopedMailJob.inTransaction(other.tx).performLater('elsewhere');
+            expect(pgTx.statements).toEqual([]);
+            expect(other.statements).toHaveLength(1);
+          }),
+        ),
       );
-      expect(pgTx.statements).toHaveLength(2);
-      expect((await rows()).map((row) => row.data.arguments)).toEqual([['at once'], ['buffered']]);
+      expect(pgTx.statements).toHaveLength(1);
+      // 'elsewhere' was written at its call, the scope's rows when it ended.
+      expect((await rows()).map((row) => row.data.arguments)).toEqual([
+        ['elsewhere'],
+        ['buffered'],
+        ['joins'],
+        ['joins too'],
+      ]);
     } finally {
       await pgTx.end();
+      await other.end();
     }
   });
 
