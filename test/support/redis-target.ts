@@ -10,8 +10,9 @@
  *   on a Sentinel group and once on a 3-master Cluster of its own (test/support/redis-topologies.ts).
  *   Each group is started while the file is collected (so describe bodies can open connections at
  *   once, as every spec does) and stopped by pid in that block's afterAll, which runs after every
- *   other afterAll of the block (hooks run as a stack); a process exit hook kills what is left if
- *   the file failed before its hooks ran.
+ *   other afterAll of the block (hooks run as a stack). Their pids are noted under
+ *   tmp/redis-topologies/, and reapTopologies() (global setup, before and after a run) kills those
+ *   of a test process that is gone: a block skipped by -t, or a file vitest ended, runs no afterAll.
  *
  * Steps of a topology's block: start the servers -> target with its env and key layout (per-queue
  * on a cluster) -> fn(target) registers the block's tests -> afterAll stops the servers.
@@ -22,6 +23,8 @@
  *     const env = processEnv(scope);   // carries target.env to bin/worker
  *   });
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, describe } from 'vitest';
 import type { KeyLayout, RedisConnection } from '../../app/framework/index';
 import { queuePrefix } from '../../app/framework/index';
@@ -107,17 +110,49 @@ export async function startTarget(
   };
 }
 
-const running = new Set<TestTopology>();
-process.once('exit', () => {
-  for (const servers of running)
-    for (const node of servers.nodes) {
-      try {
-        process.kill(node.pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-});
+const RECORDS = resolve('tmp/redis-topologies');
+
+function isRedisServer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('redis-server');
+  } catch {
+    return false;
+  }
+}
+
+/** Notes a group's server pids under tmp/redis-topologies/, for reapTopologies() if the file dies first. */
+function record(servers: TestTopology): string {
+  mkdirSync(RECORDS, { recursive: true });
+  const file = join(RECORDS, `pids-${process.pid}-${servers.nodes[0]?.port ?? 0}`);
+  writeFileSync(file, servers.nodes.map((n) => n.pid).join('\n'));
+  return file;
+}
+
+/**
+ * Kills (by pid) the servers of every group whose test process is gone, and forgets them: a file
+ * that vitest ended, or whose block was skipped (-t), never ran its afterAll. global-setup.ts
+ * calls it before and after a run.
+ */
+export function reapTopologies(): void {
+  if (!existsSync(RECORDS)) return;
+  for (const name of readdirSync(RECORDS)) {
+    const owner = /^pids-(\d+)-/.exec(name)?.[1];
+    if (!owner || isAlive(Number(owner))) continue;
+    const file = join(RECORDS, name);
+    for (const pid of readFileSync(file, 'utf8').split('\n').map(Number))
+      if (pid > 0 && isRedisServer(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(file, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** `fn`'s describe block once per topology; the test names end with [single], [sentinel], [cluster]. */
 export function describeEachTopology(
@@ -132,10 +167,10 @@ export function describeEachTopology(
         return;
       }
       const { target, servers } = await startTarget(kind);
-      running.add(servers);
+      const noted = record(servers);
       afterAll(async () => {
         await servers.stop();
-        running.delete(servers);
+        rmSync(noted, { force: true });
       });
       fn(target);
     });
