@@ -2,6 +2,8 @@
  * worker-memory: peak RSS (VmHWM) of a real compiled bin/worker pool child, event bus on as
  * bin/worker runs it, over a backlog of PingJobs (issue #21 point 4; target < 150 MB).
  *
+ * A scratch database (created, migrated, dropped at the end) is the DATABASE_URL of both commands,
+ * since booting the app needs a migrated schema (a fresh clone has none).
  * Per run: a fresh QUEUE_PREFIX; `BACKLOT_RUNTIME=tsx bin/runner scripts/enqueue-pings.ts N`;
  * then `BACKLOT_RUNTIME=dist bin/worker --pool=default:C` (npm run bench built dist/ first); the
  * pool child's VmHWM and VmRSS are read from /proc every 200 ms until the prefix's default wait and
@@ -10,8 +12,12 @@
  * Example: npm run bench -- worker-memory --runs 5 --jobs 100000
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../app/db/admin';
+import { withDatabase } from '../config/database-url';
+import { env as appEnv } from '../config/env';
 import { PROJECT_ROOT } from '../config/project-root';
 import { defineBenchmark, sleep, type BenchContext, type BenchRow } from './support/benchmark';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
@@ -48,9 +54,14 @@ interface MemoryRun {
   jobsPerSec: number;
 }
 
-async function memoryRun(ctx: BenchContext, jobs: number, concurrency: number): Promise<MemoryRun> {
+async function memoryRun(
+  ctx: BenchContext,
+  databaseUrl: string,
+  jobs: number,
+  concurrency: number,
+): Promise<MemoryRun> {
   const prefix = benchPrefix('worker-memory');
-  const env = { QUEUE_PREFIX: prefix, REDIS_URL: ctx.redisUrl, LOG_LEVEL: 'info' };
+  const env = { QUEUE_PREFIX: prefix, REDIS_URL: ctx.redisUrl, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' };
   const redis = connect(ctx.redisUrl);
   try {
     const enqueue = run('runner', ['scripts/enqueue-pings.ts', String(jobs)], {
@@ -110,10 +121,20 @@ export default defineBenchmark({
     const jobs = Number(ctx.flags.jobs);
     const concurrency = Number(ctx.flags.concurrency);
     const runs: MemoryRun[] = [];
-    for (let i = 1; i <= Number(ctx.flags.runs); i += 1) {
-      const result = await memoryRun(ctx, jobs, concurrency);
-      runs.push(result);
-      ctx.log(`  run ${i}: peak ${result.peakMB} MB, ${result.jobsPerSec} jobs/s`);
+    const databaseUrl = withDatabase(
+      appEnv().DATABASE_URL,
+      `backlot_bench_memory_${randomBytes(3).toString('hex')}`,
+    );
+    await createDatabaseIfMissing(databaseUrl);
+    try {
+      await migrateDeploy(databaseUrl);
+      for (let i = 1; i <= Number(ctx.flags.runs); i += 1) {
+        const result = await memoryRun(ctx, databaseUrl, jobs, concurrency);
+        runs.push(result);
+        ctx.log(`  run ${i}: peak ${result.peakMB} MB, ${result.jobsPerSec} jobs/s`);
+      }
+    } finally {
+      await dropDatabase(databaseUrl);
     }
     const peaks = runs.map((r) => r.peakMB);
     const rows: BenchRow[] = [

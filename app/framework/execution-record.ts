@@ -3,7 +3,10 @@
  * (instrumentation.ts) like the log lines and the bus. For every execution that finishes, the
  * 'finish' event hands one small object to the installed ExecutionRecorder (the app's batched
  * PostgreSQL recorder): no I/O, no filtering or formatting on the job's path; the recorder does
- * that when it flushes.
+ * that when it flushes. The object is a snapshot of the few fields history keeps, not the job:
+ * a recorder holds its entries until the next flush (up to 500 ms), and holding the finished
+ * jobs themselves (context, guard, logger, BullMQ job) for that long moved them all into the old
+ * generation and made garbage collection the largest cost of recording.
  *
  * Steps: the app installs a recorder with setExecutionRecorder (bin/worker), which subscribes to
  * the job events; each finish calls recordExecution(job, outcome, startedAt) once; removing the
@@ -11,11 +14,12 @@
  *
  * Example:
  *   setExecutionRecorder({ record: (entry) => buffer.push(entry) });
- *   // a job runs: buffer holds { job, status: 'completed', startedAt, finishedAt }
+ *   // a job runs: buffer holds { jobId, jobClass, queue, attempt, arguments, state: 'completed', ... }
  */
-import type { Outcome } from './execution';
+import type { Outcome } from './outcome';
 import { onJobEvent } from './instrumentation';
 import type { Job } from './job';
+import type { Json } from './serializers/serializer';
 import { backlotSettings } from './settings';
 
 /** How an execution ended: the framework's Outcome status. */
@@ -32,9 +36,17 @@ export const EXECUTION_STATES: readonly ExecutionState[] = [
   'halted',
 ];
 
-/** One finished execution. `job` is the finished run's own instance (not reused afterwards). */
+/** One finished execution: what history keeps of the run, copied when it finished. */
 export interface ExecutionRecord {
-  job: Job;
+  jobId: string;
+  jobClass: string;
+  queue: string;
+  /** The attempt that finished (1 for the first run). */
+  attempt: number;
+  /** The arguments as stored in the payload (serialized), or undefined when there are none. */
+  arguments: readonly Json[] | undefined;
+  /** Epoch milliseconds the job was first enqueued, when known. */
+  enqueuedAt: number | undefined;
   state: ExecutionState;
   /** What ended it, for every state but completed and halted. */
   error: Error | undefined;
@@ -68,18 +80,34 @@ export function executionRecorder(): ExecutionRecorder | undefined {
   return recorder;
 }
 
+/** The record of one finished run of `job` (finishedAt defaults to now). */
+export function executionRecordOf(
+  job: Job,
+  outcome: Outcome,
+  startedAt: number,
+  finishedAt = Date.now(),
+): ExecutionRecord {
+  const enqueuedAt = job.enqueuedAt?.getTime();
+  return {
+    jobId: job.jobId,
+    jobClass: job.jobClassName,
+    queue: job.queueName,
+    attempt: job.executions,
+    arguments: job.serializedArguments,
+    enqueuedAt: enqueuedAt !== undefined && Number.isFinite(enqueuedAt) ? enqueuedAt : undefined,
+    state: outcome.status,
+    error: 'error' in outcome ? outcome.error : undefined,
+    startedAt,
+    finishedAt,
+  };
+}
+
 /** Hands one finished execution to the recorder, if one is installed. Never throws. */
 export function recordExecution(job: Job, outcome: Outcome, startedAt: number): void {
   const current = recorder;
   if (!current) return;
   try {
-    current.record({
-      job,
-      state: outcome.status,
-      error: 'error' in outcome ? outcome.error : undefined,
-      startedAt,
-      finishedAt: Date.now(),
-    });
+    current.record(executionRecordOf(job, outcome, startedAt));
   } catch (error) {
     backlotSettings().logger.error(
       { jobId: job.jobId, jobClass: job.jobClassName, err: error },

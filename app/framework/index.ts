@@ -71,6 +71,7 @@ export type { JobEvent, JobEventListener, EnqueueStatus } from './instrumentatio
 export {
   EXECUTION_STATES,
   executionRecorder,
+  executionRecordOf,
   recordExecution,
   setExecutionRecorder,
 } from './execution-record';

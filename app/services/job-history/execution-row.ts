@@ -34,7 +34,7 @@ export function rowContext(host: string, pid: number, filterKeys: readonly strin
  * filtered copy would equal the stored arguments).
  */
 function storedArguments(
-  stored: unknown[] | undefined,
+  stored: readonly unknown[] | undefined,
   context: RowContext,
 ): { value: unknown; terms: string[] } {
   if (!stored || stored.length === 0) return { value: null, terms: [] };
@@ -51,20 +51,19 @@ export function errorClassOf(error: Error): string {
 }
 
 export function toExecutionRow(entry: ExecutionRecord, context: RowContext): ExecutionRow {
-  const { job, error } = entry;
-  const args = storedArguments(job.serializedArguments, context);
-  const enqueued = job.enqueuedAt?.getTime();
+  const { error } = entry;
+  const args = storedArguments(entry.arguments, context);
   return {
-    jobId: job.jobId,
-    jobClass: job.jobClassName,
-    queue: job.queueName,
+    jobId: entry.jobId,
+    jobClass: entry.jobClass,
+    queue: entry.queue,
     state: entry.state,
-    attempt: job.executions,
+    attempt: entry.attempt,
     arguments: args.value,
     searchTerms: args.terms,
     errorClass: error ? errorClassOf(error) : null,
     errorMessage: error ? error.message.slice(0, MAX_ERROR_MESSAGE) : null,
-    enqueuedAt: enqueued !== undefined && Number.isFinite(enqueued) ? enqueued : null,
+    enqueuedAt: entry.enqueuedAt ?? null,
     startedAt: entry.startedAt,
     finishedAt: entry.finishedAt,
     durationMs: Math.max(0, entry.finishedAt - entry.startedAt),

@@ -9,6 +9,7 @@ import { createDbPool } from '../../../app/db/pg-pool';
 import {
   BullmqAdapter,
   configureBacklot,
+  executionRecordOf,
   Job,
   JobInspector,
   markRecord,
@@ -196,13 +197,9 @@ describe('job history recorder', () => {
     const job = new HistoryFailJob().loadPayload(HistoryFailJob.build(1).serialize());
     job.executions = 1;
     for (let i = 0; i < 5; i += 1)
-      small.record({
-        job,
-        state: 'failed',
-        error: new BoomError('x'),
-        startedAt: Date.now(),
-        finishedAt: Date.now(),
-      });
+      small.record(
+        executionRecordOf(job, { status: 'failed', error: new BoomError('x'), exhausted: true }, Date.now()),
+      );
     expect(small.stats()).toMatchObject({ buffered: 3, lost: 2 });
     await small.stop();
     expect(small.stats()).toMatchObject({ buffered: 0, written: 3, lost: 2 });
