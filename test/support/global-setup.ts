@@ -14,7 +14,7 @@
  *   6. Teardown drops the template and every database named after it (copies and scratch
  *      databases from test/support/database.ts), WITH (FORCE).
  *   Before step 3 and at teardown, reapTopologies() kills the Sentinel groups and clusters of
- *   test processes that are gone (test/support/redis-target.ts).
+ *   test processes that are gone (test/support/topology-reaper.ts).
  *
  * Example: npx vitest run test/db   (nothing to configure; vitest.config.ts lists this file)
  */
@@ -30,7 +30,7 @@ import {
   MAINTENANCE_DATABASE,
   migrateDeploy,
 } from '../../app/db/admin';
-import { reapTopologies } from './redis-target';
+import { reapTopologies } from './topology-reaper';
 import { TEST_DATABASE_PREFIX, workerDatabaseUrl } from './test-databases';
 
 function processIsAlive(pid: number): boolean {

@@ -11,7 +11,7 @@
  *   Each group is started while the file is collected (so describe bodies can open connections at
  *   once, as every spec does) and stopped by pid in that block's afterAll, which runs after every
  *   other afterAll of the block (hooks run as a stack). Their pids are noted under
- *   tmp/redis-topologies/, and reapTopologies() (global setup, before and after a run) kills those
+ *   tmp/redis-topologies/, and reapTopologies() (test/support/topology-reaper.ts, from the global setup before and after a run) kills those
  *   of a test process that is gone: a block skipped by -t, or a file vitest ended, runs no afterAll.
  *
  * Steps of a topology's block: start the servers -> target with its env and key layout (per-queue
@@ -23,8 +23,7 @@
  *     const env = processEnv(scope);   // carries target.env to bin/worker
  *   });
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe } from 'vitest';
 import type { KeyLayout, RedisConnection } from '../../app/framework/index';
 import { queuePrefix } from '../../app/framework/index';
@@ -32,6 +31,7 @@ import { DEFAULT_REDIS_URL } from '../../config/defaults';
 import { createRedis, type RedisRole } from '../../config/redis';
 import { redisTopology, type RedisTopology } from '../../config/redis-topology';
 import { startCluster, startSentinel, type TestTopology } from './redis-topologies';
+import { record } from './topology-reaper';
 
 export type TopologyKind = RedisTopology['kind'];
 
@@ -108,50 +108,6 @@ export async function startTarget(
     servers,
     target: targetOf({ ...blank, REDIS_SENTINELS: servers.seeds, REDIS_SENTINEL_NAME: servers.name }),
   };
-}
-
-const RECORDS = resolve('tmp/redis-topologies');
-
-function isRedisServer(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('redis-server');
-  } catch {
-    return false;
-  }
-}
-
-/** Notes a group's server pids under tmp/redis-topologies/, for reapTopologies() if the file dies first. */
-function record(servers: TestTopology): string {
-  mkdirSync(RECORDS, { recursive: true });
-  const file = join(RECORDS, `pids-${process.pid}-${servers.nodes[0]?.port ?? 0}`);
-  writeFileSync(file, servers.nodes.map((n) => n.pid).join('\n'));
-  return file;
-}
-
-/**
- * Kills (by pid) the servers of every group whose test process is gone, and forgets them: a file
- * that vitest ended, or whose block was skipped (-t), never ran its afterAll. global-setup.ts
- * calls it before and after a run.
- */
-export function reapTopologies(): void {
-  if (!existsSync(RECORDS)) return;
-  for (const name of readdirSync(RECORDS)) {
-    const owner = /^pids-(\d+)-/.exec(name)?.[1];
-    if (!owner || isAlive(Number(owner))) continue;
-    const file = join(RECORDS, name);
-    for (const pid of readFileSync(file, 'utf8').split('\n').map(Number))
-      if (pid > 0 && isRedisServer(pid)) process.kill(pid, 'SIGKILL');
-    rmSync(file, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** `fn`'s describe block once per topology; the test names end with [single], [sentinel], [cluster]. */
