@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClockStatus } from '../../app/framework/index';
+import type { ClockStatus, RedisConnection } from '../../app/framework/index';
 import { runBin, spawnBin, type BinProcess } from '../support/processes';
 import { useRedisPrefix } from '../support/redis';
 
@@ -34,7 +33,7 @@ function commonSlots(a: BinProcess, b: BinProcess): string[] {
 describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
   const scope = useRedisPrefix('cron-bin');
   const env = { QUEUE_PREFIX: scope.prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq' };
-  let redis: Redis;
+  let redis: RedisConnection;
   let queue: Queue;
 
   beforeAll(() => {

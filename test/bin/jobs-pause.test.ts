@@ -19,7 +19,7 @@ interface StatsRow {
 
 describe('bin/jobs pause and resume (real processes, real Redis)', () => {
   const scope = useWorkerScope('jobs-pause-cli');
-  const env = processEnv(scope.prefix);
+  const env = processEnv(scope);
   let adapter: BullmqAdapter;
   let worker: WorkerHandle;
 

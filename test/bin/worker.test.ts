@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import { BullmqAdapter, configureBacklot } from '../../app/framework/index';
+import { BullmqAdapter, configureBacklot, type RedisConnection } from '../../app/framework/index';
 import { SleepJob } from '../fixtures/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin, spawnBin, type BinProcess } from '../support/processes';
@@ -8,7 +7,7 @@ import { useRedisPrefix } from '../support/redis';
 describe('bin/worker (real processes)', () => {
   const scope = useRedisPrefix('worker-bin');
   const env = { QUEUE_PREFIX: scope.prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq' };
-  let redis: Redis;
+  let redis: RedisConnection;
   let worker: BinProcess;
 
   beforeAll(async () => {

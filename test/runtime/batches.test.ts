@@ -8,9 +8,14 @@
  * - a discarded job triggers onDiscard (and onComplete, not onSuccess), a failed one counts failed;
  * - progress (pending, succeeded, failed, discarded) reads back through Batch.status.
  */
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Batch, batchKeyPattern, callbackJobId, type BatchCallbackName } from '../../app/framework/index';
+import {
+  Batch,
+  batchKeyPattern,
+  callbackJobId,
+  type BatchCallbackName,
+  type RedisConnection,
+} from '../../app/framework/index';
 import { BatchCallbackJob, BatchMemberJob, OnlyOneJob } from '../fixtures/jobs';
 import {
   FIXTURES,
@@ -23,7 +28,7 @@ import {
 } from './support';
 
 /** Callback runs recorded under `key`, as [name, jobId, pid]. */
-async function callbackRuns(redis: Redis, key: string): Promise<[string, string, number][]> {
+async function callbackRuns(redis: RedisConnection, key: string): Promise<[string, string, number][]> {
   return (await redis.lrange(`${key}:callbacks`, 0, -1)).map((line) => {
     const [name = '', jobId = '', pid = '0'] = line.split(':');
     return [name, jobId, Number(pid)];
@@ -48,7 +53,7 @@ describe('batches across worker processes', () => {
 
   // Two pools of one slot each, for every test: two jobs running at once run on both processes.
   beforeAll(async () => {
-    const env = processEnv(scope.prefix);
+    const env = processEnv(scope);
     const pair = [0, 1].map(() => startWorker(['--pool=default:1', '--require', FIXTURES], env));
     for (const w of pair) await w.started('default:1');
     workers.push(...pair);

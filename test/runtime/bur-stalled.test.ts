@@ -36,7 +36,7 @@ const POSTS = 1_000;
 
 describe('a BUR whose worker is killed more often than the stall limit allows', () => {
   const scope = useWorkerScope('bur-stalled');
-  const env = processEnv(scope.prefix, FAST_TIMINGS);
+  const env = processEnv(scope, FAST_TIMINGS);
   const adapter = useBacklot(scope);
   const db = testPrisma();
 

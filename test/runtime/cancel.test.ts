@@ -5,15 +5,17 @@
  *   reason starting "canceled" and is not retried, even by a class that retries every error;
  * - finished: "already finished", exit 1;
  * - unknown: "no such job", exit 1.
+ * On one Redis, a Sentinel group and a Redis Cluster: the cancel channel crosses processes on each.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { RetriedSleepJob, SleepJob } from '../fixtures/jobs';
 import { runBin } from '../support/processes';
+import { describeEachTopology } from '../support/redis-target';
 import { FIXTURES, processEnv, startWorker, useBacklot, useWorkerScope, waitUntil } from './support';
 
-describe('bin/jobs cancel', () => {
-  const scope = useWorkerScope('cancel');
-  const env = processEnv(scope.prefix);
+describeEachTopology('bin/jobs cancel', (target) => {
+  const scope = useWorkerScope('cancel', target);
+  const env = processEnv(scope);
   const redis = scope.connection();
   const adapter = useBacklot(scope);
 

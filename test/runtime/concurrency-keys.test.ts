@@ -7,9 +7,8 @@
  * - a holder killed with kill -9 does not keep its key: the waiter runs long before the dead run
  *   would have ended, and never beside the holder's rerun.
  */
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { Job } from '../../app/framework/index';
+import { Job, type RedisConnection } from '../../app/framework/index';
 import { LimitedJob, OnlyOneJob, SingleLimitedJob } from '../fixtures/jobs';
 import {
   FAST_TIMINGS,
@@ -31,7 +30,7 @@ interface Interval {
   pid: number;
 }
 
-async function intervals(redis: Redis, key: string): Promise<Interval[]> {
+async function intervals(redis: RedisConnection, key: string): Promise<Interval[]> {
   return (await redis.lrange(`${key}:intervals`, 0, -1)).map((line) => JSON.parse(line) as Interval);
 }
 
@@ -79,7 +78,7 @@ describe('concurrency keys across worker processes', () => {
     'runs at most `to` jobs of a key at once, across processes, and other keys beside them',
     { timeout: 120_000 },
     async () => {
-      const pair = await twoWorkers(processEnv(scope.prefix));
+      const pair = await twoWorkers(processEnv(scope));
       const key = `${scope.prefix}:limits`;
       const jobs = ['a', 'b', 'c'].flatMap((group) =>
         Array.from({ length: 6 }, (_, i) => LimitedJob.build(key, group, `${group}${i}`, 300)),
@@ -103,7 +102,7 @@ describe('concurrency keys across worker processes', () => {
   );
 
   it('does not let a key with many waiting jobs hold back a key with one', { timeout: 120_000 }, async () => {
-    await twoWorkers(processEnv(scope.prefix));
+    await twoWorkers(processEnv(scope));
     const key = `${scope.prefix}:fair`;
     const hot = Array.from({ length: 30 }, (_, i) => LimitedJob.build(key, 'hot', `hot${i}`, 100));
     const cold = LimitedJob.build(key, 'cold', 'cold', 100);
@@ -121,7 +120,7 @@ describe('concurrency keys across worker processes', () => {
   });
 
   it("with onConflict 'discard' drops the jobs that find the key taken", { timeout: 60_000 }, async () => {
-    await twoWorkers(processEnv(scope.prefix));
+    await twoWorkers(processEnv(scope));
     const key = `${scope.prefix}:discard`;
     const first = await OnlyOneJob.performLater(key, 'g', 'first', 5_000);
     // Inside perform, so it holds the key's one slot while the next two are taken.
@@ -137,7 +136,7 @@ describe('concurrency keys across worker processes', () => {
   });
 
   it('does not let a holder killed with kill -9 keep its key', { timeout: 120_000 }, async () => {
-    const env = processEnv(scope.prefix, FAST_TIMINGS);
+    const env = processEnv(scope, FAST_TIMINGS);
     const [doomed] = await twoWorkers(env);
     const key = `${scope.prefix}:killed`;
     const holder = await SingleLimitedJob.set({}).performLater(key, 'k', 'holder', 60_000, 100);

@@ -1,12 +1,14 @@
 /**
  * bulk_update runs one job at a time across every worker process: the limit (globalConcurrency 1
  * in config/queues.ts) lives on the queue in Redis, not in a process, so three processes with four
- * slots each still never overlap two jobs.
+ * slots each still never overlap two jobs: on one Redis, a Sentinel group and a Redis Cluster
+ * (the queue's keys on its own hash slot there).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { Job } from '../../app/framework/index';
 import { QUEUES } from '../../config/queues';
 import { IntervalJob } from '../fixtures/jobs';
+import { describeEachTopology } from '../support/redis-target';
 import {
   FIXTURES,
   processEnv,
@@ -26,9 +28,9 @@ interface Interval {
 const JOBS = 12;
 const JOB_MS = 150;
 
-describe('bulk_update global concurrency across worker processes', () => {
-  const scope = useWorkerScope('global-concurrency');
-  const env = processEnv(scope.prefix);
+describeEachTopology('bulk_update global concurrency across worker processes', (target) => {
+  const scope = useWorkerScope('global-concurrency', target);
+  const env = processEnv(scope);
   const key = `${scope.prefix}:intervals`;
   const redis = scope.connection();
   useBacklot(scope);
@@ -38,11 +40,11 @@ describe('bulk_update global concurrency across worker processes', () => {
     // All three are up and waiting before the first job exists, so each can compete for every job.
     workers = [1, 2, 3].map(() => startWorker(['--pool=bulk_update:4', '--require', FIXTURES], env));
     await Promise.all(workers.map((w) => w.started('bulk_update:4')));
-  });
+  }, 120_000);
 
   it('is 1 for bulk_update in config/queues.ts and on the queue in Redis', async () => {
     expect(QUEUES.bulk_update.globalConcurrency).toBe(1);
-    expect(await redis.hget(`${scope.prefix}:bulk_update:meta`, 'concurrency')).toBe('1');
+    expect(await redis.hget(`${scope.queuePrefix('bulk_update')}:bulk_update:meta`, 'concurrency')).toBe('1');
   });
 
   it(`runs ${JOBS} jobs from 3 processes with 4 slots each one at a time, on every process`, async () => {

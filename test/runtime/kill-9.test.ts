@@ -5,11 +5,13 @@
  * past maxStalledCount, failed with BullMQ's stalled reason); none is missing.
  *
  * Lock and stall timings are shortened through the env override (FAST_TIMINGS), so this takes
- * seconds instead of minutes.
+ * seconds instead of minutes. Runs on one Redis, a Sentinel group and a Redis Cluster
+ * (describeEachTopology): the stall check must recover the jobs on each.
  */
-import { describe, expect, it } from 'vitest';
-import { Job } from '../../app/framework/index';
+import { expect, it } from 'vitest';
+import { Job, listWorkers } from '../../app/framework/index';
 import { SleepJob } from '../fixtures/jobs';
+import { describeEachTopology } from '../support/redis-target';
 import {
   FAST_TIMINGS,
   FIXTURES,
@@ -25,9 +27,9 @@ const JOBS = 200;
 const POOL = 50;
 const STALLED_REASON = 'job stalled more than allowable limit';
 
-describe('kill -9 of a worker pool and its supervisor with 200 jobs in flight', () => {
-  const scope = useWorkerScope('kill-9');
-  const env = processEnv(scope.prefix, FAST_TIMINGS);
+describeEachTopology('kill -9 of a worker pool and its supervisor with 200 jobs in flight', (target) => {
+  const scope = useWorkerScope('kill-9', target);
+  const env = processEnv(scope, FAST_TIMINGS);
   const key = `${scope.prefix}:sleep`;
   const redis = scope.connection();
   const adapter = useBacklot(scope);
@@ -45,21 +47,26 @@ describe('kill -9 of a worker pool and its supervisor with 200 jobs in flight', 
     const ids = jobs.map((j) => j.jobId);
 
     // In flight: BullMQ holds 50 active and each of them is inside perform (it recorded its start).
-    await waitUntil(
-      `${POOL} jobs are active and running perform`,
-      async () => (await queue.getActiveCount()) === POOL && (await redis.llen(`${key}:started`)) === POOL,
-    );
+    let seen = 'nothing yet';
+    await waitUntil(`${POOL} jobs are active and running perform`, async () => {
+      const [activeCount, startedCount] = [await queue.getActiveCount(), await redis.llen(`${key}:started`)];
+      seen = `${activeCount} active, ${startedCount} started`;
+      return activeCount === POOL && startedCount === POOL;
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last seen ${seen}`);
+    });
     const active = (await queue.getActive()).map((j) => String(j.id));
     expect(active).toHaveLength(POOL);
     expect(await queue.getWaitingCount()).toBe(JOBS - POOL);
     expect(await queue.getCompletedCount()).toBe(0);
 
     // The pool process as the heartbeat reports it, and the supervisor that forked it.
-    const [beat] = await redis.keys(`${scope.prefix}:workers:*`);
-    const child = JSON.parse((await redis.get(beat ?? '')) ?? '{}') as { pid?: number; pools?: string[] };
+    const beats = await listWorkers(redis, scope.prefix);
+    expect(beats).toHaveLength(1);
+    const child = beats[0] ?? { pid: 0, pools: [] };
     expect(child.pools).toEqual([`default:${POOL}`]);
     expect(child.pid).toBe(first.childPid());
-    const pids = [child.pid ?? 0, first.pid];
+    const pids = [child.pid, first.pid];
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     await waitUntil('the pool process and the supervisor are gone', () => pids.every((pid) => !isAlive(pid)));
     expect(await first.proc.exited).toEqual({ code: null, signal: 'SIGKILL' });

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { BullmqAdapter } from '../../app/framework/index';
+import { BullmqAdapter, type RedisConnection } from '../../app/framework/index';
 import { FencedJob } from '../fixtures/jobs';
 import {
   FAST_TIMINGS,
@@ -24,7 +24,13 @@ import {
 } from './support';
 
 /** The run's effects, lines and outcome once the job completed. */
-async function fencedOutcome(redis: Redis, worker: WorkerHandle, key: string, prefix: string, id: string) {
+async function fencedOutcome(
+  redis: RedisConnection,
+  worker: WorkerHandle,
+  key: string,
+  prefix: string,
+  id: string,
+) {
   await waitUntil(
     'the job completed on its second run',
     async () => (await redis.hget(`${prefix}:default:${id}`, 'finishedOn')) !== null,
@@ -41,7 +47,7 @@ async function fencedOutcome(redis: Redis, worker: WorkerHandle, key: string, pr
 
 describe('a job whose lock is deleted while it runs', () => {
   const scope = useWorkerScope('lock-lost');
-  const env = processEnv(scope.prefix, FAST_TIMINGS);
+  const env = processEnv(scope, FAST_TIMINGS);
   const redis = scope.connection();
   const adapter = useBacklot(scope);
   let worker: WorkerHandle;
@@ -81,7 +87,7 @@ describe('a job whose Redis is paused longer than its lock', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    env = processEnv(scope.prefix, { ...FAST_TIMINGS, REDIS_URL: server.url });
+    env = processEnv(scope, { ...FAST_TIMINGS, REDIS_URL: server.url });
     redis = new Redis(server.url);
     worker = startWorker(['--pool=default:1', '--require', FIXTURES], env);
     await worker.started('default:1');

@@ -30,7 +30,7 @@ interface Listed {
 
 describe('a job whose stored data is not JSON', () => {
   const scope = useWorkerScope('malformed-data');
-  const env = processEnv(scope.prefix);
+  const env = processEnv(scope);
   const redis = scope.connection();
   const adapter = useBacklot(scope);
   let worker: WorkerHandle;

@@ -29,7 +29,7 @@ function literal(text: string): RegExp {
 
 describe.each(['info', 'warn'])('malformed payloads at LOG_LEVEL=%s', (level) => {
   const scope = useWorkerScope(`malformed-payload-${level}`);
-  const env = processEnv(scope.prefix, { LOG_LEVEL: level });
+  const env = processEnv(scope, { LOG_LEVEL: level });
   const redis = scope.connection();
   const adapter = useBacklot(scope);
   let worker: WorkerHandle;

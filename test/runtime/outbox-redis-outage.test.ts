@@ -35,7 +35,7 @@ describe('the outbox while Redis is away', () => {
     { timeout: 180_000 },
     async () => {
       const key = `${scope.prefix}:outage`;
-      const env = processEnv(scope.prefix, {
+      const env = processEnv(scope, {
         ...FAST_TIMINGS,
         REDIS_URL: server.url,
         OUTBOX_SWEEP_INTERVAL_MS: '300',

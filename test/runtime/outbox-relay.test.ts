@@ -76,16 +76,13 @@ describe('transactional enqueue through bin/worker', () => {
     { timeout: 60_000 },
     async () => {
       const key = `${scope.prefix}:crashed-enqueuer`;
-      const enqueuer = spawnEnqueuer(key, 1, processEnv(scope.prefix), true);
+      const enqueuer = spawnEnqueuer(key, 1, processEnv(scope), true);
       await enqueuer.done;
       enqueuer.child.kill('SIGKILL');
       const [id] = enqueuer.committed();
       expect(await outboxRows()).toEqual([id]);
 
-      const worker = startWorker(
-        ['--pool=default:4', '--require', FIXTURES],
-        processEnv(scope.prefix, SWEEP),
-      );
+      const worker = startWorker(['--pool=default:4', '--require', FIXTURES], processEnv(scope, SWEEP));
       await worker.started('default:4');
       await waitUntil('the job ran', async () => (await redis.llen(`${key}:runs`)) >= 1);
       await sleep(1000); // a second sweep would show a second run
@@ -164,7 +161,7 @@ describe('a relay killed -9 between its BullMQ add and its outbox delete', () =>
       const ids = await stage(key, 50, 'commit', 2);
       const worker = startWorker(
         ['--pool=default:4', '--require', FIXTURES],
-        processEnv(scope.prefix, { ...SWEEP, ...FAST_TIMINGS, OUTBOX_TEST_KILL_AFTER_ADD: marker }),
+        processEnv(scope, { ...SWEEP, ...FAST_TIMINGS, OUTBOX_TEST_KILL_AFTER_ADD: marker }),
       );
       await worker.proc.waitFor(/restartInMs/, 30_000);
       expect(existsSync(marker), 'the relay was killed after its add').toBe(true);
@@ -196,12 +193,12 @@ describe('two workers racing to relay', () => {
     { timeout: 120_000 },
     async () => {
       const key = `${scope.prefix}:race`;
-      const env = processEnv(scope.prefix, { ...SWEEP, ...FAST_TIMINGS });
+      const env = processEnv(scope, { ...SWEEP, ...FAST_TIMINGS });
       const first = startWorker(['--pool=default:4', '--require', FIXTURES], env);
       const second = startWorker(['--pool=default:4', '--require', FIXTURES], env);
       await Promise.all([first.started('default:4'), second.started('default:4')]);
 
-      const enqueuers = [1, 2, 3, 4].map(() => spawnEnqueuer(key, 50, processEnv(scope.prefix)));
+      const enqueuers = [1, 2, 3, 4].map(() => spawnEnqueuer(key, 50, processEnv(scope)));
       await Promise.all(enqueuers.map((e) => e.done));
       const before = enqueuers.flatMap((e) => e.committed());
       await waitUntil('200 jobs ran', async () => (await redis.llen(`${key}:runs`)) >= 200, {

@@ -18,7 +18,7 @@ interface Interval {
 
 describe('a pool serving several queues holds only the jobs it runs', () => {
   const scope = useWorkerScope('pool-fetch');
-  const env = processEnv(scope.prefix);
+  const env = processEnv(scope);
   const redis = scope.connection();
   const adapter = useBacklot(scope);
   // One MULTI: both lists read at the same instant (two separate reads could count a slot twice,

@@ -87,7 +87,7 @@ describe('bin/worker during a Redis outage', () => {
     'logs one lost and one recovered line per connection, and delivers the events published meanwhile',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope.prefix, { REDIS_URL: server.url, LOG_LEVEL: 'info' });
+      const env = processEnv(scope, { REDIS_URL: server.url, LOG_LEVEL: 'info' });
       const worker = startWorker(['--pool=default:4', '--require', FIXTURES], env);
       await worker.started('default:4');
       const pool = worker.childPid();

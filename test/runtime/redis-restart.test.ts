@@ -44,7 +44,7 @@ describe('bin/worker across a Redis restart', () => {
     'reconnects without a process restart and completes every job from before and after',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope.prefix, { ...FAST_TIMINGS, REDIS_URL: server.url });
+      const env = processEnv(scope, { ...FAST_TIMINGS, REDIS_URL: server.url });
       const key = `${scope.prefix}:restart`;
       const queue = adapter.queue('default');
       const worker = startWorker(['--pool=default:2', '--require', FIXTURES], env);
@@ -90,7 +90,7 @@ describe('bin/worker across a Redis restart', () => {
   );
 
   it('still hears cancel requests after the restart (the cancel channel is subscribed again)', async () => {
-    const env = processEnv(scope.prefix, { REDIS_URL: server.url });
+    const env = processEnv(scope, { REDIS_URL: server.url });
     const key = `${scope.prefix}:cancel-after-restart`;
     const job = await SleepJob.performLater(key, 'long', 60_000);
     await waitUntil('the job is running', async () => (await redis.llen(`${key}:started`)) === 1);

@@ -58,7 +58,7 @@ describe('RegeneratePostCountsJob interrupted mid-step', () => {
 
   async function run(env: Record<string, string>, interrupt: (first: WorkerHandle) => Promise<void>) {
     const firstId = await seed();
-    const workerEnv = processEnv(scope.prefix, { ...env, LOG_LEVEL: 'debug' });
+    const workerEnv = processEnv(scope, { ...env, LOG_LEVEL: 'debug' });
     const first = startWorker(['--pool=default:1'], workerEnv);
     await first.started('default:1');
     const job = await RegeneratePostCountsJob.performLater(1);

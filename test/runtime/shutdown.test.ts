@@ -6,13 +6,15 @@
  * - the supervisor exits 0 once its pools stopped;
  * - a second signal makes the supervisor kill its pools and exit 1 at once, without waiting for
  *   the grace period.
+ * On one Redis, a Sentinel group and a Redis Cluster (describeEachTopology).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SleepJob } from '../fixtures/jobs';
+import { describeEachTopology } from '../support/redis-target';
 import { FIXTURES, isAlive, processEnv, startWorker, useBacklot, useWorkerScope, waitUntil } from './support';
 
-describe('bin/worker shutdown', () => {
-  const scope = useWorkerScope('shutdown');
+describeEachTopology('bin/worker shutdown', (target) => {
+  const scope = useWorkerScope('shutdown', target);
   const redis = scope.connection();
   const adapter = useBacklot(scope);
 
@@ -23,7 +25,7 @@ describe('bin/worker shutdown', () => {
     'on SIGTERM completes a job that ends within the grace period and hands back one that does not',
     { timeout: 90_000 },
     async () => {
-      const env = processEnv(scope.prefix, { WORKER_SHUTDOWN_GRACE_MS: '2000' });
+      const env = processEnv(scope, { WORKER_SHUTDOWN_GRACE_MS: '2000' });
       const queue = adapter.queue('default');
       const key = `${scope.prefix}:grace`;
       const worker = startWorker(['--pool=default:2', '--require', FIXTURES], env);
@@ -69,7 +71,7 @@ describe('bin/worker shutdown', () => {
       { timeout: 60_000 },
       async () => {
         // A grace period far longer than this test's bounded wait: only the second signal can end it in time.
-        const env = processEnv(scope.prefix, { WORKER_SHUTDOWN_GRACE_MS: '600000' });
+        const env = processEnv(scope, { WORKER_SHUTDOWN_GRACE_MS: '600000' });
         const key = `${scope.prefix}:second-${second}`;
         const worker = startWorker(['--pool=default:1', '--require', FIXTURES], env);
         await worker.started('default:1');

@@ -58,7 +58,7 @@ describe('a job whose worker is killed 3 times', () => {
   const adapter = useBacklot(scope);
 
   it('holds a 30 s lock on a running job in a worker started without overrides', async () => {
-    const env = processEnv(scope.prefix, {
+    const env = processEnv(scope, {
       WORKER_LOCK_DURATION_MS: '',
       WORKER_STALLED_INTERVAL_MS: '',
       WORKER_SHUTDOWN_GRACE_MS: '',
@@ -80,7 +80,7 @@ describe('a job whose worker is killed 3 times', () => {
     'is requeued twice, then fails saying it stalled more than the allowable limit',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope.prefix, FAST_TIMINGS);
+      const env = processEnv(scope, FAST_TIMINGS);
       const key = `${scope.prefix}:unlucky`;
       // The supervisor restarts each killed pool process, which finds the job stalled and runs it again.
       const worker = startWorker(['--pool=default:1', '--require', FIXTURES], env);

@@ -6,7 +6,7 @@
  * run again, at most the one item in flight runs twice, and every item's (idempotent) effect
  * happens exactly once. Progress ends at the last cursor.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../app/framework/index';
 import { describe, expect, it } from 'vitest';
 import { StepsJob } from '../fixtures/jobs';
 import {
@@ -26,7 +26,7 @@ const ITEM_MS = 40;
 
 /** What the job recorded under `key`, checked the same way after either interruption. */
 async function expectResumedOnce(
-  redis: Redis,
+  redis: RedisConnection,
   key: string,
   first: number,
   second: number,
@@ -98,7 +98,7 @@ describe('resumable steps interrupted mid-step', () => {
     'after SIGTERM (handed back past the grace period) resumes at the saved cursor',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope.prefix, { WORKER_SHUTDOWN_GRACE_MS: '100' });
+      const env = processEnv(scope, { WORKER_SHUTDOWN_GRACE_MS: '100' });
       const key = `${scope.prefix}:sigterm`;
       const first = startWorker(['--pool=default:2', '--require', FIXTURES], env);
       const job = await startAndInterruptAfter(key, first, 30);
@@ -123,7 +123,7 @@ describe('resumable steps interrupted mid-step', () => {
     'after kill -9 (rerun by the stalled check) resumes at the saved cursor',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope.prefix, FAST_TIMINGS);
+      const env = processEnv(scope, FAST_TIMINGS);
       const key = `${scope.prefix}:kill9`;
       const first = startWorker(['--pool=default:2', '--require', FIXTURES], env);
       const job = await startAndInterruptAfter(key, first, 30);

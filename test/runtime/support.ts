@@ -7,8 +7,10 @@
  * - killProcessesOf(prefix): the safety net behind that: every process of this user whose
  *   environment carries QUEUE_PREFIX=<prefix> (only this test file uses the prefix).
  * - waitUntil(): polls a condition with a bounded wait and a message saying what did not happen.
- * - useWorkerScope(): useRedisPrefix plus killing the prefix's processes before its keys go.
- * - useBacklot(): a BullmqAdapter on the test's prefix, so fixture jobs are enqueued in-process.
+ * - useWorkerScope(): useRedisPrefix plus killing the prefix's processes before its keys go; on
+ *   any Redis topology (test/support/redis-target.ts), processEnv(scope) carrying it to bin/.
+ * - useBacklot(): a BullmqAdapter on the test's prefix and key layout, so fixture jobs are
+ *   enqueued in-process.
  * - useRedisServer(): a private redis-server on a free port (appendonly, so it can restart with
  *   its data), shut down in afterAll.
  *
@@ -28,6 +30,7 @@ import { freePort, spawnBin, type BinProcess } from '../support/processes';
 
 export { freePort };
 import { useRedisPrefix, type RedisScope } from '../support/redis';
+import type { RedisTarget } from '../support/redis-target';
 import { sleep, waitUntil } from '../support/wait';
 
 export const FIXTURES = 'test/fixtures/jobs.ts';
@@ -115,8 +118,8 @@ afterAll(() => killWorkers());
  * useRedisPrefix plus process cleanup, in a describe block: its afterAll kills every process of
  * the prefix before the prefix's keys are deleted (so no worker writes them back).
  */
-export function useWorkerScope(label: string): RedisScope {
-  const scope = useRedisPrefix(label);
+export function useWorkerScope(label: string, target?: RedisTarget): RedisScope {
+  const scope = useRedisPrefix(label, target);
   afterAll(() => killWorkers(scope.prefix)); // registered later, so it runs before the key cleanup
   return scope;
 }
@@ -137,11 +140,11 @@ export function startWorker(args: string[], env: Record<string, string | undefin
   const handle: WorkerHandle = {
     proc,
     pid,
-    async started(spec, timeoutMs = 30_000) {
+    async started(spec, timeoutMs = 60_000) {
       const pattern = spec
         ? new RegExp(`Worker started for pool ${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)
         : /Worker started for pool/;
-      await proc.waitFor(pattern, timeoutMs);
+      await proc.waitFor(pattern, timeoutMs); // tsx compiles on start: slow on a loaded machine
     },
     childPids,
     childPid() {
@@ -161,19 +164,33 @@ export function startWorker(args: string[], env: Record<string, string | undefin
   return handle;
 }
 
-/** The env every bin/ process of a test gets. */
-export function processEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { QUEUE_PREFIX: prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq', ...extra };
+/**
+ * The env every bin/ process of a test gets: given a scope, also its target's Redis variables, so
+ * the process reaches the same Redis, Sentinel group or cluster as the test (extra wins).
+ */
+export function processEnv(
+  scope: string | RedisScope,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const redis = typeof scope === 'string' ? {} : scope.target.env;
+  const prefix = typeof scope === 'string' ? scope : scope.prefix;
+  return { ...redis, QUEUE_PREFIX: prefix, NODE_ENV: 'test', JOB_ADAPTER: 'bullmq', ...extra };
 }
 
 /**
- * In a describe block: configures this test process to enqueue into the scope's prefix through
+ * In a describe block: configures this test process (in beforeAll) to enqueue into the scope's prefix through
  * the BullMQ adapter (and registers job classes the test defines); closed in afterAll.
  */
 export function useBacklot(scope: RedisScope, jobs: readonly AnyJobClass[] = []): BullmqAdapter {
-  const adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
-  configureBacklot({ adapter, queues: QUEUE_NAMES });
+  const adapter = new BullmqAdapter({
+    connection: scope.connection(),
+    prefix: scope.prefix,
+    layout: scope.layout,
+  });
   registerJobs(jobs);
+  // In beforeAll, not at once: a file with a block per topology (describeEachTopology) collects
+  // every block before running one, and each block must enqueue through its own adapter.
+  beforeAll(() => configureBacklot({ adapter, queues: QUEUE_NAMES }));
   afterAll(() => adapter.close());
   return adapter;
 }

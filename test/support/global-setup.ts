@@ -13,6 +13,8 @@
  *      DATABASE_URL at its copy.
  *   6. Teardown drops the template and every database named after it (copies and scratch
  *      databases from test/support/database.ts), WITH (FORCE).
+ *   Before step 3 and at teardown, reapTopologies() kills the Sentinel groups and clusters of
+ *   test processes that are gone (test/support/topology-reaper.ts).
  *
  * Example: npx vitest run test/db   (nothing to configure; vitest.config.ts lists this file)
  */
@@ -28,6 +30,7 @@ import {
   MAINTENANCE_DATABASE,
   migrateDeploy,
 } from '../../app/db/admin';
+import { reapTopologies } from './topology-reaper';
 import { TEST_DATABASE_PREFIX, workerDatabaseUrl } from './test-databases';
 
 function processIsAlive(pid: number): boolean {
@@ -77,7 +80,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const template = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
   const templateUrl = withDatabase(DATABASE_URL, template);
-  const dropOurs = () => dropDatabasesWhere(DATABASE_URL, (name) => !name.startsWith(template));
+  const dropOurs = async () => {
+    await dropDatabasesWhere(DATABASE_URL, (name) => !name.startsWith(template));
+    reapTopologies();
+  };
+  reapTopologies();
 
   try {
     await createDatabaseIfMissing(templateUrl);

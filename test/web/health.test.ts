@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from '../../app/db/client';
-import { BullmqAdapter } from '../../app/framework/index';
+import { BullmqAdapter, type RedisConnection } from '../../app/framework/index';
 import { createApp } from '../../app/web/create-app';
 import { QUEUE_NAMES } from '../../config/queues';
 import { testPrisma } from '../support/database';
@@ -106,7 +106,7 @@ describe('/readyz when a service is down', () => {
   deadRedis.on('error', () => undefined);
   const deadPostgres = createPrismaClient('postgresql://postgres@127.0.0.1:1/nothing');
   const scope = useRedisPrefix('web-dead');
-  let live: Redis;
+  let live: RedisConnection;
   let adapter: BullmqAdapter;
 
   beforeAll(() => {
@@ -119,7 +119,7 @@ describe('/readyz when a service is down', () => {
     await adapter.close();
   });
 
-  const app = (redis: Redis, prisma: ReturnType<typeof createPrismaClient>) =>
+  const app = (redis: RedisConnection, prisma: ReturnType<typeof createPrismaClient>) =>
     createApp({
       prisma,
       redis,

@@ -9,12 +9,11 @@
  *   const token = await signIn(agent, await createUser(web().db, 'mod', 'moderator'));
  */
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AppPrismaClient } from '../../app/db/client';
 import type { UserLevel } from '../../app/db/generated/enums';
-import { BullmqAdapter } from '../../app/framework/index';
+import { BullmqAdapter, type RedisConnection } from '../../app/framework/index';
 import { closeDbPool } from '../../app/db/pg-pool';
 import { hashPassword } from '../../app/web/auth/password';
 import { createApp, type CreateAppOptions } from '../../app/web/create-app';
@@ -28,7 +27,7 @@ export interface WebTestContext {
   app: Express;
   db: AppPrismaClient;
   adapter: BullmqAdapter;
-  redis: Redis;
+  redis: RedisConnection;
   scope: RedisScope;
 }
 

@@ -12,6 +12,7 @@ import {
   type RunningWorker,
 } from '../../../app/framework/index';
 import { useRedisPrefix } from '../../support/redis';
+import { describeEachTopology } from '../../support/redis-target';
 
 const order: string[] = [];
 
@@ -40,21 +41,26 @@ class IndexPostJob extends Job {
   perform(_postId: number) {}
 }
 
-describe('BullMQ features declared on job classes', () => {
-  const redis = useRedisPrefix('features');
+// On one Redis, a Sentinel group and a Redis Cluster (per-queue hash tags there).
+describeEachTopology('BullMQ features declared on job classes', (target) => {
+  const redis = useRedisPrefix('features', target);
   let adapter: BullmqAdapter;
   let inspector: JobInspector;
   let worker: RunningWorker;
   let events: QueueEvents;
 
   beforeAll(async () => {
-    adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
+    adapter = new BullmqAdapter({
+      connection: redis.connection(),
+      prefix: redis.prefix,
+      layout: redis.layout,
+    });
     configureBacklot({ adapter, queues: ['default'] });
     registerJobs([StepJob, SummaryJob, IndexPostJob]);
     inspector = new JobInspector(adapter, ['default']);
     events = new QueueEvents('default', {
       connection: redis.connection({ worker: true }),
-      prefix: redis.prefix,
+      prefix: redis.queuePrefix('default'),
     });
     await events.waitUntilReady();
   });
@@ -78,6 +84,7 @@ describe('BullMQ features declared on job classes', () => {
         concurrency: 2,
         connection: redis.connection({ worker: true }),
         prefix: redis.prefix,
+        layout: redis.layout,
       });
       order.length = 0;
       const a = StepJob.build('a');
@@ -178,7 +185,7 @@ describe('BullMQ features declared on job classes', () => {
 
     it('limits how many jobs start per window across the queue', async () => {
       class LimitedJob extends Job {
-        static override jobName = 'Features_LimitedJob';
+        static override jobName = `Features_LimitedJob_${target.kind}`; // one class per topology block
         static {
           this.queueAs('limited');
           this.rateLimit({ to: 2, within: 1 });
@@ -194,13 +201,14 @@ describe('BullMQ features declared on job classes', () => {
         concurrency: 5,
         connection: redis.connection({ worker: true }),
         prefix: redis.prefix,
+        layout: redis.layout,
         limiters: queueRateLimits([LimitedJob]),
       });
       try {
         const jobs = await Promise.all(Array.from({ length: 4 }, () => LimitedJob.performLater()));
         const limitedEvents = new QueueEvents('limited', {
           connection: redis.connection({ worker: true }),
-          prefix: redis.prefix,
+          prefix: redis.queuePrefix('limited'),
         });
         await limitedEvents.waitUntilReady();
         const queue = adapter.queue('limited');

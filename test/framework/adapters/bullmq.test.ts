@@ -1,5 +1,5 @@
 import { QueueEvents, type Job as BullJob } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   BullmqAdapter,
   configureBacklot,
@@ -9,6 +9,7 @@ import {
   type RunningWorker,
 } from '../../../app/framework/index';
 import { useRedisPrefix } from '../../support/redis';
+import { describeEachTopology } from '../../support/redis-target';
 
 class FlakyError extends Error {}
 class FatalError extends Error {}
@@ -41,19 +42,24 @@ class BoomJob extends Job {
   }
 }
 
-describe('BullmqAdapter with a worker on real Redis', () => {
-  const redis = useRedisPrefix('bullmq');
+// On one Redis, a Sentinel group and a Redis Cluster (per-queue hash tags there).
+describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
+  const redis = useRedisPrefix('bullmq', target);
   let adapter: BullmqAdapter;
   let worker: RunningWorker;
   let events: QueueEvents;
 
   beforeAll(async () => {
-    adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
+    adapter = new BullmqAdapter({
+      connection: redis.connection(),
+      prefix: redis.prefix,
+      layout: redis.layout,
+    });
     configureBacklot({ adapter, queues: [] });
     registerJobs([AddJob, FlakyJob, BoomJob]);
     events = new QueueEvents('default', {
       connection: redis.connection({ worker: true }),
-      prefix: redis.prefix,
+      prefix: redis.queuePrefix('default'),
     });
     await events.waitUntilReady();
     worker = startWorker({
@@ -61,6 +67,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
       concurrency: 4,
       connection: redis.connection({ worker: true }),
       prefix: redis.prefix,
+      layout: redis.layout,
     });
   });
 
@@ -102,7 +109,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
   });
 
   it('retries with real BullMQ attempts and delays, then completes', async () => {
-    const job = await FlakyJob.performLater('retry-then-ok', 2);
+    const job = await FlakyJob.performLater(`${target.kind}:retry-then-ok`, 2);
     const done = await finished(job);
     expect(await done.getState()).toBe('completed');
     expect(done.returnvalue).toBe('ok after 3');
@@ -112,7 +119,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
   });
 
   it('lands in the failed set once retries are exhausted, with the error and stack', async () => {
-    const job = await FlakyJob.performLater('always', 99);
+    const job = await FlakyJob.performLater(`${target.kind}:always`, 99);
     const done = await finished(job);
     expect(await done.getState()).toBe('failed');
     expect(done.attemptsMade).toBe(3);
@@ -133,7 +140,7 @@ describe('BullmqAdapter with a worker on real Redis', () => {
     const queue = adapter.queue('default');
     const stray = await queue.add('GhostJob', {
       jobClass: 'GhostJob',
-      jobId: 'ghost-1',
+      jobId: `ghost-${target.kind}`,
       queueName: 'default',
       arguments: [],
       executions: 0,

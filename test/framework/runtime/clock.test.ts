@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BullmqAdapter,
@@ -14,6 +13,7 @@ import {
   UnknownScheduledJobError,
   type Clock,
   type ScheduleEntry,
+  type RedisConnection,
 } from '../../../app/framework/index';
 import { captureLogs } from '../../support/log-capture';
 import { useRedisPrefix } from '../../support/redis';
@@ -50,10 +50,14 @@ describe('the clock (real Redis)', () => {
   const scope = useRedisPrefix('clock');
   let adapter: BullmqAdapter;
   let queue: Queue;
-  let redis: Redis;
+  let redis: RedisConnection;
   const clocks: Clock[] = [];
 
-  function clock(entries: ScheduleEntry[], connection: Redis = redis, heartbeatIntervalMs?: number): Clock {
+  function clock(
+    entries: ScheduleEntry[],
+    connection: RedisConnection = redis,
+    heartbeatIntervalMs?: number,
+  ): Clock {
     const made = createClock({ entries, redis: connection, prefix: scope.prefix, heartbeatIntervalMs });
     clocks.push(made);
     return made;

@@ -9,10 +9,14 @@
  *   4. /admin/jobs, a job page and the other tables fit 1280 and 375 px without horizontal
  *      scrolling of the page (document scrollWidth <= clientWidth); screenshots in tmp/screenshots/.
  */
-import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BullmqAdapter, configureBacklot, registerJobs } from '../../../app/framework/index';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  registerJobs,
+  type RedisConnection,
+} from '../../../app/framework/index';
 import { QUEUE_NAMES } from '../../../config/queues';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import { spawnBin, type BinProcess } from '../../support/processes';
@@ -39,14 +43,14 @@ const SECRET_ARGUMENT = 'argument-for-admins-only';
 describe('the jobs dashboard in a real browser', () => {
   const scope = useWorkerScope('web-dashboard');
   const db = testPrisma();
-  const env = processEnv(scope.prefix, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  const env = processEnv(scope, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
   let web: BinProcess;
   let worker: WorkerHandle;
   let browser: LaunchedBrowser;
   let page: Page;
   let base = '';
   let adapter: BullmqAdapter;
-  let redis: Redis;
+  let redis: RedisConnection;
   let failedId = '';
 
   beforeAll(async () => {

@@ -12,10 +12,14 @@
  *   3. a member is refused /admin/jobs (403); tag names with markup are shown as text;
  *   4. bin/web stops at once on SIGTERM although a page still holds an event stream open.
  */
-import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureBacklot, registerJobs, BullmqAdapter } from '../../../app/framework/index';
+import {
+  configureBacklot,
+  registerJobs,
+  BullmqAdapter,
+  type RedisConnection,
+} from '../../../app/framework/index';
 import { PingJob } from '../../../jobs/ping.job';
 import { QUEUE_NAMES } from '../../../config/queues';
 import { createPostsWithTags } from '../../services/bulk-update-request/processing-support';
@@ -43,14 +47,14 @@ const GOOD_SCRIPT = 'alias long_hair -> very_long_hair\nimply very_long_hair -> 
 describe('the web app in a real browser', () => {
   const scope = useWorkerScope('web-browser');
   const db = testPrisma();
-  const env = processEnv(scope.prefix, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  const env = processEnv(scope, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
   let web: BinProcess;
   let worker: WorkerHandle | undefined;
   let browser: LaunchedBrowser;
   let page: Page;
   let base = '';
   let adapter: BullmqAdapter;
-  let redis: Redis;
+  let redis: RedisConnection;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {

@@ -43,7 +43,7 @@ const SECRET_ARGUMENT = 'history-argument-for-admins-only';
 describe('job history in a real browser', () => {
   const scope = useWorkerScope('web-history');
   const db = testPrisma();
-  const env = processEnv(scope.prefix, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
+  const env = processEnv(scope, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
   // A post id no other execution carries, so the search has exactly one answer.
   const post = 100_000 + Math.floor(Math.random() * 800_000);
   let web: BinProcess;

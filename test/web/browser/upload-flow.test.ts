@@ -30,7 +30,7 @@ describe('uploading an image in a real browser', () => {
   const scope = useWorkerScope('web-browser-upload');
   const db = testPrisma();
   const storageRoot = mkdtempSync(join(tmpdir(), 'backlot-browser-storage-'));
-  const env = processEnv(scope.prefix, {
+  const env = processEnv(scope, {
     SESSION_SECRET: 's'.repeat(40),
     LOG_LEVEL: 'info',
     STORAGE_ROOT: storageRoot,
