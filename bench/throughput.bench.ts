@@ -29,7 +29,6 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
-import { pino } from 'pino';
 import {
   BullmqAdapter,
   DEFAULT_RETENTION,
@@ -40,7 +39,6 @@ import {
   startEventBus,
   startWorker,
 } from '../app/framework/index';
-import { logDestination } from '../config/logger';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
 import { countFinished } from './support/finished';
 import { BenchPingJob, LatencyProbeJob, NoopJob } from './support/jobs';
@@ -48,6 +46,7 @@ import { benchPrefix, connect, deletePrefix } from './support/redis';
 import type { RssSample, RssWorkerConfig } from './support/rss-worker';
 import { median, percentile, round, slope } from './support/stats';
 import { throughputPlot } from './support/throughput-plot';
+import { backlotLogger, inChunks } from './support/workload';
 
 /** Where the plot of the rounds goes (README links it). */
 const THROUGHPUT_PLOT = 'docs/throughput.svg';
@@ -107,21 +106,6 @@ function whenFinished(
       resolve({ elapsedMs, cpuUsPerJob: (cpu.user + cpu.system) / total, failed });
     });
   });
-}
-
-async function inChunks(
-  total: number,
-  chunk: number,
-  add: (from: number, count: number) => Promise<unknown>,
-): Promise<void> {
-  for (let from = 0; from < total; from += chunk) await add(from, Math.min(chunk, total - from));
-}
-
-/** The production logger setup (config/logger.ts: base, logDestination), writing to /dev/null (opened before use). */
-async function backlotLogger(level: 'info' | 'warn'): Promise<pino.Logger> {
-  const destination = logDestination('/dev/null');
-  await destination.ready();
-  return pino({ level, base: { pid: process.pid } }, destination);
 }
 
 /**

@@ -11,9 +11,13 @@
  * close whatever is left; then close Redis, the queues, the bus and PostgreSQL and exit 0. A
  * second signal exits 1 at once.
  *
+ * `--require <module>` (repeatable) also registers the Job classes a module exports, as bin/worker's
+ * does: the admin's "retry from history" enqueues a class again only if this process knows it.
+ *
  * Example: PORT=8080 bin/web
  */
 import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
 import { prisma } from '../app/db/client';
 import { closeDbPool } from '../app/db/pg-pool';
 import { BullmqAdapter } from '../app/framework/index';
@@ -23,6 +27,7 @@ import { storedViewerLevels } from '../app/web/live/viewers';
 import { webSettings } from '../app/web/settings';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
+import { loadJobModules } from '../config/job-modules';
 import { env } from '../config/env';
 import { logger, nameProcessRole } from '../config/logger';
 import { QUEUE_NAMES } from '../config/queues';
@@ -41,6 +46,8 @@ await boot(async () => {
   await assertServices();
   const log = logger();
   const backlot = bootBacklot({ events: 'subscribe' });
+  const { values: flags } = parseArgs({ options: { require: { type: 'string', multiple: true } } });
+  await loadJobModules(flags.require ?? []);
   if (!backlot.events) throw new Error('bootBacklot did not start the event bus');
   const redis = createRedis(e);
   const queues =

@@ -8,13 +8,9 @@
  * SIGTERM/SIGINT stop gracefully (config WORKER_TIMINGS.shutdownGraceMs), a second signal at once.
  */
 import { fork } from 'node:child_process';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import {
-  Job,
-  registerJobs,
-  type AnyJobClass,
   configureBacklot,
   formatPoolSpec,
   parsePoolSpec,
@@ -28,6 +24,7 @@ import { startDeleter } from '../app/services/deletion/index';
 import { startJobHistory } from '../app/services/job-history/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
+import { loadJobModules } from '../config/job-modules';
 import { startAppOutboxRelay } from '../config/outbox';
 import { env } from '../config/env';
 import { logger, nameProcessRole } from '../config/logger';
@@ -55,17 +52,6 @@ const program = new Command('bin/worker')
     [] as string[],
   )
   .option('--child <spec>', 'internal: run one pool in this process');
-
-async function loadJobModules(paths: string[]): Promise<void> {
-  for (const path of paths) {
-    const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
-    registerJobs(
-      Object.values(module).filter(
-        (value): value is AnyJobClass => typeof value === 'function' && value.prototype instanceof Job,
-      ),
-    );
-  }
-}
 
 /** A pool's role in its log lines: "worker default:8", "worker bulk_update" (one job at a time). */
 function poolRole(pool: PoolSpec): string {

@@ -8,6 +8,16 @@
  * maxRetriesPerRequest: null as BullMQ requires for blocking reads (on a cluster: in redisOptions),
  * and reconnect forever with a capped backoff.
  *
+ * Cluster failover: a worker's Cluster (and BullMQ's blocking duplicate of it) skips ioredis's
+ * cluster ready check (CLUSTER INFO after the slots are fetched). When that check fails, ioredis
+ * disconnects and reconnects on its own timer, and the promise of the connect() call that began
+ * it never settles (ioredis issue #709; PR #741 is still open). BullMQ 6.7 recovers a stuck
+ * blocking read (BZPOPMIN on the killed master) by disconnecting its blocking Cluster and awaiting
+ * connect(); during a failover the check fails (cluster_state:fail, or CLUSTER INFO sent to the
+ * dead seed node), so that fetch waited forever and the pool took no more jobs from the queue.
+ * Without the check, connect() resolves once the slots are known; a command to a slot still
+ * failing over gets CLUSTERDOWN and is retried (retryDelayOnClusterDown) like any other.
+ *
  * Logging: a producer connection writes one line when it loses Redis and one when it is back, with
  * the outage's length (the framework's RedisOutage), not a line per reconnect attempt. A worker
  * connection is named and watched by the worker process that uses it (worker, heartbeat, cancel
@@ -68,7 +78,8 @@ export function createRedis(
       redis = new Cluster(topology.nodes, {
         redisOptions: { ...topology.options, ...base },
         clusterRetryStrategy: retryStrategy,
-        enableReadyCheck: true,
+        // Worker: no cluster-level ready check, so Cluster#connect() always settles (see header).
+        enableReadyCheck: role !== 'worker',
         // A failover takes seconds: queue commands meanwhile instead of failing them at once.
         retryDelayOnFailover: 200,
         retryDelayOnClusterDown: 300,

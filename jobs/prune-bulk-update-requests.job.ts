@@ -11,7 +11,7 @@
  * Example: await PruneBulkUpdateRequestsJob.performLater()   // -> { rejected: 1, warned: 2, mails: 3 }
  */
 import { prisma } from '../app/db/client';
-import { backlotSettings, Job } from '../app/framework/index';
+import { backlotSettings, Job, transaction } from '../app/framework/index';
 import {
   BUR_CHUNK_SIZE,
   expiryMail,
@@ -34,13 +34,13 @@ export class PruneBulkUpdateRequestsJob extends ApplicationJob {
     const result: PruneBulkUpdateRequestsResult = { rejected: 0, warned: 0, mails: 0 };
     type Chunk = typeof rejectExpiredBulkUpdateRequestsChunk;
     const mail = (chunk: Chunk, kind: 'warning' | 'rejection') =>
-      prisma().$transaction(async (tx) => {
+      transaction(prisma(), async (tx) => {
         const notices = await chunk(tx, now, batchSize);
         const jobs = notices.flatMap((notice) => {
           const spec = expiryMail(notice, kind);
           return spec ? [MailDeliveryJob.build(spec.to, spec.subject, spec.body)] : [];
         });
-        if (jobs.length > 0) result.mails += await Job.performAllLater(jobs, { transaction: tx });
+        if (jobs.length > 0) result.mails += await Job.performAllLater(jobs); // staged with the chunk
         return notices.length;
       });
     result.rejected = await untilShort(

@@ -34,6 +34,8 @@ export interface ExecutionRow {
   durationMs: number;
   workerHost: string | null;
   workerPid: number | null;
+  /** The job waiting for this one (its dependent, a flow parent), or null. */
+  parentJobId?: string | null;
 }
 
 /** An execution as read back. */
@@ -53,6 +55,7 @@ export interface StoredExecution {
   durationMs: number;
   workerHost: string | null;
   workerPid: number | null;
+  parentJobId: string | null;
 }
 
 export interface HistoryFilters {
@@ -81,11 +84,12 @@ export const COUNT_CAP = 10_000;
 // element in JavaScript, which cost the worker about three times JSON.stringify of the same rows.
 const INSERT_SQL = `
 INSERT INTO job_executions (job_id, job_class, queue, state, attempt, arguments, search_terms,
-  error_class, error_message, enqueued_at, started_at, finished_at, duration_ms, worker_host, worker_pid)
+  error_class, error_message, enqueued_at, started_at, finished_at, duration_ms, worker_host, worker_pid,
+  parent_job_id)
 SELECT j, c, q, s, a, g, t, ec, em, to_timestamp(ea / 1000.0), to_timestamp(sa / 1000.0),
-  to_timestamp(fa / 1000.0), d, h, p
+  to_timestamp(fa / 1000.0), d, h, p, pj
 FROM json_to_recordset($1::json) AS u(j text, c text, q text, s text, a int, g jsonb, t text[], ec text,
-  em text, ea float8, sa float8, fa float8, d float8, h text, p int)`;
+  em text, ea float8, sa float8, fa float8, d float8, h text, p int, pj text)`;
 
 /** Writes a batch of executions in one statement; resolves how many rows were inserted. */
 export async function insertExecutions(db: SqlReader, rows: readonly ExecutionRow[]): Promise<number> {
@@ -106,6 +110,7 @@ export async function insertExecutions(db: SqlReader, rows: readonly ExecutionRo
     d: row.durationMs,
     h: row.workerHost,
     p: row.workerPid,
+    pj: row.parentJobId ?? null,
   }));
   // PostgreSQL text and jsonb cannot hold NUL: JSON's \u0000 escape becomes U+FFFD.
   await db.query(INSERT_SQL, [JSON.stringify(batch).replaceAll('\\u0000', '\\ufffd')]);
@@ -115,7 +120,7 @@ export async function insertExecutions(db: SqlReader, rows: readonly ExecutionRo
 const SELECT_COLUMNS = `id::text AS id, job_id AS "jobId", job_class AS "jobClass", queue, state, attempt,
   arguments, error_class AS "errorClass", error_message AS "errorMessage", enqueued_at AS "enqueuedAt",
   started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
-  worker_host AS "workerHost", worker_pid AS "workerPid"`;
+  worker_host AS "workerHost", worker_pid AS "workerPid", parent_job_id AS "parentJobId"`;
 
 /** The WHERE clause of the filters and its parameters. */
 export function historyWhere(filters: HistoryFilters): { where: string; values: unknown[] } {

@@ -11,7 +11,9 @@
  * In a transaction (Job.inTransaction(tx), performAllLater(jobs, { transaction }), enqueueAfter
  * with { transaction }): the same steps, but an adapter with a staged form (bullmq) gets the jobs
  * written to the outbox in that transaction instead (outbox/staging.ts; the relay adds them after
- * commit); other adapters enqueue at once. Only this branch point knows about the outbox.
+ * commit); other adapters enqueue at once. Inside a transaction scope (outbox/scope.ts), a call
+ * naming no transaction, or naming the scope's own, does the same steps at the call but buffers
+ * the staged rows in the scope, which writes them in one statement when it ends. Only this branch point knows about the outbox.
  *
  * Example: await enqueueJob(ResizeJob.build(url, 640), { wait: 60 })
  */
@@ -26,6 +28,8 @@ import { checkEnqueuedClass } from './registry';
 import { serializeArguments } from './arguments';
 import { queueAdapter } from './settings';
 import type { QueueAdapter } from './adapters/adapter';
+import { activeScope, scopeOf, type TransactionScope } from './outbox/scope';
+import type { StagedJob } from './outbox/staged-job';
 import { stageJobs } from './outbox/staging';
 import { checkTransaction } from './outbox/transaction';
 
@@ -33,15 +37,60 @@ import { checkTransaction } from './outbox/transaction';
 export interface EnqueueScope {
   /** A Prisma transaction client or a pg client inside BEGIN (outbox/transaction.ts). */
   transaction?: unknown;
+  /** false: enqueue directly even inside a transaction scope (Batch.add). */
+  ambient?: boolean;
 }
 
 type StagingAdapter = QueueAdapter & Required<Pick<QueueAdapter, 'stagedForm' | 'stagedFlowForm'>>;
 
-/** The adapter when this enqueue is staged in a transaction, else undefined (enqueue directly). */
-function stagingAdapter(adapter: QueueAdapter, scope: EnqueueScope): StagingAdapter | undefined {
-  if (scope.transaction === undefined) return undefined;
-  checkTransaction(scope.transaction);
-  return adapter.stagedForm && adapter.stagedFlowForm ? (adapter as StagingAdapter) : undefined;
+/** A staged enqueue: the adapter's staged forms, and where the rows go (now, or the scope's buffer). */
+interface Staging {
+  adapter: StagingAdapter;
+  stage(rows: readonly StagedJob[]): Promise<void>;
+}
+
+/**
+ * How this enqueue is staged, or undefined (enqueue directly): into the open scope `ambient` (its
+ * buffer, written when it ends), else in the transaction it names, at the call (one statement).
+ */
+function staging(
+  adapter: QueueAdapter,
+  scope: EnqueueScope,
+  ambient: TransactionScope | undefined,
+): Staging | undefined {
+  const { transaction } = scope;
+  if (transaction !== undefined) checkTransaction(transaction);
+  else if (!ambient) return undefined;
+  if (!adapter.stagedForm || !adapter.stagedFlowForm) return undefined;
+  const stager = adapter as StagingAdapter;
+  if (ambient) {
+    return {
+      adapter: stager,
+      stage: (rows) => {
+        ambient.buffer(rows);
+        return Promise.resolve();
+      },
+    };
+  }
+  return { adapter: stager, stage: (rows) => stageJobs(transaction, rows) };
+}
+
+/**
+ * The open transaction scope this enqueue joins: the one on the transaction it names, else the
+ * innermost one around the call; none when it opts out (Batch.add).
+ */
+function ambientScope(scope: EnqueueScope): TransactionScope | undefined {
+  if (scope.transaction !== undefined) return scopeOf(scope.transaction);
+  return scope.ambient === false ? undefined : activeScope();
+}
+
+/** Runs one enqueue, kept in view of its scope (which ends only after it buffered its rows). */
+function inScope<T>(
+  scope: EnqueueScope,
+  work: (ambient: TransactionScope | undefined) => Promise<T>,
+): Promise<T> {
+  const ambient = ambientScope(scope);
+  return ambient ? ambient.track(work(ambient)) : work(undefined);
 }
 
 /** Marks the jobs handed over (enqueued or staged) and reports each enqueue once. */
@@ -61,11 +110,21 @@ function prepare(job: Job): void {
 export type DependencyFailurePolicy = 'fail' | 'run';
 
 /** A job that runs after its dependencies (adapters that support flows: bullmq, test). */
-export async function enqueueFlow(
+export function enqueueFlow(
   job: Job,
   dependencies: readonly Job[],
   policy: DependencyFailurePolicy,
   scope: EnqueueScope = {},
+): Promise<void> {
+  return inScope(scope, (ambient) => flow(job, dependencies, policy, scope, ambient));
+}
+
+async function flow(
+  job: Job,
+  dependencies: readonly Job[],
+  policy: DependencyFailurePolicy,
+  scope: EnqueueScope,
+  ambient: TransactionScope | undefined,
 ): Promise<void> {
   if (policy !== 'fail' && policy !== 'run') {
     throw new JobOptionsError(`ifDependencyFails must be 'fail' or 'run' (got ${JSON.stringify(policy)})`);
@@ -77,9 +136,9 @@ export async function enqueueFlow(
   for (const each of all) prepare(each);
   const now = new Date();
   for (const each of all) each.enqueuedAt = now;
-  const staging = stagingAdapter(adapter, scope);
-  if (staging) {
-    await stageJobs(scope.transaction, [staging.stagedFlowForm(job, dependencies, policy)]);
+  const staged = staging(adapter, scope, ambient);
+  if (staged) {
+    await staged.stage([staged.adapter.stagedFlowForm(job, dependencies, policy)]);
     enqueued(all, 'staged');
     return;
   }
@@ -87,11 +146,20 @@ export async function enqueueFlow(
   enqueued(all, 'enqueued');
 }
 
-export async function enqueueJob(job: Job, options: JobOptions, scope: EnqueueScope = {}): Promise<boolean> {
+export function enqueueJob(job: Job, options: JobOptions, scope: EnqueueScope = {}): Promise<boolean> {
+  return inScope(scope, (ambient) => enqueueOne(job, options, scope, ambient));
+}
+
+async function enqueueOne(
+  job: Job,
+  options: JobOptions,
+  scope: EnqueueScope,
+  ambient: TransactionScope | undefined,
+): Promise<boolean> {
   applyJobOptions(job, options);
   prepare(job);
   const adapter = queueAdapter();
-  const staging = stagingAdapter(adapter, scope);
+  const staged = staging(adapter, scope, ambient);
   const { callbacks } = settingsOf(job.constructor);
   const ran = await runCallbacks(
     job,
@@ -100,7 +168,7 @@ export async function enqueueJob(job: Job, options: JobOptions, scope: EnqueueSc
     callbacks.afterEnqueue,
     async () => {
       job.enqueuedAt = new Date();
-      if (staging) await stageJobs(scope.transaction, [staging.stagedForm(job)]);
+      if (staged) await staged.stage([staged.adapter.stagedForm(job)]);
       else if (job.scheduledAt && job.scheduledAt.getTime() > Date.now()) {
         await adapter.enqueueAt(job, job.scheduledAt.getTime());
       } else {
@@ -111,13 +179,21 @@ export async function enqueueJob(job: Job, options: JobOptions, scope: EnqueueSc
   );
   let status: EnqueueStatus;
   if (!ran) status = 'halted';
-  else if (staging) status = 'staged';
+  else if (staged) status = 'staged';
   else status = job.duplicateOf !== undefined ? 'duplicate' : 'enqueued';
   emitJobEvent({ name: 'enqueue', job, status });
   return ran && job.successfullyEnqueued;
 }
 
-export async function enqueueAll(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
+export function enqueueAll(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
+  return inScope(scope, (ambient) => enqueueMany(jobs, scope, ambient));
+}
+
+async function enqueueMany(
+  jobs: readonly Job[],
+  scope: EnqueueScope,
+  ambient: TransactionScope | undefined,
+): Promise<number> {
   jobs.forEach((job, index) => {
     try {
       prepare(job);
@@ -134,12 +210,9 @@ export async function enqueueAll(jobs: readonly Job[], scope: EnqueueScope = {})
   const adapter = queueAdapter();
   const now = new Date();
   for (const job of jobs) job.enqueuedAt = now;
-  const staging = stagingAdapter(adapter, scope);
-  if (staging) {
-    await stageJobs(
-      scope.transaction,
-      jobs.map((job) => staging.stagedForm(job)),
-    );
+  const staged = staging(adapter, scope, ambient);
+  if (staged) {
+    await staged.stage(jobs.map((job) => staged.adapter.stagedForm(job)));
     enqueued(jobs, 'staged');
     return jobs.length;
   }

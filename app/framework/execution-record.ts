@@ -47,6 +47,8 @@ export interface ExecutionRecord {
   arguments: readonly Json[] | undefined;
   /** Epoch milliseconds the job was first enqueued, when known. */
   enqueuedAt: number | undefined;
+  /** The job waiting for this one (its dependent, a flow parent), when it has one. */
+  parentJobId: string | undefined;
   state: ExecutionState;
   /** What ended it, for every state but completed and halted. */
   error: Error | undefined;
@@ -95,6 +97,7 @@ export function executionRecordOf(
     attempt: job.executions,
     arguments: job.serializedArguments,
     enqueuedAt: enqueuedAt !== undefined && Number.isFinite(enqueuedAt) ? enqueuedAt : undefined,
+    parentJobId: job.parentJobId,
     state: outcome.status,
     error: 'error' in outcome ? outcome.error : undefined,
     startedAt,

@@ -14,9 +14,9 @@
  *   }
  *   await ResizeJob.performLater('https://..', 640);   // ResizeJob.performLater(640) does not compile
  *   await ResizeJob.set({ wait: 60 }).performLater('https://..', 320);
- *   await prisma.$transaction(async (tx) => {       // staged in the outbox: gone on rollback
- *     await tx.post.update(...); await ResizeJob.inTransaction(tx).performLater('https://..', 640);
- *   });
+ *   await transaction(prisma, async (tx) => {       // staged in the outbox: gone on rollback
+ *     await tx.post.update(...); await ResizeJob.performLater('https://..', 640);
+ *   });                                              // (outbox/scope.ts; or Job.inTransaction(tx))
  */
 import { serializeArguments } from './arguments';
 import { Batch } from './batches/batch';
@@ -101,6 +101,8 @@ export abstract class Job extends JobDeclarations {
   concurrencyKey: string | undefined;
   /** The batch this job belongs to (Batch#add sets it), stored with the payload. */
   batchId: string | undefined;
+  /** The job waiting for this one (its dependent: enqueueAfter's job), set by the adapter that runs it. */
+  parentJobId: string | undefined;
   private loadedFromPayload = false;
   private loggerValue: Logger | undefined;
 
@@ -278,8 +280,8 @@ export abstract class Job extends JobDeclarations {
 
   /**
    * The class bound to a database transaction: performLater stages the job in the outbox inside
-   * it (one INSERT), and the relay in bin/worker adds it to the queue once the transaction
-   * committed. Same arguments, options (.set), uniqueness and callbacks as a direct enqueue.
+   * it (one INSERT; none of its own inside a transaction scope on the same tx, outbox/scope.ts),
+   * and the relay in bin/worker adds it to the queue once the transaction committed. Same arguments, options (.set), uniqueness and callbacks as a direct enqueue.
    */
   static inTransaction<J extends Job>(this: JobClass<J>, transaction: unknown): ConfiguredJob<J> {
     return new ConfiguredJob(this, {}).inTransaction(transaction);

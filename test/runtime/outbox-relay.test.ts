@@ -1,6 +1,7 @@
 /**
  * The outbox end to end with real processes: jobs staged in transactions (this process and
- * enqueuer processes) run exactly once in bin/worker when committed and never when rolled back;
+ * enqueuer processes; one job per transaction, and transaction scopes of several) run exactly once
+ * in bin/worker when committed and never when rolled back;
  * a kill -9 of the enqueuer right after commit, or of the relay between its BullMQ add and its
  * outbox delete, loses nothing and runs nothing twice; two workers relay each row once, and the
  * lead moves to the survivor when the leader dies.
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Job, transaction } from '../../app/framework/index';
 import { RecordRunJob } from '../fixtures/jobs';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
 import { outboxRows, recordedLeader, runsById, spawnEnqueuer } from './outbox-support';
@@ -103,6 +105,38 @@ describe('transactional enqueue through bin/worker', () => {
     expect(rolledBack.filter((id) => runs.has(id))).toEqual([]);
     expect(await outboxRows()).toEqual([]);
   });
+
+  it(
+    'runs every job of a committed transaction scope exactly once and none of a rolled-back one',
+    { timeout: 60_000 },
+    async () => {
+      const key = `${scope.prefix}:scope`;
+      const inScopes = async (outcome: 'commit' | 'rollback'): Promise<string[]> => {
+        const ids: string[] = [];
+        for (let i = 0; i < 10; i += 1) {
+          await transaction(db, async () => {
+            ids.push((await RecordRunJob.performLater(key)).jobId);
+            ids.push((await RecordRunJob.set({ priority: 2 }).performLater(key)).jobId);
+            const many = [RecordRunJob.build(key), RecordRunJob.build(key)];
+            await Job.performAllLater(many);
+            ids.push(...many.map((job) => job.jobId));
+            if (outcome === 'rollback') throw new Error('rollback');
+          }).catch((error: unknown) => {
+            if (outcome === 'commit') throw error;
+          });
+        }
+        return ids;
+      };
+      const committed = await inScopes('commit');
+      const rolledBack = await inScopes('rollback');
+      await waitUntil('40 jobs ran', async () => (await redis.llen(`${key}:runs`)) >= 40);
+      await sleep(1000);
+      const runs = await runsById(redis, key);
+      expectEachOnce(runs, committed);
+      expect(rolledBack.filter((id) => runs.has(id))).toEqual([]);
+      expect(await outboxRows()).toEqual([]);
+    },
+  );
 });
 
 describe('a relay killed -9 between its BullMQ add and its outbox delete', () => {

@@ -89,7 +89,7 @@ export interface WorkerHandle {
   /** The supervisor (the process bin/worker runs as). */
   readonly pid: number;
   /** Resolves once a pool child logged "Worker started for pool ...". */
-  started(spec?: string): Promise<void>;
+  started(spec?: string, timeoutMs?: number): Promise<void>;
   /** Every pool child pid the supervisor reported forking, in order. */
   childPids(): number[];
   /** The most recently forked pool child. */
@@ -137,11 +137,11 @@ export function startWorker(args: string[], env: Record<string, string | undefin
   const handle: WorkerHandle = {
     proc,
     pid,
-    async started(spec) {
+    async started(spec, timeoutMs = 30_000) {
       const pattern = spec
         ? new RegExp(`Worker started for pool ${spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)
         : /Worker started for pool/;
-      await proc.waitFor(pattern, 30_000);
+      await proc.waitFor(pattern, timeoutMs);
     },
     childPids,
     childPid() {

@@ -9,7 +9,6 @@
  *   worker.signal('SIGTERM'); expect(await worker.exited).toEqual({ code: 0, signal: null });
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll } from 'vitest';
 
@@ -94,15 +93,5 @@ export async function runBin(
   return { code, stdout, stderr };
 }
 
-/** A port nobody listens on now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A port nobody listens on now (the OS picks it): support/free-port.ts, shared with the benchmarks. */
+export { freePort } from '../../support/free-port';

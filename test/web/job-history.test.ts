@@ -1,13 +1,14 @@
 // The job history pages on the real app (supertest), PostgreSQL and Redis: search with filters and
 // arguments (admins), moderators without arguments, the job page's execution timeline (also for
-// a job Redis no longer holds), and bad input as 422 naming the field.
+// a job Redis no longer holds), bad input as 422 naming the field, and "retry all failed" of a
+// search: admins only, CSRF, a confirmation first.
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { insertExecutions, type ExecutionRow } from '../../app/db/job-history.repository';
 import { dbPool } from '../../app/db/pg-pool';
 import { searchTermsOf } from '../../app/services/job-history/search-terms';
 import { JOB_IDS, seedJobs } from './jobs-fixture';
-import { createUser, signIn, useWebApp, type Agent } from './support';
+import { apiToken, createUser, formToken, signIn, useWebApp, type Agent } from './support';
 
 const NOW = Date.now();
 
@@ -112,5 +113,60 @@ describe('job history pages', () => {
     expect(gone.text).toMatch(/Attempt 1[\s\S]*retry[\s\S]*Attempt 2[\s\S]*failed/);
     expect(gone.text).toContain('Arguments are visible to admins only.');
     await admin.get('/admin/jobs/never-was').expect(404);
+  });
+
+  it('retries a search’s failed jobs for admins only, with CSRF and after a confirmation', async () => {
+    const modPage = await moderator.get('/admin/jobs/history?state=failed').expect(200);
+    expect(modPage.text).not.toContain('data-bulk="history-retry"');
+    expect((await moderator.get('/admin/jobs/history/retry/confirm?state=failed')).status).toBe(403);
+    const modPost = await moderator
+      .post('/admin/jobs/history/retry')
+      .type('form')
+      .send({ _csrf: formToken(modPage.text), confirmed: 'yes', state: 'failed' });
+    expect(modPost.status).toBe(403);
+
+    const page = await admin.get('/admin/jobs/history?state=failed&jobId=gone-1').expect(200);
+    expect(page.text).toContain('href="/admin/jobs/history/retry/confirm?state=failed&amp;jobId=gone-1"');
+    expect((await admin.get('/admin/jobs/history?state=completed')).text).not.toContain('history-retry');
+    const confirm = await admin
+      .get('/admin/jobs/history/retry/confirm?state=failed&jobId=gone-1')
+      .expect(200);
+    // gone-1's latest attempt failed and Redis let it go, but this app knows no ResizeJob class.
+    expect(confirm.text).toContain('<span data-retry-count>0</span>');
+    expect(confirm.text).toContain('<span data-retry-matched>1</span>');
+    expect(confirm.text).toContain('(class ResizeJob is not known to this process)');
+    expect((await admin.get('/admin/jobs/history/retry/confirm?state=completed')).status).toBe(422);
+
+    const noCsrf = await admin.post('/admin/jobs/history/retry').type('form').send({ confirmed: 'yes' });
+    expect(noCsrf.status).toBe(403);
+    const unconfirmed = await admin
+      .post('/admin/jobs/history/retry')
+      .type('form')
+      .send({ _csrf: formToken(confirm.text), state: 'failed', jobId: 'gone-1' });
+    expect(unconfirmed.status).toBe(303);
+    expect(unconfirmed.headers.location).toBe('/admin/jobs/history/retry/confirm?state=failed&jobId=gone-1');
+    const done = await admin
+      .post('/admin/jobs/history/retry')
+      .type('form')
+      .send({ _csrf: formToken(confirm.text), confirmed: 'yes', state: 'failed', jobId: 'gone-1' });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe('/admin/jobs/history?state=failed&jobId=gone-1');
+    expect((await admin.get(done.headers.location as string)).text).toContain(
+      '0 failed job(s) retried in place, 0 enqueued again as new jobs, 1 could not be run again',
+    );
+
+    const token = await apiToken(admin);
+    const refused = await admin
+      .post('/api/admin/jobs/history/retry')
+      .set('X-CSRF-Token', token)
+      .send({ state: 'failed', jobId: 'gone-1' });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('of 1 matching failed job(s)');
+    const api = await admin
+      .post('/api/admin/jobs/history/retry')
+      .set('X-CSRF-Token', token)
+      .send({ state: 'failed', jobId: 'gone-1', confirmed: true })
+      .expect(200);
+    expect(api.body).toMatchObject({ retried: 0, enqueued: [], unretriable: [{ id: 'gone-1' }] });
   });
 });

@@ -2,14 +2,24 @@
  * bin/jobs history: searches job history (job_executions) as /admin/jobs/history does: by queue,
  * state, class, error class, time range, job id and arguments (`--args 'post=123 Post#9'`), newest
  * first, a page of 50 with the count; the live jobs from Redis (waiting, active, delayed) on page
- * 1. Bad input exits 1 with the message naming the option.
+ * 1. Bad input exits 1 with the message naming the option. With --retry: retries the failed jobs
+ * the search matches instead (history-retry.ts: in place when Redis's failed set holds them, else
+ * enqueued again as new jobs; at most HISTORY_RETRY_LIMIT, the rest counted as remaining).
  *
  * Example: bin/jobs history --class ResizeJob --state failed --from 2026-12-03 --args post=123
+ *          bin/jobs history --class ResizeJob --from 2026-12-03 --retry
  */
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { formatTable } from '../../framework/index';
 import { dbPool } from '../../db/pg-pool';
-import { HistoryQueryError, parseHistoryQuery, searchHistory } from '../../services/job-history/index';
+import {
+  HistoryQueryError,
+  parseHistoryQuery,
+  runHistoryRetry,
+  searchHistory,
+  type HistoryQuery,
+} from '../../services/job-history/index';
 import { CliFailure, cliContext, print } from './context';
 
 interface HistoryOptions {
@@ -23,6 +33,15 @@ interface HistoryOptions {
   args?: string;
   page?: string;
   json?: boolean;
+  retry?: boolean;
+}
+
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
 }
 
 const OPTION_OF: Record<string, string> = { jobClass: '--class', jobId: '--id', errorClass: '--error-class' };
@@ -43,10 +62,14 @@ export function registerHistoryCommand(program: Command): void {
     .option('--to <time>', 'finished before')
     .option('--args <terms>', "argument terms, all matching: 'post=123', 'hello', 'Post#123'")
     .option('--page <n>', 'page of 50, newest first')
+    .option(
+      '--retry',
+      'retry the failed jobs matching (latest execution failed): in place if still failed in Redis, else enqueued again as new jobs',
+    )
     .option('--json', 'machine-readable output')
     .action(async (o: HistoryOptions) => {
       const { inspector } = await cliContext();
-      let query;
+      let query: HistoryQuery;
       try {
         query = parseHistoryQuery(
           {
@@ -62,6 +85,17 @@ export function registerHistoryCommand(program: Command): void {
           },
           inspector.queueNames,
         );
+        if (o.retry) {
+          const done = await runHistoryRetry(dbPool(), inspector, query, `bin/jobs (${userName()})`);
+          print(o.json, done, () =>
+            [
+              `Retried in place: ${done.retried}; enqueued again as new jobs: ${done.enqueued.length}; moved on: ${done.skipped}; remaining beyond the limit: ${done.remaining}`,
+              ...done.enqueued.map((e) => `  ${e.retryOf} -> new job ${e.jobId}`),
+              ...done.unretriable.map((u) => `  cannot run ${u.id} (${u.jobClass}) again: ${u.reason}`),
+            ].join('\n'),
+          );
+          return;
+        }
       } catch (error) {
         if (error instanceof HistoryQueryError)
           throw new CliFailure(

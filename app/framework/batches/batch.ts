@@ -175,7 +175,8 @@ export class Batch {
       );
     for (const job of jobs) job.batchId = this.id;
     try {
-      await enqueueAll(jobs);
+      // Directly, even inside a transaction scope: the batch's Redis state above is not transactional.
+      await enqueueAll(jobs, { ambient: false });
     } catch (error) {
       for (const job of jobs) job.batchId = undefined;
       await store.forget(this.id, ids);

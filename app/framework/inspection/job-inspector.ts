@@ -191,8 +191,16 @@ export class JobInspector {
     const job = await this.find(id);
     if (!job) throw new NoSuchJobError(id);
     const summary = await this.summarize(job);
-    const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[] }));
-    const dependencies = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? [])].map(stripPrefix);
+    const deps: Awaited<ReturnType<BullJob['getDependencies']>> = await job
+      .getDependencies()
+      .catch(() => ({}));
+    // Done, still to run, failed (failing this job) and failed but ignored ('run' policy).
+    const dependencies = [
+      ...Object.keys(deps.processed ?? {}),
+      ...(deps.unprocessed ?? []),
+      ...(deps.failed ?? []),
+      ...Object.keys(deps.ignored ?? {}),
+    ].map(stripPrefix);
     const data = job.data as { arguments?: unknown } | null;
     return {
       ...summary,

@@ -1,10 +1,14 @@
 /**
- * Transactional enqueue through a PostgreSQL outbox: Job.inTransaction(tx).performLater(...)
- * stages the job in the caller's transaction (staging.ts); the relay (relay.ts) in every worker
- * process adds committed rows to BullMQ under their job id; status.ts reads what waits.
+ * Transactional enqueue through a PostgreSQL outbox: inside transaction(db, fn) or
+ * withTransaction(tx, fn) (scope.ts) every performLater is staged in that transaction, all in
+ * one statement at its end; Job.inTransaction(tx).performLater(...) stages one job at the call
+ * (staging.ts); the relay (relay.ts) in every worker process adds committed rows to BullMQ under
+ * their job id; status.ts reads what waits.
  *
- * Example: await prisma.$transaction(async (tx) => { ...; await ResizeJob.inTransaction(tx).performLater(post, 640) })
+ * Example: await transaction(prisma, async (tx) => { ...; await ResizeJob.performLater(post, 640) })
  */
+export { transaction, withTransaction } from './scope';
+export type { TransactionOpener } from './scope';
 export { startOutboxRelay } from './relay';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStatus } from './relay';
 export type { LeaderSession as RelaySession } from '../runtime/leader-lock';

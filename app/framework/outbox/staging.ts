@@ -1,6 +1,7 @@
 /**
- * Staging: the jobs of one performLater, performAllLater or enqueueAfter written to the outbox in
- * the caller's transaction, as one statement (table.ts STAGE_SQL), with the relay's NOTIFY.
+ * Staging: the jobs of one performLater, performAllLater or enqueueAfter, or every job a
+ * transaction scope buffered (scope.ts), written to the outbox in the caller's transaction as one
+ * statement (table.ts STAGE_SQL), with the relay's NOTIFY.
  *
  * Steps: check the transaction (transaction.ts) -> one row per staged job -> one INSERT. Arguments
  * were serialized and the queue checked before (enqueuing.ts), so a bad argument or an unknown

@@ -7,8 +7,8 @@
  *   job_outbox_relay (id int primary key default 1, leader text, leading_since timestamptz,
  *                     last_error text, last_error_at timestamptz)
  *
- * Staging is one statement per performLater (STAGE_ONE_*: one row of parameters) or per
- * performAllLater batch (STAGE_SQL: the rows as one JSON parameter, jsonb_to_recordset, any row
+ * Staging is one statement per explicit performLater (STAGE_ONE_*: one row of parameters), per
+ * performAllLater batch or per transaction scope's buffer (STAGE_SQL: the rows as one JSON parameter, jsonb_to_recordset, any row
  * count). The first staging statement of a transaction also NOTIFYs the relay, which PostgreSQL
  * delivers at commit, never after a rollback (a pg client is reused across transactions, so each
  * of its stagings notifies; PostgreSQL folds a transaction's equal notifications into one).

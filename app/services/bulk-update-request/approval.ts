@@ -45,6 +45,7 @@ import {
 } from '../../db/bulk-update-request.repository';
 import { logModAction } from '../../db/mod-action.repository';
 import { createTagRepository } from '../../db/tag.repository';
+import { transaction } from '../../framework/index';
 import { ProcessBulkUpdateRequestJob } from '../../../jobs/process-bulk-update-request.job';
 import { BurNotFoundError, BurPermissionError, BurStateError, BurValidationError } from './errors';
 import { checkForApproval } from './approval-check';
@@ -216,7 +217,7 @@ export async function approveBur(
   const failedLine = current.failedLine;
   // Built first so that its id is stored with the claim: a processing request always names its job.
   const job = ProcessBulkUpdateRequestJob.build(current.id);
-  await db.$transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     if (!(await claimForProcessing(tx, current.id, current.status, approver.id, job.jobId)))
       refuseApproval(await loadBur(tx, current.id));
     const commands = check.lines.map((line) => ({ lineNumber: line.lineNumber, text: line.canonical }));
@@ -238,8 +239,8 @@ export async function approveBur(
         : `approved bulk update request #${current.id}`,
       subject: { type: 'BulkUpdateRequest', id: current.id },
     });
-    // Staged in the outbox with the claim: the approval and its job commit together or not at all.
-    await job.enqueue({}, { transaction: tx });
+    // Staged in the outbox with the claim (the scope): the approval and its job commit together or not at all.
+    await job.enqueue();
   });
   return { bur: await loadBur(db, current.id), jobId: job.jobId, resumed };
 }

@@ -34,6 +34,7 @@ import {
   normalizeCutoff,
   type MarkableTable,
 } from '../../db/deletion.repository';
+import { transaction } from '../../framework/index';
 import { MarkUserContentForDeletionJob } from '../../../jobs/mark-user-content-for-deletion.job';
 import { announceDeletionRequested } from './announce';
 import { MARK_CHUNK_SIZE, markAll, type MarkManyResult, type MarkOptions } from './mark-chunks';
@@ -157,7 +158,7 @@ export async function markUserContentForDeletion(
   userId: number,
   options: MarkOptions & { inlineLimit?: number } = {},
 ): Promise<MarkUserContentResult> {
-  const staged = await db.$transaction((tx) => markUserContentInTransaction(tx, userId, options), {
+  const staged = await transaction(db, (tx) => markUserContentInTransaction(tx, userId, options), {
     timeout: MARK_TRANSACTION_TIMEOUT_MS,
   });
   await announceUserContentMarks(staged, options);

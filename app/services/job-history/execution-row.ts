@@ -69,5 +69,6 @@ export function toExecutionRow(entry: ExecutionRecord, context: RowContext): Exe
     durationMs: Math.max(0, entry.finishedAt - entry.startedAt),
     workerHost: context.host,
     workerPid: context.pid,
+    parentJobId: entry.parentJobId ?? null,
   };
 }

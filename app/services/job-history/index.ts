@@ -71,3 +71,7 @@ export {
   searchHistory,
 } from './search';
 export type { HistoryQuery, HistoryResult } from './search';
+export { HISTORY_RETRY_LIMIT, planHistoryRetry, runHistoryRetry } from './history-retry';
+export type { HistoryRetryPlan, HistoryRetryResult, Unretriable } from './history-retry';
+export { MAX_LINKS, jobRelations } from './relations';
+export type { JobLink, JobRelations } from './relations';

@@ -5,16 +5,16 @@
  *
  * Example (web controller or job):
  *   await deliverMail('alice@example.com', 'Your upload is ready', 'See /uploads/12')
- *   await prisma.$transaction(async (tx) => { ...; await deliverMail(to, subject, body, { transaction: tx }) })
+ *   await transaction(prisma, async (tx) => { ...; await deliverMail(to, subject, body) })   // staged with tx
  */
 import { MailDeliveryJob } from '../../../jobs/mail-delivery.job';
 
 export * from './transport';
 
 /**
- * Enqueues the mail; resolves the job (its jobId is the message id in mail_outbox). With
- * { transaction }: staged in that transaction (the job outbox), so a mail about a change goes out
- * exactly when the change commits.
+ * Enqueues the mail; resolves the job (its jobId is the message id in mail_outbox). Inside a
+ * transaction scope (the framework's transaction(db, fn)), or with { transaction }: staged in that
+ * transaction (the job outbox), so a mail about a change goes out exactly when the change commits.
  */
 export function deliverMail(
   to: string,

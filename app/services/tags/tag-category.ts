@@ -14,6 +14,7 @@
 import type { AppPrismaClient } from '../../db/client';
 import type { Tag, TagCategory } from '../../db/generated/client';
 import { logModAction } from '../../db/mod-action.repository';
+import { transaction } from '../../framework/index';
 import { UpdateTagCategoryPostCountsJob } from '../../../jobs/update-tag-category-post-counts.job';
 
 export class TagNotFoundError extends Error {
@@ -35,7 +36,7 @@ export async function changeTagCategory(
   category: TagCategory,
   options: { actor?: { id: number } | null } = {},
 ): Promise<ChangeTagCategoryResult> {
-  const { previous, job } = await client.$transaction(async (tx) => {
+  const { previous, job } = await transaction(client, async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: number; before: TagCategory }>>`
       SELECT id, category::text AS before FROM tags WHERE name = ${name} FOR UPDATE`;
     const row = rows[0];
@@ -50,7 +51,7 @@ export async function changeTagCategory(
       });
       return {
         previous: row.before,
-        job: await UpdateTagCategoryPostCountsJob.inTransaction(tx).performLater(updated),
+        job: await UpdateTagCategoryPostCountsJob.performLater(updated),
       };
     }
     return { previous: row.before, job: undefined };

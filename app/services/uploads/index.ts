@@ -21,6 +21,7 @@
 import type { AppPrismaClient } from '../../db/client';
 import type { Upload } from '../../db/generated/client';
 import type { PostRating } from '../../db/generated/enums';
+import { transaction } from '../../framework/index';
 import { ProcessUploadJob } from '../../../jobs/process-upload.job';
 import { checkTagEdit } from '../posts/tag-edit';
 
@@ -36,14 +37,14 @@ export interface CreateUploadInput {
 
 /**
  * Records an upload (pending) and enqueues ProcessUploadJob for it in the same transaction (the
- * job outbox), so no upload stays pending for want of its job.
+ * job outbox, through the transaction scope), so no upload stays pending for want of its job.
  */
 export async function createUpload(
   client: Pick<AppPrismaClient, '$queryRawUnsafe' | '$transaction'>,
   input: CreateUploadInput,
 ): Promise<{ upload: Upload; job: ProcessUploadJob }> {
   const tags = await checkTagEdit(client, input.tagString ?? '');
-  return client.$transaction(async (tx) => {
+  return transaction(client, async (tx) => {
     const upload = await tx.upload.create({
       data: {
         uploaderId: input.uploaderId,
@@ -52,7 +53,7 @@ export async function createUpload(
         rating: input.rating ?? 'g',
       },
     });
-    const job = await ProcessUploadJob.inTransaction(tx).performLater(upload);
+    const job = await ProcessUploadJob.performLater(upload); // staged: commits with the upload
     return { upload, job };
   });
 }

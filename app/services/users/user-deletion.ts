@@ -18,6 +18,7 @@
 import type { AppPrismaClient } from '../../db/client';
 import type { User } from '../../db/generated/client';
 import { logModAction } from '../../db/mod-action.repository';
+import { transaction } from '../../framework/index';
 import { DeleteFavoritesJob } from '../../../jobs/delete-favorites.job';
 
 export interface DeleteUserOptions {
@@ -73,5 +74,5 @@ export function deleteUser(
   user: { id: number },
   options: DeleteUserOptions = {},
 ): Promise<DeleteUserResult> {
-  return client.$transaction((tx) => deleteUserInTransaction(tx, user, options));
+  return transaction(client, (tx) => deleteUserInTransaction(tx, user, options));
 }

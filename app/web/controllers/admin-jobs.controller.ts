@@ -24,6 +24,7 @@ import { confirmPage, jobPage, jobPath, jobRow, jobsPage, queueSummary } from '.
 import { sendFragment, sendPage } from '../views/render';
 import type { JobHistoryService } from '../services/job-history.service';
 import { executionTimeline, historyJobPage } from '../views/job-history.views';
+import { jobLinks } from '../views/job-links.views';
 
 /** Jobs listed when no limit is given. @defaultValue 50 */
 export const DEFAULT_JOB_LIMIT = 50;
@@ -123,11 +124,18 @@ export function adminJobsController(jobs: JobAdminService, history?: JobHistoryS
       history ? history.timeline(id) : Promise.resolve([]),
     ]);
     if (!status) {
-      if (timeline.length === 0) throw new NotFoundError(`no job ${id} in Redis or in the job history`);
-      sendPage(req, res, historyJobPage(id, timeline, admin));
+      if (!history || timeline.length === 0)
+        throw new NotFoundError(`no job ${id} in Redis or in the job history`);
+      const links = jobLinks(await history.relations(id, { timeline }));
+      sendPage(req, res, historyJobPage(id, timeline, admin, links));
       return;
     }
-    sendPage(req, res, jobPage(status, admin, history ? executionTimeline(timeline) : undefined));
+    if (!history) {
+      sendPage(req, res, jobPage(status, admin));
+      return;
+    }
+    const links = jobLinks(await history.relations(id, { live: status, timeline }));
+    sendPage(req, res, jobPage(status, admin, executionTimeline(timeline), links));
   };
 
   /** One row of the list, for live.js; 204 when the job does not match the page's filters. */

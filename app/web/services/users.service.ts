@@ -22,6 +22,7 @@ import {
   markUserContentInTransaction,
 } from '../../services/deletion/index';
 import { deleteUserInTransaction } from '../../services/users/user-deletion';
+import { transaction } from '../../framework/index';
 import { ForbiddenError, NotFoundError } from '../errors';
 import { isRecordId } from '../../db/record-id';
 
@@ -98,7 +99,9 @@ export class UsersService {
     if (target.level === 'admin')
       throw new ForbiddenError(`${target.name} is an admin: demote the account before deleting it`);
     const marks = { requestedBy: actor.id };
-    const { marked, job, staged } = await this.db.$transaction(
+    // One scope: the account, the marks and both jobs commit together, the jobs in one statement.
+    const { marked, job, staged } = await transaction(
+      this.db,
       async (tx) => ({
         ...(await deleteUserInTransaction(tx, target, { actor })),
         staged: options.content ? await markUserContentInTransaction(tx, target.id, marks) : undefined,

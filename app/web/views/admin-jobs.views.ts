@@ -197,8 +197,11 @@ function json(value: unknown): string {
   }
 }
 
-/** `timeline`: the job's recorded executions (job-history.views.ts), under its detail. */
-export function jobPage(job: JobStatus, admin: boolean, timeline?: SafeHtml): PageView {
+/**
+ * `timeline`: the job's recorded executions (job-history.views.ts), under its detail; `links`:
+ * its dependencies and dependents as links (job-links.views.ts), else their bare ids.
+ */
+export function jobPage(job: JobStatus, admin: boolean, timeline?: SafeHtml, links?: SafeHtml): PageView {
   return (ctx) => ({
     title: `Job ${job.id}`,
     body: html`<p><a href="/admin/jobs">← Jobs</a></p>
@@ -208,10 +211,11 @@ export function jobPage(job: JobStatus, admin: boolean, timeline?: SafeHtml): Pa
 <dt>${job.state === 'active' ? 'Attempt' : 'Attempts'}</dt><dd>${job.attempts} of ${maxAttempts(job)}</dd>
 <dt>Enqueued</dt><dd>${time(job.enqueuedAt)}</dd><dt>Started</dt><dd>${time(job.startedAt)}</dd><dt>Finished</dt><dd>${time(job.finishedAt)}</dd>
 <dt>Duration</dt><dd>${duration(job)}</dd>
-${job.dependencies.length > 0 ? html`<dt>Waits for</dt><dd>${job.dependencies.join(', ')}</dd>` : ''}
-${job.dependents.length > 0 ? html`<dt>Awaited by</dt><dd>${job.dependents.join(', ')}</dd>` : ''}
+${!links && job.dependencies.length > 0 ? html`<dt>Waits for</dt><dd>${job.dependencies.join(', ')}</dd>` : ''}
+${!links && job.dependents.length > 0 ? html`<dt>Awaited by</dt><dd>${job.dependents.join(', ')}</dd>` : ''}
 </dl>
 ${admin ? html`<p>${actionControls(ctx, job)}</p>` : ''}
+${links ?? ''}
 <h2>Arguments</h2>
 ${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p class="hidden-args">Arguments are visible to admins only.</p>`}
 ${admin && job.result !== undefined && job.result !== null ? html`<h2>Result</h2><pre>${json(job.result)}</pre>` : ''}

@@ -52,8 +52,8 @@ function inputDate(date: Date | undefined): string {
   return date ? date.toISOString() : '';
 }
 
-/** The query as link parameters (the pager keeps the filters). */
-function params(query: HistoryQuery): Record<string, string | undefined> {
+/** The query as link parameters (the pager and the retry form keep the filters). */
+export function historyParams(query: HistoryQuery): Record<string, string | undefined> {
   return {
     queue: query.queue,
     state: query.state,
@@ -115,6 +115,8 @@ export interface HistoryPageData {
   result: HistoryResult;
   queues: readonly string[];
   admin: boolean;
+  /** Admins: "retry all failed" for this search (history-retry.views.ts). */
+  actions?: SafeHtml;
 }
 
 export function historyPage(data: HistoryPageData): PageView {
@@ -128,10 +130,11 @@ export function historyPage(data: HistoryPageData): PageView {
 <h1>Job history</h1>
 <p>Every finished execution, kept 30 days in PostgreSQL (also after Redis has let the job go), with the waiting, active and delayed jobs from Redis on the first page.</p>
 ${filtersForm(query, data.queues, data.admin)}
+${data.admin ? (data.actions ?? '') : ''}
 ${liveTable(result.live)}
 <h2>Finished executions (${count})</h2>
 ${result.executions.length === 0 ? html`<p><em>No executions match.</em></p>` : executionsTable(result.executions, data.admin)}
-${pager(HISTORY_PATH, params(query), { page: result.page, perPage: HISTORY_PAGE_SIZE, total: result.total }, 'executions')}`,
+${pager(HISTORY_PATH, historyParams(query), { page: result.page, perPage: HISTORY_PAGE_SIZE, total: result.total }, 'executions')}`,
   });
 }
 
@@ -156,6 +159,7 @@ export function historyJobPage(
   jobId: string,
   executions: readonly StoredExecution[],
   admin: boolean,
+  links?: SafeHtml,
 ): PageView {
   const last = executions[executions.length - 1] as StoredExecution;
   return () => ({
@@ -164,6 +168,7 @@ export function historyJobPage(
 <h1>${last.jobClass} <span class="state state-${last.state}">${last.state}</span></h1>
 <p>Redis no longer holds this job; this is its recorded history.</p>
 <dl><dt>ID</dt><dd><code>${jobId}</code></dd><dt>Queue</dt><dd>${last.queue}</dd></dl>
+${links ?? ''}
 <h2>Arguments</h2>
 ${
   admin

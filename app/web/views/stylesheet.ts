@@ -66,6 +66,9 @@ table.stats td.paused{white-space:nowrap}
 .bulk-actions a.action{margin-right:.75rem}
 dl.job-facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.job-facts dd{margin:0;overflow-wrap:anywhere}
+ul.job-links{padding-left:1.2rem}
+ul.job-links li,ul.retry-plan li,p.retry-of,p.retried-as,p.history-note{overflow-wrap:anywhere}
+.link-source{color:#5a6270;font-size:13px}
 @media (max-width:800px){
   main{padding:.5rem}
   table{display:block;max-width:100%;overflow-x:auto}

@@ -4,37 +4,23 @@
  * with chunks of 2 posts, and post counts checked against a recount after every script. The other
  * commands are commands.test.ts.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approveBur, createBur } from '../../../app/services/bulk-update-request/approval';
 import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { createAliases, createImplications } from '../../support/tag-fixtures';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
   createPostsWithTags,
-  createUsers,
   modActionsOf,
   postCount,
   postsWith,
   relationships,
   runScript,
   tagsOf,
-  useTestQueue,
-  wrongPostCounts,
-  type Users,
+  useBurFixtures,
 } from './processing-support';
 
-const db = testPrisma();
-let users: Users;
-
-beforeEach(async () => {
-  await truncateAll();
-  useTestQueue();
-  users = await createUsers(db);
-});
-afterEach(async () => {
-  expect(await wrongPostCounts(db)).toEqual([]);
-});
-afterAll(() => disconnectTestPrisma());
+const fx = useBurFixtures({ checkPostCounts: true });
+const db = fx.db;
 
 describe('create alias', () => {
   it('moves every post and its count from A to B, and B keeps posts it had', async () => {
@@ -45,7 +31,7 @@ describe('create alias', () => {
       ['b'],
       ['a', 'y'],
     ]);
-    const { burId } = await runScript(db, users, 'alias a -> b');
+    const { burId } = await runScript(db, fx.users, 'alias a -> b');
 
     expect(await postsWith(db, 'a')).toEqual([]);
     expect(await postsWith(db, 'b')).toEqual([p1, p2, p3, p4, p5]);
@@ -56,8 +42,8 @@ describe('create alias', () => {
     expect(alias).toMatchObject({
       consequentName: 'b',
       status: 'active',
-      creatorId: users.member.id,
-      approverId: users.admin.id,
+      creatorId: fx.users.member.id,
+      approverId: fx.users.admin.id,
     });
     expect(await modActionsOf(db, burId)).toEqual([
       `bulk_update_request_approve: approved bulk update request #${burId}`,
@@ -83,7 +69,7 @@ describe('create alias', () => {
       ['kit', 'a'],
       ['b', 'thing'],
     ]);
-    await runScript(db, users, 'alias a -> b');
+    await runScript(db, fx.users, 'alias a -> b');
 
     expect(await relationships(db, 'alias')).toEqual(['a -> b active', 'old_a -> b active']);
     expect(await relationships(db, 'implication')).toEqual([
@@ -102,7 +88,7 @@ describe('create alias', () => {
       ['q', 'a'],
       ['q', 'b'],
     ]);
-    await runScript(db, users, 'alias a -> b');
+    await runScript(db, fx.users, 'alias a -> b');
     expect(await relationships(db, 'implication')).toEqual(['b -> z active', 'q -> b active']);
     expect(await relationships(db, 'implication', true)).toEqual([
       'a -> z deleted',
@@ -115,7 +101,7 @@ describe('create alias', () => {
   it('reverses B -> A: the old alias is deleted and the posts move to B', async () => {
     const [p1] = await createPostsWithTags(db, [['a']]);
     await createAliases(db, [['b', 'a']]);
-    await runScript(db, users, 'alias a -> b');
+    await runScript(db, fx.users, 'alias a -> b');
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b active', 'b -> a deleted']);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['b']);
   });
@@ -126,7 +112,7 @@ describe('create alias', () => {
       where: { name: { in: ['artist_a', 'artist_c'] } },
       data: { category: 'artist' },
     });
-    await runScript(db, users, 'alias artist_a -> new_name\nalias artist_c -> general_d');
+    await runScript(db, fx.users, 'alias artist_a -> new_name\nalias artist_c -> general_d');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'new_name' } })).category).toBe('artist');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'general_d' } })).category).toBe('artist');
   });
@@ -136,7 +122,7 @@ describe('remove alias', () => {
   it('deletes the alias and leaves posts alone', async () => {
     const [p1] = await createPostsWithTags(db, [['b']]);
     await createAliases(db, [['a', 'b']]);
-    const { burId } = await runScript(db, users, 'unalias a -> b');
+    const { burId } = await runScript(db, fx.users, 'unalias a -> b');
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['b']);
     expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_alias_delete: deleted tag alias [[a]] -> [[b]]');
@@ -145,8 +131,8 @@ describe('remove alias', () => {
   it('is done, not failed, when the alias is already gone as it runs (Danbooru: existing_alias&.reject!)', async () => {
     await createAliases(db, [['a', 'b']]);
     await createImplications(db, [['c', 'd']]);
-    const { bur } = await createBur(users.member, 'unalias a -> b\nunimply c -> d', null, { db });
-    await approveBur(bur, users.admin, { db });
+    const { bur } = await createBur(fx.users.member, 'unalias a -> b\nunimply c -> d', null, { db });
+    await approveBur(bur, fx.users.admin, { db });
     await db.tagAlias.updateMany({ data: { status: 'deleted' } }); // removed in between
     await db.tagImplication.updateMany({ data: { status: 'deleted' } });
     expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'completed', ranLines: 2 });
@@ -158,7 +144,7 @@ describe('remove alias', () => {
 
   it('runs after the create alias of the same script', async () => {
     await createPostsWithTags(db, [['a']]);
-    await runScript(db, users, 'alias a -> b\nunalias a -> b');
+    await runScript(db, fx.users, 'alias a -> b\nunalias a -> b');
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
     expect(await postsWith(db, 'b')).toHaveLength(1);
   });
@@ -175,7 +161,7 @@ describe('create implication', () => {
     // Character tags: Danbooru's size rules for implications (at least 10 posts) are for general tags.
     await db.tag.updateMany({ where: { name: { in: ['kitten', 'cat'] } }, data: { category: 'character' } });
     await createImplications(db, [['cat', 'animal']]);
-    const { burId, progress } = await runScript(db, users, 'imply kitten -> cat');
+    const { burId, progress } = await runScript(db, fx.users, 'imply kitten -> cat');
 
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['animal', 'cat', 'kitten']);
     expect(await tagsOf(db, p2 ?? 0)).toEqual(['animal', 'cat', 'kitten']);
@@ -196,7 +182,7 @@ describe('remove implication', () => {
   it('deletes the implication; posts keep the implied tag', async () => {
     const [p1] = await createPostsWithTags(db, [['kitten', 'cat']]);
     await createImplications(db, [['kitten', 'cat']]);
-    const { burId } = await runScript(db, users, 'unimply kitten -> cat');
+    const { burId } = await runScript(db, fx.users, 'unimply kitten -> cat');
     expect(await relationships(db, 'implication', true)).toEqual(['kitten -> cat deleted']);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'kitten']);
     expect((await modActionsOf(db, burId)).at(-1)).toBe(

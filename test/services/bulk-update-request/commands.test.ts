@@ -4,45 +4,30 @@
  * processBulkUpdateRequest with chunks of 2 posts (so every large line takes several chunks), and
  * post counts checked against a recount after every script.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestAdapter } from '../../../app/framework/index';
+import { describe, expect, it } from 'vitest';
 import { approveBur, createBur } from '../../../app/services/bulk-update-request/approval';
 import { processBulkUpdateRequest } from '../../../app/services/bulk-update-request/processing';
 import { createAliases, createImplications } from '../../support/tag-fixtures';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
   createPostsWithTags,
-  createUsers,
   modActionsOf,
   postCount,
   postsWith,
   relationships,
   runScript,
   tagsOf,
-  useTestQueue,
+  useBurFixtures,
   wrongPostCounts,
-  type Users,
 } from './processing-support';
 
-const db = testPrisma();
-let users: Users;
-let queue: TestAdapter;
-
-beforeEach(async () => {
-  await truncateAll();
-  queue = useTestQueue();
-  users = await createUsers(db);
-});
-afterEach(async () => {
-  expect(await wrongPostCounts(db)).toEqual([]);
-});
-afterAll(() => disconnectTestPrisma());
+const fx = useBurFixtures({ checkPostCounts: true });
+const db = fx.db;
 
 describe('rename', () => {
   it('moves posts, counts and relationships without creating an alias', async () => {
     const [p1, p2] = await createPostsWithTags(db, [['colour'], ['colour', 'red']]);
     await createImplications(db, [['colour', 'visual']]);
-    const { burId } = await runScript(db, users, 'rename colour -> color');
+    const { burId } = await runScript(db, fx.users, 'rename colour -> color');
     expect(await postsWith(db, 'color')).toEqual([p1, p2]);
     expect(await postCount(db, 'colour')).toBe(0);
     expect(await relationships(db, 'alias', true)).toEqual([]);
@@ -52,8 +37,8 @@ describe('rename', () => {
 
   it('is done with nothing to move when the tag is gone as it runs, moving its relationships (Danbooru: TagMover)', async () => {
     await createPostsWithTags(db, [['colour']]);
-    const { bur } = await createBur(users.member, 'rename colour -> color', null, { db });
-    await approveBur(bur, users.admin, { db });
+    const { bur } = await createBur(fx.users.member, 'rename colour -> color', null, { db });
+    await approveBur(bur, fx.users.admin, { db });
     await db.tag.deleteMany({ where: { name: 'colour' } });
     await createImplications(db, [['colour', 'visual']]);
     expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'completed' });
@@ -67,7 +52,7 @@ describe('rename', () => {
       Array.from({ length: 201 }, () => ['big']),
     );
     const { approveBur, createBur } = await import('../../../app/services/bulk-update-request/approval');
-    const { check } = await createBur(users.member, 'rename big -> large', null, { db });
+    const { check } = await createBur(fx.users.member, 'rename big -> large', null, { db });
     expect(check.errors).toEqual([
       {
         lineNumber: 1,
@@ -80,8 +65,8 @@ describe('rename', () => {
     // Valid at approval (200 posts), 201 when the line runs.
     await db.$executeRaw`DELETE FROM post_tags WHERE post_id = (SELECT min(post_id) FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = 'big')`;
     await db.$executeRaw`UPDATE tags SET post_count = 200 WHERE name = 'big'`;
-    const { bur } = await createBur(users.member, 'rename big -> large', null, { db });
-    await approveBur(bur, users.admin, { db });
+    const { bur } = await createBur(fx.users.member, 'rename big -> large', null, { db });
+    await approveBur(bur, fx.users.admin, { db });
     await createPostsWithTags(db, [['big']]);
     const { processBulkUpdateRequest } = await import('../../../app/services/bulk-update-request/processing');
     await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(
@@ -104,7 +89,7 @@ describe('mass update', () => {
       ['a', 'b'],
       ['b', 'old'],
     ]);
-    const { burId } = await runScript(db, users, 'update a b -c -> fresh -old');
+    const { burId } = await runScript(db, fx.users, 'update a b -c -> fresh -old');
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['a', 'b', 'fresh']);
     expect(await tagsOf(db, p2 ?? 0)).toEqual(['a', 'b', 'c', 'old']);
     expect(await tagsOf(db, p3 ?? 0)).toEqual(['a', 'old']);
@@ -122,15 +107,15 @@ describe('mass update', () => {
       ['cat', 'animal'],
       ['cat', 'pet'],
     ]);
-    await runScript(db, users, 'update q -> kitty -animal');
+    await runScript(db, fx.users, 'update q -> kitty -animal');
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['cat', 'pet', 'q']);
     expect(await postsWith(db, 'kitty')).toEqual([]);
   });
 
   it("fails the line with Danbooru's message when an added tag was deprecated after approval", async () => {
     await createPostsWithTags(db, [['cat'], ['pet']]);
-    const { bur } = await createBur(users.member, 'update cat -> pet', null, { db });
-    await approveBur(bur, users.admin, { db });
+    const { bur } = await createBur(fx.users.member, 'update cat -> pet', null, { db });
+    await approveBur(bur, fx.users.admin, { db });
     await db.tag.update({ where: { name: 'pet' }, data: { isDeprecated: true } });
     await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(
       'The following tags are deprecated and could not be added: [[pet]]',
@@ -140,7 +125,7 @@ describe('mass update', () => {
 
   it('does nothing when a required tag does not exist', async () => {
     const [p1] = await createPostsWithTags(db, [['a']]);
-    await runScript(db, users, 'update a missing_tag -> b');
+    await runScript(db, fx.users, 'update a missing_tag -> b');
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['a']);
   });
 });
@@ -148,7 +133,7 @@ describe('mass update', () => {
 describe('category', () => {
   it('changes the category and logs from and to', async () => {
     await createPostsWithTags(db, [['some_artist']]);
-    const { burId } = await runScript(db, users, 'category some_artist -> artist');
+    const { burId } = await runScript(db, fx.users, 'category some_artist -> artist');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'some_artist' } })).category).toBe('artist');
     expect((await modActionsOf(db, burId)).at(-1)).toBe(
       'tag_category_change: changed the category of [[some_artist]] from general to artist',
@@ -157,9 +142,9 @@ describe('category', () => {
 
   it("enqueues UpdateTagCategoryPostCountsJob for the tag once the line committed, as the web app's category change does", async () => {
     await createPostsWithTags(db, [['some_artist']]);
-    await runScript(db, users, 'category some_artist -> artist');
+    await runScript(db, fx.users, 'category some_artist -> artist');
     const tag = await db.tag.findUniqueOrThrow({ where: { name: 'some_artist' } });
-    const followUps = queue.enqueued.filter((e) => e.jobClass === 'UpdateTagCategoryPostCountsJob');
+    const followUps = fx.queue.enqueued.filter((e) => e.jobClass === 'UpdateTagCategoryPostCountsJob');
     expect(followUps.map((e) => [e.queue, (e.arguments[0] as { id: number }).id])).toEqual([
       ['default', tag.id],
     ]);
@@ -174,7 +159,7 @@ describe('nuke', () => {
       ['y', 'bad'],
       ['y', 'x'],
     ]);
-    const { burId } = await runScript(db, users, 'nuke bad');
+    const { burId } = await runScript(db, fx.users, 'nuke bad');
     expect(await postsWith(db, 'bad')).toEqual([]);
     expect(await tagsOf(db, p1 ?? 0)).toEqual(['x']);
     expect(await tagsOf(db, p2 ?? 0)).toEqual([]);
@@ -197,7 +182,7 @@ describe('deprecate and undeprecate', () => {
       ['very_dusty', 'dusty'],
       ['attic', 'room'],
     ]);
-    const { burId } = await runScript(db, users, 'deprecate dusty');
+    const { burId } = await runScript(db, fx.users, 'deprecate dusty');
     expect(await relationships(db, 'alias', true)).toEqual([
       'dust -> dusty deleted',
       'dusty_old -> dusty deleted',
@@ -215,14 +200,16 @@ describe('deprecate and undeprecate', () => {
   it('a later line of the script sees the deprecation: the alias to the tag is gone for it', async () => {
     await createPostsWithTags(db, [['dusty']]);
     await createAliases(db, [['dust', 'dusty']]);
-    const { check } = await createBur(users.member, 'deprecate dusty\nunalias dust -> dusty', null, { db });
+    const { check } = await createBur(fx.users.member, 'deprecate dusty\nunalias dust -> dusty', null, {
+      db,
+    });
     expect(check.errors.map((e) => e.reason)).toEqual(["the alias dust -> dusty doesn't exist"]);
   });
 
   it('creates a tag that is gone by the time an approved deprecate runs (Danbooru: find_or_create_by_name)', async () => {
     await createPostsWithTags(db, [['fleeting']]);
-    const { bur } = await createBur(users.member, 'deprecate fleeting', null, { db });
-    await approveBur(bur, users.admin, { db });
+    const { bur } = await createBur(fx.users.member, 'deprecate fleeting', null, { db });
+    await approveBur(bur, fx.users.admin, { db });
     await db.tag.deleteMany({ where: { name: 'fleeting' } });
     await processBulkUpdateRequest(db, bur.id);
     expect(await db.tag.findUniqueOrThrow({ where: { name: 'fleeting' } })).toMatchObject({
@@ -233,10 +220,10 @@ describe('deprecate and undeprecate', () => {
 
   it('set and clear the flag, one mod action each', async () => {
     await createPostsWithTags(db, [['dusty']]);
-    const { burId } = await runScript(db, users, 'deprecate dusty');
+    const { burId } = await runScript(db, fx.users, 'deprecate dusty');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'dusty' } })).isDeprecated).toBe(true);
     expect((await modActionsOf(db, burId)).at(-1)).toBe('tag_deprecate: deprecated [[dusty]]');
-    const second = await runScript(db, users, 'undeprecate dusty');
+    const second = await runScript(db, fx.users, 'undeprecate dusty');
     expect((await db.tag.findUniqueOrThrow({ where: { name: 'dusty' } })).isDeprecated).toBe(false);
     expect((await modActionsOf(db, second.burId)).at(-1)).toBe('tag_undeprecate: undeprecated [[dusty]]');
   });
@@ -262,7 +249,7 @@ describe('a mixed script', () => {
       'category f -> meta',
       'deprecate e',
     ].join('\n');
-    const { burId } = await runScript(db, users, script, { chunkSize: 3 });
+    const { burId } = await runScript(db, fx.users, script, { chunkSize: 3 });
     expect(await wrongPostCounts(db)).toEqual([]);
     const actions = await modActionsOf(db, burId);
     expect(actions).toHaveLength(8);

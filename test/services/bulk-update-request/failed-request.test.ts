@@ -2,7 +2,7 @@
  * A failed bulk update request never gets stuck: its author or an admin may edit it (done lines
  * stay done) or reject it (half-made relationships withdrawn), and an admin approves it again.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   approveBur,
   BurPermissionError,
@@ -15,34 +15,24 @@ import {
   BurLineFailedError,
   processBulkUpdateRequest,
 } from '../../../app/services/bulk-update-request/processing';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
   createManyPosts,
   createPostsWithTags,
-  createUsers,
   modActionsOf,
   postsWith,
   relationships,
-  useTestQueue,
+  useBurFixtures,
   wrongPostCounts,
-  type Users,
 } from './processing-support';
 
-const db = testPrisma();
-let users: Users;
-
-beforeEach(async () => {
-  await truncateAll();
-  useTestQueue();
-  users = await createUsers(db);
-});
-afterAll(() => disconnectTestPrisma());
+const fx = useBurFixtures();
+const db = fx.db;
 
 /** A request whose line 2 (a rename of a tag with 201 posts) failed after line 1 was done. */
 async function failedRequest(): Promise<number> {
   await createPostsWithTags(db, [['a'], ['c']]);
-  const { bur } = await createBur(users.member, 'alias a -> b\nrename c -> d', null, { db });
-  await approveBur(bur, users.admin, { db });
+  const { bur } = await createBur(fx.users.member, 'alias a -> b\nrename c -> d', null, { db });
+  await approveBur(bur, fx.users.admin, { db });
   await createManyPosts(db, 200, ['c']); // 201 posts on c when the line runs
   await expect(processBulkUpdateRequest(db, bur.id)).rejects.toThrow(BurLineFailedError);
   return bur.id;
@@ -61,7 +51,7 @@ describe('editing a failed request', () => {
     const burId = await failedRequest();
     const { bur, check } = await updateBur(
       { id: burId },
-      users.member,
+      fx.users.member,
       { script: 'alias a -> b\nalias c -> d' },
       { db },
     );
@@ -69,7 +59,7 @@ describe('editing a failed request', () => {
     expect(bur.status).toBe('failed');
     expect(await lines(burId)).toEqual(['1 done create alias a -> b', '2 pending create alias c -> d']);
 
-    expect((await approveBur({ id: burId }, users.admin, { db })).resumed).toBe(true);
+    expect((await approveBur({ id: burId }, fx.users.admin, { db })).resumed).toBe(true);
     await processBulkUpdateRequest(db, burId, { chunkSize: 50 });
     expect(await postsWith(db, 'd')).toHaveLength(201);
     expect((await modActionsOf(db, burId)).filter((a) => a.startsWith('tag_alias_create'))).toEqual([
@@ -82,14 +72,14 @@ describe('editing a failed request', () => {
   it('refuses an edit that changes a done line, and anyone but the author or an admin', async () => {
     const burId = await failedRequest();
     await expect(
-      updateBur({ id: burId }, users.member, { script: 'alias a -> z\nalias c -> d' }, { db }),
+      updateBur({ id: burId }, fx.users.member, { script: 'alias a -> z\nalias c -> d' }, { db }),
     ).rejects.toThrow(
       'line 1 (create alias a -> b) is done and cannot be changed: its effect is already applied',
     );
     await expect(
-      updateBur({ id: burId }, users.moderator, { script: 'alias a -> b\nalias c -> d' }, { db }),
+      updateBur({ id: burId }, fx.users.moderator, { script: 'alias a -> b\nalias c -> d' }, { db }),
     ).rejects.toThrow(BurPermissionError);
-    const edited = await updateBur({ id: burId }, users.admin, { title: 'fixed by an admin' }, { db });
+    const edited = await updateBur({ id: burId }, fx.users.admin, { title: 'fixed by an admin' }, { db });
     expect(edited.bur.title).toBe('fixed by an admin');
   });
 
@@ -97,22 +87,22 @@ describe('editing a failed request', () => {
     const burId = await failedRequest();
     const { check } = await updateBur(
       { id: burId },
-      users.member,
+      fx.users.member,
       { script: 'alias a -> b\nalias a -> c' },
       { db },
     );
     expect(check.errors.map((e) => [e.lineNumber, e.reason])).toEqual([
       [2, "'a' is already aliased to 'b' (remove that alias first)"],
     ]);
-    await expect(approveBur({ id: burId }, users.admin, { db })).rejects.toThrow(BurValidationError);
+    await expect(approveBur({ id: burId }, fx.users.admin, { db })).rejects.toThrow(BurValidationError);
   });
 });
 
 /** A request whose only line, alias a -> b over 4 posts, was canceled after moving 2 of them. */
 async function interruptedAlias(): Promise<number> {
   await createPostsWithTags(db, [['a'], ['a'], ['a'], ['a']]);
-  const { bur } = await createBur(users.member, 'alias a -> b', null, { db });
-  await approveBur(bur, users.admin, { db });
+  const { bur } = await createBur(fx.users.member, 'alias a -> b', null, { db });
+  await approveBur(bur, fx.users.admin, { db });
   const cancel = new AbortController();
   await expect(
     processBulkUpdateRequest(db, bur.id, {
@@ -130,10 +120,10 @@ async function interruptedAlias(): Promise<number> {
 describe('editing the interrupted line of a failed request', () => {
   it('withdraws the alias the line had started, so the new line validates and runs', async () => {
     const burId = await interruptedAlias();
-    const { check } = await updateBur({ id: burId }, users.member, { script: 'alias a -> c' }, { db });
+    const { check } = await updateBur({ id: burId }, fx.users.member, { script: 'alias a -> c' }, { db });
     expect(check.ok).toBe(true);
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
-    await approveBur({ id: burId }, users.admin, { db });
+    await approveBur({ id: burId }, fx.users.admin, { db });
     await processBulkUpdateRequest(db, burId);
     expect(await relationships(db, 'alias')).toEqual(['a -> c active']);
     expect(await postsWith(db, 'a')).toEqual([]);
@@ -147,7 +137,7 @@ describe('rejecting a failed request', () => {
     const burId = await interruptedAlias();
     const bur = { id: burId };
 
-    expect((await rejectBur(bur, users.member, { db })).status).toBe('rejected');
+    expect((await rejectBur(bur, fx.users.member, { db })).status).toBe('rejected');
     expect(await relationships(db, 'alias', true)).toEqual(['a -> b deleted']);
     expect(await postsWith(db, 'b')).toHaveLength(2);
     expect(await wrongPostCounts(db)).toEqual([]);

@@ -4,12 +4,13 @@
  * createBur + approveBur + processBulkUpdateRequest, and checks on tags and counts.
  *
  * Example:
+ *   const fx = useBurFixtures({ checkPostCounts: true }); // the hooks every BUR spec file needs
  *   const users = await createUsers(db);
  *   await createPostsWithTags(db, [['a', 'b'], ['a']]);
  *   const { bur } = await runScript(db, users, 'alias a -> c');
  *   expect(await wrongPostCounts(db)).toEqual([]);
  */
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import type { AppPrismaClient } from '../../../app/db/client';
 import { recountTagPostCounts } from '../../../app/db/tag.repository';
 import { TestAdapter, configureBacklot } from '../../../app/framework/index';
@@ -20,6 +21,7 @@ import {
   type ProcessOptions,
 } from '../../../app/services/bulk-update-request/processing';
 import { QUEUE_NAMES } from '../../../config/queues';
+import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 
 export interface Users {
   member: BurActor;
@@ -40,6 +42,48 @@ export async function createUsers(db: AppPrismaClient): Promise<Users> {
     builder: await make('builder'),
     moderator: await make('moderator'),
     admin: await make('admin'),
+  };
+}
+
+export interface BurFixtures {
+  readonly db: AppPrismaClient;
+  /** One user of each level, made afresh before each spec. */
+  readonly users: Users;
+  /** The TestAdapter installed before each spec (approveBur enqueues into it). */
+  readonly queue: TestAdapter;
+}
+
+/**
+ * Registers the hooks of a BUR spec file: before each spec an emptied database, a TestAdapter and
+ * one user of each level; with checkPostCounts, after each spec no tag's post count differs from
+ * a recount; after the file, the Prisma client is disconnected.
+ */
+export function useBurFixtures({ checkPostCounts = false }: { checkPostCounts?: boolean } = {}): BurFixtures {
+  const db = testPrisma();
+  let users: Users | undefined;
+  let queue: TestAdapter | undefined;
+  beforeEach(async () => {
+    await truncateAll();
+    queue = useTestQueue();
+    users = await createUsers(db);
+  });
+  if (checkPostCounts)
+    afterEach(async () => {
+      expect(await wrongPostCounts(db)).toEqual([]);
+    });
+  afterAll(() => disconnectTestPrisma());
+  const inSpec = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the BUR fixtures' ${what} exist only inside a spec`);
+    return value;
+  };
+  return {
+    db,
+    get users() {
+      return inSpec(users, 'users');
+    },
+    get queue() {
+      return inSpec(queue, 'queue');
+    },
   };
 }
 

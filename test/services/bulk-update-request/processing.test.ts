@@ -4,7 +4,7 @@
  * progress, interruptions, and the number of statements a large alias or nuke costs.
  */
 import pg from 'pg';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recountTagPostCounts } from '../../../app/db/tag.repository';
 import { approveBur, createBur } from '../../../app/services/bulk-update-request/approval';
 import {
@@ -12,34 +12,24 @@ import {
   processBulkUpdateRequest,
   type BurProgress,
 } from '../../../app/services/bulk-update-request/processing';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import {
   createManyPosts,
   createPostsWithTags,
-  createUsers,
   modActionsOf,
   postCount,
   postsWith,
   relationships,
-  useTestQueue,
+  useBurFixtures,
   wrongPostCounts,
-  type Users,
 } from './processing-support';
 
-const db = testPrisma();
-let users: Users;
-
-beforeEach(async () => {
-  await truncateAll();
-  useTestQueue();
-  users = await createUsers(db);
-});
-afterAll(() => disconnectTestPrisma());
+const fx = useBurFixtures();
+const db = fx.db;
 
 async function approve(script: string): Promise<number> {
-  const { bur, check } = await createBur(users.member, script, null, { db });
+  const { bur, check } = await createBur(fx.users.member, script, null, { db });
   expect(check.errors).toEqual([]);
-  await approveBur(bur, users.admin, { db });
+  await approveBur(bur, fx.users.admin, { db });
   return bur.id;
 }
 
@@ -78,13 +68,13 @@ describe('a line that fails', () => {
     // Fixed, approved again: resumes at line 3; line 1 is not applied a second time.
     await db.post.deleteMany({ where: { id: { in: extra } } });
     await recountTagPostCounts(db);
-    const again = await approveBur({ id: burId }, users.admin, { db });
+    const again = await approveBur({ id: burId }, fx.users.admin, { db });
     expect(again.resumed).toBe(true);
     expect(again.bur).toMatchObject({
       status: 'processing',
       failedLine: null,
       failedError: null,
-      approverId: users.admin.id,
+      approverId: fx.users.admin.id,
     });
     const result = await processBulkUpdateRequest(db, burId, { chunkSize: 2 });
     expect(result).toMatchObject({ status: 'completed', lines: 3, ranLines: 2 });
@@ -107,7 +97,9 @@ describe('a line that fails', () => {
     const burId = await approve('alias a -> b\nrename c -> d');
     await createManyPosts(db, 200, ['c']);
     await expect(processBulkUpdateRequest(db, burId)).rejects.toThrow(BurLineFailedError);
-    await expect(approveBur({ id: burId }, users.admin, { db })).rejects.toThrow(/line 2: 'c' has 201 posts/);
+    await expect(approveBur({ id: burId }, fx.users.admin, { db })).rejects.toThrow(
+      /line 2: 'c' has 201 posts/,
+    );
     expect((await burWithLines(burId)).status).toBe('failed');
   });
 });
@@ -140,7 +132,7 @@ describe('resuming in the middle of a chunked line', () => {
     expect(await wrongPostCounts(db)).toEqual([]); // counts move with each chunk
 
     // The alias the started line created (processing) is its own: re-approval validates.
-    await approveBur({ id: burId }, users.admin, { db });
+    await approveBur({ id: burId }, fx.users.admin, { db });
     const progress: BurProgress[] = [];
     await processBulkUpdateRequest(db, burId, { chunkSize: 4, onProgress: (p) => void progress.push(p) });
 
@@ -189,7 +181,7 @@ describe('resuming in the middle of a chunked line', () => {
   });
 
   it('does nothing for a request that is not processing', async () => {
-    const { bur } = await createBur(users.member, 'deprecate x', null, { db });
+    const { bur } = await createBur(fx.users.member, 'deprecate x', null, { db });
     expect(await processBulkUpdateRequest(db, bur.id)).toMatchObject({ status: 'skipped' });
     expect(await processBulkUpdateRequest(db, 987_654)).toMatchObject({
       status: 'skipped',

@@ -99,6 +99,7 @@ function loadJob(bullJob: BullJob): Job {
   const job = new (cls as unknown as new () => Job)().loadPayload(payload);
   job.executions = bullJob.attemptsMade;
   job.providerJobId = bullJob.id;
+  job.parentJobId = bullJob.parent?.id;
   job.context = new BullmqContext(bullJob);
   return job;
 }

@@ -1,0 +1,19 @@
+/**
+ * A loopback port nobody listens on now (the OS picks it), for the private servers tests and
+ * benchmarks start (support/redis-servers.ts, test/support/processes.ts's callers).
+ *
+ * Example: const port = await freePort()
+ */
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
