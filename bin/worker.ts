@@ -123,6 +123,9 @@ function runParent(specs: string[], requires: string[]): void {
       ? specs.map((s) => parsePoolSpec(s, QUEUE_NAMES))
       : QUEUE_NAMES.map((q) => ({ queues: [q], concurrency: QUEUES[q].concurrency }));
   const script = fileURLToPath(import.meta.url);
+  // POOL_NODE_FLAGS in the environment replaces the framework's (pool-node-flags.ts says why they are).
+  const override = env().POOL_NODE_FLAGS;
+  const poolFlags = override === undefined ? POOL_NODE_FLAGS : override.split(/\s+/).filter(Boolean);
   const supervisor = runSupervisor({
     pools,
     // detached: a terminal's Ctrl-C reaches the supervisor only, which forwards one signal.
@@ -130,7 +133,7 @@ function runParent(specs: string[], requires: string[]): void {
       fork(script, ['--child', formatPoolSpec(pool), ...requires.flatMap((r) => ['--require', r])], {
         detached: true,
         stdio: 'inherit',
-        execArgv: [...process.execArgv, ...POOL_NODE_FLAGS],
+        execArgv: [...process.execArgv, ...poolFlags],
       }),
   });
   process.on('SIGTERM', () => supervisor.stop('SIGTERM'));

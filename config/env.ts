@@ -143,6 +143,12 @@ export const envSchema = z.object({
    */
   JOB_HISTORY: z.enum(['on', 'off']).default('on'),
   /**
+   * The Node flags bin/worker starts each pool child with, space-separated, in place of the
+   * framework's POOL_NODE_FLAGS (app/framework/runtime/pool-node-flags.ts); empty: none.
+   * @defaultValue unset (POOL_NODE_FLAGS)
+   */
+  POOL_NODE_FLAGS: z.string().optional(),
+  /**
    * Fault tests only: a file path; the first relay to add a batch creates it and kills its own
    * process (kill -9) before deleting the batch's rows. @defaultValue unset
    */
