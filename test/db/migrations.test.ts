@@ -43,6 +43,7 @@ describe('prisma migrate deploy', () => {
         'bulk_update_requests',
         'favorites',
         'job_executions',
+        'job_history_retries',
         'job_outbox',
         'job_outbox_relay',
         'mail_outbox',
@@ -86,6 +87,7 @@ describe('prisma migrate deploy', () => {
         "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%' ORDER BY indexname",
       );
       expect(partialIndexes.map((row) => row.indexname)).toEqual([
+        'job_executions_parent_job_id_idx',
         'posts_deletion_requested_at_idx',
         'tag_aliases_live_antecedent_key',
         'tag_implications_live_pair_key',
