@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBin, spawnBin } from '../support/processes';
 import { useRedisPrefix } from '../support/redis';
+import { waitUntil } from '../support/wait';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,7 +35,12 @@ describe('bin/web (a real process)', () => {
     await web.waitFor(new RegExp(`Web server listening on http://127.0.0.1:${port}`));
 
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    // Ready once both services answer within the probe's 1 s: a first PostgreSQL connection of a
+    // process booted on a loaded machine may take longer, and the probe rightly says so until then.
+    const ready = await waitUntil('/readyz answers 200', async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return response.status === 200 ? response : undefined;
+    });
     expect(await ready.json()).toEqual({ status: 'ok', checks: { redis: 'ok', postgresql: 'ok' } });
     const page = await fetch(`http://127.0.0.1:${port}/login`);
     expect(page.status).toBe(200);
