@@ -37,15 +37,6 @@ export type TopologyKind = RedisTopology['kind'];
 
 export const TOPOLOGY_KINDS: readonly TopologyKind[] = ['single', 'sentinel', 'cluster'];
 
-/**
- * The topologies of the process specs (kill -9, SIGTERM, cancel, global concurrency): one Redis and
- * the Cluster, where keys, slots and blocking reads differ. A Sentinel client talks to one master
- * like a single Redis does; its own behaviour (following a failover under a running bin/worker) is
- * sentinel-failover.test.ts's, and the adapter specs run on all three. A third copy of these
- * real-process files would add minutes to the suite and cover no other code path.
- */
-export const PROCESS_TOPOLOGIES: readonly TopologyKind[] = ['single', 'cluster'];
-
 /** The Redis settings variables; a target names all of them ('' unsets one a child would inherit). */
 const REDIS_VARIABLES = [
   'REDIS_URL',
