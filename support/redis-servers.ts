@@ -80,11 +80,13 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-async function startServer(dir: string, port: number, args: string[]): Promise<RedisNode> {
-  const own = join(dir, String(port));
-  mkdirSync(own, { recursive: true });
-  await run('redis-server', [
-    ...args,
+/**
+ * The arguments every private redis-server of the project's starts with: its port on loopback, no
+ * RDB snapshots, its own folder and log file there; `appendOnly` for a server a test restarts and
+ * expects to keep its data.
+ */
+export function redisServerArgs(port: number, dir: string, { appendOnly = false } = {}): string[] {
+  return [
     '--port',
     String(port),
     '--bind',
@@ -92,11 +94,20 @@ async function startServer(dir: string, port: number, args: string[]): Promise<R
     '--save',
     '',
     '--appendonly',
-    'no',
+    appendOnly ? 'yes' : 'no',
     '--dir',
-    own,
+    dir,
     '--logfile',
-    join(own, 'redis.log'),
+    join(dir, 'redis.log'),
+  ];
+}
+
+async function startServer(dir: string, port: number, args: string[]): Promise<RedisNode> {
+  const own = join(dir, String(port));
+  mkdirSync(own, { recursive: true });
+  await run('redis-server', [
+    ...args,
+    ...redisServerArgs(port, own),
     '--daemonize',
     'yes',
     // A replica's first sync starts at once, not after the default 5 s wait for more replicas.

@@ -26,6 +26,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { BullmqAdapter, configureBacklot, registerJobs, type AnyJobClass } from '../../app/framework/index';
 import { QUEUE_NAMES } from '../../config/queues';
+import { redisServerArgs } from '../../support/redis-servers';
 import { freePort, spawnBin, type BinProcess } from '../support/processes';
 
 export { freePort };
@@ -269,24 +270,9 @@ async function launchRedisServer(): Promise<RedisServer> {
     url,
     dir,
     async start() {
-      const proc = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--save',
-          '',
-          '--appendonly',
-          'yes',
-          '--dir',
-          dir,
-          '--logfile',
-          join(dir, 'redis.log'),
-        ],
-        { stdio: 'ignore' },
-      );
+      const proc = spawn('redis-server', redisServerArgs(port, dir, { appendOnly: true }), {
+        stdio: 'ignore',
+      });
       child = proc;
       exited = new Promise((resolve) => proc.once('exit', () => resolve()));
       await waitUntil(`redis-server answers on port ${port}`, ping, { timeoutMs: 10_000, intervalMs: 50 });
