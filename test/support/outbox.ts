@@ -3,14 +3,27 @@
  * adapter with an in-process worker: a relay on this worker's test database, as bin/worker runs
  * one, and a wait until every committed job left the outbox for Redis.
  *
+ * useOutboxAdapter: the set-up of the outbox's own specs: a BullMQ adapter on the describe block's
+ * own Redis prefix (queues default and mail, `jobs` registered), an emptied database before each
+ * spec, the adapter closed and Prisma disconnected after the block.
+ *
  * Example (in a describe block):
  *   const outbox = useOutboxRelay(() => adapter);
  *   await approveBur(bur, moderator); await outbox.drained();   // the job is in Redis now
  */
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
-import { startOutboxRelay, type OutboxRelay, type QueueAdapter } from '../../app/framework/index';
-import { testDatabaseUrl } from './database';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  registerJobs,
+  startOutboxRelay,
+  type AnyJobClass,
+  type OutboxRelay,
+  type QueueAdapter,
+} from '../../app/framework/index';
+import { disconnectTestPrisma, testDatabaseUrl, truncateAll } from './database';
+import { useRedisPrefix } from './redis';
 import { waitUntil } from './wait';
 
 export interface TestOutboxRelay {
@@ -56,4 +69,25 @@ export function useOutboxRelay(adapter: () => QueueAdapter): TestOutboxRelay {
     },
     resume: start,
   };
+}
+
+/** Registers the outbox specs' hooks; `onAdapter` receives the adapter in beforeAll. */
+export function useOutboxAdapter(
+  label: string,
+  jobs: AnyJobClass[],
+  onAdapter: (adapter: BullmqAdapter) => void,
+): void {
+  const redis = useRedisPrefix(label);
+  let adapter: BullmqAdapter | undefined;
+  beforeAll(() => {
+    adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
+    configureBacklot({ adapter, queues: ['default', 'mail'] });
+    registerJobs(jobs);
+    onAdapter(adapter);
+  });
+  beforeEach(() => truncateAll());
+  afterAll(async () => {
+    await adapter?.close();
+    await disconnectTestPrisma();
+  });
 }

@@ -4,21 +4,20 @@
  * enqueue once relayed; bad input fails at performLater, inside the transaction.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BullmqAdapter,
   configureBacklot,
   Job,
   JobOptionsError,
   OutboxTransactionError,
-  registerJobs,
   SerializationError,
   startOutboxRelay,
   TestAdapter,
   type OutboxRelay,
 } from '../../../app/framework/index';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../../support/database';
-import { useRedisPrefix } from '../../support/redis';
+import { testDatabaseUrl, testPrisma } from '../../support/database';
+import { useOutboxAdapter } from '../../support/outbox';
 import { waitUntil } from '../../support/wait';
 
 class StagedEmailJob extends Job {
@@ -49,19 +48,8 @@ const rows = () =>
 const rollback = new Error('rolled back on purpose');
 
 describe('Job.inTransaction(tx).performLater', () => {
-  const redis = useRedisPrefix('outbox-tx');
   let adapter: BullmqAdapter;
-
-  beforeAll(() => {
-    adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
-    configureBacklot({ adapter, queues: ['default', 'mail'] });
-    registerJobs([StagedEmailJob, UniqueIndexJob]);
-  });
-  beforeEach(() => truncateAll());
-  afterAll(async () => {
-    await adapter.close();
-    await disconnectTestPrisma();
-  });
+  useOutboxAdapter('outbox-tx', [StagedEmailJob, UniqueIndexJob], (created) => (adapter = created));
 
   it('stages the job with its job id when the transaction commits, and enqueues nothing before the relay', async () => {
     const job = await db.$transaction(async (tx) =>

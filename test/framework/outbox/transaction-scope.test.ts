@@ -6,7 +6,7 @@
  * behave as outbox/scope.ts documents. Statements are counted on a real node-postgres client.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Batch,
   BullmqAdapter,
@@ -14,7 +14,6 @@ import {
   Job,
   JobOptionsError,
   OutboxTransactionError,
-  registerJobs,
   SerializationError,
   startOutboxRelay,
   TestAdapter,
@@ -22,8 +21,8 @@ import {
   withTransaction,
   type OutboxRelay,
 } from '../../../app/framework/index';
-import { disconnectTestPrisma, testDatabaseUrl, testPrisma, truncateAll } from '../../support/database';
-import { useRedisPrefix } from '../../support/redis';
+import { testDatabaseUrl, testPrisma } from '../../support/database';
+import { useOutboxAdapter } from '../../support/outbox';
 import { waitUntil } from '../../support/wait';
 
 class ScopedMailJob extends Job {
@@ -84,19 +83,8 @@ async function countingClient() {
 }
 
 describe('transaction scopes', () => {
-  const redis = useRedisPrefix('outbox-scope');
   let adapter: BullmqAdapter;
-
-  beforeAll(() => {
-    adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
-    configureBacklot({ adapter, queues: ['default', 'mail'] });
-    registerJobs([ScopedMailJob, ScopedUniqueJob]);
-  });
-  beforeEach(() => truncateAll());
-  afterAll(async () => {
-    await adapter.close();
-    await disconnectTestPrisma();
-  });
+  useOutboxAdapter('outbox-scope', [ScopedMailJob, ScopedUniqueJob], (created) => (adapter = created));
 
   it('stages every performLater of transaction(prisma, fn) under its job id at commit, nothing in Redis before the relay', async () => {
     const jobs = await transaction(db, async (tx) => {
