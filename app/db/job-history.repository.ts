@@ -5,8 +5,8 @@
  * Steps: insertExecutions writes a batch as ONE `INSERT ... SELECT FROM json_to_recordset($1)`
  * (the batch as one JSON parameter: the statement text is the same for every batch size); searchExecutions
  * builds a WHERE from the filters (each served by an index: job_id, (job_class, state,
- * finished_at), (queue, finished_at), (state, finished_at), (error_class, finished_at), the GIN
- * index on search_terms) and returns one page, newest first, with the number of matches counted
+ * finished_at), (queue, finished_at), (state, finished_at) but for completed, (error_class,
+ * finished_at), the GIN index on search_terms) and returns one page, newest first, with the number of matches counted
  * up to COUNT_CAP; executionsOfJob lists a job's attempts; deleteExecutionsBefore deletes one
  * batch of rows finished before a cutoff.
  *

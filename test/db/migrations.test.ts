@@ -87,7 +87,9 @@ describe('prisma migrate deploy', () => {
         "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%WHERE%' ORDER BY indexname",
       );
       expect(partialIndexes.map((row) => row.indexname)).toEqual([
+        'job_executions_error_class_finished_at_idx',
         'job_executions_parent_job_id_idx',
+        'job_executions_state_finished_at_idx',
         'posts_deletion_requested_at_idx',
         'tag_aliases_live_antecedent_key',
         'tag_implications_live_pair_key',
