@@ -11,12 +11,17 @@
  *      user }] and their search terms as the recorder writes them.
  *   2. --searches searches of each kind through the app's searchExecutions (one page of 50 newest
  *      first plus the capped count): by job id, by argument key/value (user=N), by class + state +
- *      one day. Then the first --seq-searches of each kind again with enable_indexscan and
- *      enable_bitmapscan off (a sequential scan). p50 / p95 / max per kind and side.
- *   3. Throughput with recording off and on: --jobs jobs with two arguments through an in-process
- *      worker (startWorker, --concurrency), the sides alternating over --rounds rounds after a
- *      warm-up; on = a HistoryRecorder writing to the scratch database. Ratio = median of the
- *      rounds' on/off rates (target >= 0.9: recording costs at most 10 %).
+ *      one day, by state (retry or failed), by error class (in one queue). Then the first
+ *      --seq-searches of each kind again with enable_indexscan and enable_bitmapscan off (a
+ *      sequential scan). p50 / p95 / max per kind and side.
+ *   3. Throughput with recording off, on and with its writes discarded: --jobs jobs with two
+ *      arguments through an in-process worker (startWorker, --concurrency), each side first in turn
+ *      over --rounds rounds after a warm-up; on = a HistoryRecorder writing to the scratch database,
+ *      discarded = the same recorder handing its statements to a sink (the worker's share of the
+ *      cost). A side is timed from the worker's start to its last job finished and, recording, its
+ *      last batch written. CPU per job of the worker (this process), Redis (INFO cpu) and
+ *      PostgreSQL (the scratch database's backends, /proc). Ratio = median of the rounds' on/off
+ *      rates (target >= 0.9: recording costs at most 10 %).
  *
  * Example: npm run bench -- history
  *          npm run bench -- history --rows 100000 --searches 20 --jobs 2000 --rounds 2
@@ -28,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { createDatabaseIfMissing, dropDatabase, migrateDeploy } from '../app/db/admin';
+import type { SqlReader } from '../app/db/deletion.repository';
 import { searchExecutions, type HistoryFilters } from '../app/db/job-history.repository';
 import { createDbPool } from '../app/db/pg-pool';
 import {
@@ -47,6 +53,7 @@ import { createProgressBar } from '../prisma/progress-bar';
 import { defineBenchmark, type BenchContext, type BenchRow } from './support/benchmark';
 import { countFinished } from './support/finished';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
+import { readServerStats, resetServerStats } from './support/redis-stats';
 import { median, percentile, round } from './support/stats';
 
 const P95_TARGET_MS = 100;
@@ -56,7 +63,13 @@ const CLASSES = 20;
 const USERS = 5_000;
 const POSTS = 200_000;
 const SPAN_S = 30 * 24 * 3600;
-const KINDS = ['by job id', 'by argument key/value', 'by class + state + day'] as const;
+const KINDS = [
+  'by job id',
+  'by argument key/value',
+  'by class + state + day',
+  'by state',
+  'by error class',
+] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Two arguments, as a typical app job has: what the recorder filters and indexes per row. */
@@ -124,6 +137,9 @@ function searches(count: number, rows: number): Search[] {
         to: new Date(day.getTime() + dayMs),
       },
     });
+    // The dashboard's state and error-class filters (partial indexes: migration 20261204190000).
+    out.push({ kind: 'by state', filters: { state: i % 2 === 0 ? 'retry' : 'failed' } });
+    out.push({ kind: 'by error class', filters: { errorClass: 'TimeoutError', queue: 'mail' } });
   }
   return out;
 }
@@ -166,13 +182,30 @@ async function postgresCpuUs(pool: pg.Pool): Promise<number> {
   return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
 }
 
-/** One side of a throughput round: jobs enqueued first (untimed), then processed; jobs per second. */
+/** What a throughput side records: nothing, rows into PostgreSQL, or rows handed to a sink. */
+type Recording = 'off' | 'on' | 'sink';
+
+interface SideResult {
+  rate: number;
+  /** This process's CPU (the worker, its recorder and the enqueue-free processing) per job, µs. */
+  cpuUsPerJob: number;
+  postgresUsPerJob: number;
+  redisUsPerJob: number;
+}
+
+/** A database that takes every statement and keeps nothing: the recorder's work without PostgreSQL's. */
+const SINK: SqlReader = { query: () => Promise.resolve({ rows: [] }) };
+
+/**
+ * One side of a throughput round: jobs enqueued first (untimed), then processed until the last one
+ * finished and, recording, until its last batch was written; jobs per second and CPU per job.
+ */
 async function throughputSide(
   ctx: BenchContext,
   jobs: number,
   recorder: HistoryRecorder | undefined,
   pool: pg.Pool,
-): Promise<{ rate: number; cpuUsPerJob: number; postgresUsPerJob: number }> {
+): Promise<SideResult> {
   const concurrency = ctx.flags.concurrency as number;
   const prefix = benchPrefix('history');
   const producer = connect(ctx.redisUrl);
@@ -191,6 +224,7 @@ async function throughputSide(
     }
     ctx.gc();
     const pg0 = await postgresCpuUs(pool);
+    const redis0 = await resetServerStats(producer);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const worker = startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix });
@@ -199,16 +233,18 @@ async function throughputSide(
         if (completed + failed >= jobs) resolve();
       });
     });
-    const elapsed = performance.now() - t0;
-    await worker.close();
-    // The last batch's write counts too: recording's whole cost in this process.
+    // The last batch's write is part of recording these jobs: timed and counted.
     await recorder?.flush();
+    const elapsed = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const redis = await readServerStats(producer, redis0);
+    await worker.close();
     const postgresUs = (await postgresCpuUs(pool)) - pg0;
     return {
       rate: (jobs / elapsed) * 1000,
       cpuUsPerJob: (cpu.user + cpu.system) / jobs,
       postgresUsPerJob: postgresUs / jobs,
+      redisUsPerJob: redis.cpuUs / jobs,
     };
   } finally {
     setExecutionRecorder(undefined);
@@ -216,6 +252,64 @@ async function throughputSide(
     await deletePrefix(producer, prefix);
     await Promise.all([producer.quit(), workerConnection.quit()]);
   }
+}
+
+/** Each side's figures over the rounds. */
+type Sides = Record<Recording, SideResult[]>;
+
+const med = (sides: Sides, side: Recording, key: keyof SideResult) => median(sides[side].map((r) => r[key]));
+
+/** Worker + Redis + PostgreSQL CPU per job: what the whole machine spent. */
+const machineUs = (sides: Sides, side: Recording) =>
+  med(sides, side, 'cpuUsPerJob') + med(sides, side, 'redisUsPerJob') + med(sides, side, 'postgresUsPerJob');
+
+/** Median over the rounds of side / off throughput, each round's sides back to back. */
+function rateRatio(sides: Sides, side: Recording): number {
+  return median(sides[side].map((r, i) => r.rate / (sides.off[i] as SideResult).rate));
+}
+
+function throughputRows(sides: Sides): BenchRow[] {
+  const ratio = round(rateRatio(sides, 'on'), 3);
+  const perJob = (side: Recording) =>
+    `${round(med(sides, side, 'cpuUsPerJob'), 0)} / ${round(med(sides, side, 'redisUsPerJob'), 0)} / ${round(med(sides, side, 'postgresUsPerJob'), 0)}`;
+  return [
+    {
+      section: 'throughput',
+      metric: 'jobs/s off vs on vs on with writes discarded (median)',
+      value: `${round(med(sides, 'off', 'rate'), 0)} vs ${round(med(sides, 'on', 'rate'), 0)} vs ${round(med(sides, 'sink', 'rate'), 0)}`,
+    },
+    {
+      section: 'throughput',
+      metric: 'CPU µs per job, worker / Redis / PostgreSQL: off',
+      value: perJob('off'),
+    },
+    { section: 'throughput', metric: 'CPU µs per job, worker / Redis / PostgreSQL: on', value: perJob('on') },
+    {
+      section: 'throughput',
+      metric: 'CPU µs per job, worker / Redis / PostgreSQL: writes discarded',
+      value: perJob('sink'),
+      target: "the recorder's own work in the worker, without PostgreSQL",
+    },
+    {
+      section: 'throughput',
+      metric: 'machine CPU per job (worker + Redis + PostgreSQL), off / on',
+      value: String(round(machineUs(sides, 'off') / machineUs(sides, 'on'), 3)),
+      target: 'what a host running all three would see',
+    },
+    {
+      section: 'throughput',
+      metric: 'writes discarded / off (median of per-round ratios)',
+      value: String(round(rateRatio(sides, 'sink'), 3)),
+      target: "the worker's share of the cost",
+    },
+    {
+      section: 'throughput',
+      metric: 'on / off (median of per-round ratios)',
+      value: String(ratio),
+      target: `>= ${RATIO_TARGET} (cost <= 10 %)`,
+      pass: ratio >= RATIO_TARGET,
+    },
+  ];
 }
 
 export default defineBenchmark({
@@ -238,18 +332,13 @@ export default defineBenchmark({
     await createDatabaseIfMissing(url);
     const pool = createDbPool(url, 4);
     const times: Record<'index' | 'seq', Record<Kind, number[]>> = {
-      index: { 'by job id': [], 'by argument key/value': [], 'by class + state + day': [] },
-      seq: { 'by job id': [], 'by argument key/value': [], 'by class + state + day': [] },
+      index: Object.fromEntries(KINDS.map((kind) => [kind, []])) as unknown as Record<Kind, number[]>,
+      seq: Object.fromEntries(KINDS.map((kind) => [kind, []])) as unknown as Record<Kind, number[]>,
     };
-    const found: Record<Kind, number> = {
-      'by job id': 0,
-      'by argument key/value': 0,
-      'by class + state + day': 0,
-    };
-    const rates: { off: number[]; on: number[]; ratios: number[] } = { off: [], on: [], ratios: [] };
-    const cpu: { off: number[]; on: number[]; postgresOn: number[] } = { off: [], on: [], postgresOn: [] };
+    const found = Object.fromEntries(KINDS.map((kind) => [kind, 0])) as Record<Kind, number>;
+    const sides: Sides = { off: [], on: [], sink: [] };
     let seedSeconds: number;
-    let recorderStats: ReturnType<HistoryRecorder['stats']>;
+    let recorderStats: ReturnType<HistoryRecorder['stats']> | undefined;
     try {
       await migrateDeploy(url);
       seedSeconds = await seed(ctx, pool, rows);
@@ -281,31 +370,28 @@ export default defineBenchmark({
       const logger = pino({ level: 'info', base: { pid: process.pid } }, destination);
       configureBacklot({ logger, queues: [] });
       registerJobs([HistoryBenchJob]);
-      const recorder = new HistoryRecorder({ db: pool, logger, filterKeys: env().LOG_FILTER_KEYS });
+      const recorders: Record<Recording, HistoryRecorder | undefined> = {
+        off: undefined,
+        on: new HistoryRecorder({ db: pool, logger, filterKeys: env().LOG_FILTER_KEYS }),
+        sink: new HistoryRecorder({ db: SINK, logger, filterKeys: env().LOG_FILTER_KEYS }),
+      };
+      const order: Recording[] = ['off', 'on', 'sink'];
       ctx.log('throughput warm-up');
-      await throughputSide(ctx, Math.min(jobs, 1000), undefined, pool);
-      await throughputSide(ctx, Math.min(jobs, 1000), recorder, pool);
+      for (const side of order) await throughputSide(ctx, Math.min(jobs, 1000), recorders[side], pool);
       for (let r = 0; r < rounds; r += 1) {
         ctx.log(`throughput round ${r + 1} of ${rounds}`);
-        const offFirst = r % 2 === 0;
-        const first = await throughputSide(ctx, jobs, offFirst ? undefined : recorder, pool);
-        const second = await throughputSide(ctx, jobs, offFirst ? recorder : undefined, pool);
-        const [off, on] = offFirst ? [first, second] : [second, first];
-        rates.off.push(off.rate);
-        rates.on.push(on.rate);
-        rates.ratios.push(on.rate / off.rate);
-        cpu.off.push(off.cpuUsPerJob);
-        cpu.on.push(on.cpuUsPerJob);
-        cpu.postgresOn.push(on.postgresUsPerJob);
+        // Each side goes first in turn: off, on, sink / on, sink, off / sink, off, on.
+        for (const side of [...order.slice(r % 3), ...order.slice(0, r % 3)])
+          sides[side].push(await throughputSide(ctx, jobs, recorders[side], pool));
       }
-      await recorder.stop();
-      recorderStats = recorder.stats();
+      await recorders.on?.stop();
+      recorderStats = recorders.on?.stats();
     } finally {
       await pool.end();
       await dropDatabase(url);
     }
 
-    const ratio = round(median(rates.ratios), 3);
+    const ratio = round(rateRatio(sides, 'on'), 3);
     const rowsOut: BenchRow[] = [
       ...KINDS.flatMap((kind): BenchRow[] => {
         const index = summary(times.index[kind]);
@@ -325,35 +411,7 @@ export default defineBenchmark({
           },
         ];
       }),
-      {
-        section: 'throughput',
-        metric: 'jobs/s recording off vs on (median of rounds)',
-        value: `${round(median(rates.off), 0)} vs ${round(median(rates.on), 0)}`,
-      },
-      {
-        section: 'throughput',
-        metric: 'worker CPU µs per job, off vs on (median)',
-        value: `${round(median(cpu.off), 0)} vs ${round(median(cpu.on), 0)}`,
-      },
-      {
-        section: 'throughput',
-        metric: 'PostgreSQL CPU µs per job written (recording on, median)',
-        value: String(round(median(cpu.postgresOn), 1)),
-        target: 'the rows written, their indexes; on this machine it shares the CPUs with the worker',
-      },
-      {
-        section: 'throughput',
-        metric: 'worker + PostgreSQL CPU per job, off / on (median)',
-        value: String(round(median(cpu.off) / (median(cpu.on) + median(cpu.postgresOn)), 3)),
-        target: 'the ratio a CPU-bound host would see (Redis CPU is the same on both sides, left out)',
-      },
-      {
-        section: 'throughput',
-        metric: 'on / off (median of per-round ratios)',
-        value: String(ratio),
-        target: `>= ${RATIO_TARGET} (cost <= 10 %)`,
-        pass: ratio >= RATIO_TARGET,
-      },
+      ...throughputRows(sides),
     ];
     return {
       metrics: {
@@ -369,14 +427,17 @@ export default defineBenchmark({
         throughput: {
           jobs,
           rounds,
-          off: rates.off.map((r) => round(r, 0)),
-          on: rates.on.map((r) => round(r, 0)),
-          ratios: rates.ratios.map((r) => round(r, 3)),
-          cpuUsPerJob: {
-            off: cpu.off.map((c) => round(c, 0)),
-            on: cpu.on.map((c) => round(c, 0)),
-            postgresOn: cpu.postgresOn.map((c) => round(c, 1)),
-          },
+          ...Object.fromEntries(
+            (Object.keys(sides) as Recording[]).map((side) => [
+              side,
+              sides[side].map((r) => ({
+                rate: round(r.rate, 0),
+                workerUs: round(r.cpuUsPerJob, 1),
+                redisUs: round(r.redisUsPerJob, 1),
+                postgresUs: round(r.postgresUsPerJob, 1),
+              })),
+            ]),
+          ),
         },
         recorder: recorderStats,
       },
