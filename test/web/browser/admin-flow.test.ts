@@ -12,29 +12,12 @@
  *   3. a member is refused /admin/jobs (403); tag names with markup are shown as text;
  *   4. bin/web stops at once on SIGTERM although a page still holds an event stream open.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configureBacklot,
-  registerJobs,
-  BullmqAdapter,
-  type RedisConnection,
-} from '../../../app/framework/index';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PingJob } from '../../../jobs/ping.job';
-import { QUEUE_NAMES } from '../../../config/queues';
 import { createPostsWithTags } from '../../services/bulk-update-request/processing-support';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
-import { spawnBin, type BinProcess } from '../../support/processes';
-import {
-  freePort,
-  processEnv,
-  startWorker,
-  useWorkerScope,
-  waitUntil,
-  type WorkerHandle,
-} from '../../runtime/support';
-import { createUser, PASSWORD } from '../support';
-import { launchChromium, screenshot, type LaunchedBrowser } from './browser-support';
+import { startWorker, waitUntil, type WorkerHandle } from '../../runtime/support';
+import { PASSWORD } from '../support';
+import { screenshot, useBrowserApp } from './browser-support';
 import { FlakyJob } from './fixtures';
 
 const EVIL_TAG = '<img src=x onerror=window.__xss=1>';
@@ -45,110 +28,84 @@ const BAD_SCRIPT = 'alias long_hair -> very_long_hair\nfrobnicate hair\nimply ve
 const GOOD_SCRIPT = 'alias long_hair -> very_long_hair\nimply very_long_hair -> hair';
 
 describe('the web app in a real browser', () => {
-  const scope = useWorkerScope('web-browser');
-  const db = testPrisma();
-  const env = processEnv(scope, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info' });
-  let web: BinProcess;
+  const app = useBrowserApp('web-browser', {
+    users: { admin: 'admin', member: 'member' },
+    seed: (db) =>
+      createPostsWithTags(db, [...Array.from({ length: 40 }, () => ['long_hair']), ['smile', EVIL_TAG]]),
+    jobs: [FlakyJob, PingJob],
+  });
+  const { scope, db, env } = app;
   let worker: WorkerHandle | undefined;
-  let browser: LaunchedBrowser;
-  let page: Page;
-  let base = '';
-  let adapter: BullmqAdapter;
-  let redis: RedisConnection;
   const consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    await truncateAll(db);
-    await createUser(db, 'admin', 'admin');
-    await createUser(db, 'member', 'member');
-    await createPostsWithTags(db, [...Array.from({ length: 40 }, () => ['long_hair']), ['smile', EVIL_TAG]]);
-
-    adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
-    configureBacklot({ adapter, queues: QUEUE_NAMES });
-    registerJobs([FlakyJob, PingJob]);
-    redis = scope.connection();
-
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    web = spawnBin('web', [], { ...env, PORT: String(port) });
-    await web.waitFor(/Web server listening/, 30_000);
-
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('console', (message) => {
+  beforeAll(() => {
+    app.page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (web && web.child.exitCode === null) web.signal('SIGKILL');
-    await adapter?.close();
-    await disconnectTestPrisma();
   });
 
   async function signIn(name: string): Promise<void> {
-    await page.goto(`${base}/login`);
-    await page.fill('#name', name);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/posts`), page.click('main button[type=submit]')]);
+    await app.page.goto(`${app.base}/login`);
+    await app.page.fill('#name', name);
+    await app.page.fill('#password', PASSWORD);
+    await Promise.all([app.page.waitForURL(`${app.base}/posts`), app.page.click('main button[type=submit]')]);
   }
 
   async function liveStreamOpen(): Promise<void> {
-    await page.waitForSelector('[data-live-status][data-state="open"]', { timeout: 10_000 });
+    await app.page.waitForSelector('[data-live-status][data-state="open"]', { timeout: 10_000 });
   }
 
   async function noInjectedMarkup(): Promise<void> {
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
-    expect(await page.locator('main script, main img').count()).toBe(0);
-    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    expect(await app.page.locator('img[src="x"]').count()).toBe(0);
+    expect(await app.page.locator('main script, main img').count()).toBe(0);
+    expect(await app.page.evaluate('window.__xss')).toBeUndefined();
   }
 
   it('creates a BUR with a bad line, fixes it, approves it and watches its progress bar reach 100 %', async () => {
     await signIn('admin');
-    await screenshot(page, '01-signed-in-admin');
+    await screenshot(app.page, '01-signed-in-admin');
 
-    await page.goto(`${base}/bulk_update_requests/new`);
-    await page.fill('#title', 'Hair <b>cleanup</b>');
-    await page.fill('#script', BAD_SCRIPT);
+    await app.page.goto(`${app.base}/bulk_update_requests/new`);
+    await app.page.fill('#title', 'Hair <b>cleanup</b>');
+    await app.page.fill('#script', BAD_SCRIPT);
     await Promise.all([
-      page.waitForURL(/\/bulk_update_requests\/\d+\/edit$/),
-      page.click('main form.bur-form button[type=submit]'),
+      app.page.waitForURL(/\/bulk_update_requests\/\d+\/edit$/),
+      app.page.click('main form.bur-form button[type=submit]'),
     ]);
-    const burId = Number(/\/bulk_update_requests\/(\d+)\/edit$/.exec(page.url())?.[1]);
-    const badLines = page.locator('li.line-bad');
+    const burId = Number(/\/bulk_update_requests\/(\d+)\/edit$/.exec(app.page.url())?.[1]);
+    const badLines = app.page.locator('li.line-bad');
     expect(await badLines.count()).toBe(1);
     expect(await badLines.getAttribute('data-line-number')).toBe('2');
     expect(await badLines.locator('.line-number').textContent()).toBe('2');
     expect(await badLines.locator('.line-text').textContent()).toBe('frobnicate hair');
     expect(await badLines.locator('.line-reason').textContent()).toMatch(/^unknown command 'frobnicate'/);
-    expect(await page.locator('li.line-ok').count()).toBe(2);
-    await screenshot(page, '02-bur-bad-line');
+    expect(await app.page.locator('li.line-ok').count()).toBe(2);
+    await screenshot(app.page, '02-bur-bad-line');
 
-    await page.fill('#script', GOOD_SCRIPT);
+    await app.page.fill('#script', GOOD_SCRIPT);
     await Promise.all([
-      page.waitForURL(`${base}/bulk_update_requests/${burId}`),
-      page.click('main form.bur-form button[type=submit]'),
+      app.page.waitForURL(`${app.base}/bulk_update_requests/${burId}`),
+      app.page.click('main form.bur-form button[type=submit]'),
     ]);
-    expect(await page.locator('.flash.notice').textContent()).toContain('every line is valid');
-    expect(await page.locator('main h1').textContent()).toBe(
+    expect(await app.page.locator('.flash.notice').textContent()).toContain('every line is valid');
+    expect(await app.page.locator('main h1').textContent()).toBe(
       `Bulk update request #${burId}: Hair <b>cleanup</b>`,
     );
-    expect(await page.locator('main h1 b').count()).toBe(0);
-    await screenshot(page, '03-bur-fixed');
+    expect(await app.page.locator('main h1 b').count()).toBe(0);
+    await screenshot(app.page, '03-bur-fixed');
 
     await Promise.all([
-      page.waitForURL(`${base}/bulk_update_requests/${burId}`),
-      page.click('main button:has-text("Approve")'),
+      app.page.waitForURL(`${app.base}/bulk_update_requests/${burId}`),
+      app.page.click('main button:has-text("Approve")'),
     ]);
-    expect(await page.locator('.flash.notice').textContent()).toMatch(
+    expect(await app.page.locator('.flash.notice').textContent()).toMatch(
       /approved: ProcessBulkUpdateRequestJob \S+ enqueued/,
     );
-    expect(await page.locator('[data-bur-status]').textContent()).toBe('processing');
-    expect(await page.locator('#bur-progress').getAttribute('value')).toBe('0');
-    expect(await page.locator('[data-line-progress]').textContent()).toMatch(/^Line 1 of 2 /);
+    expect(await app.page.locator('[data-bur-status]').textContent()).toBe('processing');
+    expect(await app.page.locator('#bur-progress').getAttribute('value')).toBe('0');
+    expect(await app.page.locator('[data-line-progress]').textContent()).toMatch(/^Line 1 of 2 /);
     await liveStreamOpen();
-    await page.evaluate(`(() => {
+    await app.page.evaluate(`(() => {
       window.__sameDocument = true;
       window.__seen = [];
       new MutationObserver(() => {
@@ -156,25 +113,25 @@ describe('the web app in a real browser', () => {
         if (percent) window.__seen.push(percent.textContent);
       }).observe(document.querySelector('main'), { childList: true, subtree: true });
     })()`);
-    await screenshot(page, '04-bur-approved-waiting-for-a-worker');
+    await screenshot(app.page, '04-bur-approved-waiting-for-a-worker');
 
     worker = startWorker(['--pool=bulk_update,default:2', '--require', 'test/web/browser/fixtures.ts'], env);
     await worker.started();
     // Locators, not waitForFunction: the pages' CSP forbids the eval a string predicate needs.
-    await page
+    await app.page
       .locator('[data-percent]')
       .filter({ hasText: /^100 %$/ })
       .waitFor({ timeout: 30_000 });
-    expect(await page.evaluate('window.__sameDocument')).toBe(true); // no reload: the events did it
-    expect(await page.evaluate('window.__seen.length')).toBeGreaterThan(0);
-    expect(await page.locator('#bur-progress').getAttribute('value')).toBe('100');
-    await page
+    expect(await app.page.evaluate('window.__sameDocument')).toBe(true); // no reload: the events did it
+    expect(await app.page.evaluate('window.__seen.length')).toBeGreaterThan(0);
+    expect(await app.page.locator('#bur-progress').getAttribute('value')).toBe('100');
+    await app.page
       .locator('[data-bur-status]')
       .filter({ hasText: /^completed$/ })
       .waitFor({ timeout: 10_000 });
-    expect(await page.locator('[data-line-progress]').textContent()).toBe('All 2 lines done');
-    expect(await page.locator('tr.line-done').count()).toBe(2);
-    await screenshot(page, '05-bur-completed');
+    expect(await app.page.locator('[data-line-progress]').textContent()).toBe('All 2 lines done');
+    expect(await app.page.locator('tr.line-done').count()).toBe(2);
+    await screenshot(app.page, '05-bur-completed');
 
     const tag = await db.tag.findUniqueOrThrow({ where: { name: 'very_long_hair' } });
     expect(tag.postCount).toBe(40);
@@ -183,7 +140,7 @@ describe('the web app in a real browser', () => {
   it('retries a failed job on /admin/jobs and watches its row complete; markup in job data stays text, secrets are never shown', async () => {
     const flagKey = `${scope.prefix}:flaky-ok`;
     const flaky = await FlakyJob.performLater(flagKey, 'flaky <i>job</i>', { password: SECRET });
-    const queue = adapter.queue('default');
+    const queue = app.adapter.queue('default');
     await queue.add(
       EVIL_JOB_NAME,
       {
@@ -204,92 +161,94 @@ describe('the web app in a real browser', () => {
         (await queue.getJobState('evil-job')) === 'failed',
     );
 
-    await page.goto(`${base}/admin/jobs`);
-    const evilRow = page.locator('tr[data-job-id="evil-job"]');
+    await app.page.goto(`${app.base}/admin/jobs`);
+    const evilRow = app.page.locator('tr[data-job-id="evil-job"]');
     expect(await evilRow.locator('td').nth(1).textContent()).toBe(EVIL_JOB_NAME);
     expect(await evilRow.locator('td.error').textContent()).toContain(EVIL_JOB_NAME);
     await noInjectedMarkup();
-    expect(await page.content()).not.toContain(SECRET);
-    await screenshot(page, '06-admin-jobs-with-a-failed-job');
+    expect(await app.page.content()).not.toContain(SECRET);
+    await screenshot(app.page, '06-admin-jobs-with-a-failed-job');
 
-    await page.goto(`${base}/admin/jobs/evil-job`);
-    const args = (await page.locator('pre.arguments').textContent()) ?? '';
+    await app.page.goto(`${app.base}/admin/jobs/evil-job`);
+    const args = (await app.page.locator('pre.arguments').textContent()) ?? '';
     expect(args).toContain(JSON.stringify(EVIL_ARGUMENT).slice(1, -1));
     expect(args).toContain('"password": "[FILTERED]"');
-    expect(await page.content()).not.toContain(SECRET);
+    expect(await app.page.content()).not.toContain(SECRET);
     await noInjectedMarkup();
-    await screenshot(page, '07-admin-job-detail-escaped-and-filtered');
+    await screenshot(app.page, '07-admin-job-detail-escaped-and-filtered');
 
-    await redis.set(flagKey, 'ok');
-    await page.goto(`${base}/admin/jobs`);
-    const row = () => page.locator(`tr[data-job-id="${flaky.jobId}"]`);
+    await app.redis.set(flagKey, 'ok');
+    await app.page.goto(`${app.base}/admin/jobs`);
+    const row = () => app.page.locator(`tr[data-job-id="${flaky.jobId}"]`);
     await Promise.all([
-      page.waitForURL(`${base}/admin/jobs`),
+      app.page.waitForURL(`${app.base}/admin/jobs`),
       row().locator('button:has-text("Retry")').click(),
     ]);
-    expect(await page.locator('.flash.notice').textContent()).toContain(
+    expect(await app.page.locator('.flash.notice').textContent()).toContain(
       `Job ${flaky.jobId} (Fixture.FlakyJob) will be retried`,
     );
     await liveStreamOpen();
-    await page.evaluate('window.__sameDocument = true');
-    const completedCount = page.locator('td[data-queue-state="default:completed"]');
+    await app.page.evaluate('window.__sameDocument = true');
+    const completedCount = app.page.locator('td[data-queue-state="default:completed"]');
     const completedBefore = Number(await completedCount.textContent());
     expect(await row().locator('.state').textContent()).not.toBe('completed');
-    await screenshot(page, '08-admin-jobs-retried');
+    await screenshot(app.page, '08-admin-jobs-retried');
     await row()
       .locator('.state')
       .filter({ hasText: /^completed$/ })
       .waitFor({ timeout: 15_000 });
-    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    expect(await app.page.evaluate('window.__sameDocument')).toBe(true);
     expect(await row().locator('td.num').first().textContent()).toBe('1/1');
     // The queue counts follow too (refetched at most every 2 s while job events arrive).
-    await page
+    await app.page
       .locator('td[data-queue-state="default:completed"]')
       .filter({ hasText: new RegExp(`^${completedBefore + 1}$`) })
       .waitFor({ timeout: 15_000 });
 
     const ping = await PingJob.performLater('a <b>live</b> row');
-    await page
+    await app.page
       .locator(`tr[data-job-id="${ping.jobId}"] .state`)
       .filter({ hasText: /^completed$/ })
       .waitFor({ timeout: 15_000 });
-    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    expect(await app.page.evaluate('window.__sameDocument')).toBe(true);
     await noInjectedMarkup();
-    expect(await page.content()).not.toContain(SECRET);
-    await screenshot(page, '09-admin-jobs-live-rows');
+    expect(await app.page.content()).not.toContain(SECRET);
+    await screenshot(app.page, '09-admin-jobs-live-rows');
   }, 90_000);
 
   it('refuses /admin/jobs and its board to a member; shows tag names with markup as text', async () => {
-    await page.context().clearCookies();
+    await app.page.context().clearCookies();
     await signIn('member');
-    const jobs = await page.goto(`${base}/admin/jobs`);
+    const jobs = await app.page.goto(`${app.base}/admin/jobs`);
     expect(jobs?.status()).toBe(403);
-    expect(await page.locator('main h1').textContent()).toBe('403 Forbidden');
-    await screenshot(page, '10-member-refused-admin-jobs');
-    expect((await page.goto(`${base}/admin/jobs/board`))?.status()).toBe(403);
-    expect((await page.goto(`${base}/admin/jobs/board/api/queues`))?.status()).toBe(403);
+    expect(await app.page.locator('main h1').textContent()).toBe('403 Forbidden');
+    await screenshot(app.page, '10-member-refused-admin-jobs');
+    expect((await app.page.goto(`${app.base}/admin/jobs/board`))?.status()).toBe(403);
+    expect((await app.page.goto(`${app.base}/admin/jobs/board/api/queues`))?.status()).toBe(403);
 
-    await page.goto(`${base}/tags?order=name`);
-    const link = page.locator('a.tag').filter({ hasText: 'onerror' });
+    await app.page.goto(`${app.base}/tags?order=name`);
+    const link = app.page.locator('a.tag').filter({ hasText: 'onerror' });
     expect(await link.textContent()).toBe(EVIL_TAG);
     await noInjectedMarkup();
-    await Promise.all([page.waitForURL(/\/tags\/\d+$/), link.click()]);
-    expect(await page.locator('h1.tag-name').textContent()).toBe(EVIL_TAG);
+    await Promise.all([app.page.waitForURL(/\/tags\/\d+$/), link.click()]);
+    expect(await app.page.locator('h1.tag-name').textContent()).toBe(EVIL_TAG);
     await noInjectedMarkup();
-    await page.click('ul.posts a');
-    expect(await page.locator('.tag-group a').filter({ hasText: 'onerror' }).textContent()).toBe(EVIL_TAG);
+    await app.page.click('ul.posts a');
+    expect(await app.page.locator('.tag-group a').filter({ hasText: 'onerror' }).textContent()).toBe(
+      EVIL_TAG,
+    );
     await noInjectedMarkup();
-    await screenshot(page, '11-tag-names-escaped');
+    await screenshot(app.page, '11-tag-names-escaped');
     expect(consoleErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   }, 60_000);
 
   it('stops bin/web at once on SIGTERM although a page holds an event stream open', async () => {
     const bur = await db.bulkUpdateRequest.findFirstOrThrow();
-    await page.goto(`${base}/bulk_update_requests/${bur.id}`);
+    await app.page.goto(`${app.base}/bulk_update_requests/${bur.id}`);
     await liveStreamOpen();
     const stopping = Date.now();
-    web.signal('SIGTERM');
-    expect(await web.exited).toEqual({ code: 0, signal: null });
+    app.web.signal('SIGTERM');
+    expect(await app.web.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - stopping).toBeLessThan(5_000);
     worker?.proc.signal('SIGTERM');
     await worker?.proc.exited;

@@ -3,16 +3,35 @@
  * bin/setup and .ci/run when missing; never a downloaded browser), with a fresh user-data-dir per
  * launch, plus screenshots into tmp/screenshots/.
  *
+ * useBrowserApp() is a browser spec's set-up, in its describe block: beforeAll empties the
+ * database, makes the users, configures this process to enqueue on the file's prefix (when given
+ * job classes), starts bin/web on a free port (and bin/worker, when given its arguments), then
+ * chromium and one page; afterAll closes them all in reverse.
+ *
  * Example:
- *   const browser = await launchChromium(); const page = await browser.context.newPage();
- *   await screenshot(page, '01-login'); await browser.close();
+ *   const app = useBrowserApp('web-x', { users: { admin: 'admin' }, jobs: [FlakyJob] });
+ *   it('...', async () => { await app.signIn('admin'); await screenshot(app.page, '01-login'); });
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT } from '../../support/processes';
+import type { AppPrismaClient } from '../../../app/db/client';
+import type { UserLevel } from '../../../app/db/generated/enums';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  registerJobs,
+  type AnyJobClass,
+  type RedisConnection,
+} from '../../../app/framework/index';
+import { QUEUE_NAMES } from '../../../config/queues';
+import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
+import { freePort, ROOT, spawnBin, type BinProcess } from '../../support/processes';
+import type { RedisScope } from '../../support/redis';
+import { processEnv, startWorker, useWorkerScope, type WorkerHandle } from '../../runtime/support';
+import { createUser, PASSWORD } from '../support';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -85,4 +104,96 @@ export async function expectFitsBothWidths(
     expect(scrollWidth, `${path} at ${width} px`).toBeLessThanOrEqual(clientWidth);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+export interface BrowserAppOptions {
+  /** Users made (password PASSWORD) once the database is empty, before bin/web starts. */
+  users: Record<string, UserLevel>;
+  /** More rows wanted before bin/web starts. */
+  seed?: (db: AppPrismaClient) => Promise<unknown>;
+  /** More env for every bin/ process, beside SESSION_SECRET and LOG_LEVEL=info. */
+  env?: Record<string, string>;
+  webArgs?: string[];
+  /** Job classes this process enqueues: with them, a BullmqAdapter on the file's prefix. */
+  jobs?: readonly AnyJobClass[];
+  /** bin/worker's arguments, to start it beside bin/web (stopped with SIGTERM in afterAll). */
+  worker?: string[];
+}
+
+export interface BrowserApp {
+  readonly scope: RedisScope;
+  readonly db: AppPrismaClient;
+  /** The env bin/web and bin/worker run with. */
+  readonly env: Record<string, string>;
+  /** http://127.0.0.1:<port> of bin/web. */
+  readonly base: string;
+  readonly web: BinProcess;
+  readonly page: Page;
+  /** Only with `jobs`. */
+  readonly adapter: BullmqAdapter;
+  /** Only with `jobs`: a connection on the file's Redis. */
+  readonly redis: RedisConnection;
+  /** signInAs on the app's page with the test password. */
+  signIn: (name: string) => Promise<void>;
+}
+
+export function useBrowserApp(label: string, options: BrowserAppOptions): BrowserApp {
+  const scope = useWorkerScope(label);
+  const db = testPrisma();
+  const env = processEnv(scope, { SESSION_SECRET: 's'.repeat(40), LOG_LEVEL: 'info', ...options.env });
+  const state: Partial<{
+    base: string;
+    web: BinProcess;
+    page: Page;
+    adapter: BullmqAdapter;
+    redis: RedisConnection;
+    worker: WorkerHandle;
+  }> = {};
+  let browser: LaunchedBrowser | undefined;
+  const get = <K extends keyof typeof state>(key: K): NonNullable<(typeof state)[K]> => {
+    const value = state[key];
+    if (value === undefined) throw new Error(`useBrowserApp: no ${key} (set up in beforeAll, if asked for)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    await truncateAll(db);
+    for (const [name, level] of Object.entries(options.users)) await createUser(db, name, level);
+    await options.seed?.(db);
+    if (options.jobs) {
+      state.adapter = new BullmqAdapter({ connection: scope.connection(), prefix: scope.prefix });
+      configureBacklot({ adapter: state.adapter, queues: QUEUE_NAMES });
+      registerJobs(options.jobs);
+      state.redis = scope.connection();
+    }
+
+    const port = await freePort();
+    state.base = `http://127.0.0.1:${port}`;
+    state.web = spawnBin('web', options.webArgs ?? [], { ...env, PORT: String(port) });
+    if (options.worker) state.worker = startWorker(options.worker, env);
+    await state.web.waitFor(/Web server listening/, 30_000);
+    await state.worker?.started();
+    browser = await launchChromium();
+    state.page = await browser.context.newPage();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const { web, worker, adapter } = state;
+    if (web && web.child.exitCode === null) web.signal('SIGKILL');
+    worker?.proc.signal('SIGTERM');
+    await worker?.proc.exited;
+    await adapter?.close();
+    await disconnectTestPrisma();
+  }, 30_000);
+
+  const app = {
+    scope,
+    db,
+    env,
+    signIn: (name: string) => signInAs(get('page'), get('base'), name, PASSWORD),
+  } as BrowserApp;
+  for (const key of ['base', 'web', 'page', 'adapter', 'redis'] as const)
+    Object.defineProperty(app, key, { get: () => get(key) });
+  return app;
 }

@@ -15,62 +15,44 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import { imageBytes } from '../../support/images';
-import { spawnBin, type BinProcess } from '../../support/processes';
-import { freePort, processEnv, startWorker, useWorkerScope, type WorkerHandle } from '../../runtime/support';
+import { startWorker, type WorkerHandle } from '../../runtime/support';
 import { waitUntil } from '../../support/wait';
 import { createImplications } from '../../support/tag-fixtures';
-import { createUser, PASSWORD } from '../support';
-import { launchChromium, screenshot, type LaunchedBrowser } from './browser-support';
+import { screenshot, useBrowserApp } from './browser-support';
 
 describe('uploading an image in a real browser', () => {
-  const scope = useWorkerScope('web-browser-upload');
-  const db = testPrisma();
   const storageRoot = mkdtempSync(join(tmpdir(), 'backlot-browser-storage-'));
-  const env = processEnv(scope, {
-    SESSION_SECRET: 's'.repeat(40),
-    LOG_LEVEL: 'info',
-    STORAGE_ROOT: storageRoot,
+  const app = useBrowserApp('web-browser-upload', {
+    users: { uploader: 'member' },
+    seed: async (db) => {
+      await db.tagAlias.create({
+        data: { antecedentName: 'kitty', consequentName: 'cat', status: 'active' },
+      });
+    },
+    env: { STORAGE_ROOT: storageRoot },
   });
-  let web: BinProcess;
+  const { db, env } = app;
   let worker: WorkerHandle | undefined;
-  let browser: LaunchedBrowser;
-  let page: Page;
-  let base = '';
   let postUrl = '';
   const consoleErrors: string[] = [];
   const failedResponses: string[] = [];
 
-  beforeAll(async () => {
-    await truncateAll(db);
-    await createUser(db, 'uploader', 'member');
-    await db.tagAlias.create({ data: { antecedentName: 'kitty', consequentName: 'cat', status: 'active' } });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    web = spawnBin('web', [], { ...env, PORT: String(port) });
-    await web.waitFor(/Web server listening/, 30_000);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on('console', (message) => {
+  beforeAll(() => {
+    app.page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
         consoleErrors.push(message.text());
     });
-    page.on('response', (response) => {
+    app.page.on('response', (response) => {
       // The browser asks for /favicon.ico by itself; the app has none.
       if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
         failedResponses.push(`${response.status()} ${response.url()}`);
     });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (web && web.child.exitCode === null) web.signal('SIGKILL');
-    await disconnectTestPrisma();
-    rmSync(storageRoot, { recursive: true, force: true });
   });
+
+  afterAll(() => rmSync(storageRoot, { recursive: true, force: true }));
 
   /** The image's natural width once it has loaded (0 before; a broken image stays 0). */
   function loadedWidth(image: Locator): Promise<number> {
@@ -84,80 +66,80 @@ describe('uploading an image in a real browser', () => {
     file: { name: string; mimeType: string; buffer: Buffer },
     tags: string,
   ): Promise<number> {
-    await page.goto(`${base}/uploads/new`);
-    await page.setInputFiles('#file', file);
-    await page.fill('#tagString', tags);
-    await Promise.all([page.waitForURL(/\/uploads\/\d+$/), page.click('main form button[type=submit]')]);
-    return Number(/\/uploads\/(\d+)$/.exec(page.url())?.[1]);
+    await app.page.goto(`${app.base}/uploads/new`);
+    await app.page.setInputFiles('#file', file);
+    await app.page.fill('#tagString', tags);
+    await Promise.all([
+      app.page.waitForURL(/\/uploads\/\d+$/),
+      app.page.click('main form button[type=submit]'),
+    ]);
+    return Number(/\/uploads\/(\d+)$/.exec(app.page.url())?.[1]);
   }
 
   it('uploads an image, watches it processed live, and finds it by tag, by alias and in the grid', async () => {
-    await page.goto(`${base}/login`);
-    await page.fill('#name', 'uploader');
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/posts`), page.click('main button[type=submit]')]);
+    await app.signIn('uploader');
 
     const png = await imageBytes({ width: 900, height: 600, color: '#e07a5f' });
     const uploadId = await upload(
       { name: 'sunset.png', mimeType: 'image/png', buffer: png },
       'cat sunset_orange',
     );
-    await page.waitForSelector('[data-live-status][data-state="open"]', { timeout: 10_000 });
-    expect(await page.locator('[data-upload-status]').textContent()).toBe('pending');
-    await screenshot(page, 'upload-01-pending-no-worker');
+    await app.page.waitForSelector('[data-live-status][data-state="open"]', { timeout: 10_000 });
+    expect(await app.page.locator('[data-upload-status]').textContent()).toBe('pending');
+    await screenshot(app.page, 'upload-01-pending-no-worker');
 
     worker = startWorker(['--pool=default:2'], env);
     await worker.started();
-    await page.waitForSelector('[data-upload-status]:has-text("completed")', { timeout: 30_000 });
-    const link = page.locator('a[data-post-link]');
-    await screenshot(page, 'upload-02-processed-live');
+    await app.page.waitForSelector('[data-upload-status]:has-text("completed")', { timeout: 30_000 });
+    const link = app.page.locator('a[data-post-link]');
+    await screenshot(app.page, 'upload-02-processed-live');
     const postPath = await link.getAttribute('href');
     expect(postPath).toMatch(/^\/posts\/\d+$/);
     const stored = await db.upload.findUniqueOrThrow({ where: { id: uploadId } });
     expect(stored.status).toBe('completed');
 
-    await Promise.all([page.waitForURL(`${base}${postPath}`), link.click()]);
-    const image = page.locator('img[data-post-image]');
+    await Promise.all([app.page.waitForURL(`${app.base}${postPath}`), link.click()]);
+    const image = app.page.locator('img[data-post-image]');
     await image.waitFor();
     await waitUntil('the post image is loaded', () => loadedWidth(image));
-    expect(await page.locator('.tag-group.tag-general a').allTextContents()).toEqual([
+    expect(await app.page.locator('.tag-group.tag-general a').allTextContents()).toEqual([
       'cat',
       'sunset_orange',
     ]);
-    await screenshot(page, 'upload-03-post-page');
+    await screenshot(app.page, 'upload-03-post-page');
 
     for (const query of ['cat', 'kitty', 'sunset_* -dog']) {
-      await page.goto(`${base}/posts`);
-      await page.fill('input[name=tags]', query);
-      await Promise.all([page.waitForURL(/\/posts\?tags=/), page.click('form.search button')]);
-      const thumb = page.locator(`ul.post-grid a[href="${postPath}"] img`);
+      await app.page.goto(`${app.base}/posts`);
+      await app.page.fill('input[name=tags]', query);
+      await Promise.all([app.page.waitForURL(/\/posts\?tags=/), app.page.click('form.search button')]);
+      const thumb = app.page.locator(`ul.post-grid a[href="${postPath}"] img`);
       expect(await thumb.count(), query).toBe(1);
       await waitUntil(`the thumbnail for ${query} is loaded`, () => loadedWidth(thumb));
     }
-    await screenshot(page, 'upload-04-found-by-search');
-    await page.goto(`${base}/posts?tags=kitty`);
-    expect(await page.locator('input[name=tags]').inputValue()).toBe('kitty');
-    await screenshot(page, 'upload-05-found-through-alias');
-    await page.goto(`${base}/posts?tags=-cat`);
-    expect(await page.locator(`ul.post-grid a[href="${postPath}"]`).count()).toBe(0);
-    postUrl = `${base}${postPath}`;
+    await screenshot(app.page, 'upload-04-found-by-search');
+    await app.page.goto(`${app.base}/posts?tags=kitty`);
+    expect(await app.page.locator('input[name=tags]').inputValue()).toBe('kitty');
+    await screenshot(app.page, 'upload-05-found-through-alias');
+    await app.page.goto(`${app.base}/posts?tags=-cat`);
+    expect(await app.page.locator(`ul.post-grid a[href="${postPath}"]`).count()).toBe(0);
+    postUrl = `${app.base}${postPath}`;
   }, 120_000);
 
   it("edits the post's tags into an alias and an implication: the alias's target and the implied tag are stored", async () => {
     await createImplications(db, [['sunset_orange', 'sunset']]);
-    await page.goto(`${postUrl}/edit`);
-    await page.fill('#tagString', 'kitty sunset_orange');
-    await screenshot(page, 'upload-06-edit-into-alias-and-implication');
-    await Promise.all([page.waitForURL(postUrl), page.click('main form button[type=submit]')]);
+    await app.page.goto(`${postUrl}/edit`);
+    await app.page.fill('#tagString', 'kitty sunset_orange');
+    await screenshot(app.page, 'upload-06-edit-into-alias-and-implication');
+    await Promise.all([app.page.waitForURL(postUrl), app.page.click('main form button[type=submit]')]);
 
-    expect(await page.locator('.tag-group.tag-general a').allTextContents()).toEqual([
+    expect(await app.page.locator('.tag-group.tag-general a').allTextContents()).toEqual([
       'cat',
       'sunset',
       'sunset_orange',
     ]);
-    await screenshot(page, 'upload-07-tags-after-alias-and-implication');
-    await page.goto(`${base}/posts?tags=sunset`);
-    expect(await page.locator(`ul.post-grid a[href="${new URL(postUrl).pathname}"]`).count()).toBe(1);
+    await screenshot(app.page, 'upload-07-tags-after-alias-and-implication');
+    await app.page.goto(`${app.base}/posts?tags=sunset`);
+    expect(await app.page.locator(`ul.post-grid a[href="${new URL(postUrl).pathname}"]`).count()).toBe(1);
   }, 60_000);
 
   it('ends a corrupt file in error with the reason, shown live', async () => {
@@ -165,9 +147,9 @@ describe('uploading an image in a real browser', () => {
       { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG at all') },
       'broken',
     );
-    await page.waitForSelector('[data-upload-status]:has-text("error")', { timeout: 30_000 });
-    expect(await page.locator('.upload-status .errors').textContent()).toMatch(/^not an image: /);
-    await screenshot(page, 'upload-08-corrupt-file-error');
+    await app.page.waitForSelector('[data-upload-status]:has-text("error")', { timeout: 30_000 });
+    expect(await app.page.locator('.upload-status .errors').textContent()).toMatch(/^not an image: /);
+    await screenshot(app.page, 'upload-08-corrupt-file-error');
     expect(consoleErrors).toEqual([]);
     expect(failedResponses).toEqual([]);
   }, 60_000);
