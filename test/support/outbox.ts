@@ -5,7 +5,8 @@
  *
  * useOutboxAdapter: the set-up of the outbox's own specs: a BullMQ adapter on the describe block's
  * own Redis prefix (queues default and mail, `jobs` registered), an emptied database before each
- * spec, the adapter closed and Prisma disconnected after the block.
+ * spec, the adapter closed and Prisma disconnected after the block; withTestAdapter(fn) runs fn
+ * with an in-process TestAdapter configured instead, then configures the BullMQ adapter again.
  *
  * Example (in a describe block):
  *   const outbox = useOutboxRelay(() => adapter);
@@ -20,6 +21,7 @@ import {
   startOutboxRelay,
   type AnyJobClass,
   type OutboxRelay,
+  TestAdapter,
   type QueueAdapter,
 } from '../../app/framework/index';
 import { disconnectTestPrisma, testDatabaseUrl, truncateAll } from './database';
@@ -34,7 +36,10 @@ export interface TestOutboxRelay {
   resume(): void;
 }
 
-export function useOutboxRelay(adapter: () => QueueAdapter): TestOutboxRelay {
+export function useOutboxRelay(
+  adapter: () => QueueAdapter,
+  { sweepIntervalMs = 100 }: { sweepIntervalMs?: number } = {},
+): TestOutboxRelay {
   let relay: OutboxRelay | undefined;
   const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 });
   const start = () => {
@@ -48,7 +53,7 @@ export function useOutboxRelay(adapter: () => QueueAdapter): TestOutboxRelay {
           return current.enqueueStaged(jobs);
         },
       },
-      sweepIntervalMs: 100,
+      sweepIntervalMs,
     });
   };
   beforeAll(start);
@@ -71,17 +76,24 @@ export function useOutboxRelay(adapter: () => QueueAdapter): TestOutboxRelay {
   };
 }
 
+export interface OutboxAdapterScope {
+  /** Runs fn with an in-process TestAdapter configured; the BullMQ adapter is configured again after. */
+  withTestAdapter(fn: (testAdapter: TestAdapter) => Promise<void>): Promise<void>;
+}
+
+const OUTBOX_QUEUES = ['default', 'mail'];
+
 /** Registers the outbox specs' hooks; `onAdapter` receives the adapter in beforeAll. */
 export function useOutboxAdapter(
   label: string,
   jobs: AnyJobClass[],
   onAdapter: (adapter: BullmqAdapter) => void,
-): void {
+): OutboxAdapterScope {
   const redis = useRedisPrefix(label);
   let adapter: BullmqAdapter | undefined;
   beforeAll(() => {
     adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
-    configureBacklot({ adapter, queues: ['default', 'mail'] });
+    configureBacklot({ adapter, queues: OUTBOX_QUEUES });
     registerJobs(jobs);
     onAdapter(adapter);
   });
@@ -90,4 +102,15 @@ export function useOutboxAdapter(
     await adapter?.close();
     await disconnectTestPrisma();
   });
+  return {
+    async withTestAdapter(fn) {
+      const testAdapter = new TestAdapter();
+      configureBacklot({ adapter: testAdapter });
+      try {
+        await fn(testAdapter);
+      } finally {
+        if (adapter) configureBacklot({ adapter, queues: OUTBOX_QUEUES });
+      }
+    },
+  };
 }

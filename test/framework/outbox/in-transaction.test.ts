@@ -4,21 +4,16 @@
  * enqueue once relayed; bad input fails at performLater, inside the transaction.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BullmqAdapter,
-  configureBacklot,
   Job,
   JobOptionsError,
   OutboxTransactionError,
   SerializationError,
-  startOutboxRelay,
-  TestAdapter,
-  type OutboxRelay,
 } from '../../../app/framework/index';
 import { testDatabaseUrl, testPrisma } from '../../support/database';
-import { useOutboxAdapter } from '../../support/outbox';
-import { waitUntil } from '../../support/wait';
+import { useOutboxAdapter, useOutboxRelay } from '../../support/outbox';
 
 class StagedEmailJob extends Job {
   static override jobName = 'Outbox_StagedEmailJob';
@@ -49,7 +44,11 @@ const rollback = new Error('rolled back on purpose');
 
 describe('Job.inTransaction(tx).performLater', () => {
   let adapter: BullmqAdapter;
-  useOutboxAdapter('outbox-tx', [StagedEmailJob, UniqueIndexJob], (created) => (adapter = created));
+  const outbox = useOutboxAdapter(
+    'outbox-tx',
+    [StagedEmailJob, UniqueIndexJob],
+    (created) => (adapter = created),
+  );
 
   it('stages the job with its job id when the transaction commits, and enqueues nothing before the relay', async () => {
     const job = await db.$transaction(async (tx) =>
@@ -129,29 +128,16 @@ describe('Job.inTransaction(tx).performLater', () => {
     expect((await rows()).map((row) => row.job_id)).toEqual(jobs.map((job) => job.jobId));
   });
 
-  it('enqueues at once, as before, with an in-process adapter (test, inline, async)', async () => {
-    const testAdapter = new TestAdapter();
-    configureBacklot({ adapter: testAdapter });
-    try {
+  it('enqueues at once, as before, with an in-process adapter (test, inline, async)', () =>
+    outbox.withTestAdapter(async (testAdapter) => {
       await db.$transaction((tx) => StagedEmailJob.inTransaction(tx).performLater('direct'));
       expect(testAdapter.enqueued.map((e) => e.arguments)).toEqual([['direct']]);
       expect(await rows()).toEqual([]);
-    } finally {
-      configureBacklot({ adapter });
-    }
-  });
+    }));
 
   describe('once relayed', () => {
-    let relay: OutboxRelay;
-    beforeAll(() => {
-      relay = startOutboxRelay({
-        openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
-        adapter,
-        sweepIntervalMs: 200,
-      });
-    });
-    afterAll(() => relay.stop());
-    const relayed = () => waitUntil('the outbox is empty', async () => (await rows()).length === 0);
+    const relay = useOutboxRelay(() => adapter, { sweepIntervalMs: 200 });
+    const relayed = () => relay.drained();
 
     it('is the BullMQ job of the same id, with its options (wait, queue, priority)', async () => {
       const job = await db.$transaction((tx) =>

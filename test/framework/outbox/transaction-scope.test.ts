@@ -6,24 +6,19 @@
  * behave as outbox/scope.ts documents. Statements are counted on a real node-postgres client.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Batch,
   BullmqAdapter,
-  configureBacklot,
   Job,
   JobOptionsError,
   OutboxTransactionError,
   SerializationError,
-  startOutboxRelay,
-  TestAdapter,
   transaction,
   withTransaction,
-  type OutboxRelay,
 } from '../../../app/framework/index';
 import { testDatabaseUrl, testPrisma } from '../../support/database';
-import { useOutboxAdapter } from '../../support/outbox';
-import { waitUntil } from '../../support/wait';
+import { useOutboxAdapter, useOutboxRelay } from '../../support/outbox';
 
 class ScopedMailJob extends Job {
   static override jobName = 'Scope_ScopedMailJob';
@@ -84,7 +79,11 @@ async function countingClient() {
 
 describe('transaction scopes', () => {
   let adapter: BullmqAdapter;
-  useOutboxAdapter('outbox-scope', [ScopedMailJob, ScopedUniqueJob], (created) => (adapter = created));
+  const outbox = useOutboxAdapter(
+    'outbox-scope',
+    [ScopedMailJob, ScopedUniqueJob],
+    (created) => (adapter = created),
+  );
 
   it('stages every performLater of transaction(prisma, fn) under its job id at commit, nothing in Redis before the relay', async () => {
     const jobs = await transaction(db, async (tx) => {
@@ -263,17 +262,12 @@ describe('transaction scopes', () => {
     );
   });
 
-  it('enqueues at once, as inTransaction does, with an in-process adapter', async () => {
-    const testAdapter = new TestAdapter();
-    configureBacklot({ adapter: testAdapter });
-    try {
+  it('enqueues at once, as inTransaction does, with an in-process adapter', () =>
+    outbox.withTestAdapter(async (testAdapter) => {
       await transaction(db, () => ScopedMailJob.performLater('direct'));
       expect(testAdapter.enqueued.map((e) => e.arguments)).toEqual([['direct']]);
       expect(await rows()).toEqual([]);
-    } finally {
-      configureBacklot({ adapter, queues: ['default', 'mail'] });
-    }
-  });
+    }));
 
   it('leaves Batch.add direct inside a scope (its Redis state is not transactional)', async () => {
     const job = ScopedMailJob.build('in a batch');
@@ -285,16 +279,8 @@ describe('transaction scopes', () => {
   });
 
   describe('once relayed', () => {
-    let relay: OutboxRelay;
-    beforeAll(() => {
-      relay = startOutboxRelay({
-        openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
-        adapter,
-        sweepIntervalMs: 200,
-      });
-    });
-    afterAll(() => relay.stop());
-    const relayed = () => waitUntil('the outbox is empty', async () => (await rows()).length === 0);
+    const relay = useOutboxRelay(() => adapter, { sweepIntervalMs: 200 });
+    const relayed = () => relay.drained();
 
     it('is the BullMQ job of the same id with its options, and uniqueness holds', async () => {
       const [late, first, second] = await transaction(db, async () => [
