@@ -17,15 +17,7 @@ import {
   type RedisConnection,
 } from '../../app/framework/index';
 import { BatchCallbackJob, BatchMemberJob, OnlyOneJob } from '../fixtures/jobs';
-import {
-  FIXTURES,
-  processEnv,
-  startWorker,
-  useBacklot,
-  useWorkerScope,
-  waitUntil,
-  type WorkerHandle,
-} from './support';
+import { FIXTURES, processEnv, startWorker, useRuntimeSpec, waitUntil, type WorkerHandle } from './support';
 
 /** Callback runs recorded under `key`, as [name, jobId, pid]. */
 async function callbackRuns(redis: RedisConnection, key: string): Promise<[string, string, number][]> {
@@ -40,9 +32,7 @@ function callbacksOf(key: string, names: BatchCallbackName[]) {
 }
 
 describe('batches across worker processes', () => {
-  const scope = useWorkerScope('batches');
-  const redis = scope.connection();
-  useBacklot(scope);
+  const { scope, redis } = useRuntimeSpec('batches');
   const workers: WorkerHandle[] = [];
 
   afterAll(async () => {

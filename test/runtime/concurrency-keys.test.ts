@@ -11,13 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { Job, type RedisConnection } from '../../app/framework/index';
 import { LimitedJob, OnlyOneJob, SingleLimitedJob } from '../fixtures/jobs';
 import {
-  FAST_TIMINGS,
   FIXTURES,
-  isAlive,
-  processEnv,
+  kill9AndAwait,
   startWorker,
-  useBacklot,
-  useWorkerScope,
+  useRuntimeSpec,
   waitUntil,
   type WorkerHandle,
 } from './support';
@@ -48,9 +45,7 @@ function mostAtOnce(list: readonly Pick<Interval, 'start' | 'end'>[]): number {
 }
 
 describe('concurrency keys across worker processes', () => {
-  const scope = useWorkerScope('concurrency-keys');
-  const redis = scope.connection();
-  const adapter = useBacklot(scope);
+  const { scope, env, fastEnv, redis, adapter } = useRuntimeSpec('concurrency-keys');
   const queue = () => adapter.queue('default');
   const workers: WorkerHandle[] = [];
 
@@ -78,7 +73,7 @@ describe('concurrency keys across worker processes', () => {
     'runs at most `to` jobs of a key at once, across processes, and other keys beside them',
     { timeout: 120_000 },
     async () => {
-      const pair = await twoWorkers(processEnv(scope));
+      const pair = await twoWorkers(env);
       const key = `${scope.prefix}:limits`;
       const jobs = ['a', 'b', 'c'].flatMap((group) =>
         Array.from({ length: 6 }, (_, i) => LimitedJob.build(key, group, `${group}${i}`, 300)),
@@ -102,7 +97,7 @@ describe('concurrency keys across worker processes', () => {
   );
 
   it('does not let a key with many waiting jobs hold back a key with one', { timeout: 120_000 }, async () => {
-    await twoWorkers(processEnv(scope));
+    await twoWorkers(env);
     const key = `${scope.prefix}:fair`;
     const hot = Array.from({ length: 30 }, (_, i) => LimitedJob.build(key, 'hot', `hot${i}`, 100));
     const cold = LimitedJob.build(key, 'cold', 'cold', 100);
@@ -120,7 +115,7 @@ describe('concurrency keys across worker processes', () => {
   });
 
   it("with onConflict 'discard' drops the jobs that find the key taken", { timeout: 60_000 }, async () => {
-    await twoWorkers(processEnv(scope));
+    await twoWorkers(env);
     const key = `${scope.prefix}:discard`;
     const first = await OnlyOneJob.performLater(key, 'g', 'first', 5_000);
     // Inside perform, so it holds the key's one slot while the next two are taken.
@@ -136,8 +131,7 @@ describe('concurrency keys across worker processes', () => {
   });
 
   it('does not let a holder killed with kill -9 keep its key', { timeout: 120_000 }, async () => {
-    const env = processEnv(scope, FAST_TIMINGS);
-    const [doomed] = await twoWorkers(env);
+    const [doomed] = await twoWorkers(fastEnv);
     const key = `${scope.prefix}:killed`;
     const holder = await SingleLimitedJob.set({}).performLater(key, 'k', 'holder', 60_000, 100);
     await waitUntil('the holder runs', async () => (await redis.llen(`${key}:starts`)) === 1);
@@ -152,8 +146,7 @@ describe('concurrency keys across worker processes', () => {
     const victim = workers.find((w) => w.childPids().includes(holderPid)) ?? doomed;
     const pids = [holderPid, victim?.pid ?? 0];
     const killedAt = Date.now();
-    for (const pid of pids) process.kill(pid, 'SIGKILL');
-    await waitUntil('the holder process is gone', () => pids.every((pid) => !isAlive(pid)));
+    await kill9AndAwait(pids, 'the holder process is gone');
 
     await allCompleted([holder.jobId, waiter.jobId]);
     const starts = (await redis.lrange(`${key}:starts`, 0, -1)).map(

@@ -9,15 +9,7 @@ import { Job } from '../../app/framework/index';
 import { QUEUES } from '../../config/queues';
 import { IntervalJob } from '../fixtures/jobs';
 import { describeEachTopology } from '../support/redis-target';
-import {
-  FIXTURES,
-  processEnv,
-  startWorker,
-  useBacklot,
-  useWorkerScope,
-  waitUntil,
-  type WorkerHandle,
-} from './support';
+import { FIXTURES, startWorker, useRuntimeSpec, waitUntil, type WorkerHandle } from './support';
 
 interface Interval {
   start: number;
@@ -29,11 +21,8 @@ const JOBS = 12;
 const JOB_MS = 150;
 
 describeEachTopology('bulk_update global concurrency across worker processes', (target) => {
-  const scope = useWorkerScope('global-concurrency', target);
-  const env = processEnv(scope);
+  const { scope, env, redis } = useRuntimeSpec('global-concurrency', { target });
   const key = `${scope.prefix}:intervals`;
-  const redis = scope.connection();
-  useBacklot(scope);
   let workers: WorkerHandle[];
 
   beforeAll(async () => {

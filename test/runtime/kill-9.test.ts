@@ -12,27 +12,15 @@ import { expect, it } from 'vitest';
 import { Job, listWorkers } from '../../app/framework/index';
 import { SleepJob } from '../fixtures/jobs';
 import { describeEachTopology } from '../support/redis-target';
-import {
-  FAST_TIMINGS,
-  FIXTURES,
-  isAlive,
-  processEnv,
-  startWorker,
-  useBacklot,
-  useWorkerScope,
-  waitUntil,
-} from './support';
+import { FAST_TIMINGS, FIXTURES, isAlive, startWorker, useRuntimeSpec, waitUntil } from './support';
 
 const JOBS = 200;
 const POOL = 50;
 const STALLED_REASON = 'job stalled more than allowable limit';
 
 describeEachTopology('kill -9 of a worker pool and its supervisor with 200 jobs in flight', (target) => {
-  const scope = useWorkerScope('kill-9', target);
-  const env = processEnv(scope, FAST_TIMINGS);
+  const { scope, env, redis, adapter } = useRuntimeSpec('kill-9', { target, env: FAST_TIMINGS });
   const key = `${scope.prefix}:sleep`;
-  const redis = scope.connection();
-  const adapter = useBacklot(scope);
 
   it('loses none of them: a new worker completes every job, by id', { timeout: 180_000 }, async () => {
     const queue = adapter.queue('default');

@@ -9,15 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SleepJob } from '../fixtures/jobs';
 import { runBin } from '../support/processes';
-import {
-  FIXTURES,
-  processEnv,
-  startWorker,
-  useBacklot,
-  useWorkerScope,
-  waitUntil,
-  type WorkerHandle,
-} from './support';
+import { FIXTURES, startWorker, useRuntimeSpec, waitUntil, type WorkerHandle } from './support';
 
 const BAD_DATA = '{jobClass: "Fixture.SleepJob", arguments: [';
 
@@ -29,10 +21,7 @@ interface Listed {
 }
 
 describe('a job whose stored data is not JSON', () => {
-  const scope = useWorkerScope('malformed-data');
-  const env = processEnv(scope);
-  const redis = scope.connection();
-  const adapter = useBacklot(scope);
+  const { scope, env, redis, adapter } = useRuntimeSpec('malformed-data');
   let worker: WorkerHandle;
 
   beforeAll(async () => {

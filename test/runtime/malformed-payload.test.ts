@@ -8,15 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listWorkers, type JobPayload } from '../../app/framework/index';
 import { RetriedSleepJob, SleepJob } from '../fixtures/jobs';
-import {
-  FIXTURES,
-  processEnv,
-  startWorker,
-  useBacklot,
-  useWorkerScope,
-  waitUntil,
-  type WorkerHandle,
-} from './support';
+import { FIXTURES, startWorker, useRuntimeSpec, waitUntil, type WorkerHandle } from './support';
 
 /** A pattern matching `text` as it stands in a JSON log line. */
 function literal(text: string): RegExp {
@@ -28,10 +20,9 @@ function literal(text: string): RegExp {
 }
 
 describe.each(['info', 'warn'])('malformed payloads at LOG_LEVEL=%s', (level) => {
-  const scope = useWorkerScope(`malformed-payload-${level}`);
-  const env = processEnv(scope, { LOG_LEVEL: level });
-  const redis = scope.connection();
-  const adapter = useBacklot(scope);
+  const { scope, env, redis, adapter } = useRuntimeSpec(`malformed-payload-${level}`, {
+    env: { LOG_LEVEL: level },
+  });
   let worker: WorkerHandle;
 
   beforeAll(async () => {

@@ -11,11 +11,9 @@ import { RegeneratePostCountsJob } from '../../jobs/regenerate-post-counts.job';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../support/database';
 import {
   FAST_TIMINGS,
-  isAlive,
-  processEnv,
+  kill9AndAwait,
   startWorker,
-  useBacklot,
-  useWorkerScope,
+  useRuntimeSpec,
   waitUntil,
   type WorkerHandle,
 } from './support';
@@ -32,8 +30,7 @@ function rangesOf(worker: WorkerHandle): number[] {
 }
 
 describe('RegeneratePostCountsJob interrupted mid-step', () => {
-  const scope = useWorkerScope('post-count-steps');
-  const adapter = useBacklot(scope, [RegeneratePostCountsJob]);
+  const { envWith, adapter } = useRuntimeSpec('post-count-steps', { jobs: [RegeneratePostCountsJob] });
   const queue = () => adapter.queue('default');
   const db = testPrisma();
   afterAll(() => disconnectTestPrisma());
@@ -58,7 +55,7 @@ describe('RegeneratePostCountsJob interrupted mid-step', () => {
 
   async function run(env: Record<string, string>, interrupt: (first: WorkerHandle) => Promise<void>) {
     const firstId = await seed();
-    const workerEnv = processEnv(scope, { ...env, LOG_LEVEL: 'debug' });
+    const workerEnv = envWith({ ...env, LOG_LEVEL: 'debug' });
     const first = startWorker(['--pool=default:1'], workerEnv);
     await first.started('default:1');
     const job = await RegeneratePostCountsJob.performLater(1);
@@ -115,8 +112,7 @@ describe('RegeneratePostCountsJob interrupted mid-step', () => {
     async () => {
       await run({ ...FAST_TIMINGS }, async (first) => {
         const pids = [first.childPid(), first.pid];
-        for (const pid of pids) process.kill(pid, 'SIGKILL');
-        await waitUntil('the pool and its supervisor are gone', () => pids.every((pid) => !isAlive(pid)));
+        await kill9AndAwait(pids, 'the pool and its supervisor are gone');
       });
     },
   );

@@ -8,16 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../config/env';
 import { WORKER_TIMINGS, workerTimings } from '../../config/queues';
 import { SleepJob } from '../fixtures/jobs';
-import {
-  FAST_TIMINGS,
-  FIXTURES,
-  isAlive,
-  processEnv,
-  startWorker,
-  useBacklot,
-  useWorkerScope,
-  waitUntil,
-} from './support';
+import { FIXTURES, kill9AndAwait, startWorker, useRuntimeSpec, waitUntil } from './support';
 
 const STALLED_REASON = 'job stalled more than allowable limit';
 
@@ -53,12 +44,10 @@ describe('production worker timings (canary)', () => {
 });
 
 describe('a job whose worker is killed 3 times', () => {
-  const scope = useWorkerScope('stalled-limit');
-  const redis = scope.connection();
-  const adapter = useBacklot(scope);
+  const { scope, fastEnv, envWith, redis, adapter } = useRuntimeSpec('stalled-limit');
 
   it('holds a 30 s lock on a running job in a worker started without overrides', async () => {
-    const env = processEnv(scope, {
+    const env = envWith({
       WORKER_LOCK_DURATION_MS: '',
       WORKER_STALLED_INTERVAL_MS: '',
       WORKER_SHUTDOWN_GRACE_MS: '',
@@ -80,7 +69,7 @@ describe('a job whose worker is killed 3 times', () => {
     'is requeued twice, then fails saying it stalled more than the allowable limit',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope, FAST_TIMINGS);
+      const env = fastEnv;
       const key = `${scope.prefix}:unlucky`;
       // The supervisor restarts each killed pool process, which finds the job stalled and runs it again.
       const worker = startWorker(['--pool=default:1', '--require', FIXTURES], env);
@@ -99,9 +88,8 @@ describe('a job whose worker is killed 3 times', () => {
         expect(started).toHaveLength(run);
         const pid = Number(started[run - 1]?.split(':').pop());
         expect(worker.childPids()).toContain(pid);
-        process.kill(pid, 'SIGKILL');
         killed.push(pid);
-        await waitUntil(`pool process ${pid} is gone`, () => !isAlive(pid));
+        await kill9AndAwait([pid], `pool process ${pid} is gone`);
       }
 
       const queue = adapter.queue('default');

@@ -10,13 +10,10 @@ import type { RedisConnection } from '../../app/framework/index';
 import { describe, expect, it } from 'vitest';
 import { StepsJob } from '../fixtures/jobs';
 import {
-  FAST_TIMINGS,
   FIXTURES,
-  isAlive,
-  processEnv,
+  kill9AndAwait,
   startWorker,
-  useBacklot,
-  useWorkerScope,
+  useRuntimeSpec,
   waitUntil,
   type WorkerHandle,
 } from './support';
@@ -55,9 +52,7 @@ async function expectResumedOnce(
 }
 
 describe('resumable steps interrupted mid-step', () => {
-  const scope = useWorkerScope('steps');
-  const redis = scope.connection();
-  const adapter = useBacklot(scope);
+  const { scope, fastEnv, envWith, redis, adapter } = useRuntimeSpec('steps');
   const queue = () => adapter.queue('default');
 
   async function startAndInterruptAfter(key: string, worker: WorkerHandle, runs: number) {
@@ -98,7 +93,7 @@ describe('resumable steps interrupted mid-step', () => {
     'after SIGTERM (handed back past the grace period) resumes at the saved cursor',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope, { WORKER_SHUTDOWN_GRACE_MS: '100' });
+      const env = envWith({ WORKER_SHUTDOWN_GRACE_MS: '100' });
       const key = `${scope.prefix}:sigterm`;
       const first = startWorker(['--pool=default:2', '--require', FIXTURES], env);
       const job = await startAndInterruptAfter(key, first, 30);
@@ -123,14 +118,13 @@ describe('resumable steps interrupted mid-step', () => {
     'after kill -9 (rerun by the stalled check) resumes at the saved cursor',
     { timeout: 120_000 },
     async () => {
-      const env = processEnv(scope, FAST_TIMINGS);
+      const env = fastEnv;
       const key = `${scope.prefix}:kill9`;
       const first = startWorker(['--pool=default:2', '--require', FIXTURES], env);
       const job = await startAndInterruptAfter(key, first, 30);
 
       const pids = [first.childPid(), first.pid];
-      for (const pid of pids) process.kill(pid, 'SIGKILL');
-      await waitUntil('the pool and its supervisor are gone', () => pids.every((pid) => !isAlive(pid)));
+      await kill9AndAwait(pids, 'the pool and its supervisor are gone');
       const cursor = await savedCursor(job.jobId);
       expect(cursor).toBeGreaterThanOrEqual(30);
 

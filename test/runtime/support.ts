@@ -6,15 +6,19 @@
  *   child it forked, and kills them all (kill -9) in afterAll, whatever the test did.
  * - killProcessesOf(prefix): the safety net behind that: every process of this user whose
  *   environment carries QUEUE_PREFIX=<prefix> (only this test file uses the prefix).
+ * - kill9AndAwait(pids): kill -9 chosen processes and wait until they are gone.
  * - waitUntil(): polls a condition with a bounded wait and a message saying what did not happen.
  * - useWorkerScope(): useRedisPrefix plus killing the prefix's processes before its keys go; on
  *   any Redis topology (test/support/redis-target.ts), processEnv(scope) carrying it to bin/.
  * - useBacklot(): a BullmqAdapter on the test's prefix and key layout, so fixture jobs are
  *   enqueued in-process.
+ * - useRuntimeSpec(): the usual first lines of a process spec in one: useWorkerScope, useBacklot,
+ *   processEnv and a Redis connection on the scope (opened when first read).
  * - useRedisServer(): a private redis-server on a free port (appendonly, so it can restart with
  *   its data), shut down in afterAll.
  *
  * Example:
+ *   const { scope, env, redis, adapter } = useRuntimeSpec('kill-9', { env: FAST_TIMINGS });
  *   const w = startWorker(['--pool=default:2', '--require', FIXTURES], env); await w.started('default:2');
  *   process.kill(w.childPid(), 'SIGKILL');
  */
@@ -24,7 +28,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { BullmqAdapter, configureBacklot, registerJobs, type AnyJobClass } from '../../app/framework/index';
+import {
+  BullmqAdapter,
+  configureBacklot,
+  registerJobs,
+  type AnyJobClass,
+  type RedisConnection,
+} from '../../app/framework/index';
 import { QUEUE_NAMES } from '../../config/queues';
 import { redisServerArgs } from '../../support/redis-servers';
 import { freePort, spawnBin, type BinProcess } from '../support/processes';
@@ -59,6 +69,12 @@ function kill9(pid: number): void {
   } catch {
     // already gone
   }
+}
+
+/** kill -9 each pid, then waits (as waitUntil does) until none is alive; `what` names them in a timeout. */
+export async function kill9AndAwait(pids: readonly number[], what: string): Promise<void> {
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  await waitUntil(what, () => pids.every((pid) => !isAlive(pid)));
 }
 
 /** Pids of this user's processes whose environment has QUEUE_PREFIX=<prefix> (Linux /proc). */
@@ -194,6 +210,44 @@ export function useBacklot(scope: RedisScope, jobs: readonly AnyJobClass[] = [])
   beforeAll(() => configureBacklot({ adapter, queues: QUEUE_NAMES }));
   afterAll(() => adapter.close());
   return adapter;
+}
+
+export interface RuntimeSpec {
+  readonly scope: RedisScope;
+  /** processEnv(scope, options.env): the env of the spec's bin/ processes. */
+  readonly env: Record<string, string>;
+  /** processEnv(scope, FAST_TIMINGS): short lock and stall timings, for a test that kills a pool. */
+  readonly fastEnv: Record<string, string>;
+  /** processEnv(scope, extra), for a test whose processes need other settings. */
+  readonly envWith: (extra: Record<string, string>) => Record<string, string>;
+  /** The useBacklot adapter of the scope. */
+  readonly adapter: BullmqAdapter;
+  /** A connection on the scope, opened when first read. */
+  readonly redis: RedisConnection;
+}
+
+/**
+ * In a describe block: useWorkerScope(label, target), useBacklot(scope, jobs) and
+ * processEnv(scope, env), with a connection on the scope: a process spec's usual set-up.
+ */
+export function useRuntimeSpec(
+  label: string,
+  options: { target?: RedisTarget; jobs?: readonly AnyJobClass[]; env?: Record<string, string> } = {},
+): RuntimeSpec {
+  const scope = useWorkerScope(label, options.target);
+  const adapter = useBacklot(scope, options.jobs);
+  let redis: RedisConnection | undefined;
+  return {
+    scope,
+    env: processEnv(scope, options.env),
+    fastEnv: processEnv(scope, FAST_TIMINGS),
+    envWith: (extra) => processEnv(scope, extra),
+    adapter,
+    get redis() {
+      redis ??= scope.connection();
+      return redis;
+    },
+  };
 }
 
 export interface RedisServer {
