@@ -43,10 +43,7 @@ async function clusterCase(prefix: string, topology: TestCluster): Promise<Setup
   return {
     topology,
     env,
-    killMaster: () => {
-      process.kill(master.pid, 'SIGKILL');
-      return Promise.resolve();
-    },
+    masterPid: master.pid,
     failedOver: async () =>
       (await isMaster(replicaPort)) &&
       (await ask(replicaPort, async (c) => (await c.cluster('INFO')).includes('cluster_state:ok'))),

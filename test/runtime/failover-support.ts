@@ -5,11 +5,11 @@
  *
  * Steps: a bin/worker pool on `default`; the test enqueues FileRecordJob's one by one (each
  * appends `<jobId>:<pid>` to a file, outside Redis, so the count survives the kill) -> once some
- * ran, setup.killMaster() (the master holding the default queue's keys) -> keep enqueueing while
- * waiting for setup.failedOver() -> 100 more jobs after that -> count by id: ran, ran twice, lost
- * (acknowledged by the master but never run: Redis replicates asynchronously), printed in the test
- * output as `failover finding: {...}`. Asserted: every job enqueued after the failover ran, all on
- * the same pool process.
+ * ran, kill -9 of setup.masterPid (the master holding the default queue's keys) -> keep
+ * enqueueing while waiting for setup.failedOver() -> 100 more jobs after that -> count by id: ran,
+ * ran twice, lost (acknowledged by the master but never run: Redis replicates asynchronously),
+ * printed in the test output as `failover finding: {...}`. Asserted: every job enqueued after the
+ * failover ran, all on the same pool process.
  *
  * Example: describeFailover('Sentinel group', sentinelSetup)
  */
@@ -52,8 +52,8 @@ interface Enqueued {
 export interface Setup {
   topology: TestTopology;
   env: RedisEnv & Record<string, string>;
-  /** kill -9 the master that holds the default queue's keys. */
-  killMaster(): Promise<void>;
+  /** The pid of the master that holds the default queue's keys: the one killed with kill -9. */
+  masterPid: number;
   /** True once the replica is master and serves the default queue's slot. */
   failedOver(): Promise<boolean>;
 }
@@ -145,7 +145,7 @@ export function describeFailover(name: string, setup: (prefix: string) => Promis
         })();
 
         await waitUntil('50 jobs ran before the kill', () => runsIn(file).size >= 50, { timeoutMs: 60_000 });
-        await s.killMaster();
+        process.kill(s.masterPid, 'SIGKILL');
         phase = 'during';
         const killedAt = Date.now();
         await waitUntil('the replica took over', () => s.failedOver(), {

@@ -26,10 +26,7 @@ async function sentinelSetup(prefix: string): Promise<Setup> {
   return {
     topology,
     env,
-    killMaster: () => {
-      process.kill(master.pid, 'SIGKILL');
-      return Promise.resolve();
-    },
+    masterPid: master.pid,
     failedOver: async () => {
       const addresses = await Promise.all(
         sentinels.map((port) =>
