@@ -3,30 +3,23 @@
 // it holds the jobs and from history after; "retry all failed" on a search counts only each job's
 // latest execution, retries in place what Redis's failed set holds, enqueues again (once) what Redis
 // let go, refuses what it cannot re-run, and is bounded.
-import { QueueEvents } from 'bullmq';
-import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertExecutions, type ExecutionRow } from '../../../app/db/job-history.repository';
 import { retryLinkOf } from '../../../app/db/job-history-links.repository';
-import { createDbPool } from '../../../app/db/pg-pool';
 import {
-  backlotSettings,
   BullmqAdapter,
   configureBacklot,
   Job,
   JobInspector,
   registerJobs,
-  setExecutionRecorder,
-  startWorker,
-  type RunningWorker,
 } from '../../../app/framework/index';
 import { planHistoryRetry, runHistoryRetry } from '../../../app/services/job-history/history-retry';
-import { HistoryRecorder } from '../../../app/services/job-history/recorder';
 import { jobRelations } from '../../../app/services/job-history/relations';
 import { searchTermsOf } from '../../../app/services/job-history/search-terms';
 import { HistoryQueryError, jobTimeline, parseHistoryQuery } from '../../../app/services/job-history/search';
-import { disconnectTestPrisma, testDatabaseUrl, truncateAll } from '../../support/database';
+import { disconnectTestPrisma, truncateAll } from '../../support/database';
 import { useRedisPrefix } from '../../support/redis';
+import { useRecordingWorker } from './recording-support';
 
 const QUEUES = ['default'];
 let failing = true;
@@ -68,38 +61,26 @@ function failedRow(jobId: string, jobClass: string, args: unknown[], finishedAt:
 
 describe('job history links and retry from a search', () => {
   const redis = useRedisPrefix('history-links');
-  let pool: pg.Pool;
   let adapter: BullmqAdapter;
   let inspector: JobInspector;
-  let recorder: HistoryRecorder;
-  let worker: RunningWorker;
-  let events: QueueEvents;
   const q = (input: Record<string, unknown>) => parseHistoryQuery(input, QUEUES);
 
-  beforeAll(async () => {
-    pool = createDbPool(testDatabaseUrl(), 2);
+  beforeAll(() => {
     adapter = new BullmqAdapter({ connection: redis.connection(), prefix: redis.prefix });
     configureBacklot({ adapter, queues: QUEUES, filterKeys: ['password'] });
     registerJobs([LinkStepJob, LinkSummaryJob]);
     inspector = new JobInspector(adapter, QUEUES);
-    recorder = new HistoryRecorder({
-      db: pool,
-      logger: backlotSettings().logger,
-      filterKeys: ['password'],
-      flushIntervalMs: 50,
-    });
-    setExecutionRecorder(recorder);
-    events = new QueueEvents('default', {
-      connection: redis.connection({ worker: true }),
-      prefix: redis.prefix,
-    });
-    await events.waitUntilReady();
-    worker = startWorker({
-      queues: QUEUES,
-      concurrency: 2,
-      connection: redis.connection({ worker: true }),
-      prefix: redis.prefix,
-    });
+  });
+  // Registered before useRecordingWorker's: runs after it (stack order), once the worker is closed.
+  afterAll(async () => {
+    await adapter?.close();
+    await disconnectTestPrisma();
+  });
+
+  const history = useRecordingWorker({
+    queues: QUEUES,
+    prefix: redis.prefix,
+    connection: () => redis.connection({ worker: true }),
   });
 
   beforeEach(async () => {
@@ -107,19 +88,10 @@ describe('job history links and retry from a search', () => {
     failing = true;
   });
 
-  afterAll(async () => {
-    setExecutionRecorder(undefined);
-    await worker?.close();
-    await events?.close();
-    await adapter?.close();
-    await pool?.end();
-    await disconnectTestPrisma();
-  });
-
   async function finished(jobId: string): Promise<void> {
     const bullJob = await adapter.queue('default').getJob(jobId);
-    await bullJob?.waitUntilFinished(events, 10_000).catch(() => undefined);
-    await recorder.flush();
+    await bullJob?.waitUntilFinished(history.events, 10_000).catch(() => undefined);
+    await history.recorder.flush();
   }
 
   it('records each dependency’s dependent and links both ways, from Redis and then from history', async () => {
@@ -130,16 +102,16 @@ describe('job history links and retry from a search', () => {
     await summary.enqueueAfter([a, b]);
     await finished(summary.jobId);
 
-    const { rows } = await pool.query<{ jobId: string; parent: string | null }>(
+    const { rows } = await history.pool.query<{ jobId: string; parent: string | null }>(
       `SELECT job_id AS "jobId", parent_job_id AS parent FROM job_executions ORDER BY job_id`,
     );
     expect(rows).toHaveLength(3);
     expect(rows.find((r) => r.jobId === a.jobId)?.parent).toBe(summary.jobId);
     expect(rows.find((r) => r.jobId === summary.jobId)?.parent).toBeNull();
 
-    const live = await jobRelations(pool, inspector, summary.jobId, {
+    const live = await jobRelations(history.pool, inspector, summary.jobId, {
       live: await inspector.status(summary.jobId),
-      timeline: await jobTimeline(pool, summary.jobId),
+      timeline: await jobTimeline(history.pool, summary.jobId),
     });
     expect(live.fromRedis).toBe(true);
     expect(live.dependencies.map((l) => l.id).sort()).toEqual([a.jobId, b.jobId].sort());
@@ -151,8 +123,8 @@ describe('job history links and retry from a search', () => {
     await (await adapter.queue('default').getJob(summary.jobId))?.remove();
     expect(await inspector.find(a.jobId)).toBeUndefined();
 
-    const fromHistory = await jobRelations(pool, inspector, summary.jobId, {
-      timeline: await jobTimeline(pool, summary.jobId),
+    const fromHistory = await jobRelations(history.pool, inspector, summary.jobId, {
+      timeline: await jobTimeline(history.pool, summary.jobId),
     });
     expect(fromHistory.fromRedis).toBe(false);
     expect(fromHistory.dependencies.map((l) => [l.id, l.state, l.source]).sort()).toEqual(
@@ -161,7 +133,9 @@ describe('job history links and retry from a search', () => {
         [b.jobId, 'completed', 'history'],
       ].sort(),
     );
-    const ofA = await jobRelations(pool, inspector, a.jobId, { timeline: await jobTimeline(pool, a.jobId) });
+    const ofA = await jobRelations(history.pool, inspector, a.jobId, {
+      timeline: await jobTimeline(history.pool, a.jobId),
+    });
     expect(ofA.dependents).toEqual([
       {
         id: summary.jobId,
@@ -175,9 +149,9 @@ describe('job history links and retry from a search', () => {
 
   it('says a linked job is unknown when neither Redis nor history has it', async () => {
     const orphan = failedRow('orphan-1', 'Links_StepJob', ['x'], Date.now());
-    await insertExecutions(pool, [{ ...orphan, parentJobId: 'never-recorded-parent' }]);
-    const links = await jobRelations(pool, inspector, 'orphan-1', {
-      timeline: await jobTimeline(pool, 'orphan-1'),
+    await insertExecutions(history.pool, [{ ...orphan, parentJobId: 'never-recorded-parent' }]);
+    const links = await jobRelations(history.pool, inspector, 'orphan-1', {
+      timeline: await jobTimeline(history.pool, 'orphan-1'),
     });
     expect(links.dependents).toEqual([
       {
@@ -195,7 +169,7 @@ describe('job history links and retry from a search', () => {
     await finished(inRedis.jobId);
     expect((await inspector.status(inRedis.jobId)).state).toBe('failed');
     const now = Date.now();
-    await insertExecutions(pool, [
+    await insertExecutions(history.pool, [
       failedRow('gone-1', 'Links_StepJob', ['gone', { post: 7 }], now - 5_000),
       // Failed, then succeeded on a retry: not failed.
       failedRow('recovered-1', 'Links_StepJob', ['recovered', { post: 7 }], now - 4_000),
@@ -212,13 +186,13 @@ describe('job history links and retry from a search', () => {
     ]);
 
     const query = q({ jobClass: 'Links_StepJob', args: 'post=7' });
-    const plan = await planHistoryRetry(pool, inspector, query);
+    const plan = await planHistoryRetry(history.pool, inspector, query);
     expect(plan.matched).toBe(2);
     expect(plan.inPlace.map((e) => e.jobId)).toEqual([inRedis.jobId]);
     expect(plan.again.map((e) => e.jobId)).toEqual(['gone-1']);
     expect(plan.remaining).toBe(0);
 
-    const everything = await planHistoryRetry(pool, inspector, q({}));
+    const everything = await planHistoryRetry(history.pool, inspector, q({}));
     expect(everything.matched).toBe(5);
     expect(everything.unretriable.map((u) => [u.id, u.reason]).sort()).toEqual([
       ['filtered-1', 'its arguments were stored with secrets filtered'],
@@ -226,7 +200,7 @@ describe('job history links and retry from a search', () => {
     ]);
 
     failing = false;
-    const done = await runHistoryRetry(pool, inspector, query, 'tester');
+    const done = await runHistoryRetry(history.pool, inspector, query, 'tester');
     expect(done.retried).toBe(1);
     expect(done.enqueued).toHaveLength(1);
     const copy = done.enqueued[0]!;
@@ -234,16 +208,19 @@ describe('job history links and retry from a search', () => {
     await finished(inRedis.jobId);
     await finished(copy.jobId);
     expect((await inspector.status(inRedis.jobId)).state).toBe('completed');
-    const copied = await jobTimeline(pool, copy.jobId);
+    const copied = await jobTimeline(history.pool, copy.jobId);
     expect(copied.map((e) => [e.jobClass, e.queue, e.state])).toEqual([
       ['Links_StepJob', 'default', 'completed'],
     ]);
     expect(copied[0]?.arguments).toEqual(['gone', { post: 7 }]);
-    expect(await retryLinkOf(pool, copy.jobId)).toMatchObject({ retryOf: 'gone-1', retriedBy: 'tester' });
-    expect((await retryLinkOf(pool, 'gone-1')).retriedAs).toBe(copy.jobId);
+    expect(await retryLinkOf(history.pool, copy.jobId)).toMatchObject({
+      retryOf: 'gone-1',
+      retriedBy: 'tester',
+    });
+    expect((await retryLinkOf(history.pool, 'gone-1')).retriedAs).toBe(copy.jobId);
 
     // Done: the in-place job's latest execution completed, the gone one is enqueued again already.
-    const again = await runHistoryRetry(pool, inspector, query, 'tester');
+    const again = await runHistoryRetry(history.pool, inspector, query, 'tester');
     expect(again).toMatchObject({ retried: 0, enqueued: [], skipped: 0, remaining: 0 });
   });
 
@@ -251,15 +228,15 @@ describe('job history links and retry from a search', () => {
     const stuck = await LinkStepJob.performLater('moves-on');
     await finished(stuck.jobId);
     const now = Date.now();
-    await insertExecutions(pool, [
+    await insertExecutions(history.pool, [
       failedRow('gone-a', 'Links_StepJob', ['a'], now - 3_000),
       failedRow('gone-b', 'Links_StepJob', ['b'], now - 2_000),
     ]);
-    // Retried by hand meanwhile: waiting (the worker fails it again at once, so pause the queue).
+    // Retried by hand meanwhile: waiting (the history.worker fails it again at once, so pause the queue).
     await adapter.queue('default').pause();
     try {
       await inspector.retry(stuck.jobId);
-      const plan = await planHistoryRetry(pool, inspector, q({ state: 'failed' }), 2);
+      const plan = await planHistoryRetry(history.pool, inspector, q({ state: 'failed' }), 2);
       expect(plan.matched).toBe(3);
       expect(plan.remaining).toBe(1);
       // Newest failure first: the in-Redis one, then gone-b.
@@ -271,10 +248,10 @@ describe('job history links and retry from a search', () => {
   });
 
   it('refuses a search of another state, naming the field', async () => {
-    await expect(planHistoryRetry(pool, inspector, q({ state: 'completed' }))).rejects.toThrow(
+    await expect(planHistoryRetry(history.pool, inspector, q({ state: 'completed' }))).rejects.toThrow(
       HistoryQueryError,
     );
-    await expect(planHistoryRetry(pool, inspector, q({ state: 'completed' }))).rejects.toThrow(
+    await expect(planHistoryRetry(history.pool, inspector, q({ state: 'completed' }))).rejects.toThrow(
       /^state: retry applies to failed jobs/,
     );
   });
