@@ -4,7 +4,7 @@ import { BullmqAdapter, configureBacklot, Job, registerJobs, startWorker } from 
 import { PingJob } from '../../jobs/ping.job';
 import { disconnectTestPrisma, testPrisma } from '../support/database';
 import { runBin } from '../support/processes';
-import { useRedisPrefix } from '../support/redis';
+import { useRedisPrefix, type RedisScope } from '../support/redis';
 
 class BrokenJob extends Job {
   static override jobName = 'JobsCliTest_BrokenJob';
@@ -14,6 +14,29 @@ class BrokenJob extends Job {
   perform(message: string) {
     throw new Error(message);
   }
+}
+
+/** Runs a BrokenJob on a real (in-process) worker of bulk_update until it has failed. */
+async function failOnAWorker(scope: RedisScope, adapter: BullmqAdapter, message: string) {
+  const events = new QueueEvents('bulk_update', {
+    connection: scope.connection({ worker: true }),
+    prefix: scope.prefix,
+  });
+  await events.waitUntilReady();
+  const job = await BrokenJob.performLater(message);
+  const worker = startWorker({
+    queues: ['bulk_update'],
+    connection: scope.connection({ worker: true }),
+    prefix: scope.prefix,
+  });
+  await (
+    await adapter.queue('bulk_update').getJob(job.jobId)
+  )
+    ?.waitUntilFinished(events, 10_000)
+    .catch(() => undefined);
+  await worker.close();
+  await events.close();
+  return job;
 }
 
 describe('bin/jobs (a real process against real Redis)', () => {
@@ -31,31 +54,8 @@ describe('bin/jobs (a real process against real Redis)', () => {
     registerJobs([PingJob, BrokenJob]);
     await PingJob.performLater('waiting one');
     delayedId = (await PingJob.set({ wait: 3600 }).performLater('later')).jobId;
-    failedId = (await failOnAWorker('disk full')).jobId;
+    failedId = (await failOnAWorker(scope, adapter, 'disk full')).jobId;
   });
-
-  /** Runs a BrokenJob on a real (in-process) worker of bulk_update until it has failed. */
-  async function failOnAWorker(message: string) {
-    const events = new QueueEvents('bulk_update', {
-      connection: scope.connection({ worker: true }),
-      prefix: scope.prefix,
-    });
-    await events.waitUntilReady();
-    const job = await BrokenJob.performLater(message);
-    const worker = startWorker({
-      queues: ['bulk_update'],
-      connection: scope.connection({ worker: true }),
-      prefix: scope.prefix,
-    });
-    await (
-      await adapter.queue('bulk_update').getJob(job.jobId)
-    )
-      ?.waitUntilFinished(events, 10_000)
-      .catch(() => undefined);
-    await worker.close();
-    await events.close();
-    return job;
-  }
 
   afterAll(async () => {
     await adapter.close();
@@ -121,8 +121,8 @@ describe('bin/jobs (a real process against real Redis)', () => {
 
   it('retry --all-failed QUEUE retries every failed job of the queue', async () => {
     await adapter.queue('bulk_update').drain();
-    await failOnAWorker('again');
-    await failOnAWorker('and again');
+    await failOnAWorker(scope, adapter, 'again');
+    await failOnAWorker(scope, adapter, 'and again');
     const result = await jobs('retry', '--all-failed', 'bulk_update', '--json');
     expect(JSON.parse(result.stdout)).toEqual({ retried: 2 });
     expect(await adapter.queue('bulk_update').getFailedCount()).toBe(0);
@@ -236,25 +236,8 @@ describe('bin/jobs enqueue with records and the argument count; errors in list a
   });
 
   it("list shows an error's first line cut to the column; status shows it whole", async () => {
-    const events = new QueueEvents('bulk_update', {
-      connection: scope.connection({ worker: true }),
-      prefix: scope.prefix,
-    });
-    await events.waitUntilReady();
     const long = `${'the disk is full on the machine that stores uploads, '.repeat(3)}end`;
-    const job = await BrokenJob.performLater(`${long}\nsecond line of detail`);
-    const worker = startWorker({
-      queues: ['bulk_update'],
-      connection: scope.connection({ worker: true }),
-      prefix: scope.prefix,
-    });
-    await (
-      await adapter.queue('bulk_update').getJob(job.jobId)
-    )
-      ?.waitUntilFinished(events, 10_000)
-      .catch(() => undefined);
-    await worker.close();
-    await events.close();
+    const job = await failOnAWorker(scope, adapter, `${long}\nsecond line of detail`);
 
     const list = await jobs('list', '--state', 'failed');
     const row = list.stdout.split('\n').find((line) => line.startsWith(job.jobId)) ?? '';
