@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createEvent,
   DestinationUnavailableError,
@@ -8,9 +8,7 @@ import {
 } from '../../../app/framework/index';
 import { thingStatus } from './test-events';
 import { captureLogs } from '../../support/log-capture';
-import { recorder, sleep, waitUntil } from './support';
-
-const tick = (n: number) => createEvent('clock.tick', { intervalMs: n });
+import { recorder, sleep, tick, useBrokers, waitUntil } from './support';
 
 /** A forwarder whose deliver never settles (a dead MQTT broker, a stuck socket). */
 function hanging(name = 'hanging'): Forwarder & { calls: number; aborted: number } {
@@ -27,15 +25,7 @@ function hanging(name = 'hanging'): Forwarder & { calls: number; aborted: number
   return f;
 }
 
-const brokers: EventBroker[] = [];
-function broker(): EventBroker {
-  const b = new EventBroker();
-  brokers.push(b);
-  return b;
-}
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.close(100)));
-});
+const broker = useBrokers();
 
 describe('EventBroker', () => {
   it('fans every event out to every forwarder, in order, in batches, after the publishing turn', async () => {

@@ -2,21 +2,12 @@
  * The log forwarder: one DEBUG line per event produced in the process, secrets filtered, and no
  * event taken into its queue at all above DEBUG.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createEvent, EventBroker, logForwarder } from '../../../app/framework/index';
+import { describe, expect, it } from 'vitest';
+import { createEvent, logForwarder } from '../../../app/framework/index';
 import { captureLogs } from '../../support/log-capture';
+import { tick, useBrokers } from './support';
 
-const tick = (n: number) => createEvent('clock.tick', { intervalMs: n });
-
-const brokers: EventBroker[] = [];
-function broker(): EventBroker {
-  const b = new EventBroker();
-  brokers.push(b);
-  return b;
-}
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.close(100)));
-});
+const broker = useBrokers();
 
 describe('logForwarder', () => {
   it('writes one DEBUG line per event with secrets filtered, nothing above DEBUG', async () => {

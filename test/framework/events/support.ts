@@ -1,15 +1,18 @@
 /**
- * Helpers for the event bus tests: bounded waits, a forwarder that records what it gets, a real
- * HTTP server on 127.0.0.1:0 and a real Server-Sent Events client over node:http.
+ * Helpers for the event bus tests: bounded waits, a forwarder that records what it gets, brokers
+ * closed after each test, a real HTTP server on 127.0.0.1:0 and a real Server-Sent Events client
+ * over node:http.
  *
  * Example:
+ *   const broker = useBrokers(); const b = broker(); b.publish(tick(1)); await b.flush(1_000);
  *   const server = await listen(app); const client = openSse(server.url('/events?topics=/jobs'));
  *   await client.waitForEvents(1); client.close(); await server.close();
  */
 import { once } from 'node:events';
 import { createServer, get, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BacklotEvent, Forwarder } from '../../../app/framework/index';
+import { afterEach } from 'vitest';
+import { createEvent, EventBroker, type BacklotEvent, type Forwarder } from '../../../app/framework/index';
 
 /** Polls `check` every 10 ms until it returns true, at most timeoutMs. */
 export async function waitUntil(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
@@ -21,6 +24,22 @@ export async function waitUntil(check: () => boolean, timeoutMs = 5_000, what = 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A clock.tick event of interval `n`: the broker tests' filler event. */
+export const tick = (n: number) => createEvent('clock.tick', { intervalMs: n });
+
+/** A factory of EventBrokers; each is closed (100 ms grace) after every test. */
+export function useBrokers(): () => EventBroker {
+  const brokers: EventBroker[] = [];
+  afterEach(async () => {
+    await Promise.all(brokers.splice(0).map((b) => b.close(100)));
+  });
+  return () => {
+    const b = new EventBroker();
+    brokers.push(b);
+    return b;
+  };
+}
 
 export interface Recorder extends Forwarder {
   readonly events: BacklotEvent[];
