@@ -22,6 +22,7 @@ import {
 } from '../../../app/framework/index';
 import { HistoryRecorder } from '../../../app/services/job-history/recorder';
 import { testDatabaseUrl } from '../../support/database';
+import { withLateParts } from '../../support/late-parts';
 
 export interface RecordingWorker {
   readonly pool: pg.Pool;
@@ -64,13 +65,10 @@ export function useRecordingWorker(options: {
     await pool?.end();
   });
 
-  const history = {} as RecordingWorker;
-  for (const key of ['pool', 'recorder', 'events', 'worker'] as const)
-    Object.defineProperty(history, key, {
-      get: () => {
-        if (!parts) throw new Error('useRecordingWorker: set up in beforeAll');
-        return parts[key];
-      },
-    });
-  return history;
+  return withLateParts<RecordingWorker, keyof RecordingWorker>(
+    'useRecordingWorker',
+    {},
+    ['pool', 'recorder', 'events', 'worker'],
+    () => parts,
+  );
 }

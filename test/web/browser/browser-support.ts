@@ -29,6 +29,7 @@ import {
 import { QUEUE_NAMES } from '../../../config/queues';
 import { disconnectTestPrisma, testPrisma, truncateAll } from '../../support/database';
 import { freePort, ROOT, spawnBin, type BinProcess } from '../../support/processes';
+import { withLateParts } from '../../support/late-parts';
 import type { RedisScope } from '../../support/redis';
 import { processEnv, startWorker, useWorkerScope, type WorkerHandle } from '../../runtime/support';
 import { createUser, PASSWORD } from '../support';
@@ -150,11 +151,6 @@ export function useBrowserApp(label: string, options: BrowserAppOptions): Browse
     worker: WorkerHandle;
   }> = {};
   let browser: LaunchedBrowser | undefined;
-  const get = <K extends keyof typeof state>(key: K): NonNullable<(typeof state)[K]> => {
-    const value = state[key];
-    if (value === undefined) throw new Error(`useBrowserApp: no ${key} (set up in beforeAll, if asked for)`);
-    return value;
-  };
 
   beforeAll(async () => {
     await truncateAll(db);
@@ -187,13 +183,11 @@ export function useBrowserApp(label: string, options: BrowserAppOptions): Browse
     await disconnectTestPrisma();
   }, 30_000);
 
-  const app = {
-    scope,
-    db,
-    env,
-    signIn: (name: string) => signInAs(get('page'), get('base'), name, PASSWORD),
-  } as BrowserApp;
-  for (const key of ['base', 'web', 'page', 'adapter', 'redis'] as const)
-    Object.defineProperty(app, key, { get: () => get(key) });
+  const app: BrowserApp = withLateParts<BrowserApp, 'base' | 'web' | 'page' | 'adapter' | 'redis'>(
+    'useBrowserApp',
+    { scope, db, env, signIn: (name) => signInAs(app.page, app.base, name, PASSWORD) },
+    ['base', 'web', 'page', 'adapter', 'redis'],
+    () => state,
+  );
   return app;
 }
