@@ -1,7 +1,6 @@
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BullmqAdapter,
   configureBacklot,
   Job,
   JobInspector,
@@ -12,6 +11,7 @@ import {
   type RunningWorker,
 } from '../../../app/framework/index';
 import { useRedisPrefix } from '../../support/redis';
+import { useBullmqAdapter } from './bullmq-support';
 import { describeEachTopology } from '../../support/redis-target';
 
 const order: string[] = [];
@@ -44,36 +44,21 @@ class IndexPostJob extends Job {
 // On one Redis, a Sentinel group and a Redis Cluster (per-queue hash tags there).
 describeEachTopology('BullMQ features declared on job classes', (target) => {
   const redis = useRedisPrefix('features', target);
-  let adapter: BullmqAdapter;
+  const bull = useBullmqAdapter(redis, { queues: ['default'], jobs: [StepJob, SummaryJob, IndexPostJob] });
   let inspector: JobInspector;
   let worker: RunningWorker;
-  let events: QueueEvents;
 
-  beforeAll(async () => {
-    adapter = new BullmqAdapter({
-      connection: redis.connection(),
-      prefix: redis.prefix,
-      layout: redis.layout,
-    });
-    configureBacklot({ adapter, queues: ['default'] });
-    registerJobs([StepJob, SummaryJob, IndexPostJob]);
-    inspector = new JobInspector(adapter, ['default']);
-    events = new QueueEvents('default', {
-      connection: redis.connection({ worker: true }),
-      prefix: redis.queuePrefix('default'),
-    });
-    await events.waitUntilReady();
+  beforeAll(() => {
+    inspector = new JobInspector(bull.adapter, ['default']);
   });
 
   afterAll(async () => {
     await worker?.close();
-    await events.close();
-    await adapter.close();
   });
 
   async function settle(job: Job) {
-    const bullJob = await adapter.queue('default').getJob(job.jobId);
-    await bullJob?.waitUntilFinished(events, 10_000).catch(() => undefined);
+    const bullJob = await bull.adapter.queue('default').getJob(job.jobId);
+    await bullJob?.waitUntilFinished(bull.events, 10_000).catch(() => undefined);
     return inspector.status(job.jobId);
   }
 
@@ -137,7 +122,7 @@ describeEachTopology('BullMQ features declared on job classes', (target) => {
       expect(second.successfullyEnqueued).toBe(false);
       expect(second.duplicateOf).toBe(first.jobId);
       expect(other.successfullyEnqueued).toBe(true);
-      expect(await adapter.queue('default').getWaitingCount()).toBe(2);
+      expect(await bull.adapter.queue('default').getWaitingCount()).toBe(2);
     });
 
     it('refuses a non-positive ttl at declaration', () => {
@@ -211,7 +196,7 @@ describeEachTopology('BullMQ features declared on job classes', (target) => {
           prefix: redis.queuePrefix('limited'),
         });
         await limitedEvents.waitUntilReady();
-        const queue = adapter.queue('limited');
+        const queue = bull.adapter.queue('limited');
         const starts: number[] = [];
         for (const job of jobs) {
           const bull = await queue.getJob(job.jobId);

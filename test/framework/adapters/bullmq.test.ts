@@ -1,14 +1,8 @@
-import { QueueEvents, type Job as BullJob } from 'bullmq';
+import type { Job as BullJob } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  BullmqAdapter,
-  configureBacklot,
-  Job,
-  registerJobs,
-  startWorker,
-  type RunningWorker,
-} from '../../../app/framework/index';
+import { Job, startWorker, type RunningWorker } from '../../../app/framework/index';
 import { useRedisPrefix } from '../../support/redis';
+import { useBullmqAdapter } from './bullmq-support';
 import { describeEachTopology } from '../../support/redis-target';
 
 class FlakyError extends Error {}
@@ -45,23 +39,10 @@ class BoomJob extends Job {
 // On one Redis, a Sentinel group and a Redis Cluster (per-queue hash tags there).
 describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
   const redis = useRedisPrefix('bullmq', target);
-  let adapter: BullmqAdapter;
+  const bull = useBullmqAdapter(redis, { queues: [], jobs: [AddJob, FlakyJob, BoomJob] });
   let worker: RunningWorker;
-  let events: QueueEvents;
 
-  beforeAll(async () => {
-    adapter = new BullmqAdapter({
-      connection: redis.connection(),
-      prefix: redis.prefix,
-      layout: redis.layout,
-    });
-    configureBacklot({ adapter, queues: [] });
-    registerJobs([AddJob, FlakyJob, BoomJob]);
-    events = new QueueEvents('default', {
-      connection: redis.connection({ worker: true }),
-      prefix: redis.queuePrefix('default'),
-    });
-    await events.waitUntilReady();
+  beforeAll(() => {
     worker = startWorker({
       queues: ['default'],
       concurrency: 4,
@@ -73,15 +54,13 @@ describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
 
   afterAll(async () => {
     await worker.close();
-    await events.close();
-    await adapter.close();
   });
 
   async function finished(job: Job): Promise<BullJob> {
-    const bullJob = await adapter.queue(job.queueName).getJob(job.jobId);
+    const bullJob = await bull.adapter.queue(job.queueName).getJob(job.jobId);
     if (!bullJob) throw new Error(`job ${job.jobId} not found`);
-    await bullJob.waitUntilFinished(events, 10_000).catch(() => undefined);
-    return (await adapter.queue(job.queueName).getJob(job.jobId)) as BullJob;
+    await bullJob.waitUntilFinished(bull.events, 10_000).catch(() => undefined);
+    return (await bull.adapter.queue(job.queueName).getJob(job.jobId)) as BullJob;
   }
 
   it('stores the job under its class name with Backlot’s job id and runs it', async () => {
@@ -95,7 +74,7 @@ describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
 
   it('schedules set({ wait }) as a BullMQ delayed job', async () => {
     const job = await AddJob.set({ wait: 60 }).performLater(1, 1);
-    const bullJob = await adapter.queue('default').getJob(job.jobId);
+    const bullJob = await bull.adapter.queue('default').getJob(job.jobId);
     expect(await bullJob?.getState()).toBe('delayed');
     expect(bullJob?.opts.delay).toBeGreaterThan(59_000);
     await bullJob?.remove();
@@ -103,7 +82,7 @@ describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
 
   it('keeps the priority given by set({ priority })', async () => {
     const job = await AddJob.set({ wait: 60, priority: 7 }).performLater(1, 1);
-    const bullJob = await adapter.queue('default').getJob(job.jobId);
+    const bullJob = await bull.adapter.queue('default').getJob(job.jobId);
     expect(bullJob?.opts.priority).toBe(7);
     await bullJob?.remove();
   });
@@ -137,7 +116,7 @@ describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
   });
 
   it('fails a job of an unknown class with "unknown job class X", saying how to fix it, and keeps working', async () => {
-    const queue = adapter.queue('default');
+    const queue = bull.adapter.queue('default');
     const stray = await queue.add('GhostJob', {
       jobClass: 'GhostJob',
       jobId: `ghost-${target.kind}`,
@@ -147,7 +126,7 @@ describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
       exceptionExecutions: {},
       enqueuedAt: new Date().toISOString(),
     });
-    await stray.waitUntilFinished(events, 10_000).catch(() => undefined);
+    await stray.waitUntilFinished(bull.events, 10_000).catch(() => undefined);
     const failed = await queue.getJob(String(stray.id));
     expect(await failed?.getState()).toBe('failed');
     expect(failed?.failedReason).toBe(
@@ -158,7 +137,7 @@ describeEachTopology('BullmqAdapter with a worker on real Redis', (target) => {
   });
 
   it('enqueues many jobs with performAllLater in one round trip per queue', async () => {
-    const client = adapter.connection;
+    const client = bull.adapter.connection;
     let roundTrips = 0;
     const multi = client.multi.bind(client);
     const pipeline = client.pipeline.bind(client);
