@@ -6,7 +6,9 @@
  * useOutboxAdapter: the set-up of the outbox's own specs: a BullMQ adapter on the describe block's
  * own Redis prefix (queues default and mail, `jobs` registered), an emptied database before each
  * spec, the adapter closed and Prisma disconnected after the block; withTestAdapter(fn) runs fn
- * with an in-process TestAdapter configured instead, then configures the BullMQ adapter again.
+ * with an in-process TestAdapter configured instead, then configures the BullMQ adapter again;
+ * useRelay() relays the outbox onto that adapter.
+ * mailJobClass / uniquePostJobClass: the two job classes those specs stage, named per spec.
  *
  * Example (in a describe block):
  *   const outbox = useOutboxRelay(() => adapter);
@@ -17,6 +19,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   BullmqAdapter,
   configureBacklot,
+  Job,
   registerJobs,
   startOutboxRelay,
   type AnyJobClass,
@@ -76,9 +79,40 @@ export function useOutboxRelay(
   };
 }
 
+/** A job whose perform(to, at?) does nothing: the outbox specs check how it is staged and relayed. */
+export function mailJobClass(name: string) {
+  return class extends Job {
+    static override jobName = name;
+    perform(_to: string, _at?: Date) {}
+  };
+}
+
+/** A job unique by its post id (`post-<id>`), doing nothing. */
+export function uniquePostJobClass(name: string) {
+  return class extends Job {
+    static override jobName = name;
+    static {
+      this.uniqueBy((postId: number) => `post-${postId}`);
+    }
+    perform(_postId: number) {}
+  };
+}
+
+/** A job_outbox row as the outbox specs read it (each selects the columns it checks). */
+export interface OutboxRow {
+  job_id: string;
+  kind: string;
+  queue: string;
+  name?: string;
+  run_at: Date | null;
+  data: { arguments: unknown[]; priority?: number };
+}
+
 export interface OutboxAdapterScope {
   /** Runs fn with an in-process TestAdapter configured; the BullMQ adapter is configured again after. */
   withTestAdapter(fn: (testAdapter: TestAdapter) => Promise<void>): Promise<void>;
+  /** useOutboxRelay onto this adapter, in the describe block it is called in. */
+  useRelay(options?: { sweepIntervalMs?: number }): TestOutboxRelay;
 }
 
 const OUTBOX_QUEUES = ['default', 'mail'];
@@ -112,5 +146,10 @@ export function useOutboxAdapter(
         if (adapter) configureBacklot({ adapter, queues: OUTBOX_QUEUES });
       }
     },
+    useRelay: (options) =>
+      useOutboxRelay(() => {
+        if (!adapter) throw new Error('useOutboxAdapter: the adapter is made in beforeAll');
+        return adapter;
+      }, options),
   };
 }

@@ -13,33 +13,16 @@ import {
   SerializationError,
 } from '../../../app/framework/index';
 import { testDatabaseUrl, testPrisma } from '../../support/database';
-import { useOutboxAdapter, useOutboxRelay } from '../../support/outbox';
+import { mailJobClass, uniquePostJobClass, useOutboxAdapter, type OutboxRow } from '../../support/outbox';
 
-class StagedEmailJob extends Job {
-  static override jobName = 'Outbox_StagedEmailJob';
-  perform(_to: string, _at?: Date) {}
-}
-
-class UniqueIndexJob extends Job {
-  static override jobName = 'Outbox_UniqueIndexJob';
-  static {
-    this.uniqueBy((postId: number) => `post-${postId}`);
-  }
-  perform(_postId: number) {}
-}
-
-interface Row {
-  job_id: string;
-  kind: string;
-  queue: string;
-  name: string;
-  data: { arguments: unknown[] };
-  run_at: Date | null;
-}
+const StagedEmailJob = mailJobClass('Outbox_StagedEmailJob');
+const UniqueIndexJob = uniquePostJobClass('Outbox_UniqueIndexJob');
 
 const db = testPrisma();
 const rows = () =>
-  db.$queryRawUnsafe<Row[]>('SELECT job_id, kind, queue, name, data, run_at FROM job_outbox ORDER BY id');
+  db.$queryRawUnsafe<OutboxRow[]>(
+    'SELECT job_id, kind, queue, name, data, run_at FROM job_outbox ORDER BY id',
+  );
 const rollback = new Error('rolled back on purpose');
 
 describe('Job.inTransaction(tx).performLater', () => {
@@ -136,7 +119,7 @@ describe('Job.inTransaction(tx).performLater', () => {
     }));
 
   describe('once relayed', () => {
-    const relay = useOutboxRelay(() => adapter, { sweepIntervalMs: 200 });
+    const relay = outbox.useRelay({ sweepIntervalMs: 200 });
     const relayed = () => relay.drained();
 
     it('is the BullMQ job of the same id, with its options (wait, queue, priority)', async () => {

@@ -18,32 +18,15 @@ import {
   withTransaction,
 } from '../../../app/framework/index';
 import { testDatabaseUrl, testPrisma } from '../../support/database';
-import { useOutboxAdapter, useOutboxRelay } from '../../support/outbox';
+import { mailJobClass, uniquePostJobClass, useOutboxAdapter, type OutboxRow } from '../../support/outbox';
 
-class ScopedMailJob extends Job {
-  static override jobName = 'Scope_ScopedMailJob';
-  perform(_to: string, _at?: Date) {}
-}
-
-class ScopedUniqueJob extends Job {
-  static override jobName = 'Scope_ScopedUniqueJob';
-  static {
-    this.uniqueBy((postId: number) => `post-${postId}`);
-  }
-  perform(_postId: number) {}
-}
-
-interface Row {
-  job_id: string;
-  kind: string;
-  queue: string;
-  run_at: Date | null;
-  data: { arguments: unknown[]; priority?: number };
-}
+const ScopedMailJob = mailJobClass('Scope_ScopedMailJob');
+type ScopedMailJob = InstanceType<typeof ScopedMailJob>;
+const ScopedUniqueJob = uniquePostJobClass('Scope_ScopedUniqueJob');
 
 const db = testPrisma();
 const rows = () =>
-  db.$queryRawUnsafe<Row[]>('SELECT job_id, kind, queue, run_at, data FROM job_outbox ORDER BY id');
+  db.$queryRawUnsafe<OutboxRow[]>('SELECT job_id, kind, queue, run_at, data FROM job_outbox ORDER BY id');
 const ids = async () => (await rows()).map((row) => row.job_id);
 const rollback = new Error('rolled back on purpose');
 
@@ -279,7 +262,7 @@ describe('transaction scopes', () => {
   });
 
   describe('once relayed', () => {
-    const relay = useOutboxRelay(() => adapter, { sweepIntervalMs: 200 });
+    const relay = outbox.useRelay({ sweepIntervalMs: 200 });
     const relayed = () => relay.drained();
 
     it('is the BullMQ job of the same id with its options, and uniqueness holds', async () => {
