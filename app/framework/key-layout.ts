@@ -21,11 +21,7 @@ export type KeyLayout = 'single' | 'per-queue';
 export const KEY_LAYOUTS: readonly KeyLayout[] = ['single', 'per-queue'];
 
 /** A piece of work would touch keys of several hash slots in one Redis script. */
-export class CrossSlotError extends BacklotError {
-  // Named 'BacklotError' since it was added (it set no name of its own); kept so its log lines do
-  // not change now that BacklotError names each subclass after itself.
-  override name = 'BacklotError';
-}
+export class CrossSlotError extends BacklotError {}
 
 /** The prefix's own name, without hash-tag braces: '{backlot}' -> 'backlot'. */
 export function prefixBase(prefix: string): string {

@@ -77,11 +77,10 @@ describe('framework errors', () => {
     expect(malformed.message).toBe('malformed payload: no jobClass');
   });
 
-  it('lets a subclass that sets its own name keep it, and one that sets none keep its base name', () => {
+  it('names a subclass of a subclass after itself, with no name of its own to set', () => {
     const poolSpec = new PoolSpecError('bad pool');
     expect(poolSpec.name).toBe('PoolSpecError');
     expect(poolSpec).toBeInstanceOf(JobOptionsError);
-    // CrossSlotError never set a name of its own: it has always been named 'BacklotError'.
-    expect(new CrossSlotError('m').name).toBe('BacklotError');
+    expect(new CrossSlotError('m').name).toBe('CrossSlotError');
   });
 });
