@@ -24,8 +24,6 @@
  * Example: npm run bench -- cluster --jobs 9000 --rounds 3
  */
 import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import type { Worker } from 'bullmq';
 import {
   BullmqAdapter,
   Job,
@@ -37,10 +35,10 @@ import {
 import { redisTopology, type RedisTopology } from '../config/redis-topology';
 import { startCluster, startRedisServer, type TestTopology } from '../support/redis-servers';
 import { defineBenchmark, sleep, type BenchContext, type BenchRow } from './support/benchmark';
-import { countFinished } from './support/finished';
 import { NoopJob } from './support/jobs';
 import { connect } from './support/redis';
 import { readServerStats, resetServerStats, type CommandCost } from './support/redis-stats';
+import { timeSide, type SideRun as BaseSideRun } from './support/side-run';
 import { median, round } from './support/stats';
 import { backlotLogger, inChunks } from './support/workload';
 
@@ -72,16 +70,8 @@ interface NodeRun {
   commands: Record<string, CommandCost>;
 }
 
-interface SideRun {
-  side: Side;
-  round: number;
-  jobs: number;
-  enqueueMs: number;
-  processMs: number;
-  jobsPerSec: number;
-  /** This process's CPU (user + system) per job while processing. */
-  workerCpuUsPerJob: number;
-  failed: number;
+/** One side of a round, with each node's counters. */
+interface SideRun extends BaseSideRun<Side> {
   nodes: NodeRun[];
 }
 
@@ -116,14 +106,6 @@ async function tagPlacement(cluster: Servers) {
   );
 }
 
-function whenFinished(workers: readonly Worker[], total: number): Promise<number> {
-  return new Promise((resolve) => {
-    countFinished(workers, ({ completed, failed }) => {
-      if (completed + failed === total) resolve(failed);
-    });
-  });
-}
-
 /** One side of a round: enqueue (not timed), reset the counters, process, read the counters, flush. */
 async function runSide(ctx: BenchContext, target: Servers, roundNo: number, jobs: number): Promise<SideRun> {
   const { concurrency, chunk } = ctx.flags as { concurrency: number; chunk: number };
@@ -134,49 +116,36 @@ async function runSide(ctx: BenchContext, target: Servers, roundNo: number, jobs
   configureBacklot({ adapter });
   const perQueue = Math.floor(jobs / QUEUES.length);
   const total = perQueue * QUEUES.length;
+  let cpuAtReset: number[] = [];
   try {
-    const e0 = performance.now();
-    // Chunk by chunk, queue after queue: the three queues fill alike.
-    await inChunks(perQueue, chunk, (_, count) =>
-      Promise.all(
-        QUEUES.map((queue) =>
-          Job.performAllLater(Array.from({ length: count }, () => NoopJob.set({ queue }).build())),
-        ),
-      ),
+    return await timeSide(
+      ctx,
+      { side: target.side, round: roundNo, jobs: total },
+      {
+        // Chunk by chunk, queue after queue: the three queues fill alike.
+        enqueue: () =>
+          inChunks(perQueue, chunk, (_, count) =>
+            Promise.all(
+              QUEUES.map((queue) =>
+                Job.performAllLater(Array.from({ length: count }, () => NoopJob.set({ queue }).build())),
+              ),
+            ),
+          ),
+        beforeStart: async () => {
+          cpuAtReset = await Promise.all(target.nodes.map((n) => resetServerStats(n.client)));
+        },
+        start: () =>
+          startWorker({ queues: QUEUES, concurrency, connection: workerConnection, prefix: PREFIX, layout }),
+        afterFinish: async () => ({
+          nodes: await Promise.all(
+            target.nodes.map(async (n, i) => ({
+              port: n.port,
+              ...(await readServerStats(n.client, cpuAtReset[i] as number)),
+            })),
+          ),
+        }),
+      },
     );
-    const enqueueMs = performance.now() - e0;
-    const cpuAtReset = await Promise.all(target.nodes.map((n) => resetServerStats(n.client)));
-    ctx.gc();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const worker = startWorker({
-      queues: QUEUES,
-      concurrency,
-      connection: workerConnection,
-      prefix: PREFIX,
-      layout,
-    });
-    const failed = await whenFinished(worker.workers, total);
-    const processMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const nodes = await Promise.all(
-      target.nodes.map(async (n, i) => ({
-        port: n.port,
-        ...(await readServerStats(n.client, cpuAtReset[i] as number)),
-      })),
-    );
-    await worker.close();
-    return {
-      side: target.side,
-      round: roundNo,
-      jobs: total,
-      enqueueMs,
-      processMs,
-      jobsPerSec: (total / processMs) * 1000,
-      workerCpuUsPerJob: (cpu.user + cpu.system) / total,
-      failed,
-      nodes,
-    };
   } finally {
     await adapter.close();
     await Promise.all([producer.quit(), workerConnection.quit()]);
@@ -242,7 +211,7 @@ async function measure(ctx: BenchContext, single: Servers, cluster: Servers) {
       const run = await runSide(ctx, target, n, f.jobs);
       runs.push(run);
       ctx.log(
-        `round ${n} ${run.side.padEnd(7)}: ${Math.round(run.jobsPerSec)} jobs/s, Redis ${redisUsPerJob(run).toFixed(1)} µs/job (${run.nodes.map((x) => `:${x.port} ${(x.usec / run.jobs).toFixed(1)}`).join(', ')}), worker ${Math.round(run.workerCpuUsPerJob)} µs/job${run.failed ? `, ${run.failed} FAILED` : ''}`,
+        `round ${n} ${run.side.padEnd(7)}: ${Math.round(run.jobsPerSec)} jobs/s, Redis ${redisUsPerJob(run).toFixed(1)} µs/job (${run.nodes.map((x) => `:${x.port} ${(x.usec / run.jobs).toFixed(1)}`).join(', ')}), worker ${Math.round(run.cpuUsPerJob)} µs/job${run.failed ? `, ${run.failed} FAILED` : ''}`,
       );
     }
   }
@@ -303,8 +272,8 @@ async function measure(ctx: BenchContext, single: Servers, cluster: Servers) {
     },
     processRatios,
     workerCpu: {
-      single: median(of('single').map((r) => r.workerCpuUsPerJob)),
-      cluster: median(of('cluster').map((r) => r.workerCpuUsPerJob)),
+      single: median(of('single').map((r) => r.cpuUsPerJob)),
+      cluster: median(of('cluster').map((r) => r.cpuUsPerJob)),
     },
     shards,
     maxShare: median(maxShares),
@@ -584,7 +553,7 @@ export default defineBenchmark({
             enqueueMs: round(r.enqueueMs, 0),
             processMs: round(r.processMs, 0),
             jobsPerSec: round(r.jobsPerSec, 0),
-            workerCpuUsPerJob: round(r.workerCpuUsPerJob, 1),
+            workerCpuUsPerJob: round(r.cpuUsPerJob, 1),
             redisUsPerJob: round(redisUsPerJob(r), 2),
             failed: r.failed,
             nodes: r.nodes.map((x) => ({ port: x.port, usec: x.usec, cpuUs: Math.round(x.cpuUs) })),

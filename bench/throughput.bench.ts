@@ -40,11 +40,11 @@ import {
   startWorker,
 } from '../app/framework/index';
 import { defineBenchmark, epochMs, sleep, type BenchContext, type BenchRow } from './support/benchmark';
-import { countFinished } from './support/finished';
 import { BenchPingJob, LatencyProbeJob, NoopJob } from './support/jobs';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
 import type { RssSample, RssWorkerConfig } from './support/rss-worker';
 import { median, percentile, round, slope } from './support/stats';
+import { timeSide, type SideRun as BaseSideRun } from './support/side-run';
 import { throughputPlot } from './support/throughput-plot';
 import { backlotLogger, inChunks } from './support/workload';
 
@@ -78,64 +78,7 @@ function rawPayload(seq: number): Record<string, unknown> {
 }
 
 type Side = 'backlot' | 'raw';
-
-interface SideRun {
-  side: Side;
-  round: number;
-  jobs: number;
-  enqueueMs: number;
-  processMs: number;
-  jobsPerSec: number;
-  /** This process's CPU time (user + system) per job while processing: less noisy than the rate. */
-  cpuUsPerJob: number;
-  failed: number;
-}
-
-/** Resolves when `total` jobs completed or failed on these workers: ms since t0, failures. */
-function whenFinished(
-  workers: readonly Worker[],
-  total: number,
-  t0: number,
-  cpu0: NodeJS.CpuUsage,
-): Promise<{ elapsedMs: number; cpuUsPerJob: number; failed: number }> {
-  return new Promise((resolve) => {
-    countFinished(workers, ({ completed, failed }) => {
-      if (completed + failed < total) return;
-      const elapsedMs = performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      resolve({ elapsedMs, cpuUsPerJob: (cpu.user + cpu.system) / total, failed });
-    });
-  });
-}
-
-/**
- * Times one side of a round: enqueue every job (timed apart, not in the rate), then start the
- * side's workers and wait until each job completed or failed.
- */
-async function timeSide(
-  ctx: BenchContext,
-  run: Pick<SideRun, 'side' | 'round' | 'jobs'>,
-  enqueue: () => Promise<void>,
-  start: () => { workers: readonly Worker[]; close(): Promise<void> },
-): Promise<SideRun> {
-  const e0 = performance.now();
-  await enqueue();
-  const enqueueMs = performance.now() - e0;
-  ctx.gc();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const worker = start();
-  const { elapsedMs, cpuUsPerJob, failed } = await whenFinished(worker.workers, run.jobs, t0, cpu0);
-  await worker.close();
-  return {
-    ...run,
-    enqueueMs,
-    processMs: elapsedMs,
-    jobsPerSec: (run.jobs / elapsedMs) * 1000,
-    cpuUsPerJob,
-    failed,
-  };
-}
+type SideRun = BaseSideRun<Side>;
 
 async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promise<SideRun> {
   const { concurrency, chunk } = ctx.flags as { concurrency: number; chunk: number };
@@ -148,11 +91,13 @@ async function runBacklot(ctx: BenchContext, round: number, jobs: number): Promi
     return await timeSide(
       ctx,
       { side: 'backlot', round, jobs },
-      () =>
-        inChunks(jobs, chunk, (_, count) =>
-          Job.performAllLater(Array.from({ length: count }, () => NoopJob.build())),
-        ),
-      () => startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix }),
+      {
+        enqueue: () =>
+          inChunks(jobs, chunk, (_, count) =>
+            Job.performAllLater(Array.from({ length: count }, () => NoopJob.build())),
+          ),
+        start: () => startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix }),
+      },
     );
   } finally {
     await adapter.close();
@@ -171,29 +116,31 @@ async function runRaw(ctx: BenchContext, round: number, jobs: number): Promise<S
     return await timeSide(
       ctx,
       { side: 'raw', round, jobs },
-      () =>
-        inChunks(jobs, chunk, (from, count) =>
-          queue.addBulk(
-            Array.from({ length: count }, (_, i) => ({
-              name: 'noop',
-              data: rawPayload(from + i),
-              opts: RAW_JOB_OPTIONS,
-            })),
+      {
+        enqueue: () =>
+          inChunks(jobs, chunk, (from, count) =>
+            queue.addBulk(
+              Array.from({ length: count }, (_, i) => ({
+                name: 'noop',
+                data: rawPayload(from + i),
+                opts: RAW_JOB_OPTIONS,
+              })),
+            ),
           ),
-        ),
-      () => {
-        // Backlot's workers record BullMQ's per-minute metrics (the admin charts read them); so
-        // does the raw side unless --raw-metrics 0, as retention is matched: the ratio compares
-        // the framework, not two BullMQ configurations.
-        const metrics = ctx.flags['raw-metrics'] ? { metrics: WORKER_METRICS } : {};
-        const worker = new Worker(QUEUE, async () => {}, {
-          connection: workerConnection,
-          prefix,
-          concurrency,
-          ...metrics,
-        });
-        worker.on('error', () => undefined);
-        return { workers: [worker], close: () => worker.close() };
+        start: () => {
+          // Backlot's workers record BullMQ's per-minute metrics (the admin charts read them); so
+          // does the raw side unless --raw-metrics 0, as retention is matched: the ratio compares
+          // the framework, not two BullMQ configurations.
+          const metrics = ctx.flags['raw-metrics'] ? { metrics: WORKER_METRICS } : {};
+          const worker = new Worker(QUEUE, async () => {}, {
+            connection: workerConnection,
+            prefix,
+            concurrency,
+            ...metrics,
+          });
+          worker.on('error', () => undefined);
+          return { workers: [worker], close: () => worker.close() };
+        },
       },
     );
   } finally {

@@ -1,6 +1,6 @@
 /**
  * Counts the jobs BullMQ workers finish (completed or failed), calling back after each, for the
- * benchmarks that wait for a known number of jobs (throughput sides, the RSS worker process).
+ * benchmarks that wait for a known number of jobs (support/side-run.ts, the RSS worker process).
  *
  * Example: countFinished(worker.workers, ({ completed, failed }) => { if (completed + failed === n) done() })
  */

@@ -27,7 +27,8 @@ import { configureEvents } from './framework-events';
 import { logForwarder } from './log-forwarder';
 import { MqttForwarder } from './mqtt-forwarder';
 import { createEvent } from './payloads';
-import { RedisEventTransport, type EventSubscription } from './redis-transport';
+import { RedisEventTransport } from './redis-transport';
+import type { EventSubscription } from './stream-subscriber';
 
 export interface EventBusOptions {
   /** Carry events between processes over the Redis stream `<prefix>:events`. Omitted: this process only. */
@@ -42,7 +43,7 @@ export interface EventBusOptions {
     prefix: string;
     /** Also read the other processes' events (web processes). @defaultValue false */
     subscribe?: boolean;
-    /** Stream entries kept, approximately (1 to 50 events each, see redis-transport.ts). @defaultValue 1000 */
+    /** Stream entries kept, approximately (1 to 50 events each, see event-stream.ts). @defaultValue 1000 */
     maxLen?: number;
     /**
      * The publisher's queue. Events wait up to lingerMs for a fuller pipeline: a worker's job

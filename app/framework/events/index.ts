@@ -34,13 +34,10 @@ export { FRAMEWORK_EVENTS } from './framework-event-types';
 export type { FrameworkEventType } from './framework-event-types';
 export { createEvent, parseEvent, topicFor, eventTypeOf, EVENT_VERSION, InvalidEventError } from './payloads';
 export type { BacklotEvent, EventData, EventRef } from './payloads';
-export { EVENTS_PER_ENTRY, RedisEventTransport } from './redis-transport';
-export type {
-  EventSubscription,
-  RedisEventTransportOptions,
-  SubscribeOptions,
-  SubscriptionStats,
-} from './redis-transport';
+export { RedisEventTransport } from './redis-transport';
+export type { RedisEventTransportOptions } from './redis-transport';
+export { EVENTS_PER_ENTRY } from './event-stream';
+export type { EventSubscription, SubscribeOptions, SubscriptionStats } from './stream-subscriber';
 export { sseHandler, parseTopics } from './sse-handler';
 export type { SseHandler, SseHandlerOptions, SseRecheck } from './sse-handler';
 export { SseHub } from './sse-hub';

@@ -10,21 +10,10 @@
 import { deadline } from './deadline';
 import type { Forwarder } from './forwarder';
 import type { BacklotEvent } from './payloads';
+import { sleep } from './sleep';
 
 /** Retry delay after DestinationUnavailableError for a forwarder without whenAvailable(). */
 const UNAVAILABLE_RETRY_MS = 1_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Delivers one batch under `controller`'s signal, at most timeoutMs (then aborts it: 'timeout'). */
 export async function deliverWithin(

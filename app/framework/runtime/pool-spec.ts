@@ -11,9 +11,7 @@ export interface PoolSpec {
   concurrency: number;
 }
 
-export class PoolSpecError extends JobOptionsError {
-  override name = 'PoolSpecError';
-}
+export class PoolSpecError extends JobOptionsError {}
 
 export function parsePoolSpec(spec: string, knownQueues: readonly string[]): PoolSpec {
   const match = /^([^:]*)(?::(.*))?$/.exec(spec.trim());

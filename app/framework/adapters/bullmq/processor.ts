@@ -63,8 +63,6 @@ class BullmqContext implements ExecutionContext {
 }
 
 export interface ProcessorHooks {
-  /** Awaited before the job runs (a pool's shared slot). */
-  beforeStart?(): Promise<void>;
   /** Called with the job instance before it runs and after it ends (worker bookkeeping). */
   onStart?(job: Job, bullJob: BullJob): void;
   onEnd?(job: Job, bullJob: BullJob): void;
@@ -180,7 +178,6 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
       return { discarded };
     }
     try {
-      if (hooks.beforeStart) await hooks.beforeStart();
       return await run(job, bullJob, token);
     } finally {
       await gate.leave(bullJob, key);
@@ -197,7 +194,6 @@ export function createProcessor(hooks: ProcessorHooks = {}) {
     }
     const limit = job.concurrencyKey === undefined ? undefined : hooks.concurrency && concurrencyLimitOf(job);
     if (limit) return limited(job, bullJob, token, limit);
-    if (hooks.beforeStart) return hooks.beforeStart().then(() => run(job, bullJob, token));
     return run(job, bullJob, token);
   };
 }
