@@ -20,6 +20,7 @@ import type { Job } from '../../job';
 import type { StagedJob } from '../../outbox/staged-job';
 import type { QueueAdapter } from '../adapter';
 import { addStaged, stagedFlow, stagedJob } from './staged';
+import { reportQueueErrors } from './queue-errors';
 import { BacklotQueue } from './stored-job';
 
 export interface JobRetention {
@@ -74,7 +75,10 @@ export class BullmqAdapter implements QueueAdapter {
   queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new BacklotQueue(name, { connection: this.connection, prefix: this.queuePrefix(name) });
+      queue = reportQueueErrors(
+        new BacklotQueue(name, { connection: this.connection, prefix: this.queuePrefix(name) }),
+        `queue ${name}`,
+      );
       this.queues.set(name, queue);
     }
     return queue;
@@ -212,7 +216,10 @@ export class BullmqAdapter implements QueueAdapter {
   }
 
   private flowProducer(): FlowProducer {
-    this.flows ??= new FlowProducer({ connection: this.connection, prefix: this.prefix });
+    this.flows ??= reportQueueErrors(
+      new FlowProducer({ connection: this.connection, prefix: this.prefix }),
+      'flow producer',
+    );
     return this.flows;
   }
 
