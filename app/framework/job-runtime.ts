@@ -1,7 +1,8 @@
 /**
  * What a job's perform sees while it runs: this.logger, this.signal (aborted on cancel, timeout or
- * shutdown), touch() and reportProgress(), step(name, fn) (resumable work, continuation.ts),
- * this.batch and dependencyResults(). The Job class extends it; nothing else does.
+ * shutdown), touch(), reportProgress() (declared here, written in Job: its event names the job),
+ * step(name, fn) (resumable work, continuation.ts), this.batch and dependencyResults(). The Job
+ * class extends it; nothing else does.
  *
  * Steps: the adapter sets `context` (its hooks) and executeJob sets `guard` (the timeouts);
  * progress and continuation go through the context, liveness and abort through the guard.
@@ -16,8 +17,6 @@
 import type { Logger } from 'pino';
 import { Batch } from './batches/batch';
 import { runStep, type ContinuationState, type Step } from './continuation';
-import { emitJobEvent } from './instrumentation';
-import type { Job } from './job';
 import type { ExecutionContext } from './job-payload';
 import { JobPayloadState } from './job-payload-state';
 import type { Json } from './serializers/serializer';
@@ -42,12 +41,7 @@ export abstract class JobRuntime extends JobPayloadState {
   }
 
   /** Reports progress (a percentage or an object) to the queue, where dashboards see it. */
-  async reportProgress(value: number | object): Promise<void> {
-    this.touch();
-    // Only Job extends this class, so `this` is a Job.
-    emitJobEvent({ name: 'progress', job: this as unknown as Job, progress: value });
-    await this.context?.progress(value);
-  }
+  abstract reportProgress(value: number | object): Promise<void>;
 
   /** The batch this job belongs to (add more jobs with this.batch?.add([...])); undefined outside one. */
   get batch(): Batch | undefined {

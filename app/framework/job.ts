@@ -2,7 +2,7 @@
  * The base job class (Active Job's Base): subclasses implement perform(...args); the class side
  * offers performLater, performNow, set, build, performAllLater and the declarations
  * (job-declarations.ts). The instance's stored state and its payload are job-payload-state.ts;
- * what perform sees (this.logger, this.signal, step(name, fn), reportProgress) is job-runtime.ts;
+ * what perform sees (this.logger, this.signal, step(name, fn), touch) is job-runtime.ts;
  * the types around the class are job-types.ts.
  *
  * Lifecycle: build (arguments kept) -> enqueue (validated, serialized, handed to the adapter) ->
@@ -29,6 +29,7 @@ import {
   type EnqueueScope,
 } from './enqueuing';
 import { performNow } from './execution';
+import { emitJobEvent } from './instrumentation';
 import type { JobOptions } from './job-options';
 import { JobRuntime } from './job-runtime';
 import type { JobClass, PerformArgs, PerformResult } from './job-types';
@@ -46,6 +47,13 @@ export abstract class Job extends JobRuntime {
   static touchTimeout = 600;
 
   abstract perform(...args: any[]): unknown;
+
+  /** Reports progress (a percentage or an object) to the queue, where dashboards see it. */
+  async reportProgress(value: number | object): Promise<void> {
+    this.touch();
+    emitJobEvent({ name: 'progress', job: this, progress: value });
+    await this.context?.progress(value);
+  }
 
   /** Enqueues this job to run after every dependency (BullMQ flows); one failed for good: 'fail' or 'run' it. */
   enqueueAfter(

@@ -73,7 +73,7 @@ function kill9(pid: number): void {
 
 /** kill -9 each pid, then waits (as waitUntil does) until none is alive; `what` names them in a timeout. */
 export async function kill9AndAwait(pids: readonly number[], what: string): Promise<void> {
-  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  for (const pid of pids) kill9(pid);
   await waitUntil(what, () => pids.every((pid) => !isAlive(pid)));
 }
 
