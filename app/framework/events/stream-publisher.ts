@@ -47,7 +47,7 @@ export function streamPublisher(stream: EventStream, connection: RedisConnection
       for (let i = 0; i < events.length; i += EVENTS_PER_ENTRY) {
         const slice = events.slice(i, i + EVENTS_PER_ENTRY);
         const json = JSON.stringify(slice);
-        if (json.length * 3 <= stream.maxEventBytes || Buffer.byteLength(json) <= stream.maxEventBytes) {
+        if (!overLimit(json, stream.maxEventBytes)) {
           xadd(json);
           continue;
         }
@@ -67,6 +67,11 @@ export function streamPublisher(stream: EventStream, connection: RedisConnection
   };
 }
 
+/** Whether `json` is over `maxBytes` in UTF-8: a character is 1 to 3 bytes, so only a long string is measured. */
+function overLimit(json: string, maxBytes: number): boolean {
+  return json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes;
+}
+
 /** A lost connection becomes DestinationUnavailableError (the batch is kept); others stay as they are. */
 function unavailable(error: unknown, outage: { lost(error: unknown): void }): unknown {
   if (!isConnectionError(error)) return error;
@@ -79,8 +84,7 @@ function withinLimit(stream: EventStream, events: readonly BacklotEvent[], overs
   const kept: string[] = [];
   for (const event of events) {
     const json = JSON.stringify(event);
-    // UTF-16 length <= UTF-8 bytes: only a long string needs measuring.
-    if (json.length * 3 > stream.maxEventBytes && Buffer.byteLength(json) > stream.maxEventBytes) {
+    if (overLimit(json, stream.maxEventBytes)) {
       if (oversize.hit() > 0) {
         stream
           .log()
