@@ -51,10 +51,11 @@ import { env } from '../config/env';
 import { logDestination } from '../config/logger';
 import { createProgressBar } from '../prisma/progress-bar';
 import { defineBenchmark, type BenchContext, type BenchRow } from './support/benchmark';
-import { countFinished } from './support/finished';
 import { benchPrefix, connect, deletePrefix } from './support/redis';
 import { readServerStats, resetServerStats } from './support/redis-stats';
+import { timeSide } from './support/side-run';
 import { median, percentile, round } from './support/stats';
+import { inChunks } from './support/workload';
 
 const P95_TARGET_MS = 100;
 const RATIO_TARGET = 0.9;
@@ -197,8 +198,8 @@ interface SideResult {
 const SINK: SqlReader = { query: () => Promise.resolve({ rows: [] }) };
 
 /**
- * One side of a throughput round: jobs enqueued first (untimed), then processed until the last one
- * finished and, recording, until its last batch was written; jobs per second and CPU per job.
+ * One side of a throughput round (bench/support/side-run.ts): jobs enqueued first (untimed), then
+ * processed until the last one finished and, recording, its last batch was written.
  */
 async function throughputSide(
   ctx: BenchContext,
@@ -213,38 +214,41 @@ async function throughputSide(
   configureBacklot({ adapter });
   const workerConnection = connect(ctx.redisUrl);
   setExecutionRecorder(recorder);
+  let pg0 = 0;
+  let redis0 = 0;
   try {
-    for (let from = 0; from < jobs; from += 1000) {
-      const count = Math.min(1000, jobs - from);
-      await Job.performAllLater(
-        Array.from({ length: count }, (_, i) =>
-          HistoryBenchJob.build(from + i, { size: 640, user: (from + i) % USERS }),
-        ),
-      );
-    }
-    ctx.gc();
-    const pg0 = await postgresCpuUs(pool);
-    const redis0 = await resetServerStats(producer);
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const worker = startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix });
-    await new Promise<void>((resolve) => {
-      countFinished(worker.workers, ({ completed, failed }) => {
-        if (completed + failed >= jobs) resolve();
-      });
-    });
-    // The last batch's write is part of recording these jobs: timed and counted.
-    await recorder?.flush();
-    const elapsed = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const redis = await readServerStats(producer, redis0);
-    await worker.close();
-    const postgresUs = (await postgresCpuUs(pool)) - pg0;
+    const run = await timeSide(
+      ctx,
+      { side: 'history', round: 0, jobs },
+      {
+        enqueue: () =>
+          inChunks(jobs, 1000, (from, count) =>
+            Job.performAllLater(
+              Array.from({ length: count }, (_, i) =>
+                HistoryBenchJob.build(from + i, { size: 640, user: (from + i) % USERS }),
+              ),
+            ),
+          ),
+        beforeStart: async () => {
+          pg0 = await postgresCpuUs(pool);
+          redis0 = await resetServerStats(producer);
+        },
+        start: () => startWorker({ queues: [QUEUE], concurrency, connection: workerConnection, prefix }),
+        // The last batch's write is part of recording these jobs: timed and counted.
+        drain: async () => {
+          await recorder?.flush();
+        },
+        afterFinish: async () => ({
+          redisUs: (await readServerStats(producer, redis0)).cpuUs,
+          postgresUs: (await postgresCpuUs(pool)) - pg0,
+        }),
+      },
+    );
     return {
-      rate: (jobs / elapsed) * 1000,
-      cpuUsPerJob: (cpu.user + cpu.system) / jobs,
-      postgresUsPerJob: postgresUs / jobs,
-      redisUsPerJob: redis.cpuUs / jobs,
+      rate: run.jobsPerSec,
+      cpuUsPerJob: run.cpuUsPerJob,
+      postgresUsPerJob: run.postgresUs / jobs,
+      redisUsPerJob: run.redisUs / jobs,
     };
   } finally {
     setExecutionRecorder(undefined);

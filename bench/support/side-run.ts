@@ -6,7 +6,8 @@
  *   1. enqueue every job (timed apart as enqueueMs, not in the rate);
  *   2. beforeStart, if given (e.g. reset the servers' counters); a full GC;
  *   3. start the side's workers and wait until `jobs` jobs completed or failed: processMs, the rate
- *      and this process's CPU per job are taken at the last job's event;
+ *      and this process's CPU per job are taken at the last job's event, or, with drain, once drain
+ *      resolved (work that belongs to those jobs after the last one ended: a recorder's last write);
  *   4. afterFinish, if given, with the workers still open (e.g. read the servers' counters): its
  *      figures are added to the run; then the workers close.
  *
@@ -44,8 +45,17 @@ export interface SideSteps<X extends object> {
   start(): SideWorkers;
   /** After enqueueing, before the clock starts. */
   beforeStart?(): Promise<void>;
+  /** After the last job, still timed and counted: what finishing the jobs still needs. */
+  drain?(): Promise<void>;
   /** Once every job finished, before the workers close: more of the side's figures. */
   afterFinish?(): Promise<X>;
+}
+
+/** ms since t0 and this process's CPU per job since cpu0. */
+function spent(total: number, t0: number, cpu0: NodeJS.CpuUsage): { elapsedMs: number; cpuUsPerJob: number } {
+  const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { elapsedMs, cpuUsPerJob: (cpu.user + cpu.system) / total };
 }
 
 /** Resolves when `total` jobs completed or failed on these workers: ms since t0, CPU per job, failures. */
@@ -58,9 +68,7 @@ function whenFinished(
   return new Promise((resolve) => {
     countFinished(workers, ({ completed, failed }) => {
       if (completed + failed < total) return;
-      const elapsedMs = performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      resolve({ elapsedMs, cpuUsPerJob: (cpu.user + cpu.system) / total, failed });
+      resolve({ ...spent(total, t0, cpu0), failed });
     });
   });
 }
@@ -79,7 +87,10 @@ export async function timeSide<S extends string, X extends object = object>(
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const worker = steps.start();
-  const { elapsedMs, cpuUsPerJob, failed } = await whenFinished(worker.workers, run.jobs, t0, cpu0);
+  const finished = await whenFinished(worker.workers, run.jobs, t0, cpu0);
+  const { elapsedMs, cpuUsPerJob } = steps.drain
+    ? await steps.drain().then(() => spent(run.jobs, t0, cpu0))
+    : finished;
   const extra = ((await steps.afterFinish?.()) ?? {}) as X;
   await worker.close();
   return {
@@ -88,7 +99,7 @@ export async function timeSide<S extends string, X extends object = object>(
     processMs: elapsedMs,
     jobsPerSec: (run.jobs / elapsedMs) * 1000,
     cpuUsPerJob,
-    failed,
+    failed: finished.failed,
     ...extra,
   };
 }
