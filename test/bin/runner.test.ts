@@ -82,4 +82,12 @@ describe('bin/runner (a real process against real Redis and PostgreSQL)', () => 
     const run = await runBin('runner', ['scripts/nope.ts'], env);
     expect([run.code, run.stderr.trim()]).toEqual([1, 'bin/runner: no such file: scripts/nope.ts']);
   });
+
+  it('says so when the path is a directory, instead of an ERR_UNSUPPORTED_DIR_IMPORT stack', async () => {
+    const run = await runBin('runner', ['scripts'], env);
+    expect([run.code, run.stderr]).toEqual([
+      1,
+      'bin/runner: not a file: scripts (give a script, e.g. scripts/enqueue-ping.ts)\n',
+    ]);
+  });
 });
