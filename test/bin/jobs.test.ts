@@ -160,6 +160,19 @@ describe('bin/jobs (a real process against real Redis)', () => {
   it('exits 2 on a usage error', async () => {
     expect((await jobs('frobnicate')).code).toBe(2);
   });
+
+  it('exits 2 naming the option and the text when a numeric option is no number (it said "got NaN")', async () => {
+    const limit = await jobs('list', '--limit', 'ten');
+    expect([limit.code, limit.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: option '--limit <n>' argument 'ten' is invalid. not a number.",
+    ]);
+    const wait = await jobs('enqueue', 'PingJob', '--wait', 'soon');
+    expect([wait.code, wait.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: option '--wait <seconds>' argument 'soon' is invalid. not a number.",
+    ]);
+  });
 });
 
 describe('bin/jobs enqueue with records and the argument count; errors in list and status', () => {
