@@ -232,6 +232,17 @@ describe('bin/jobs enqueue with records and the argument count; errors in list a
     expect(malformed.stderr).toContain('a record is Model:id, e.g. Post:1');
   });
 
+  it('refuses in one line an id the model cannot have: a word for an Int id, a number past its range', async () => {
+    const word = await jobs('enqueue', 'DeleteFavoritesJob', '--record', 'User:abc');
+    expect([word.code, word.stderr]).toEqual([
+      1,
+      'User:abc is not an id a User can have (Argument `id`: Invalid value provided. Expected Int, provided String.)\n',
+    ]);
+    const huge = await jobs('enqueue', 'DeleteFavoritesJob', '{"$record":"User:99999999999999999999"}');
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toMatch(/^User:99999999999999999999 is not an id a User can have \(.+\)\n$/);
+  });
+
   it("checks the argument count against perform's parameters, naming them", async () => {
     const waiting = async () =>
       (await adapter.queue('default').getWaitingCount()) +
