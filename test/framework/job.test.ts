@@ -261,6 +261,39 @@ describe('Job', () => {
     });
   });
 
+  describe('performAllLater and enqueueAfter', () => {
+    it.each([
+      ['an undefined entry', [undefined], 'performAllLater takes built jobs: entry 1 is undefined'],
+      [
+        'the class instead of a built job',
+        [ResizeJob],
+        'performAllLater takes built jobs: entry 1 is the class ResizeJob (build one: ResizeJob.build(...))',
+      ],
+      ['no array', 'jobs', 'performAllLater takes an array of built jobs, e.g. [ReportJob.build(day)]'],
+    ])(
+      'performAllLater refuses %s with a JobOptionsError, enqueueing nothing',
+      async (_what, jobs, message) => {
+        const enqueuing = Job.performAllLater(jobs as unknown as Job[]);
+        await expect(enqueuing).rejects.toBeInstanceOf(JobOptionsError);
+        await expect(enqueuing).rejects.toThrow(message);
+        expect(adapter.enqueued).toEqual([]);
+      },
+    );
+
+    it('enqueueAfter refuses an entry that is no built job, the job itself, and a misspelt option', async () => {
+      const job = ResizeJob.build('u', 1);
+      await expect(job.enqueueAfter([undefined as unknown as Job])).rejects.toThrow(
+        'enqueueAfter takes built jobs: entry 1 is undefined',
+      );
+      await expect(job.enqueueAfter([job])).rejects.toThrow('enqueueAfter: a job cannot depend on itself');
+      const typo = { ifDependencyFail: 'run' } as unknown as { ifDependencyFails: 'run' };
+      await expect(job.enqueueAfter([ResizeJob.build('v', 2)], typo)).rejects.toThrow(
+        'enqueueAfter has no option "ifDependencyFail" (options: ifDependencyFails, transaction)',
+      );
+      expect(adapter.enqueued).toEqual([]);
+    });
+  });
+
   describe('configured queues', () => {
     it('refuses at enqueue a queue that is not configured, listing the configured ones', async () => {
       configureBacklot({ queues: ['default', 'x'] });
