@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
-import { env } from '../config/env';
+import { ConfigError, env } from '../config/env';
 import { useCliLogger } from '../config/logger';
 import { assertServices } from '../config/services';
 
@@ -27,6 +27,22 @@ const program = new Command('bin/runner')
   .argument('[args...]', "passed to the file's default export, when it exports a function")
   .passThroughOptions()
   .addHelpText('after', '\nExample:\n  bin/runner scripts/enqueue-ping.ts hello\n');
+
+/**
+ * A script's module. A .ts file with no "type": "module" package.json above it (outside the
+ * project) loads as CommonJS, and one that exports or imports then fails in Node's require(esm)
+ * with ERR_REQUIRE_CYCLE_MODULE, a stack naming neither cause nor fix: said in one line instead.
+ */
+async function importScript(file: string): Promise<unknown> {
+  try {
+    return (await import(pathToFileURL(resolve(file)).href)) as unknown;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_CYCLE_MODULE') throw error;
+    throw new ConfigError(
+      `bin/runner: ${file} loads as CommonJS (no package.json with "type": "module" above it) but uses import or export: move it under scripts/, or name it .mts`,
+    );
+  }
+}
 
 await boot(async () => {
   program.parse();
@@ -39,7 +55,7 @@ await boot(async () => {
   await assertServices({ redis: true, postgres: true });
   const backlot = bootBacklot();
   try {
-    const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+    const module = (await importScript(file)) as { default?: unknown };
     if (typeof module.default === 'function') await (module.default as (a: string[]) => unknown)(args);
   } finally {
     // Also when the file failed: boot() then prints its error and exits 1.
