@@ -216,8 +216,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const given = cleaned[variable];
   const expected = first?.message ?? 'a valid value';
   throw new ConfigError(
-    `Invalid environment variable ${variable}${given === undefined ? '' : `=${JSON.stringify(given)}`}: expected ${expected}`,
+    `Invalid environment variable ${variable}${given === undefined ? '' : shownValue(variable, given)}: expected ${expected}`,
   );
+}
+
+/** Variables whose value is a secret: an error gives its length, not the value. */
+const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN/;
+
+/** How an error shows a refused value: a secret by its length, a URL's password as ***. */
+function shownValue(variable: string, given: string): string {
+  if (SECRET_VARIABLE.test(variable)) return ` (${given.length} characters, not shown)`;
+  return `=${JSON.stringify(given.replace(/(\/\/[^/@:]*:)[^/@]*@/, '$1***@'))}`;
 }
 
 let cached: Env | undefined;

@@ -98,6 +98,18 @@ describe('parseEnv', () => {
     expect(error.message).toMatch(/debug/);
   });
 
+  it('never prints a refused secret: a secret variable by its length, a URL with its password as ***', () => {
+    const secret = configErrorOf({ SESSION_SECRET: 'hunter2-too-short' }).message;
+    expect(secret).toBe(
+      'Invalid environment variable SESSION_SECRET (17 characters, not shown): expected at least 32 characters (e.g. `openssl rand -hex 32`)',
+    );
+    const url = configErrorOf({ REDIS_URL: 'redis://user:hunter2@127.0.0.1:99999' }).message;
+    expect(url).toMatch(
+      /^Invalid environment variable REDIS_URL="redis:\/\/user:\*\*\*@127\.0\.0\.1:99999": /,
+    );
+    expect(url).not.toContain('hunter2');
+  });
+
   it('rejects a METRICS_TOKEN shorter than 16 characters, naming the variable', () => {
     const error = configErrorOf({ METRICS_TOKEN: 'short' });
 
