@@ -1,7 +1,8 @@
 /** A user's favorites, and the favorite / unfavorite button on a post's page. */
 import { postButton } from './forms';
 import { html, type SafeHtml } from './html';
-import { pager, time } from './pager';
+import { pager } from './pager';
+import { time } from './time';
 import type { PageView, ViewContext } from './render';
 
 export function favoriteButton(

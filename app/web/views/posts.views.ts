@@ -12,6 +12,7 @@ import { csrfField } from './forms';
 import { html } from './html';
 import type { PageView } from './render';
 import { pageHref } from './pager';
+import { time } from './time';
 
 export type PostView = PostWithTags;
 
@@ -85,8 +86,8 @@ export function postPage(post: PostView, tags: readonly PostTagDetail[], favorit
 <dl><dt>Rating</dt><dd>${post.rating}</dd><dt>Score</dt><dd>${post.score}</dd>
 ${post.imageWidth && post.imageHeight ? html`<dt>Size</dt><dd>${post.imageWidth}×${post.imageHeight}${post.fileSize ? html` (${Math.ceil(post.fileSize / 1024)} KB ${post.fileExt ?? ''})` : ''}</dd>` : ''}
 <dt>MD5</dt><dd><code>${post.md5 ?? ''}</code></dd>
-<dt>Uploader</dt><dd>${uploader(post)}</dd><dt>Created</dt><dd>${post.createdAt.toISOString()}</dd>
-<dt>Updated</dt><dd>${post.updatedAt.toISOString()}</dd></dl>
+<dt>Uploader</dt><dd>${uploader(post)}</dd><dt>Created</dt><dd>${time(post.createdAt)}</dd>
+<dt>Updated</dt><dd>${time(post.updatedAt)}</dd></dl>
 ${favoriteButton(ctx, post, favorited)}
 ${ctx.user && !post.deletionRequestedAt ? html`<p><a href="/posts/${post.id}/edit">Edit tags</a></p>` : ''}
 ${

@@ -3,7 +3,8 @@ import type { TagCategory, TagRelationshipStatus } from '../../db/generated/enum
 import { TAG_CATEGORIES } from '../../services/bulk-update-request/index';
 import { TAG_ORDERS, type TagOrder, type TagRow } from '../services/tags.service';
 import { html } from './html';
-import { options, pager, time } from './pager';
+import { options, pager } from './pager';
+import { time } from './time';
 import type { PageView } from './render';
 
 export function tagPath(tag: { id: number }): string {
