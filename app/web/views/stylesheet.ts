@@ -64,8 +64,8 @@ table.stats td.paused{white-space:nowrap}
 .state-paused{background:#fff3d6;color:#7a5200}
 .bulk-actions{margin:.5rem 0;font-size:14px}
 .bulk-actions a.action{margin-right:.75rem}
-dl.job-facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
-dl.job-facts dd{margin:0;overflow-wrap:anywhere}
+main dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+main dd{margin:0;overflow-wrap:anywhere}
 ul.job-links{padding-left:1.2rem}
 ul.job-links li,ul.retry-plan li,p.retry-of,p.retried-as,p.history-note{overflow-wrap:anywhere}
 .link-source{color:#5a6270;font-size:13px}
@@ -137,8 +137,6 @@ td.error,.line-reason{color:#a11}
 .post-layout{display:flex;gap:1.5rem;align-items:flex-start}
 .post-layout aside{min-width:14rem;max-width:18rem}
 .post-layout .image img{max-width:100%;height:auto;border:1px solid #e3e6eb;background:#fff}
-.post-layout dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .75rem}
-.post-layout dd{margin:0;overflow-wrap:anywhere}
 .tag-group h3{font-size:13px;margin:.75rem 0 .25rem;text-transform:uppercase;color:#4a5363}
 .tag-group ul{list-style:none;margin:0;padding:0}
 .tag-group .count{color:#7a8596;font-size:12px;margin-left:.25rem}
