@@ -12,6 +12,7 @@ import { csrfField } from './forms';
 import { html } from './html';
 import type { PageView } from './render';
 import { pageHref } from './pager';
+import { postGrid } from './post-grid';
 import { time } from './time';
 
 export type PostView = PostWithTags;
@@ -47,12 +48,6 @@ function uploader(post: PostView) {
     : html`<em>none</em>`;
 }
 
-function thumbnail(post: PostView) {
-  return post.files
-    ? html`<img src="${post.files.thumbnail}" alt="${post.tagString}" loading="lazy">`
-    : html`<span class="no-image">no image</span>`;
-}
-
 export function postsPage(data: PostsPage, errors: Record<string, string> = {}): PageView {
   const pages = Math.max(1, Math.ceil(data.total / data.perPage));
   const hasNext = data.totalIsExact ? data.page < pages : data.posts.length === data.perPage;
@@ -62,13 +57,7 @@ export function postsPage(data: PostsPage, errors: Record<string, string> = {}):
     body: html`<h1>Posts</h1>
 <form method="get" action="/posts" class="search" role="search"><input name="tags" value="${data.tags}" aria-label="Search tags" placeholder="1girl -smile ~cat ~dog long_* rating:g order:score"><button type="submit">Search</button></form>
 ${errors.tags ? html`<p class="errors" role="alert">${errors.tags}</p>` : ''}
-${data.posts.length === 0 ? html`<p>No posts found.</p>` : ''}
-<ul class="post-grid">
-${data.posts.map(
-  (p) =>
-    html`<li data-post-id="${p.id}"><a class="thumb" href="/posts/${p.id}" title="${p.tagString}">${thumbnail(p)}</a><span class="meta">#${p.id} · score ${p.score} · ${p.rating}${p.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</span></li>`,
-)}
-</ul>
+${postGrid(data.posts, 'No posts found.')}
 <p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.total}${data.totalIsExact ? '' : '+'} posts)
 ${data.page > 1 ? html` <a href="${pageHref('/posts', params, data.page - 1)}" rel="prev">Previous</a>` : ''}
 ${hasNext ? html` <a href="${pageHref('/posts', params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`,

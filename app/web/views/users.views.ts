@@ -4,6 +4,7 @@ import { csrfField } from './forms';
 import { html } from './html';
 import { pager } from './pager';
 import type { PageView } from './render';
+import { postGrid, type GridPost } from './post-grid';
 import { time } from './time';
 
 export interface UserRow {
@@ -39,9 +40,7 @@ ${pager('/users', {}, data, 'users')}`,
   };
 }
 
-export function userPage(
-  user: UserRow & { posts: Array<{ id: number; tagString: string; score: number }> },
-): PageView {
+export function userPage(user: UserRow & { posts: readonly GridPost[] }): PageView {
   return (ctx) => ({
     title: user.name,
     body: html`<h1>${user.name}${deletedBadge(user)}</h1>
@@ -53,11 +52,7 @@ ${
     : ''
 }
 <h2>Recent posts</h2>
-${
-  user.posts.length === 0
-    ? html`<p><em>none</em></p>`
-    : html`<ul>${user.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}</ul>`
-}`,
+${postGrid(user.posts, 'No posts.')}`,
   });
 }
 
