@@ -42,9 +42,9 @@ export type { AnyJobClass, JobClass, PerformArgs, PerformResult } from './job-ty
 export abstract class Job extends JobRuntime {
   /** The name stored in the queue and looked up by workers. @defaultValue the class name */
   static jobName?: string;
-  /** Seconds perform may run before it is aborted and fails "timed out after ...". @defaultValue 86400 (24 h) */
+  /** Seconds perform may run before it is aborted and fails "timed out after ..."; Infinity for no limit. @defaultValue 86400 (24 h) */
   static timeout = 86_400;
-  /** Seconds without reportProgress() or touch() before perform is aborted ("no progress for ..."). @defaultValue 600 */
+  /** Seconds without reportProgress() or touch() before perform is aborted ("no progress for ..."); Infinity for no limit. @defaultValue 600 */
   static touchTimeout = 600;
 
   abstract perform(...args: any[]): unknown;

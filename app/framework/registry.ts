@@ -60,6 +60,8 @@ function invalidEntry(cls: unknown, index: number): string | undefined {
     const seconds = (cls as { [k in typeof key]?: unknown })[key];
     if (typeof seconds !== 'number' || Number.isNaN(seconds))
       return `${cls.name}'s static ${key} must be a number of seconds (got ${JSON.stringify(seconds)})`;
+    if (seconds <= 0)
+      return `${cls.name}'s static ${key} must be more than 0 seconds, or Infinity for none (got ${seconds})`;
   }
   return undefined;
 }

@@ -128,6 +128,17 @@ describe('bin/jobs (a real process against real Redis)', () => {
     expect(await adapter.queue('bulk_update').getFailedCount()).toBe(0);
   });
 
+  it('retry refuses a job id together with --all-failed, naming both, and retries nothing', async () => {
+    await failOnAWorker(scope, adapter, 'once more');
+    const failed = await adapter.queue('bulk_update').getFailedCount();
+    const refused = await jobs('retry', 'some-id', '--all-failed', 'bulk_update');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      'give a job id or --all-failed QUEUE, not both (got some-id and --all-failed bulk_update)',
+    );
+    expect(await adapter.queue('bulk_update').getFailedCount()).toBe(failed);
+  });
+
   it('run-now: a delayed job moves to waiting', async () => {
     expect((await jobs('run-now', delayedId)).code).toBe(0);
     expect(await (await adapter.queue('default').getJob(delayedId))?.getState()).toBe('waiting');

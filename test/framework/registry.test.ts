@@ -106,6 +106,16 @@ describe('job registry', () => {
       { touchTimeout: Number.NaN },
       'static touchTimeout must be a number of seconds',
     ],
+    [
+      'a timeout of 0',
+      { timeout: 0 },
+      'static timeout must be more than 0 seconds, or Infinity for none (got 0)',
+    ],
+    [
+      'a negative touchTimeout',
+      { touchTimeout: -1 },
+      'static touchTimeout must be more than 0 seconds, or Infinity for none (got -1)',
+    ],
   ])('refuses a class with %s, naming the class', (_what, statics, message) => {
     class RegistryTest_BadStatics extends Job {
       perform() {}
@@ -113,6 +123,16 @@ describe('job registry', () => {
     Object.assign(RegistryTest_BadStatics, statics);
     expect(() => registerJobs([RegistryTest_BadStatics])).toThrow(InvalidJobClassError);
     expect(() => registerJobs([RegistryTest_BadStatics])).toThrow(`RegistryTest_BadStatics's ${message}`);
+  });
+
+  it('takes Infinity as a timeout or touchTimeout: no limit', () => {
+    class RegistryTest_Unlimited extends Job {
+      static override timeout = Number.POSITIVE_INFINITY;
+      static override touchTimeout = Number.POSITIVE_INFINITY;
+      perform() {}
+    }
+    registerJobs([RegistryTest_Unlimited]);
+    expect(isRegistered('RegistryTest_Unlimited')).toBe(true);
   });
 
   it('registers a class when it is first enqueued, so a clash fails at enqueue', async () => {

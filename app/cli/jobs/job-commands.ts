@@ -123,6 +123,10 @@ export function registerJobCommands(program: Command): void {
     .option('--all-failed <queue>', 'retry every failed job of this queue')
     .option('--json', 'machine-readable output')
     .action(async (id: string | undefined, o: { allFailed?: string; json?: boolean }) => {
+      if (id && o.allFailed)
+        throw new CliFailure(
+          `give a job id or --all-failed QUEUE, not both (got ${id} and --all-failed ${o.allFailed})`,
+        );
       const { inspector } = await cliContext();
       if (o.allFailed) {
         const count = await inspector.retryAllFailed(o.allFailed);
