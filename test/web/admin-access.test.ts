@@ -230,6 +230,28 @@ describe('admin access by level', () => {
     }
   });
 
+  it("refuses the board's paging out of bounds with 400 naming the field, never Redis' 500", async () => {
+    for (const level of ['moderator', 'admin'] as const) {
+      const { agent } = as(level);
+      const queues = `${BOARD}/api/queues?activeQueue=default&status=failed`;
+      for (const [query, field, max] of [
+        ['page=99999999999999999999', 'page', 1_000_000],
+        ['page=1000001', 'page', 1_000_000],
+        ['jobsPerPage=1001', 'jobsPerPage', 1_000],
+        ['page=2&jobsPerPage=99999999999999999999', 'jobsPerPage', 1_000],
+      ] as const) {
+        const res = await agent.get(`${queues}&${query}`).set('Accept', 'application/json');
+        expect([res.status, res.body], `${level} ${query}`).toEqual([
+          400,
+          { error: `${field} must be a whole number from 1 to ${max}` },
+        ]);
+      }
+      const last = await agent.get(`${queues}&page=1000000&jobsPerPage=1000`).expect(200);
+      expect(last.body.queues.find((q: { name: string }) => q.name === 'default').jobs).toEqual([]);
+      await agent.get(`${queues}&page=&jobsPerPage=`).expect(200);
+    }
+  });
+
   it('serves the board offline: no font or other asset from the internet, its own assets from this app', async () => {
     for (const level of ['moderator', 'admin'] as const) {
       const { agent } = as(level);

@@ -5,7 +5,8 @@
  * sees it; everyone else gets 403 on the page and on every JSON API route alike.
  *
  * Steps per request under `basePath`: require moderator (403), set the XSRF-TOKEN cookie Bull
- * Board's axios client turns into the CSRF header (see middleware/csrf.ts), then hand the request
+ * Board's axios client turns into the CSRF header (see middleware/csrf.ts), refuse paging out of
+ * bounds (400, bull-board-paging.ts), then hand the request
  * to the admin board (/rw) or, for moderators, to the read-only one (/ro) by rewriting req.url
  * inside one express sub-app; both boards render their links with the public `basePath`. The page
  * fetches nothing from the internet (bull-board-offline.ts drops its web-font link).
@@ -21,6 +22,7 @@ import { filterSecrets } from '../../framework/index';
 import { ForbiddenError } from '../errors';
 import { xsrfCookie } from '../middleware/csrf';
 import { withoutWebFonts } from './bull-board-offline';
+import { boardPaging } from './bull-board-paging';
 import { isAdmin, requireLevel } from '../middleware/require-level';
 
 /** Where the board lives. */
@@ -69,6 +71,7 @@ export function bullBoard(options: BullBoardOptions): Express {
   const app = express();
   app.use(requireLevel('moderator'));
   app.use(xsrfCookie(basePath, options.secureCookies));
+  app.use(boardPaging);
   app.use((req, res, next) => {
     if (isAdmin(res.locals.currentUser)) {
       req.url = `/rw${req.url}`;
