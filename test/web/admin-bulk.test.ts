@@ -109,7 +109,10 @@ describe('the admin jobs page: pause and resume, bulk actions', () => {
   it('refuses a filter field longer than any name with 422 naming it, not a redirect that carries it', async () => {
     const long = 'x'.repeat(1000);
     for (const field of ['queue', 'state', 'class']) {
-      const page = await admin.post('/admin/bulk/retry').type('form').send({ _csrf: token, [field]: long });
+      const page = await admin
+        .post('/admin/bulk/retry')
+        .type('form')
+        .send({ _csrf: token, [field]: long });
       expect(page.status).toBe(422);
       expect(page.headers.location).toBeUndefined();
       expect(page.text).toContain(`${field} is at most 200 characters (got 1000)`);

@@ -62,7 +62,9 @@ export function parseRating(value: unknown): PostRating {
 export function parseTagString(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
-  throw new ValidationError({ tagString: 'Send the tags once, as one text field (tags separated by spaces)' });
+  throw new ValidationError({
+    tagString: 'Send the tags once, as one text field (tags separated by spaces)',
+  });
 }
 
 export class UploadsService {
