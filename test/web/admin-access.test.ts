@@ -272,6 +272,13 @@ describe('admin access by level', () => {
     expect(refused.status).toBe(403);
   });
 
+  it("names the path as requested in a board 404, not the read-only or admin board's inner path", async () => {
+    for (const level of ['moderator', 'admin'] as const) {
+      const res = await as(level).agent.get(`${BOARD}/api/nowhere?x=1`).set('Accept', 'application/json');
+      expect([res.status, res.body], level).toEqual([404, { error: `no page at ${BOARD}/api/nowhere` }]);
+    }
+  });
+
   it('serves the board offline: no font or other asset from the internet, its own assets from this app', async () => {
     for (const level of ['moderator', 'admin'] as const) {
       const { agent } = as(level);
