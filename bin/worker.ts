@@ -24,6 +24,7 @@ import { startDeleter } from '../app/services/deletion/index';
 import { startJobHistory } from '../app/services/job-history/index';
 import { bootBacklot } from '../config/backlot';
 import { boot } from '../config/boot';
+import { checkModuleFile } from '../config/command-line-module';
 import { loadJobModules } from '../config/job-modules';
 import { startAppOutboxRelay } from '../config/outbox';
 import { env } from '../config/env';
@@ -149,6 +150,8 @@ await boot(async () => {
   } else {
     nameProcessRole('worker');
     for (const spec of options.pool) parsePoolSpec(spec, QUEUE_NAMES);
+    // A --require naming no file would crash every pool child at start, in a restart loop.
+    for (const path of options.require) checkModuleFile(path, '--require');
     logger().info({ pools: options.pool }, 'Starting worker supervisor');
     configureBacklot({ logger: logger() });
     runParent(options.pool, options.require);

@@ -16,17 +16,37 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const url = (protocols: string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
-  );
+/**
+ * What is wrong with `value` as a URL of one of `protocols`: undefined when nothing, '' for a
+ * scheme that is not one of them, else the reason (it does not parse; a bad %-escape, which would
+ * make decoding its user, password or path throw later; no database named, with `needsPath`).
+ */
+function urlProblem(value: string, protocols: string[], needsPath: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return 'this one does not parse: check the host and the port, 1-65535';
+  }
+  if (!protocols.includes(parsed.protocol)) return '';
+  try {
+    for (const part of [parsed.username, parsed.password, parsed.pathname]) decodeURIComponent(part);
+  } catch {
+    return 'a % in it starts no valid escape: write % itself as %25';
+  }
+  if (needsPath && parsed.pathname.replace(/^\//, '') === '')
+    return 'it names no database: end it with /DATABASE, e.g. /backlot_development';
+  return undefined;
+}
+
+const url = (protocols: string[], { needsPath = false } = {}) => {
+  const expected = `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  return z.string().superRefine((value, context) => {
+    const problem = urlProblem(value, protocols, needsPath);
+    if (problem !== undefined)
+      context.addIssue({ code: 'custom', message: problem ? `${expected} (${problem})` : expected });
+  });
+};
 
 const csv = z.string().transform((value) =>
   value
@@ -62,7 +82,7 @@ export const envSchema = z.object({
    */
   REDIS_KEY_LAYOUT: z.enum(['single', 'per-queue']).optional(),
   /** @defaultValue postgresql://postgres@127.0.0.1:5432/backlot_development */
-  DATABASE_URL: url(['postgres:', 'postgresql:']).default(DEFAULT_DATABASE_URL),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], { needsPath: true }).default(DEFAULT_DATABASE_URL),
   /** pino level. @defaultValue info (warn under NODE_ENV=test) */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /**
@@ -196,8 +216,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const given = cleaned[variable];
   const expected = first?.message ?? 'a valid value';
   throw new ConfigError(
-    `Invalid environment variable ${variable}${given === undefined ? '' : `=${JSON.stringify(given)}`}: expected ${expected}`,
+    `Invalid environment variable ${variable}${given === undefined ? '' : shownValue(variable, given)}: expected ${expected}`,
   );
+}
+
+/** Variables whose value is a secret: an error gives its length, not the value. */
+const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN/;
+
+/** How an error shows a refused value: a secret by its length, a URL's password as ***. */
+function shownValue(variable: string, given: string): string {
+  if (SECRET_VARIABLE.test(variable)) return ` (${given.length} characters, not shown)`;
+  return `=${JSON.stringify(given.replace(/(\/\/[^/@:]*:)[^/@]*@/, '$1***@'))}`;
 }
 
 let cached: Env | undefined;

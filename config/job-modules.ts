@@ -5,13 +5,12 @@
  *
  * Example: await loadJobModules(['test/web/browser/fixtures.ts'])
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Job, registerJobs, type AnyJobClass } from '../app/framework/index';
+import { importCommandLineModule } from './command-line-module';
 
 export async function loadJobModules(paths: readonly string[]): Promise<void> {
   for (const path of paths) {
-    const module = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
+    const module = await importCommandLineModule(path, '--require');
     registerJobs(
       Object.values(module).filter(
         (value): value is AnyJobClass => typeof value === 'function' && value.prototype instanceof Job,

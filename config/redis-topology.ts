@@ -70,9 +70,21 @@ function urlOptions(e: RedisEnv): RedisOptions {
   if (url.username) options.username = decodeURIComponent(url.username);
   const password = e.REDIS_PASSWORD ?? (url.password ? decodeURIComponent(url.password) : undefined);
   if (password) options.password = password;
-  const db = url.pathname.replace(/^\//, '');
-  if (db) options.db = Number(db);
+  const db = redisDb(e.REDIS_URL);
+  if (db !== undefined) options.db = db;
   return options;
+}
+
+/** The db REDIS_URL selects (redis://host:6379/2 -> 2), undefined for none; anything else is refused. */
+export function redisDb(redisUrl: string): number | undefined {
+  const path = new URL(redisUrl).pathname;
+  if (path === '' || path === '/') return undefined;
+  const match = /^\/(\d{1,9})$/.exec(path);
+  if (!match)
+    throw new RedisTopologyError(
+      `REDIS_URL selects db ${JSON.stringify(path.slice(1))}: the path after host:port must be a database number, e.g. redis://127.0.0.1:6379/0`,
+    );
+  return Number(match[1]);
 }
 
 export function redisTopology(e: RedisEnv): RedisTopology {
@@ -111,5 +123,6 @@ export function redisTopology(e: RedisEnv): RedisTopology {
       layout: e.REDIS_KEY_LAYOUT ?? 'single',
     };
   }
+  redisDb(e.REDIS_URL);
   return { kind: 'single', url: e.REDIS_URL, layout: e.REDIS_KEY_LAYOUT ?? 'single' };
 }

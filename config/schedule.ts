@@ -10,8 +10,6 @@
  *
  * Example: hourly: [task('prune_jobs', PruneJobsJob), task('prune_bans', PruneBansJob)],
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   ScheduleError,
   type AnyJobClass,
@@ -20,6 +18,7 @@ import {
   type PerformArgs,
   type ScheduleEntry,
 } from '../app/framework/index';
+import { importCommandLineModule } from './command-line-module';
 import { PruneJobsJob } from '../jobs/prune-jobs.job';
 import { PruneBansJob } from '../jobs/prune-bans.job';
 import { PruneUploadsJob } from '../jobs/prune-uploads.job';
@@ -95,7 +94,7 @@ export const SCHEDULE: readonly ScheduleEntry[] = PERIODS.flatMap(maintenanceEnt
  */
 export async function loadSchedule(modulePath?: string): Promise<readonly ScheduleEntry[]> {
   if (modulePath === undefined) return SCHEDULE;
-  const module = (await import(pathToFileURL(resolve(modulePath)).href)) as { SCHEDULE?: unknown };
+  const module = (await importCommandLineModule(modulePath, '--schedule')) as { SCHEDULE?: unknown };
   if (!Array.isArray(module.SCHEDULE))
     throw new ScheduleError(`${modulePath} exports no SCHEDULE array of schedule entries`);
   return module.SCHEDULE as ScheduleEntry[];

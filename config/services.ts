@@ -4,7 +4,7 @@
  * in a reconnect loop or failing on first use.
  *
  * Steps: each check opens one connection with a short timeout and no retries, asks one question
- * (Redis, over a plain socket: AUTH when the URL has a password, then INFO server, whose
+ * (Redis, over a plain socket: AUTH when the URL has a password, SELECT when it names a db, then INFO server, whose
  * redis_version must be >= 6.2 for BullMQ; PostgreSQL: SELECT 1), closes the connection and resolves, or throws ServiceUnavailableError
  * whose message names the service, the URL (password redacted) and the fix. A PostgreSQL server
  * that answers but lacks the database gets its own message pointing at bin/setup.
@@ -18,6 +18,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import pg from 'pg';
 import { env } from './env';
+import { redisDb } from './redis-topology';
 
 export type ServiceName = 'Redis' | 'PostgreSQL';
 
@@ -144,6 +145,10 @@ export async function checkRedis(url: string, timeoutMs = SERVICE_CHECK_TIMEOUT_
       parsed.username ? ['AUTH', decodeURIComponent(parsed.username), password] : ['AUTH', password],
     );
   }
+  // The db the URL selects (validated by config/env.ts): one beyond the server's `databases`
+  // would otherwise pass this check and fail every connection after it.
+  const db = redisDb(url);
+  if (db !== undefined && db !== 0) commands.push(['SELECT', String(db)]);
   commands.push(['INFO', 'server']);
   let replies: string[];
   try {
@@ -155,7 +160,15 @@ export async function checkRedis(url: string, timeoutMs = SERVICE_CHECK_TIMEOUT_
       `Redis does not answer at ${shown} (${describe(error)}): ${REDIS_START_HINT}`,
     );
   }
-  const refusal = replies.find((reply) => reply.startsWith('-'));
+  const refused = replies.findIndex((reply) => reply.startsWith('-'));
+  const refusal = replies[refused];
+  if (refusal !== undefined && commands[refused]?.[0] === 'SELECT') {
+    throw new ServiceUnavailableError(
+      'Redis',
+      shown,
+      `Redis at ${shown} has no db ${db} (${refusal.slice(1)}): use a db below its \`databases\` setting (16 by default)`,
+    );
+  }
   if (refusal !== undefined) {
     throw new ServiceUnavailableError(
       'Redis',

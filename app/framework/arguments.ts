@@ -3,8 +3,9 @@
  *
  * JSON values pass through unchanged; Date, BigInt, Map, Set, undefined and database records go
  * through the serializers in serializers/ and are stored as { "_bl": type, "v": json }. Anything
- * else (functions, symbols, class instances, NaN) is refused at enqueue time with an error naming
- * the argument's position and type.
+ * else (functions, symbols, class instances, NaN, symbol keys, a circular reference, nesting past
+ * MAX_DEPTH) is refused at enqueue time with a SerializationError naming the argument's position
+ * and type.
  *
  * Example: serializeArguments([new Date(0), 5n]) -> [{ _bl: 'Date', v: '1970-...' }, { _bl: 'BigInt', v: '5' }]
  */
@@ -27,6 +28,31 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** How deep arguments may nest (objects, arrays, Maps, Sets). */
+export const MAX_DEPTH = 200;
+
+const ancestors: object[] = [];
+
+/** A value that is not a string, boolean, number, function, symbol or null, after the cycle check. */
+function serializeValue(value: unknown, path: string): Json {
+  for (const serializer of serializers) {
+    if (serializer.matches(value))
+      return { [TYPE_KEY]: serializer.key, v: serializer.serialize(value, codec, path) };
+  }
+  if (Array.isArray(value)) return value.map((item, i) => codec.serialize(item, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null && isPlainObject(value)) {
+    if (TYPE_KEY in value) throw new SerializationError(`${path} uses the reserved key "${TYPE_KEY}"`);
+    if (Object.getOwnPropertySymbols(value).length > 0)
+      throw new SerializationError(`${path} has a symbol key, which JSON cannot store (it would be dropped)`);
+    const out: Record<string, Json> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = codec.serialize(item, `${path}.${key}`);
+    return out;
+  }
+  throw new SerializationError(
+    `${path} is a ${describe(value)}, which cannot be a job argument (use JSON values, Date, BigInt, Map, Set or a database record)`,
+  );
+}
+
 const codec: InnerCodec = {
   serialize(value, path) {
     switch (typeof value) {
@@ -45,20 +71,21 @@ const codec: InnerCodec = {
         break;
     }
     if (value === null) return null;
-    for (const serializer of serializers) {
-      if (serializer.matches(value))
-        return { [TYPE_KEY]: serializer.key, v: serializer.serialize(value, codec, path) };
+    if (typeof value !== 'object') return serializeValue(value, path);
+    // The objects being serialized, outermost first: a value among them is a cycle, which would
+    // otherwise overflow the stack with a RangeError that names nothing.
+    if (ancestors.includes(value))
+      throw new SerializationError(
+        `${path} refers back to an object that contains it (a circular reference)`,
+      );
+    if (ancestors.length >= MAX_DEPTH)
+      throw new SerializationError(`${path} is nested more than ${MAX_DEPTH} levels deep`);
+    ancestors.push(value);
+    try {
+      return serializeValue(value, path);
+    } finally {
+      ancestors.pop();
     }
-    if (Array.isArray(value)) return value.map((item, i) => codec.serialize(item, `${path}[${i}]`));
-    if (typeof value === 'object' && isPlainObject(value)) {
-      if (TYPE_KEY in value) throw new SerializationError(`${path} uses the reserved key "${TYPE_KEY}"`);
-      const out: Record<string, Json> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = codec.serialize(item, `${path}.${key}`);
-      return out;
-    }
-    throw new SerializationError(
-      `${path} is a ${describe(value)}, which cannot be a job argument (use JSON values, Date, BigInt, Map, Set or a database record)`,
-    );
   },
 
   async deserialize(json) {

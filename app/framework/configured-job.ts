@@ -14,6 +14,7 @@ import type { EnqueueScope } from './enqueuing';
 import { performNow } from './execution';
 import { checkTransaction } from './outbox/transaction';
 import {
+  checkOptionNames,
   scheduledTime,
   validateJobId,
   validatePriority,
@@ -53,12 +54,14 @@ export class ConfiguredJob<J extends Job> {
   }
 
   set(more: JobOptions): ConfiguredJob<J> {
+    checkOptionNames(more);
     return new ConfiguredJob(this.jobClass, { ...this.options, ...more }, this.scope);
   }
 }
 
 /** Applies set()/enqueue() options to a job instance, validating each. */
 export function applyJobOptions(job: Job, options: JobOptions): void {
+  checkOptionNames(options);
   const at = scheduledTime(options);
   if (at) job.scheduledAt = at;
   if (options.queue !== undefined) job.queueName = validateQueueName(options.queue);

@@ -13,7 +13,8 @@
  * written to the outbox in that transaction instead (outbox/staging.ts; the relay adds them after
  * commit); other adapters enqueue at once. Inside a transaction scope (outbox/scope.ts), a call
  * naming no transaction, or naming the scope's own, does the same steps at the call but buffers
- * the staged rows in the scope, which writes them in one statement when it ends. Only this branch point knows about the outbox.
+ * the staged rows in the scope, which writes them in one statement when it ends. A staged job's text
+ * must also suit PostgreSQL jsonb (outbox/storable-text.ts). Only this branch point knows about the outbox.
  *
  * Example: await enqueueJob(ResizeJob.build(url, 640), { wait: 60 })
  */
@@ -31,6 +32,7 @@ import type { QueueAdapter } from './adapters/adapter';
 import { activeScope, scopeOf, type TransactionScope } from './outbox/scope';
 import type { StagedJob } from './outbox/staged-job';
 import { stageJobs } from './outbox/staging';
+import { checkOutboxText } from './outbox/storable-text';
 import { checkTransaction } from './outbox/transaction';
 
 /** Where an enqueue goes: `transaction` set = staged in the caller's transaction. */
@@ -138,6 +140,7 @@ async function flow(
   for (const each of all) each.enqueuedAt = now;
   const staged = staging(adapter, scope, ambient);
   if (staged) {
+    checkOutboxText(all);
     await staged.stage([staged.adapter.stagedFlowForm(job, dependencies, policy)]);
     enqueued(all, 'staged');
     return;
@@ -160,6 +163,7 @@ async function enqueueOne(
   prepare(job);
   const adapter = queueAdapter();
   const staged = staging(adapter, scope, ambient);
+  if (staged) checkOutboxText([job]);
   const { callbacks } = settingsOf(job.constructor);
   const ran = await runCallbacks(
     job,
@@ -212,6 +216,7 @@ async function enqueueMany(
   for (const job of jobs) job.enqueuedAt = now;
   const staged = staging(adapter, scope, ambient);
   if (staged) {
+    checkOutboxText(jobs);
     await staged.stage(jobs.map((job) => staged.adapter.stagedForm(job)));
     enqueued(jobs, 'staged');
     return jobs.length;

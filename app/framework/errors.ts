@@ -54,6 +54,12 @@ export class UnregisteredJobClassError extends BacklotError {
 /** Two job classes claim the same stored name; raised at boot. */
 export class DuplicateJobClassError extends BacklotError {}
 
+/**
+ * registerJobs() was given something that is not a Job class (undefined from a circular import, a
+ * plain class), or a class whose static jobName is not a non-empty string; raised at boot.
+ */
+export class InvalidJobClassError extends BacklotError {}
+
 /** The adapter cannot schedule jobs in the future (inline). */
 export class EnqueueAtNotSupportedError extends BacklotError {}
 

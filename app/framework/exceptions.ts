@@ -56,22 +56,54 @@ function checkClasses(errorClasses: ErrorClass[], method: string): void {
   for (const cls of errorClasses) {
     if (typeof cls !== 'function')
       throw new JobOptionsError(`${method} takes error classes, got ${typeof cls}`);
+    // A predicate or a non-Error class would never match (or make instanceof throw in the worker).
+    if (cls !== Error && !((cls.prototype as unknown) instanceof Error))
+      throw new JobOptionsError(
+        `${method} takes error classes (Error or a subclass), got ${cls.name ? `function ${cls.name}` : 'an anonymous function'}`,
+      );
   }
+}
+
+const RETRY_OPTIONS = ['attempts', 'wait', 'jitter', 'onExhausted'];
+
+/** A callback option must be a function when given. */
+export function checkFunction(value: unknown, what: string): void {
+  if (value !== undefined && typeof value !== 'function')
+    throw new JobOptionsError(`${what} must be a function, got ${typeof value}`);
+}
+
+function checkRetryOptions(options: unknown): asserts options is RetryOnOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new JobOptionsError(`retryOn options must be an object ({ attempts, wait, jitter, onExhausted })`);
+  const unknown = Object.keys(options).filter((key) => !RETRY_OPTIONS.includes(key));
+  if (unknown.length > 0)
+    throw new JobOptionsError(
+      `retryOn has no option ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${RETRY_OPTIONS.join(', ')})`,
+    );
+}
+
+function checkWait(wait: unknown): RetryWait {
+  if (wait === 'polynomiallyLonger' || typeof wait === 'function') return wait as RetryWait;
+  if (typeof wait === 'number' && Number.isFinite(wait) && wait >= 0) return wait;
+  throw new JobOptionsError(
+    `retryOn wait must be seconds >= 0, 'polynomiallyLonger' or a function, got ${typeof wait === 'string' ? JSON.stringify(wait) : String(wait)}`,
+  );
 }
 
 export function retryHandler(errorClasses: ErrorClass[], options: RetryOnOptions = {}): ExceptionHandler {
   checkClasses(errorClasses, 'retryOn');
+  checkRetryOptions(options);
   const attempts = options.attempts ?? DEFAULT_RETRY_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 1) {
     throw new JobOptionsError(
       `retryOn attempts must be a whole number of at least 1, got ${String(attempts)}`,
     );
   }
-  const wait = options.wait ?? DEFAULT_RETRY_WAIT;
-  if (typeof wait === 'number' && !(wait >= 0))
-    throw new JobOptionsError(`retryOn wait must be seconds >= 0, got ${wait}`);
+  const wait = checkWait(options.wait ?? DEFAULT_RETRY_WAIT);
   const jitter = options.jitter ?? DEFAULT_JITTER;
-  if (!(jitter >= 0)) throw new JobOptionsError(`retryOn jitter must be >= 0, got ${jitter}`);
+  if (typeof jitter !== 'number' || !Number.isFinite(jitter) || jitter < 0)
+    throw new JobOptionsError(`retryOn jitter must be >= 0, got ${String(jitter)}`);
+  checkFunction(options.onExhausted, 'retryOn onExhausted');
   return {
     kind: 'retry',
     errorClasses,
@@ -88,6 +120,7 @@ export function discardHandler(
   handle?: (job: any, error: Error) => void | Promise<void>,
 ): ExceptionHandler {
   checkClasses(errorClasses, 'discardOn');
+  checkFunction(handle, 'discardOn handler');
   return { kind: 'discard', errorClasses, key: errorClasses.map((c) => c.name).join(','), handle };
 }
 

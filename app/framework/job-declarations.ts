@@ -14,6 +14,14 @@ import { discardHandler, retryHandler, type ErrorClass, type RetryOnOptions } fr
 import type { AnyJobClass, Job, JobClass, PerformArgs } from './job';
 import { validatePriority, validateQueueName } from './job-options';
 
+/** A declared callback must be a function: a worker would otherwise fail the job calling it. */
+function checkCallback(callback: unknown, method: string): void {
+  if (typeof callback !== 'function')
+    throw new JobOptionsError(
+      `${method} takes a function, got ${callback === null ? 'null' : typeof callback}`,
+    );
+}
+
 export abstract class JobDeclarations {
   /** The queue for this class's jobs (a name, or a function of the job). */
   static queueAs(name: string | ((job: any) => string)): void {
@@ -44,6 +52,8 @@ export abstract class JobDeclarations {
     key: (...args: PerformArgs<J>) => string,
     options: { ttl?: number } = {},
   ): void {
+    if (typeof key !== 'function')
+      throw new JobOptionsError('uniqueBy key must be a function of the arguments');
     if (options.ttl !== undefined && !(options.ttl > 0))
       throw new JobOptionsError(`uniqueBy ttl must be seconds > 0 (got ${options.ttl})`);
     ownSettings(this).unique = { key: key as (...args: any[]) => string, ttl: options.ttl };
@@ -75,30 +85,37 @@ export abstract class JobDeclarations {
     this: AnyJobClass,
     callback: (job: J, error: unknown) => void | Promise<void>,
   ): void {
+    checkCallback(callback, 'afterDiscard');
     ownSettings(this).afterDiscard.push(callback);
   }
 
   static beforeEnqueue<J extends Job>(this: AnyJobClass, callback: BeforeCallback<J>): void {
+    checkCallback(callback, 'beforeEnqueue');
     ownSettings(this).callbacks.beforeEnqueue.push(callback);
   }
 
   static aroundEnqueue<J extends Job>(this: AnyJobClass, callback: AroundCallback<J>): void {
+    checkCallback(callback, 'aroundEnqueue');
     ownSettings(this).callbacks.aroundEnqueue.push(callback);
   }
 
   static afterEnqueue<J extends Job>(this: AnyJobClass, callback: AfterCallback<J>): void {
+    checkCallback(callback, 'afterEnqueue');
     ownSettings(this).callbacks.afterEnqueue.push(callback);
   }
 
   static beforePerform<J extends Job>(this: AnyJobClass, callback: BeforeCallback<J>): void {
+    checkCallback(callback, 'beforePerform');
     ownSettings(this).callbacks.beforePerform.push(callback);
   }
 
   static aroundPerform<J extends Job>(this: AnyJobClass, callback: AroundCallback<J>): void {
+    checkCallback(callback, 'aroundPerform');
     ownSettings(this).callbacks.aroundPerform.push(callback);
   }
 
   static afterPerform<J extends Job>(this: AnyJobClass, callback: AfterCallback<J>): void {
+    checkCallback(callback, 'afterPerform');
     ownSettings(this).callbacks.afterPerform.push(callback);
   }
 }

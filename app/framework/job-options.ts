@@ -23,6 +23,24 @@ export interface JobOptions {
 }
 
 export const MAX_PRIORITY = 2_097_152;
+
+const OPTION_NAMES = ['wait', 'waitUntil', 'queue', 'priority', 'jobId'];
+
+/**
+ * Refuses what is not an options object, and any option Backlot does not know: a BullMQ name
+ * (`delay`, `attempts`) would otherwise be dropped silently and the job run at once, with defaults.
+ */
+export function checkOptionNames(options: unknown): asserts options is JobOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new JobOptionsError(
+      `job options must be an object such as { wait: 60 } (got ${options === null ? 'null' : typeof options})`,
+    );
+  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.includes(key));
+  if (unknown.length > 0)
+    throw new JobOptionsError(
+      `unknown job option ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${OPTION_NAMES.join(', ')}; attempts come from retryOn)`,
+    );
+}
 const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function validateQueueName(name: unknown, known?: readonly string[]): string {
@@ -68,7 +86,11 @@ export function scheduledTime(options: JobOptions, now = Date.now()): Date | und
     if (typeof options.wait !== 'number' || !Number.isFinite(options.wait) || options.wait < 0) {
       throw new JobOptionsError(`wait must be a number of seconds >= 0 (got ${String(options.wait)})`);
     }
-    return options.wait === 0 ? undefined : new Date(now + options.wait * 1000);
+    if (options.wait === 0) return undefined;
+    const at = new Date(now + options.wait * 1000);
+    if (Number.isNaN(at.getTime()))
+      throw new JobOptionsError(`wait must be a number of seconds a Date can reach (got ${options.wait})`);
+    return at;
   }
   if (options.waitUntil !== undefined) {
     const at = options.waitUntil instanceof Date ? options.waitUntil : new Date(options.waitUntil);

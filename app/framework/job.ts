@@ -28,6 +28,7 @@ import {
   type DependencyFailurePolicy,
   type EnqueueScope,
 } from './enqueuing';
+import { JobOptionsError } from './errors';
 import { performNow } from './execution';
 import { emitJobEvent } from './instrumentation';
 import type { JobOptions } from './job-options';
@@ -56,11 +57,18 @@ export abstract class Job extends JobRuntime {
   }
 
   /** Enqueues this job to run after every dependency (BullMQ flows); one failed for good: 'fail' or 'run' it. */
-  enqueueAfter(
+  async enqueueAfter(
     dependencies: readonly Job[],
     options: { ifDependencyFails?: DependencyFailurePolicy } & EnqueueScope = {},
   ): Promise<void> {
-    return enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail', options);
+    checkBuiltJobs(dependencies, 'enqueueAfter');
+    if (dependencies.includes(this)) throw new JobOptionsError('enqueueAfter: a job cannot depend on itself');
+    const unknown = Object.keys(options).filter((key) => !AFTER_OPTIONS.includes(key));
+    if (unknown.length > 0)
+      throw new JobOptionsError(
+        `enqueueAfter has no option ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${AFTER_OPTIONS.join(', ')})`,
+      );
+    await enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail', options);
   }
 
   /** Enqueues this instance (in scope.transaction: staged); resolves false when a before_enqueue callback halted. */
@@ -112,7 +120,29 @@ export abstract class Job extends JobRuntime {
    * Enqueues many built jobs in one round trip per queue; enqueue callbacks do not run. With
    * { transaction }: staged in the outbox in one INSERT inside that transaction.
    */
-  static performAllLater(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
-    return enqueueAll(jobs, scope);
+  static async performAllLater(jobs: readonly Job[], scope: EnqueueScope = {}): Promise<number> {
+    checkBuiltJobs(jobs, 'performAllLater');
+    return await enqueueAll(jobs, scope);
   }
+}
+
+const AFTER_OPTIONS = ['ifDependencyFails', 'transaction'];
+
+/**
+ * performAllLater and enqueueAfter take built jobs (XJob.build(...)): anything else, such as the
+ * class itself or an undefined entry, is a JobOptionsError naming the entry, not a TypeError.
+ */
+function checkBuiltJobs(jobs: unknown, method: string): asserts jobs is readonly Job[] {
+  if (!Array.isArray(jobs))
+    throw new JobOptionsError(`${method} takes an array of built jobs, e.g. [ReportJob.build(day)]`);
+  jobs.forEach((job: unknown, index) => {
+    if (job instanceof Job) return;
+    const what =
+      typeof job === 'function' && job.prototype instanceof Job
+        ? `the class ${job.name} (build one: ${job.name}.build(...))`
+        : job === null
+          ? 'null'
+          : typeof job;
+    throw new JobOptionsError(`${method} takes built jobs: entry ${index + 1} is ${what}`);
+  });
 }

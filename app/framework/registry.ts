@@ -10,7 +10,12 @@
  * Example: registerJobs([ResizeJob, MailDeliveryJob]); lookupJob('ResizeJob')
  *          requireRegistration({ registeredIn: 'jobs/index.ts', unregistered: 'throw' })
  */
-import { DuplicateJobClassError, UnknownJobClassError, UnregisteredJobClassError } from './errors';
+import {
+  DuplicateJobClassError,
+  InvalidJobClassError,
+  UnknownJobClassError,
+  UnregisteredJobClassError,
+} from './errors';
 import type { AnyJobClass } from './job';
 import { backlotSettings } from './settings';
 
@@ -38,7 +43,32 @@ export function jobNameOf(cls: AnyJobClass): string {
   return (Object.hasOwn(cls, 'jobName') ? cls.jobName : undefined) ?? cls.name;
 }
 
+/** What registerJobs() refuses, or undefined: not a Job class, or a jobName that is not a name. */
+function invalidEntry(cls: unknown, index: number): string | undefined {
+  // Job's own statics mark a Job class (this module cannot import Job: it would be a cycle).
+  if (typeof cls !== 'function' || typeof (cls as { performLater?: unknown }).performLater !== 'function') {
+    const what =
+      typeof cls === 'function'
+        ? `class ${cls.name || '(anonymous)'}, which does not extend Job`
+        : String(cls);
+    return `registerJobs takes Job classes: entry ${index + 1} is ${what}${cls === undefined ? ' (an import cycle?)' : ''}`;
+  }
+  const own = Object.hasOwn(cls, 'jobName') ? (cls as { jobName?: unknown }).jobName : undefined;
+  if (own !== undefined && (typeof own !== 'string' || own === ''))
+    return `${cls.name}'s static jobName must be a non-empty string (got ${JSON.stringify(own)})`;
+  for (const key of ['timeout', 'touchTimeout'] as const) {
+    const seconds = (cls as { [k in typeof key]?: unknown })[key];
+    if (typeof seconds !== 'number' || Number.isNaN(seconds))
+      return `${cls.name}'s static ${key} must be a number of seconds (got ${JSON.stringify(seconds)})`;
+  }
+  return undefined;
+}
+
 export function registerJobs(list: readonly AnyJobClass[]): void {
+  list.forEach((cls, index) => {
+    const invalid = invalidEntry(cls, index);
+    if (invalid) throw new InvalidJobClassError(invalid);
+  });
   for (const cls of list) {
     const name = jobNameOf(cls);
     const existing = classes.get(name);

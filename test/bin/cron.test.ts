@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClockStatus, RedisConnection } from '../../app/framework/index';
@@ -51,6 +52,17 @@ describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
     expect(result.stderr.trim()).toMatch(
       /^schedule entry "nightly_report" names job class NightlyReportJob, which is not registered \(registered: .*PruneJobsJob.*\)$/,
     );
+  });
+
+  it('bin/cron and bin/jobs cron refuse a --schedule that names no file in one line, exit 1', async () => {
+    for (const command of [['--schedule'], ['cron', '--schedule']]) {
+      const bin = command.length === 1 ? 'cron' : 'jobs';
+      const result = await runBin(bin, [...command, 'test/fixtures/no-such-schedule.ts'], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `--schedule test/fixtures/no-such-schedule.ts: no such file (${resolve('test/fixtures/no-such-schedule.ts')})\n`,
+      );
+    }
   });
 
   it('bin/jobs cron warns and exits 1 when no clock ever beat, and still lists config/schedule.ts', async () => {

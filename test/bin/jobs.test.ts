@@ -160,6 +160,19 @@ describe('bin/jobs (a real process against real Redis)', () => {
   it('exits 2 on a usage error', async () => {
     expect((await jobs('frobnicate')).code).toBe(2);
   });
+
+  it('exits 2 naming the option and the text when a numeric option is no number (it said "got NaN")', async () => {
+    const limit = await jobs('list', '--limit', 'ten');
+    expect([limit.code, limit.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: option '--limit <n>' argument 'ten' is invalid. not a number.",
+    ]);
+    const wait = await jobs('enqueue', 'PingJob', '--wait', 'soon');
+    expect([wait.code, wait.stderr.split('\n')[0]]).toEqual([
+      2,
+      "error: option '--wait <seconds>' argument 'soon' is invalid. not a number.",
+    ]);
+  });
 });
 
 describe('bin/jobs enqueue with records and the argument count; errors in list and status', () => {
@@ -217,6 +230,17 @@ describe('bin/jobs enqueue with records and the argument count; errors in list a
     const malformed = await jobs('enqueue', 'DeleteFavoritesJob', '--record', 'user-1');
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toContain('a record is Model:id, e.g. Post:1');
+  });
+
+  it('refuses in one line an id the model cannot have: a word for an Int id, a number past its range', async () => {
+    const word = await jobs('enqueue', 'DeleteFavoritesJob', '--record', 'User:abc');
+    expect([word.code, word.stderr]).toEqual([
+      1,
+      'User:abc is not an id a User can have (Argument `id`: Invalid value provided. Expected Int, provided String.)\n',
+    ]);
+    const huge = await jobs('enqueue', 'DeleteFavoritesJob', '{"$record":"User:99999999999999999999"}');
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toMatch(/^User:99999999999999999999 is not an id a User can have \(.+\)\n$/);
   });
 
   it("checks the argument count against perform's parameters, naming them", async () => {

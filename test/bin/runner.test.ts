@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BullmqAdapter } from '../../app/framework/index';
 import { runBin } from '../support/processes';
@@ -81,5 +84,28 @@ describe('bin/runner (a real process against real Redis and PostgreSQL)', () => 
   it('says so when the file does not exist', async () => {
     const run = await runBin('runner', ['scripts/nope.ts'], env);
     expect([run.code, run.stderr.trim()]).toEqual([1, 'bin/runner: no such file: scripts/nope.ts']);
+  });
+
+  it('says in one line how to run an ES module script kept outside the project, where .ts loads as CommonJS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backlot-runner-'));
+    const file = join(dir, 'outside.ts');
+    writeFileSync(file, 'export default () => { console.log("ran"); };\n');
+    try {
+      const run = await runBin('runner', [file], env);
+      expect([run.code, run.stderr]).toEqual([
+        1,
+        `bin/runner: ${file} loads as CommonJS (no package.json with "type": "module" above it) but uses import or export: move it under scripts/, or name it .mts\n`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when the path is a directory, instead of an ERR_UNSUPPORTED_DIR_IMPORT stack', async () => {
+    const run = await runBin('runner', ['scripts'], env);
+    expect([run.code, run.stderr]).toEqual([
+      1,
+      'bin/runner: not a file: scripts (give a script, e.g. scripts/enqueue-ping.ts)\n',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { BullmqAdapter, configureBacklot, type RedisConnection } from '../../app/framework/index';
 import { SleepJob } from '../fixtures/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +49,19 @@ describe('bin/worker (real processes)', () => {
     expect(result.stderr.trim()).toBe(
       '--pool=nope:2: unknown queue "nope" (configured queues: default, bulk_update)',
     );
+  });
+
+  it('refuses a --require that names no file in one line before starting any pool, exit 1', async () => {
+    const result = await runBin(
+      'worker',
+      ['--pool=default:1', '--require', 'test/fixtures/no-such-jobs.ts'],
+      env,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `--require test/fixtures/no-such-jobs.ts: no such file (${resolve('test/fixtures/no-such-jobs.ts')})\n`,
+    );
+    expect(result.stdout).not.toContain('Started pool');
   });
 
   it('fails a job of a class it does not know, saying to register it in jobs/index.ts and restart the workers', async () => {

@@ -62,12 +62,52 @@ describe('parseEnv', () => {
     );
   });
 
+  it.each([
+    [
+      'a port past 65535',
+      { REDIS_URL: 'redis://127.0.0.1:99999' },
+      'this one does not parse: check the host and the port, 1-65535',
+    ],
+    [
+      'a bad %-escape in the password',
+      { REDIS_URL: 'redis://:pa%zz@127.0.0.1:6379' },
+      'a % in it starts no valid escape: write % itself as %25',
+    ],
+    [
+      'a bad %-escape in the database',
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/%zz' },
+      'a % in it starts no valid escape',
+    ],
+    [
+      'no database',
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/' },
+      'it names no database: end it with /DATABASE, e.g. /backlot_development',
+    ],
+  ])('rejects a URL with %s in one line saying why', (_what, source, reason) => {
+    const error = configErrorOf(source);
+    expect(error.message).toContain(`expected a URL starting with`);
+    expect(error.message).toContain(`(${reason}`);
+    expect(error.message).not.toContain('\n');
+  });
+
   it('rejects an unknown LOG_LEVEL, naming the allowed levels', () => {
     const error = configErrorOf({ LOG_LEVEL: 'verbose' });
 
     expect(error.message).toContain('LOG_LEVEL');
     expect(error.message).toContain('"verbose"');
     expect(error.message).toMatch(/debug/);
+  });
+
+  it('never prints a refused secret: a secret variable by its length, a URL with its password as ***', () => {
+    const secret = configErrorOf({ SESSION_SECRET: 'hunter2-too-short' }).message;
+    expect(secret).toBe(
+      'Invalid environment variable SESSION_SECRET (17 characters, not shown): expected at least 32 characters (e.g. `openssl rand -hex 32`)',
+    );
+    const url = configErrorOf({ REDIS_URL: 'redis://user:hunter2@127.0.0.1:99999' }).message;
+    expect(url).toMatch(
+      /^Invalid environment variable REDIS_URL="redis:\/\/user:\*\*\*@127\.0\.0\.1:99999": /,
+    );
+    expect(url).not.toContain('hunter2');
   });
 
   it('rejects a METRICS_TOKEN shorter than 16 characters, naming the variable', () => {

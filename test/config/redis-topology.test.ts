@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv } from '../../config/env';
-import { redisTopology } from '../../config/redis-topology';
+import { redisDb, redisTopology } from '../../config/redis-topology';
 
 const bad = (source: Record<string, string | undefined>): string => {
   try {
@@ -77,5 +77,21 @@ describe('redisTopology', () => {
     expect(bad({ REDIS_KEY_LAYOUT: 'sharded' })).toMatch(/^Invalid environment variable REDIS_KEY_LAYOUT/);
     for (const source of [{ REDIS_SENTINELS: 'a:1' }, { REDIS_CLUSTER_NODES: 'x' }])
       expect(bad(source)).not.toContain('\n');
+  });
+
+  it('refuses a REDIS_URL path that is no db number, on every topology (ioredis would SELECT NaN)', () => {
+    const message =
+      'Invalid Redis settings: REDIS_URL selects db "abc": the path after host:port must be a database number, e.g. redis://127.0.0.1:6379/0';
+    expect(bad({ REDIS_URL: 'redis://127.0.0.1:6379/abc' })).toBe(message);
+    expect(bad({ REDIS_URL: 'redis://x/abc', REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm' })).toBe(
+      message,
+    );
+    expect(bad({ REDIS_URL: 'redis://127.0.0.1:6379/1/2' })).toMatch(/selects db "1\/2"/);
+  });
+
+  it('reads the db REDIS_URL selects, none for an empty path', () => {
+    expect(redisDb('redis://127.0.0.1:6379/7')).toBe(7);
+    expect(redisDb('redis://127.0.0.1:6379/')).toBeUndefined();
+    expect(redisDb('redis://127.0.0.1:6379')).toBeUndefined();
   });
 });

@@ -106,6 +106,18 @@ describe('checkRedis', () => {
     );
   });
 
+  it('reports a db the server does not have apart from a refused AUTH (it passed, then every connection failed)', async () => {
+    const error = await failureOf(checkRedis('redis://127.0.0.1:6379/9999'));
+
+    expect(error.message).toBe(
+      'Redis at redis://127.0.0.1:6379/9999 has no db 9999 (ERR DB index is out of range): use a db below its `databases` setting (16 by default)',
+    );
+  });
+
+  it('selects a db the server has', async () => {
+    expect(compareVersions(await checkRedis('redis://127.0.0.1:6379/1'), '6.2.0')).toBeGreaterThanOrEqual(0);
+  });
+
   it('gives up within the timeout on a server that never answers', async () => {
     const port = await silentServer();
     const started = Date.now();

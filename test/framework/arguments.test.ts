@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_DEPTH } from '../../app/framework/arguments';
 import {
   DeserializationError,
   deserializeArguments,
@@ -139,6 +140,41 @@ describe('serializeArguments / deserializeArguments', () => {
 
     it('refuses an invalid Date', () => {
       expect(serializationMessage([new Date('not a date')])).toContain('argument 1 is an invalid Date');
+    });
+
+    it('refuses a circular reference through an object, an array or a Map, naming where it loops', () => {
+      const loop: Record<string, unknown> = { name: 'a' };
+      loop.self = loop;
+      const list: unknown[] = [];
+      list.push(list);
+      const map = new Map<string, unknown>();
+      map.set('m', map);
+      const suffix = 'refers back to an object that contains it (a circular reference)';
+      expect(serializationMessage([1, { inner: loop }])).toBe(`argument 2.inner.self ${suffix}`);
+      expect(serializationMessage([list])).toBe(`argument 1[0] ${suffix}`);
+      expect(serializationMessage([map])).toBe(`argument 1[m] ${suffix}`);
+    });
+
+    it('accepts one object reached twice without a loop', async () => {
+      const shared = { n: 1 };
+      expect(await roundTrip([[shared, shared], { a: shared }])).toEqual([[shared, shared], { a: shared }]);
+    });
+
+    it('refuses nesting deeper than MAX_DEPTH instead of overflowing the stack', () => {
+      let deep: unknown = 'bottom';
+      for (let i = 0; i < 20_000; i += 1) deep = [deep];
+      expect(serializationMessage([deep])).toMatch(
+        new RegExp(`^argument 1(\\[0\\]){${MAX_DEPTH}} is nested more than ${MAX_DEPTH} levels deep$`),
+      );
+      let fits: unknown = 'bottom';
+      for (let i = 1; i < MAX_DEPTH; i += 1) fits = [fits];
+      expect(() => serializeArguments([fits])).not.toThrow();
+    });
+
+    it('refuses an object with a symbol key, which JSON would drop', () => {
+      expect(serializationMessage([{ a: 1, [Symbol('secret')]: 2 }])).toBe(
+        'argument 1 has a symbol key, which JSON cannot store (it would be dropped)',
+      );
     });
 
     it('names the path of a nested value', () => {

@@ -7,6 +7,8 @@ import {
   JobOptionsError,
   markRecord,
   setRecordLocator,
+  type ErrorClass,
+  type RetryOnOptions,
 } from '../../app/framework/index';
 import { settingsOf } from '../../app/framework/class-settings';
 import { discardHandler, maxAttempts, retryDelayMs, retryHandler } from '../../app/framework/exceptions';
@@ -411,5 +413,53 @@ describe('retryOn / discardOn declarations', () => {
     expect(() => retryHandler([FlakyError], { jitter: -0.1 })).toThrow(/jitter must be >= 0/);
     expect(() => retryHandler([])).toThrow(/retryOn needs at least one error class/);
     expect(() => discardHandler([])).toThrow(/discardOn needs at least one error class/);
+  });
+
+  it.each([
+    [
+      'a wait word it does not know',
+      { wait: 'polynomially_longer' },
+      `retryOn wait must be seconds >= 0, 'polynomiallyLonger' or a function, got "polynomially_longer"`,
+    ],
+    ['a wait in a string', { wait: '5' }, 'retryOn wait must be seconds >= 0'],
+    ['an infinite wait', { wait: Infinity }, 'retryOn wait must be seconds >= 0'],
+    ['an infinite jitter', { jitter: Infinity }, 'retryOn jitter must be >= 0, got Infinity'],
+    [
+      'a misspelt option',
+      { attemps: 3 },
+      'retryOn has no option "attemps" (options: attempts, wait, jitter, onExhausted)',
+    ],
+    [
+      'an onExhausted that is no function',
+      { onExhausted: 'log' },
+      'retryOn onExhausted must be a function, got string',
+    ],
+    ['options that are no object', 3, 'retryOn options must be an object'],
+  ])('refuses %s at declaration, naming it', (_what, options, message) => {
+    const declaring = () => retryHandler([FlakyError], options as RetryOnOptions);
+    expect(declaring).toThrow(JobOptionsError);
+    expect(declaring).toThrow(message);
+  });
+
+  it.each([
+    ['a predicate', (error: unknown) => error instanceof FlakyError, 'got an anonymous function'],
+    ['a class that is no Error', String, 'got function String'],
+  ])('refuses %s where an error class belongs, for retryOn and discardOn', (_what, notAClass, shown) => {
+    const list = [notAClass] as unknown as ErrorClass[];
+    expect(() => retryHandler(list)).toThrow(`retryOn takes error classes (Error or a subclass), ${shown}`);
+    expect(() => discardHandler(list)).toThrow(
+      `discardOn takes error classes (Error or a subclass), ${shown}`,
+    );
+  });
+
+  it('accepts Error itself and its subclasses', () => {
+    expect(retryHandler([Error, FlakyError, MoreSpecificError]).errorClasses).toHaveLength(3);
+  });
+
+  it('refuses a discardOn handler that is no function', () => {
+    const handle = { attempts: 1 } as unknown as () => void;
+    expect(() => discardHandler([FlakyError], handle)).toThrow(
+      'discardOn handler must be a function, got object',
+    );
   });
 });

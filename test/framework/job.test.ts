@@ -5,6 +5,7 @@ import {
   Job,
   JobOptionsError,
   SerializationError,
+  type JobOptions,
   type PerformArgs,
   type TestAdapter,
 } from '../../app/framework/index';
@@ -170,6 +171,21 @@ describe('Job', () => {
       expect(adapter.enqueued[0]?.queue).toBe('tenant_acme');
     });
 
+    it('refuses a uniqueBy key or a callback that is no function at declaration', () => {
+      class BadJob extends Job {
+        perform() {}
+      }
+      const notAFunction = 'id' as unknown as () => string;
+      expect(() => BadJob.uniqueBy(notAFunction)).toThrow('uniqueBy key must be a function of the arguments');
+      expect(() => BadJob.beforePerform(undefined as unknown as () => void)).toThrow(
+        'beforePerform takes a function, got undefined',
+      );
+      expect(() => BadJob.afterDiscard('log' as unknown as () => void)).toThrow(
+        'afterDiscard takes a function, got string',
+      );
+      expect(() => BadJob.aroundEnqueue(null as unknown as () => Promise<void>)).toThrow(JobOptionsError);
+    });
+
     it('refuses an invalid queue name or priority at declaration', () => {
       class BadJob extends Job {
         perform() {}
@@ -211,6 +227,12 @@ describe('Job', () => {
       ]);
     });
 
+    it('refuses options that are not an object at a chained set() call', () => {
+      expect(() => ResizeJob.set({ queue: 'low' }).set(null as unknown as JobOptions)).toThrow(
+        'job options must be an object such as { wait: 60 } (got null)',
+      );
+    });
+
     it('merges options given by chained set() calls', async () => {
       const at = new Date(Date.now() + 60_000);
       await ResizeJob.set({ queue: 'low' }).set({ priority: 3, waitUntil: at }).performLater('u', 1);
@@ -227,10 +249,47 @@ describe('Job', () => {
       [{ priority: -1 }, /priority must be a whole number/],
       [{ priority: 2_097_153 }, /priority must be a whole number/],
       [{ priority: 1.5 }, /priority must be a whole number/],
+      [{ wait: 1e15 }, /wait must be a number of seconds a Date can reach \(got 1000000000000000\)/],
+      [{ delay: 5000 }, /unknown job option "delay" \(options: wait, waitUntil, queue, priority, jobId/],
+      [{ attempts: 0, wait: 5 }, /unknown job option "attempts" .*attempts come from retryOn/],
+      [null, /job options must be an object such as \{ wait: 60 \} \(got null\)/],
     ])('rejects %o with a JobOptionsError naming the option', async (options, message) => {
-      const enqueuing = ResizeJob.set(options).performLater('u', 1);
+      const enqueuing = ResizeJob.set(options as JobOptions).performLater('u', 1);
       await expect(enqueuing).rejects.toBeInstanceOf(JobOptionsError);
       await expect(enqueuing).rejects.toThrow(message);
+      expect(adapter.enqueued).toEqual([]);
+    });
+  });
+
+  describe('performAllLater and enqueueAfter', () => {
+    it.each([
+      ['an undefined entry', [undefined], 'performAllLater takes built jobs: entry 1 is undefined'],
+      [
+        'the class instead of a built job',
+        [ResizeJob],
+        'performAllLater takes built jobs: entry 1 is the class ResizeJob (build one: ResizeJob.build(...))',
+      ],
+      ['no array', 'jobs', 'performAllLater takes an array of built jobs, e.g. [ReportJob.build(day)]'],
+    ])(
+      'performAllLater refuses %s with a JobOptionsError, enqueueing nothing',
+      async (_what, jobs, message) => {
+        const enqueuing = Job.performAllLater(jobs as unknown as Job[]);
+        await expect(enqueuing).rejects.toBeInstanceOf(JobOptionsError);
+        await expect(enqueuing).rejects.toThrow(message);
+        expect(adapter.enqueued).toEqual([]);
+      },
+    );
+
+    it('enqueueAfter refuses an entry that is no built job, the job itself, and a misspelt option', async () => {
+      const job = ResizeJob.build('u', 1);
+      await expect(job.enqueueAfter([undefined as unknown as Job])).rejects.toThrow(
+        'enqueueAfter takes built jobs: entry 1 is undefined',
+      );
+      await expect(job.enqueueAfter([job])).rejects.toThrow('enqueueAfter: a job cannot depend on itself');
+      const typo = { ifDependencyFail: 'run' } as unknown as { ifDependencyFails: 'run' };
+      await expect(job.enqueueAfter([ResizeJob.build('v', 2)], typo)).rejects.toThrow(
+        'enqueueAfter has no option "ifDependencyFail" (options: ifDependencyFails, transaction)',
+      );
       expect(adapter.enqueued).toEqual([]);
     });
   });

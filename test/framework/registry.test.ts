@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   configureBacklot,
   DuplicateJobClassError,
+  InvalidJobClassError,
   isRegistered,
   Job,
   jobNameOf,
@@ -78,6 +79,40 @@ describe('job registry', () => {
     }
     registerJobs([RenamedJob]);
     expect(() => registerJobs([Impostor])).toThrow(DuplicateJobClassError);
+  });
+
+  it('refuses an entry that is not a Job class, naming its position (undefined: an import cycle)', () => {
+    class NotAJob {}
+    class RegistryTest_BeforeTheGap extends Job {
+      perform() {}
+    }
+    const list = [RegistryTest_BeforeTheGap, undefined, NotAJob] as unknown as (typeof Job)[];
+    expect(() => registerJobs(list)).toThrow(InvalidJobClassError);
+    expect(() => registerJobs(list)).toThrow(
+      'registerJobs takes Job classes: entry 2 is undefined (an import cycle?)',
+    );
+    expect(() => registerJobs([NotAJob] as unknown as (typeof Job)[])).toThrow(
+      'registerJobs takes Job classes: entry 1 is class NotAJob, which does not extend Job',
+    );
+    expect(isRegistered('RegistryTest_BeforeTheGap')).toBe(false); // nothing of a refused list
+  });
+
+  it.each([
+    ['an empty jobName', { jobName: '' }, `static jobName must be a non-empty string (got "")`],
+    ['a jobName that is no string', { jobName: 7 }, 'static jobName must be a non-empty string (got 7)'],
+    ['a timeout in a string', { timeout: '600' }, 'static timeout must be a number of seconds (got "600")'],
+    [
+      'a touchTimeout of NaN',
+      { touchTimeout: Number.NaN },
+      'static touchTimeout must be a number of seconds',
+    ],
+  ])('refuses a class with %s, naming the class', (_what, statics, message) => {
+    class RegistryTest_BadStatics extends Job {
+      perform() {}
+    }
+    Object.assign(RegistryTest_BadStatics, statics);
+    expect(() => registerJobs([RegistryTest_BadStatics])).toThrow(InvalidJobClassError);
+    expect(() => registerJobs([RegistryTest_BadStatics])).toThrow(`RegistryTest_BadStatics's ${message}`);
   });
 
   it('registers a class when it is first enqueued, so a clash fails at enqueue', async () => {

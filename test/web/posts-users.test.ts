@@ -177,7 +177,9 @@ describe('posts and users pages and JSON API', () => {
       `<a href="/users/${user.id}">lister</a></td><td>builder</td><td class="num">1</td>`,
     );
     const show = await request(web().app).get(`/users/${user.id}`).expect(200);
-    expect(show.text).toContain(`<a href="/posts/${p.id}">#${p.id}</a> landscape`);
+    expect(show.text).toContain(
+      `<li data-post-id="${p.id}"><a class="thumb" href="/posts/${p.id}" title="landscape"><span class="no-image">no image</span></a><span class="meta">#${p.id} · score 0 · g</span></li>`,
+    );
 
     const apiList = await request(web().app).get('/api/users').expect(200);
     expect(apiList.body.users).toEqual([

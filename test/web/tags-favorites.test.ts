@@ -55,7 +55,7 @@ describe('tags, aliases and implications', () => {
     expect(page.text).toContain('short_hair</a> <span class="badge">deprecated</span>');
   });
 
-  it('shows a tag with its aliases, implications and recent posts; names with markup are escaped', async () => {
+  it('shows a tag with its aliases, implications and recent posts as thumbnails; names with markup are escaped', async () => {
     const tag = await web().db.tag.findUniqueOrThrow({ where: { name: 'long_hair' } });
     const page = await request(web().app).get(`/tags/${tag.id}`).expect(200);
     expect(page.text).toContain('<h1 class="tag-name">long_hair</h1>');
@@ -66,6 +66,10 @@ describe('tags, aliases and implications', () => {
       /old_hair<\/a> → <a [^>]+>long_hair<\/a> <span class="state state-deleted">deleted/,
     );
     expect(page.text).toMatch(/long_hair<\/a> ⇒ <a [^>]+>hair<\/a>/);
+    const grid = page.text.slice(page.text.indexOf('<h2>Recent posts</h2>'));
+    expect(
+      grid.match(/<li data-post-id="\d+"><a class="thumb" href="\/posts\/\d+" title="[^"]*long_hair/g),
+    ).toHaveLength(2);
     const api = await request(web().app).get('/api/tags/long_hair').expect(200);
     expect(api.body.tag).toMatchObject({ name: 'long_hair', postCount: 2 });
     expect(api.body.posts).toHaveLength(2);
@@ -148,7 +152,12 @@ describe('favorites', () => {
       [first, 1],
     ]);
     const page = await request(web().app).get(`/users/${user.id}/favorites`).expect(200);
-    expect(page.text).toContain(`<a href="/posts/${second}">#${second}</a>`);
+    expect(page.text).toMatch(
+      new RegExp(
+        `<li data-post-id="${second}"><a class="thumb" href="/posts/${second}" title="b">.*<li data-post-id="${first}">`,
+        's',
+      ),
+    );
 
     await agent.post(`/favorites/${first}/delete`).type('form').send({ _csrf: token }).expect(303);
     const removed = await agent.delete(`/api/favorites/${second}`).set('X-CSRF-Token', token).expect(200);

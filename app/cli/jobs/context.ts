@@ -7,6 +7,7 @@
  *
  * Example: const { inspector } = await cliContext(); print(o.json, await inspector.stats(), () => '...')
  */
+import { InvalidArgumentError } from 'commander';
 import { BacklotError, JobInspector, type BullmqAdapter } from '../../framework/index';
 import { closeDbPool } from '../../db/pg-pool';
 import { createBullmqAdapter } from '../../../config/adapter';
@@ -59,4 +60,14 @@ export function parseJsonArgument(raw: string, position: number): unknown {
       `argument ${position} is not valid JSON (${(error as Error).message}); quote strings like '"hello"'`,
     );
   }
+}
+
+/**
+ * A numeric option's parser: text that is no number is a usage error naming the option and the
+ * text (exit 2), not NaN handed on to a check that can only say "got NaN".
+ */
+export function parseNumberOption(raw: string): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (Number.isNaN(value)) throw new InvalidArgumentError('not a number.');
+  return value;
 }

@@ -22,7 +22,7 @@ import {
 import { env } from '../../../config/env';
 import { createRedis } from '../../../config/redis';
 import { assertServices } from '../../../config/services';
-import { CliFailure, cliContext, parseJsonArgument, print } from './context';
+import { CliFailure, cliContext, parseJsonArgument, parseNumberOption, print } from './context';
 import { checkArgumentCount } from './perform-arity';
 import { loadRecords, resolveRecords } from './record-arguments';
 
@@ -69,7 +69,7 @@ export function registerJobCommands(program: Command): void {
     .option('--queue <name>', 'only this queue')
     .option('--state <state>', `one of ${SHOWN_STATES.join(', ')}`)
     .option('--class <name>', 'only jobs of this class')
-    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--limit <n>', 'how many', parseNumberOption, 20)
     .option('--json', 'machine-readable output')
     .action(async (o: { queue?: string; state?: string; class?: string; limit: number; json?: boolean }) => {
       const jobs = await (await cliContext()).inspector.list({ ...o, jobClass: o.class });
@@ -187,8 +187,8 @@ export function registerJobCommands(program: Command): void {
       [] as string[],
     )
     .option('--queue <name>', 'queue (default: the class’s)')
-    .option('--wait <seconds>', 'run after this many seconds', (v) => Number(v))
-    .option('--priority <n>', '1 is the highest', (v) => Number(v))
+    .option('--wait <seconds>', 'run after this many seconds', parseNumberOption)
+    .option('--priority <n>', '1 is the highest', parseNumberOption)
     .option('--json', 'machine-readable output')
     .action(
       async (

@@ -30,13 +30,22 @@ export function parseRecordReference(text: string): RecordReference {
   return { model: match[1], id: big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(raw) : big };
 }
 
+const ID_REFUSALS = ['PrismaClientValidationError', 'PrismaClientUnknownRequestError'];
+
 async function load(text: string): Promise<object> {
   const { model, id } = parseRecordReference(text);
   let record: object | null;
   try {
     record = await findRecord(model, id);
   } catch (error) {
-    throw new CliFailure(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // Prisma refusing the id (a word for an Int id, a number past its range) spans many lines (the
+    // call, drawn); its last line says what is wrong.
+    if (error instanceof Error && ID_REFUSALS.includes(error.name)) {
+      const reason = message.trim().split('\n').at(-1)?.trim() ?? '';
+      throw new CliFailure(`${text} is not an id a ${model} can have (${reason})`);
+    }
+    throw new CliFailure(message);
   }
   if (!record) throw new CliFailure(`no ${model} with id ${String(id)}`);
   return record;

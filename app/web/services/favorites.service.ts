@@ -7,10 +7,10 @@
  */
 import type { AppPrismaClient } from '../../db/client';
 import { addFavorite, removeFavorite } from '../../db/favorite.repository';
-import { tagNamesByPost, tagString } from '../../db/post.repository';
 import { NotFoundError } from '../errors';
 import { PUBLIC_USER_FIELDS } from './users.service';
 import { isRecordId } from '../../db/record-id';
+import { postCards } from './post-cards';
 
 /** Favorites on one page of a user's list. @defaultValue 20 */
 export const FAVORITES_PER_PAGE = 20;
@@ -56,21 +56,21 @@ export class FavoritesService {
         orderBy: { id: 'desc' },
         skip: (current - 1) * perPage,
         take: perPage,
-        select: { createdAt: true, post: { select: { id: true, score: true, favCount: true } } },
+        select: { createdAt: true, postId: true },
       }),
       this.db.favorite.count({ where: { userId } }),
     ]);
-    const tags = await tagNamesByPost(
+    const cards = await postCards(
       this.db,
-      favorites.map((f) => f.post.id),
+      favorites.map((f) => f.postId),
     );
+    const byId = new Map(cards.map((card) => [card.id, card]));
     return {
       user,
-      posts: favorites.map((f) => ({
-        ...f.post,
-        favoritedAt: f.createdAt,
-        tagString: tagString(tags.get(f.post.id) ?? []),
-      })),
+      posts: favorites.flatMap((f) => {
+        const card = byId.get(f.postId);
+        return card ? [{ ...card, favoritedAt: f.createdAt }] : [];
+      }),
       total,
       page: current,
       perPage,

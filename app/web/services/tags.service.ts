@@ -14,10 +14,10 @@ import type { AppPrismaClient } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { likePattern } from '../../db/like-pattern';
 import type { TagCategory } from '../../db/generated/enums';
-import { tagNamesByPost, tagString } from '../../db/post.repository';
 import { normalizeTagName, TAG_CATEGORIES } from '../../services/bulk-update-request/index';
 import { NotFoundError, ValidationError } from '../errors';
 import { isRecordId } from '../../db/record-id';
+import { postCards } from './post-cards';
 
 /** Tags on one page of the list. @defaultValue 50 */
 export const TAGS_PER_PAGE = 50;
@@ -139,8 +139,10 @@ export class TagsService {
       this.db.$queryRaw<Array<{ post_id: number }>>`
         SELECT post_id FROM post_tags WHERE tag_id = ${tag.id} ORDER BY post_id DESC LIMIT ${TAG_RECENT_POSTS}`,
     ]);
-    const ids = postIds.map((p) => p.post_id);
-    const names = await tagNamesByPost(this.db, ids);
+    const posts = await postCards(
+      this.db,
+      postIds.map((p) => p.post_id),
+    );
     const row: TagRow = {
       id: tag.id,
       name: tag.name,
@@ -153,7 +155,7 @@ export class TagsService {
       tag: row,
       aliases,
       implications,
-      posts: ids.map((postId) => ({ id: postId, tagString: tagString(names.get(postId) ?? []) })),
+      posts,
     };
   }
 }

@@ -15,7 +15,7 @@
  * Example: const { jobId } = await usersService.delete(7, currentUser)
  */
 import type { AppPrismaClient } from '../../db/client';
-import { tagNamesByPost, tagString } from '../../db/post.repository';
+import { postCards } from './post-cards';
 import {
   announceUserContentMarks,
   MARK_TRANSACTION_TIMEOUT_MS,
@@ -72,13 +72,13 @@ export class UsersService {
           select: {
             ...WITH_DELETION,
             _count: { select: { posts: true, favorites: true } },
-            posts: { orderBy: { id: 'desc' }, take: 10, select: { id: true, score: true } },
+            posts: { orderBy: { id: 'desc' }, take: 10, select: { id: true } },
           },
         })
       : null;
     if (!user) throw new NotFoundError(`no user ${id}`);
     const { _count, posts, ...rest } = user;
-    const tags = await tagNamesByPost(
+    const cards = await postCards(
       this.db,
       posts.map((p) => p.id),
     );
@@ -86,7 +86,7 @@ export class UsersService {
       ...publicUser(rest),
       postCount: _count.posts,
       favoriteCount: _count.favorites,
-      posts: posts.map((p) => ({ ...p, tagString: tagString(tags.get(p.id) ?? []) })),
+      posts: cards,
     };
   }
 

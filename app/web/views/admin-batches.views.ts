@@ -5,12 +5,9 @@
  * Example: sendPage(req, res, batchPage(await jobs.batch(id)))
  */
 import type { BatchStatus } from '../../framework/index';
-import { html, type SafeHtml } from './html';
+import { html } from './html';
 import type { PageView } from './render';
-
-function time(iso: string | undefined): SafeHtml {
-  return iso ? html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>` : html``;
-}
+import { time } from './time';
 
 export function batchPage(batch: BatchStatus): PageView {
   const state = batch.finishedAt ? 'finished' : 'pending';

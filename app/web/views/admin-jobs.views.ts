@@ -16,6 +16,7 @@ import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
 import { HISTORY_PATH } from './job-history.views';
 import type { PageView, ViewContext } from './render';
+import { durationText, time } from './time';
 
 export const ACTION_LABELS: Record<JobAction, string> = {
   retry: 'Retry',
@@ -35,17 +36,7 @@ function maxAttempts(job: JobSummary): number {
 
 function duration(job: JobSummary): string {
   if (!job.startedAt || !job.finishedAt) return '';
-  const ms = Date.parse(job.finishedAt) - Date.parse(job.startedAt);
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** A time in full; `short` shows "MM-DD HH:MM:SS" (the full time in its title) to fit a table cell. */
-function time(iso: string | undefined, short = false): SafeHtml {
-  if (!iso) return html``;
-  const full = iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return short
-    ? html`<time datetime="${iso}" title="${full}">${full.slice(5, 19)}</time>`
-    : html`<time datetime="${iso}">${full}</time>`;
+  return durationText(Date.parse(job.finishedAt) - Date.parse(job.startedAt));
 }
 
 function actionControls(ctx: ViewContext, job: JobSummary): SafeHtml {

@@ -13,7 +13,8 @@ import type { BulkUpdateRequestStatus, UserLevel } from '../../db/generated/enum
 import { BUR_STATUSES, type BurProgress } from '../services/burs.service';
 import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
-import { options, pager, time } from './pager';
+import { options, pager } from './pager';
+import { time } from './time';
 import type { PageView, ViewContext } from './render';
 
 type UserRef = { id: number; name: string } | null;

@@ -1,7 +1,8 @@
-/** A user's favorites, and the favorite / unfavorite button on a post's page. */
+/** A user's favorites as a grid of thumbnails, newest favorite first, and the favorite / unfavorite button on a post's page. */
 import { postButton } from './forms';
 import { html, type SafeHtml } from './html';
-import { pager, time } from './pager';
+import { pager } from './pager';
+import { postGrid, type GridPost } from './post-grid';
 import type { PageView, ViewContext } from './render';
 
 export function favoriteButton(
@@ -15,7 +16,8 @@ ${ctx.user ? (favorited ? postButton(ctx, `/favorites/${post.id}/delete`, 'Unfav
 
 export interface FavoritesPageData {
   user: { id: number; name: string };
-  posts: Array<{ id: number; score: number; favCount: number; tagString: string; favoritedAt: Date }>;
+  /** Newest favorite first. */
+  posts: ReadonlyArray<GridPost & { favoritedAt: Date }>;
   total: number;
   page: number;
   perPage: number;
@@ -26,13 +28,7 @@ export function favoritesPage(data: FavoritesPageData): PageView {
     title: `Favorites of ${data.user.name}`,
     body: html`<p><a href="/users/${data.user.id}">← ${data.user.name}</a></p>
 <h1>Favorites of ${data.user.name}</h1>
-<table class="favorites"><thead><tr><th>Post</th><th>Tags</th><th>Score</th><th>Favorites</th><th>Favorited</th></tr></thead><tbody>
-${data.posts.map(
-  (p) =>
-    html`<tr data-post-id="${p.id}"><td><a href="/posts/${p.id}">#${p.id}</a></td><td>${p.tagString}</td><td class="num">${p.score}</td><td class="num">${p.favCount}</td><td>${time(p.favoritedAt)}</td></tr>`,
-)}
-</tbody></table>
-${data.posts.length === 0 ? html`<p><em>No favorites.</em></p>` : ''}
+${postGrid(data.posts, 'No favorites.')}
 ${pager(`/users/${data.user.id}/favorites`, {}, data, 'favorites')}`,
   };
 }

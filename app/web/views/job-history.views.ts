@@ -18,25 +18,12 @@ import { html, type SafeHtml } from './html';
 import { argumentList } from './job-arguments.views';
 import { pager } from './pager';
 import type { PageView } from './render';
+import { durationText, time } from './time';
 
 export const HISTORY_PATH = '/admin/jobs/history';
 
 function jobHref(id: string): string {
   return `/admin/jobs/${encodeURIComponent(id)}`;
-}
-
-/** A time in full; `short` shows "MM-DD HH:MM:SS" (the full time in its title) to fit a table cell. */
-function time(date: Date | string | null | undefined, short = false): SafeHtml {
-  if (!date) return html``;
-  const iso = typeof date === 'string' ? date : date.toISOString();
-  const full = iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  return short
-    ? html`<time datetime="${iso}" title="${full}">${full.slice(5, 19)}</time>`
-    : html`<time datetime="${iso}">${full}</time>`;
-}
-
-function ms(value: number): string {
-  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`;
 }
 
 function worker(execution: StoredExecution): string {
@@ -103,7 +90,7 @@ function executionsTable(executions: readonly StoredExecution[], admin: boolean)
   }</tr></thead><tbody>
 ${executions.map(
   (e) =>
-    html`<tr data-job-id="${e.jobId}"><td data-label="ID" class="job-id"><a href="${jobHref(e.jobId)}" title="${e.jobId}">${e.jobId}</a></td><td data-label="Class" class="job-class">${e.jobClass}</td><td data-label="Queue">${e.queue}</td><td data-label="State"><span class="state state-${e.state}">${e.state}</span></td><td data-label="Attempt" class="num">${e.attempt}</td><td data-label="Finished" class="when">${time(e.finishedAt, true)}</td><td data-label="Duration" class="num">${ms(e.durationMs)}</td><td data-label="Worker" class="worker">${worker(e)}</td><td data-label="Error" class="error">${error(e)}</td>${
+    html`<tr data-job-id="${e.jobId}"><td data-label="ID" class="job-id"><a href="${jobHref(e.jobId)}" title="${e.jobId}">${e.jobId}</a></td><td data-label="Class" class="job-class">${e.jobClass}</td><td data-label="Queue">${e.queue}</td><td data-label="State"><span class="state state-${e.state}">${e.state}</span></td><td data-label="Attempt" class="num">${e.attempt}</td><td data-label="Finished" class="when">${time(e.finishedAt, true)}</td><td data-label="Duration" class="num">${durationText(e.durationMs)}</td><td data-label="Worker" class="worker">${worker(e)}</td><td data-label="Error" class="error">${error(e)}</td>${
       admin ? html`<td data-label="Arguments" class="arguments">${argumentList(e.arguments)}</td>` : ''
     }</tr>`,
 )}
@@ -147,7 +134,7 @@ export function executionTimeline(executions: readonly StoredExecution[]): SafeH
 ${executions.map(
   (e) =>
     html`<li class="execution state-${e.state}"><strong>Attempt ${e.attempt}</strong> <span class="state state-${e.state}">${e.state}</span>
-on <code>${worker(e)}</code>: started ${time(e.startedAt)}, finished ${time(e.finishedAt)} (${ms(e.durationMs)})${
+on <code>${worker(e)}</code>: started ${time(e.startedAt)}, finished ${time(e.finishedAt)} (${durationText(e.durationMs)})${
       e.enqueuedAt ? html`, enqueued ${time(e.enqueuedAt)}` : ''
     }${e.errorClass ? html`<br>${error(e)}` : ''}</li>`,
 )}

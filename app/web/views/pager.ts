@@ -35,10 +35,3 @@ export function options(values: readonly string[], current: string | undefined, 
     (v) => html`<option value="${v}"${current === v ? html` selected` : ''}>${v}</option>`,
   )}`;
 }
-
-/** An ISO timestamp as <time>, or nothing. */
-export function time(date: Date | null | undefined): SafeHtml {
-  if (!date) return html``;
-  const iso = date.toISOString();
-  return html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time>`;
-}

@@ -12,6 +12,8 @@ import { csrfField } from './forms';
 import { html } from './html';
 import type { PageView } from './render';
 import { pageHref } from './pager';
+import { postGrid } from './post-grid';
+import { time } from './time';
 
 export type PostView = PostWithTags;
 
@@ -46,12 +48,6 @@ function uploader(post: PostView) {
     : html`<em>none</em>`;
 }
 
-function thumbnail(post: PostView) {
-  return post.files
-    ? html`<img src="${post.files.thumbnail}" alt="${post.tagString}" loading="lazy">`
-    : html`<span class="no-image">no image</span>`;
-}
-
 export function postsPage(data: PostsPage, errors: Record<string, string> = {}): PageView {
   const pages = Math.max(1, Math.ceil(data.total / data.perPage));
   const hasNext = data.totalIsExact ? data.page < pages : data.posts.length === data.perPage;
@@ -61,13 +57,7 @@ export function postsPage(data: PostsPage, errors: Record<string, string> = {}):
     body: html`<h1>Posts</h1>
 <form method="get" action="/posts" class="search" role="search"><input name="tags" value="${data.tags}" aria-label="Search tags" placeholder="1girl -smile ~cat ~dog long_* rating:g order:score"><button type="submit">Search</button></form>
 ${errors.tags ? html`<p class="errors" role="alert">${errors.tags}</p>` : ''}
-${data.posts.length === 0 ? html`<p>No posts found.</p>` : ''}
-<ul class="post-grid">
-${data.posts.map(
-  (p) =>
-    html`<li data-post-id="${p.id}"><a class="thumb" href="/posts/${p.id}" title="${p.tagString}">${thumbnail(p)}</a><span class="meta">#${p.id} · score ${p.score} · ${p.rating}${p.deletionRequestedAt ? html` <span class="badge badge-deleted">being deleted</span>` : ''}</span></li>`,
-)}
-</ul>
+${postGrid(data.posts, 'No posts found.')}
 <p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.total}${data.totalIsExact ? '' : '+'} posts)
 ${data.page > 1 ? html` <a href="${pageHref('/posts', params, data.page - 1)}" rel="prev">Previous</a>` : ''}
 ${hasNext ? html` <a href="${pageHref('/posts', params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`,
@@ -85,8 +75,8 @@ export function postPage(post: PostView, tags: readonly PostTagDetail[], favorit
 <dl><dt>Rating</dt><dd>${post.rating}</dd><dt>Score</dt><dd>${post.score}</dd>
 ${post.imageWidth && post.imageHeight ? html`<dt>Size</dt><dd>${post.imageWidth}×${post.imageHeight}${post.fileSize ? html` (${Math.ceil(post.fileSize / 1024)} KB ${post.fileExt ?? ''})` : ''}</dd>` : ''}
 <dt>MD5</dt><dd><code>${post.md5 ?? ''}</code></dd>
-<dt>Uploader</dt><dd>${uploader(post)}</dd><dt>Created</dt><dd>${post.createdAt.toISOString()}</dd>
-<dt>Updated</dt><dd>${post.updatedAt.toISOString()}</dd></dl>
+<dt>Uploader</dt><dd>${uploader(post)}</dd><dt>Created</dt><dd>${time(post.createdAt)}</dd>
+<dt>Updated</dt><dd>${time(post.updatedAt)}</dd></dl>
 ${favoriteButton(ctx, post, favorited)}
 ${ctx.user && !post.deletionRequestedAt ? html`<p><a href="/posts/${post.id}/edit">Edit tags</a></p>` : ''}
 ${

@@ -10,7 +10,7 @@ header.top{display:flex;flex-wrap:wrap;gap:.25rem 1rem;justify-content:space-bet
 header.top nav{display:flex;flex-wrap:wrap;gap:.25rem 0}
 header.top a{color:#fff;margin-right:1rem;text-decoration:none}
 header.top .brand{font-weight:700}
-header.top .level{opacity:.7;margin-right:.5rem}
+header.top .level{font-size:12px;padding:0 .4rem;border:1px solid rgba(255,255,255,.35);border-radius:3px;margin-right:.75rem;text-transform:capitalize}
 main{padding:1rem;max-width:1200px;margin:0 auto}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6eb;vertical-align:top}
@@ -64,8 +64,8 @@ table.stats td.paused{white-space:nowrap}
 .state-paused{background:#fff3d6;color:#7a5200}
 .bulk-actions{margin:.5rem 0;font-size:14px}
 .bulk-actions a.action{margin-right:.75rem}
-dl.job-facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
-dl.job-facts dd{margin:0;overflow-wrap:anywhere}
+main dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+main dd{margin:0;overflow-wrap:anywhere}
 ul.job-links{padding-left:1.2rem}
 ul.job-links li,ul.retry-plan li,p.retry-of,p.retried-as,p.history-note{overflow-wrap:anywhere}
 .link-source{color:#5a6270;font-size:13px}
@@ -146,4 +146,11 @@ td.error,.line-reason{color:#a11}
 .tag-character a{color:#00ab2c}
 .tag-meta a{color:#fd9200}
 .upload-status progress{width:16rem}
+@media (max-width:600px){
+  .post-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:.5rem}
+  .post-grid li{width:auto;height:180px}
+  .post-grid img{max-width:100%;max-height:150px}
+  .post-layout{flex-direction:column-reverse;gap:.5rem}
+  .post-layout aside{min-width:0;max-width:none;width:100%}
+}
 `;

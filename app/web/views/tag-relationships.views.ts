@@ -3,7 +3,8 @@ import type { TagRelationshipStatus } from '../../db/generated/enums';
 import { RELATIONSHIP_STATUSES, type RelationshipKind } from '../services/tag-relationships.service';
 import { html } from './html';
 import { tagSearchPath } from './tags.views';
-import { options, pager, time } from './pager';
+import { options, pager } from './pager';
+import { time } from './time';
 import type { PageView } from './render';
 
 export interface RelationshipRow {

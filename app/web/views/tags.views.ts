@@ -3,7 +3,9 @@ import type { TagCategory, TagRelationshipStatus } from '../../db/generated/enum
 import { TAG_CATEGORIES } from '../../services/bulk-update-request/index';
 import { TAG_ORDERS, type TagOrder, type TagRow } from '../services/tags.service';
 import { html } from './html';
-import { options, pager, time } from './pager';
+import { options, pager } from './pager';
+import { postGrid, type GridPost } from './post-grid';
+import { time } from './time';
 import type { PageView } from './render';
 
 export function tagPath(tag: { id: number }): string {
@@ -69,7 +71,7 @@ export function tagPage(data: {
   tag: TagRow;
   aliases: Relationship[];
   implications: Relationship[];
-  posts: Array<{ id: number; tagString: string }>;
+  posts: readonly GridPost[];
 }): PageView {
   const { tag } = data;
   return {
@@ -80,10 +82,6 @@ export function tagPage(data: {
 <dt>Deprecated</dt><dd>${tag.isDeprecated ? 'yes' : 'no'}</dd><dt>Created</dt><dd>${time(tag.createdAt)}</dd></dl>
 <h2>Aliases</h2>${relationshipList(data.aliases, '→', 'No aliases.')}
 <h2>Implications</h2>${relationshipList(data.implications, '⇒', 'No implications.')}
-<h2>Recent posts</h2>${
-      data.posts.length === 0
-        ? html`<p><em>No posts.</em></p>`
-        : html`<ul class="posts">${data.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}</ul>`
-    }`,
+<h2>Recent posts</h2>${postGrid(data.posts, 'No posts.')}`,
   };
 }

@@ -4,6 +4,8 @@ import { csrfField } from './forms';
 import { html } from './html';
 import { pager } from './pager';
 import type { PageView } from './render';
+import { postGrid, type GridPost } from './post-grid';
+import { time } from './time';
 
 export interface UserRow {
   id: number;
@@ -31,20 +33,18 @@ export function usersPage(data: {
 <table><thead><tr><th>Name</th><th>Level</th><th>Posts</th><th>Favorites</th><th>Joined</th></tr></thead><tbody>
 ${data.users.map(
   (u) =>
-    html`<tr data-user-id="${u.id}"><td><a href="/users/${u.id}">${u.name}</a>${deletedBadge(u)}</td><td>${u.level}</td><td class="num">${u.postCount}</td><td class="num">${u.favoriteCount}</td><td>${u.createdAt.toISOString()}</td></tr>`,
+    html`<tr data-user-id="${u.id}"><td><a href="/users/${u.id}">${u.name}</a>${deletedBadge(u)}</td><td>${u.level}</td><td class="num">${u.postCount}</td><td class="num">${u.favoriteCount}</td><td>${time(u.createdAt)}</td></tr>`,
 )}
 </tbody></table>
 ${pager('/users', {}, data, 'users')}`,
   };
 }
 
-export function userPage(
-  user: UserRow & { posts: Array<{ id: number; tagString: string; score: number }> },
-): PageView {
+export function userPage(user: UserRow & { posts: readonly GridPost[] }): PageView {
   return (ctx) => ({
     title: user.name,
     body: html`<h1>${user.name}${deletedBadge(user)}</h1>
-<dl><dt>Level</dt><dd>${user.level}</dd><dt>Joined</dt><dd>${user.createdAt.toISOString()}</dd><dt>Posts</dt><dd>${user.postCount}</dd>
+<dl><dt>Level</dt><dd>${user.level}</dd><dt>Joined</dt><dd>${time(user.createdAt)}</dd><dt>Posts</dt><dd>${user.postCount}</dd>
 <dt>Favorites</dt><dd><a href="/users/${user.id}/favorites">${user.favoriteCount}</a></dd></dl>
 ${
   isAdmin(ctx.user) && user.level !== 'admin'
@@ -52,11 +52,7 @@ ${
     : ''
 }
 <h2>Recent posts</h2>
-${
-  user.posts.length === 0
-    ? html`<p><em>none</em></p>`
-    : html`<ul>${user.posts.map((p) => html`<li><a href="/posts/${p.id}">#${p.id}</a> ${p.tagString}</li>`)}</ul>`
-}`,
+${postGrid(user.posts, 'No posts.')}`,
   });
 }
 

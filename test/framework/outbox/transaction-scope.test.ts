@@ -138,6 +138,28 @@ describe('transaction scopes', () => {
     expect(await rows()).toEqual([]);
   });
 
+  it.each([
+    ['a NUL character', 'a\u0000b', 'a NUL character (U+0000)'],
+    ['a lone surrogate', 'x\uD800', 'a lone UTF-16 surrogate'],
+  ])(
+    'throws at performLater on %s, which jsonb cannot store, naming the argument',
+    async (_what, text, named) => {
+      let after = false;
+      const attempt = transaction(db, async (tx) => {
+        await tx.user.create({ data: { name: 'scoped-writer', passwordHash: 'x' } });
+        await ScopedMailJob.performLater(text);
+        after = true;
+      });
+      await expect(attempt).rejects.toThrow(SerializationError);
+      await expect(attempt).rejects.toThrow(
+        `argument 1 contains ${named}, which the outbox (PostgreSQL jsonb) cannot store`,
+      );
+      expect(after).toBe(false);
+      expect(await db.user.count()).toBe(0);
+      expect(await rows()).toEqual([]);
+    },
+  );
+
   it('throws at performLater on an unknown queue, naming it', async () => {
     const attempt = transaction(db, () => ScopedMailJob.set({ queue: 'nope' }).performLater('a'));
     await expect(attempt).rejects.toThrow(JobOptionsError);

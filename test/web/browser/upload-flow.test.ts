@@ -10,7 +10,9 @@
  *   3. the post is found by a tag search, by a search through an alias, and in the grid's thumbnails;
  *   4. editing the post's tags into an alias and an implication stores the alias's target and the
  *      implied tag (Danbooru's tag rules);
- *   5. a corrupt file ends its upload in error with the reason, shown live.
+ *   5. on a 375 px phone the post page shows the image first, across the screen, and the grid two
+ *      thumbnails a row;
+ *   6. a corrupt file ends its upload in error with the reason, shown live.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,6 +144,32 @@ describe('uploading an image in a real browser', () => {
     expect(await app.page.locator(`ul.post-grid a[href="${new URL(postUrl).pathname}"]`).count()).toBe(1);
   }, 60_000);
 
+  it('on a 375 px phone shows the post image first across the screen, and the grid two thumbnails a row', async () => {
+    await app.page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await app.page.goto(postUrl);
+      const image = app.page.locator('img[data-post-image]');
+      await waitUntil('the post image is loaded', () => loadedWidth(image));
+      const imageBox = await image.boundingBox();
+      const tagsBox = await app.page.locator('.post-layout aside h2').first().boundingBox();
+      expect(imageBox && tagsBox && imageBox.y + imageBox.height <= tagsBox.y).toBe(true);
+      expect(imageBox?.width).toBeGreaterThanOrEqual(330);
+      expect(await app.page.locator('.post-layout time').first().textContent()).toMatch(
+        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+      );
+      await screenshot(app.page, 'upload-08-post-page-375');
+
+      await app.page.goto(`${app.base}/posts`);
+      const columns = await app.page.evaluate<number>(
+        "getComputedStyle(document.querySelector('ul.post-grid')).gridTemplateColumns.split(' ').length",
+      );
+      expect(columns).toBe(2);
+      await screenshot(app.page, 'upload-09-grid-375');
+    } finally {
+      await app.page.setViewportSize({ width: 1280, height: 900 });
+    }
+  }, 60_000);
+
   it('ends a corrupt file in error with the reason, shown live', async () => {
     await upload(
       { name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('this is not a PNG at all') },
@@ -149,7 +177,7 @@ describe('uploading an image in a real browser', () => {
     );
     await app.page.waitForSelector('[data-upload-status]:has-text("error")', { timeout: 30_000 });
     expect(await app.page.locator('.upload-status .errors').textContent()).toMatch(/^not an image: /);
-    await screenshot(app.page, 'upload-08-corrupt-file-error');
+    await screenshot(app.page, 'upload-10-corrupt-file-error');
     expect(consoleErrors).toEqual([]);
     expect(failedResponses).toEqual([]);
   }, 60_000);
