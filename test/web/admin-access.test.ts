@@ -262,6 +262,18 @@ describe('admin access by level', () => {
       [42, 'options.jobId must be text'],
     ] as const)
       expect([(await add(jobId)).status, (await add(jobId)).body], String(jobId)).toEqual([400, { error }]);
+    const withParent = await agent
+      .post(`${BOARD}/api/queues/default/add`)
+      .set('X-XSRF-Token', token)
+      .set('Accept', 'application/json')
+      .send({ name: 'PingJob', data: {}, options: { parent: { id: 'nope', queue: 'bull:default' } } });
+    expect([withParent.status, withParent.body]).toEqual([
+      400,
+      {
+        error:
+          'options.parent is not taken from the board: a job with dependencies is enqueued with enqueueAfter',
+      },
+    ]);
     expect((await add('board-added')).status).toBe(200);
     expect(await web().adapter.queue('default').getJob('board-added')).toBeDefined();
     const { agent: moderator, token: moderatorToken } = as('moderator');

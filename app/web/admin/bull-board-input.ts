@@ -9,7 +9,9 @@
  *   - activeQueue, which Bull Board percent-decodes once more: malformed encoding ("%", "%E0%A4%A")
  *     threw "URI malformed";
  *   - a job added from the board (POST <board>/api/queues/:queue/add) with a custom id BullMQ
- *     refuses: an integer ("123") or one with a colon.
+ *     refuses (an integer, "123", or one with a colon), or with options.parent: BullMQ fails
+ *     "Missing key for parent job" for a parent it does not hold, and a child added by hand to a
+ *     running flow is no board operation (flows are built with enqueueAfter).
  *
  * Example: app.use(boardInput); // ?page=99999999999999999999 -> 400 "page must be a whole number from 1 to 1000000"
  */
@@ -40,10 +42,13 @@ function activeQueueProblem(query: Record<string, unknown>): string | undefined 
   }
 }
 
-/** BullMQ's rule for a custom job id (Job's constructor throws on either). */
-function jobIdProblem(req: Parameters<RequestHandler>[0]): string | undefined {
+/** An added job's options: BullMQ's rule for a custom job id (Job's constructor throws on either), and no parent. */
+function addJobProblem(req: Parameters<RequestHandler>[0]): string | undefined {
   if (req.method !== 'POST' || !/\/api\/queues\/[^/]+\/add$/.test(req.path)) return undefined;
-  const jobId = (req.body as { options?: { jobId?: unknown } } | undefined)?.options?.jobId;
+  const options = (req.body as { options?: { jobId?: unknown; parent?: unknown } } | undefined)?.options;
+  if (options?.parent !== undefined && options.parent !== null)
+    return 'options.parent is not taken from the board: a job with dependencies is enqueued with enqueueAfter';
+  const jobId = options?.jobId;
   if (jobId === undefined || jobId === null || jobId === '') return undefined;
   if (typeof jobId !== 'string') return 'options.jobId must be text';
   if (String(parseInt(jobId, 10)) === jobId)
@@ -54,6 +59,6 @@ function jobIdProblem(req: Parameters<RequestHandler>[0]): string | undefined {
 
 export const boardInput: RequestHandler = (req, _res, next) => {
   const query = req.query as Record<string, unknown>;
-  const problem = pagingProblem(query) ?? activeQueueProblem(query) ?? jobIdProblem(req);
+  const problem = pagingProblem(query) ?? activeQueueProblem(query) ?? addJobProblem(req);
   next(problem ? new BadRequestError(problem) : undefined);
 };
