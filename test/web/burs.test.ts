@@ -65,6 +65,23 @@ describe('bulk update request pages', () => {
     expect(show.text).not.toContain(`action="/bulk_update_requests/${id}/approve"`);
   });
 
+  it("links an approved request to its job's dashboard page for moderators and admins, not for members", async () => {
+    const { id } = await create(GOOD_SCRIPT);
+    const page = await admin.get(`/bulk_update_requests/${id}`);
+    await admin
+      .post(`/bulk_update_requests/${id}/approve`)
+      .type('form')
+      .send({ _csrf: formToken(page.text) })
+      .expect(303);
+    const jobId = (await web().db.bulkUpdateRequest.findUniqueOrThrow({ where: { id } })).processingJobId;
+    expect(jobId).toBeTruthy();
+
+    const asAdmin = await admin.get(`/bulk_update_requests/${id}`).expect(200);
+    expect(asAdmin.text).toContain(`job <a href="/admin/jobs/${jobId}">${jobId}</a>`);
+    const asMember = await member.get(`/bulk_update_requests/${id}`).expect(200);
+    expect(asMember.text).not.toContain('/admin/jobs/');
+  });
+
   it('fixes the script on the edit page, then an admin approves it: one job enqueued, the request returns at once', async () => {
     const { id } = await create(BAD_SCRIPT);
     const edit = await member.get(`/bulk_update_requests/${id}/edit`);

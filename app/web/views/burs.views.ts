@@ -10,6 +10,7 @@
  */
 import type { BulkUpdateRequestLine } from '../../db/generated/client';
 import type { BulkUpdateRequestStatus, UserLevel } from '../../db/generated/enums';
+import { atLeast } from '../auth/levels';
 import { BUR_STATUSES, type BurProgress } from '../services/burs.service';
 import { csrfField, postButton } from './forms';
 import { html, type SafeHtml } from './html';
@@ -100,6 +101,8 @@ export interface BurView {
   progress: BurProgress | undefined;
   /** Who may approve it now (policy.ts); null once it is no longer pending or failed. */
   approvalLevel?: UserLevel | null;
+  /** The id of the job that runs it, set at approval. */
+  processingJobId?: string | null;
 }
 
 export interface BurPermissions {
@@ -140,6 +143,12 @@ function rowsCell(line: BulkUpdateRequestLine): string {
   return `${line.rowsDone} / ${line.rowsTotal ?? '?'}`;
 }
 
+/** " · job <id>" linking the job dashboard's page of the job that runs it, for those who may open it. */
+function jobLink(ctx: ViewContext, bur: BurView): SafeHtml | string {
+  if (!bur.processingJobId || !atLeast(ctx.user?.level, 'moderator')) return '';
+  return html` · job <a href="/admin/jobs/${encodeURIComponent(bur.processingJobId)}">${bur.processingJobId}</a>`;
+}
+
 /** The part of a request's page that live updates replace. */
 export function burLiveSection(ctx: ViewContext, bur: BurView, can: BurPermissions): SafeHtml {
   const pending = bur.status === 'pending';
@@ -147,7 +156,7 @@ export function burLiveSection(ctx: ViewContext, bur: BurView, can: BurPermissio
   return html`<section class="bur-live" id="bur-live" data-live-topic="/burs/${bur.id}" data-live-src="${burPath(bur.id, '/progress')}" data-status="${bur.status}">
 <p>Status: <span data-bur-status>${status(bur.status)}</span>${bur.approvedAt ? html` · approved ${time(bur.approvedAt)} by ${userLink(bur.approver)}` : ''}${
     bur.completedAt ? html` · completed ${time(bur.completedAt)}` : ''
-  }</p>
+  }${jobLink(ctx, bur)}</p>
 ${bur.approvalLevel ? html`<p class="approval-level">Approval: ${bur.approvalLevel === 'admin' ? 'an admin' : `a ${bur.approvalLevel} or above`}</p>` : ''}
 ${bur.status === 'failed' && bur.failedError ? html`<p class="errors" role="alert">Failed${bur.failedLine !== null ? html` at line ${bur.failedLine}` : ''}: ${bur.failedError}</p>` : ''}
 ${pending && bad.length > 0 ? html`<p class="errors" role="alert">${bad.length === 1 ? '1 line is' : `${bad.length} lines are`} not valid: edit the script before it can be approved.</p>` : ''}
