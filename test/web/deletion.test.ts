@@ -190,7 +190,7 @@ describe("deleting posts (moderators) and a user's content (admins)", () => {
     });
     expect(marked.map((p) => p.id)).toEqual([mine]);
     expect((await admin.get(`/users/${victim.id}`)).text).toContain(
-      '1 posts and 0 uploads marked for deletion',
+      '1 post and 0 uploads marked for deletion',
     );
     expect(queue.enqueued.map((j) => j.jobClass)).toEqual(['DeleteFavoritesJob']);
   });

@@ -38,6 +38,16 @@ describe('/posts and /api/posts search', () => {
     expect(page.text).toContain('(3 posts)');
   });
 
+  it('counts one match in the singular under the grid and under every other list', async () => {
+    await post(['lonely_tag']);
+    const posts = await request(web().app).get('/posts?tags=lonely_tag').expect(200);
+    expect(posts.text).toContain('(1 post)');
+    const tags = await request(web().app).get('/tags?name=lonely_tag').expect(200);
+    expect(tags.text).toContain('(1 tag)');
+    const aliases = await request(web().app).get('/tag_aliases').expect(200);
+    expect(aliases.text).toContain('(0 aliases)');
+  });
+
   it('answers a search it cannot run with 422 and the reason, as a page and as JSON', async () => {
     const page = await request(web().app).get('/posts?tags=order:sideways');
     expect(page.status).toBe(422);

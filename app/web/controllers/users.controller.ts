@@ -11,6 +11,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { isRecordId } from '../../db/record-id';
 import { flash, intParam } from '../middleware/respond';
 import type { UsersService } from '../services/users.service';
+import { counted } from '../views/counted';
 import { sendPage } from '../views/render';
 import { deleteUserConfirmPage, userPage, usersPage } from '../views/users.views';
 
@@ -50,7 +51,7 @@ export function usersController(users: UsersService) {
     if (!actor) throw new Error('user deletion runs after requireLevel');
     const result = await users.delete(id, actor, { content: yes(req, 'content') });
     const content = result.content
-      ? ` ${result.content.marked.Post} posts and ${result.content.marked.Upload} uploads marked for deletion${result.content.complete ? '' : ` (the rest by job ${result.content.jobId})`}.`
+      ? ` ${counted(result.content.marked.Post, 'post')} and ${counted(result.content.marked.Upload, 'upload')} marked for deletion${result.content.complete ? '' : ` (the rest by job ${result.content.jobId})`}.`
       : '';
     flash(
       req,

@@ -77,7 +77,7 @@ ${data.burs.map(
 )}
 </tbody></table>
 ${data.burs.length === 0 ? html`<p><em>No requests match.</em></p>` : ''}
-${pager(BURS_PATH, { status: data.filters.status }, data, 'requests')}`,
+${pager(BURS_PATH, { status: data.filters.status }, data, ['request'])}`,
   });
 }
 

@@ -29,6 +29,6 @@ export function favoritesPage(data: FavoritesPageData): PageView {
     body: html`<p><a href="/users/${data.user.id}">← ${data.user.name}</a></p>
 <h1>Favorites of ${data.user.name}</h1>
 ${postGrid(data.posts, 'No favorites.')}
-${pager(`/users/${data.user.id}/favorites`, {}, data, 'favorites')}`,
+${pager(`/users/${data.user.id}/favorites`, {}, data, ['favorite'])}`,
   };
 }

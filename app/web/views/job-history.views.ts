@@ -121,7 +121,7 @@ ${data.admin ? (data.actions ?? '') : ''}
 ${liveTable(result.live)}
 <h2>Finished executions (${count})</h2>
 ${result.executions.length === 0 ? html`<p><em>No executions match.</em></p>` : executionsTable(result.executions, data.admin)}
-${pager(HISTORY_PATH, historyParams(query), { page: result.page, perPage: HISTORY_PAGE_SIZE, total: result.total }, 'executions')}`,
+${pager(HISTORY_PATH, historyParams(query), { page: result.page, perPage: HISTORY_PAGE_SIZE, total: result.total }, ['execution'])}`,
   });
 }
 

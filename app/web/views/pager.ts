@@ -1,8 +1,10 @@
 /**
- * "Page 2 of 7 (140 tags) Previous Next" under a list, keeping the list's filters in the links.
+ * "Page 2 of 7 (140 tags) Previous Next" under a list, keeping the list's filters in the links; the
+ * noun is given singular (and plural when not noun + s): "(1 tag)", "(140 tags)".
  *
- * Example: pager('/tags', { name: 'hair*' }, { page: 2, perPage: 50, total: 140 }, 'tags')
+ * Example: pager('/tags', { name: 'hair*' }, { page: 2, perPage: 50, total: 140 }, ['tag'])
  */
+import { counted } from './counted';
 import { html, type SafeHtml } from './html';
 
 export function pageHref(
@@ -21,10 +23,10 @@ export function pager(
   path: string,
   params: Record<string, string | number | undefined>,
   data: { page: number; perPage: number; total: number },
-  noun: string,
+  noun: readonly [one: string, many?: string],
 ): SafeHtml {
   const pages = Math.max(1, Math.ceil(data.total / data.perPage));
-  return html`<p class="pager">Page ${data.page} of ${pages} (${data.total} ${noun})
+  return html`<p class="pager">Page ${data.page} of ${pages} (${counted(data.total, ...noun)})
 ${data.page > 1 ? html` <a href="${pageHref(path, params, data.page - 1)}" rel="prev">Previous</a>` : ''}
 ${data.page < pages ? html` <a href="${pageHref(path, params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`;
 }

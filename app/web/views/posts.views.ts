@@ -11,6 +11,7 @@ import { atLeast } from '../auth/levels';
 import { csrfField } from './forms';
 import { html } from './html';
 import type { PageView } from './render';
+import { counted } from './counted';
 import { pageHref } from './pager';
 import { postGrid } from './post-grid';
 import { time } from './time';
@@ -58,7 +59,7 @@ export function postsPage(data: PostsPage, errors: Record<string, string> = {}):
 <form method="get" action="/posts" class="search" role="search"><input name="tags" value="${data.tags}" aria-label="Search tags" placeholder="1girl -smile ~cat ~dog long_* rating:g order:score"><button type="submit">Search</button></form>
 ${errors.tags ? html`<p class="errors" role="alert">${errors.tags}</p>` : ''}
 ${postGrid(data.posts, 'No posts found.')}
-<p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.total}${data.totalIsExact ? '' : '+'} posts)
+<p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.totalIsExact ? counted(data.total, 'post') : `${data.total}+ posts`})
 ${data.page > 1 ? html` <a href="${pageHref('/posts', params, data.page - 1)}" rel="prev">Previous</a>` : ''}
 ${hasNext ? html` <a href="${pageHref('/posts', params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`,
   };

@@ -58,6 +58,6 @@ ${data.rows.map(
 )}
 </tbody></table>
 ${data.rows.length === 0 ? html`<p><em>None match.</em></p>` : ''}
-${pager(path, { name: data.search.name, status: data.search.status }, data, kind === 'alias' ? 'aliases' : 'implications')}`,
+${pager(path, { name: data.search.name, status: data.search.status }, data, kind === 'alias' ? ['alias', 'aliases'] : ['implication'])}`,
   };
 }

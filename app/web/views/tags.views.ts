@@ -48,7 +48,7 @@ ${data.tags.map(
 )}
 </tbody></table>
 ${data.tags.length === 0 ? html`<p><em>No tags match.</em></p>` : ''}
-${pager('/tags', { name: s.name, category: s.category, order: s.order, hideEmpty: s.hideEmpty ? '1' : undefined }, data, 'tags')}`,
+${pager('/tags', { name: s.name, category: s.category, order: s.order, hideEmpty: s.hideEmpty ? '1' : undefined }, data, ['tag'])}`,
   };
 }
 

@@ -36,7 +36,7 @@ ${data.users.map(
     html`<tr data-user-id="${u.id}"><td><a href="/users/${u.id}">${u.name}</a>${deletedBadge(u)}</td><td>${u.level}</td><td class="num">${u.postCount}</td><td class="num">${u.favoriteCount}</td><td>${time(u.createdAt)}</td></tr>`,
 )}
 </tbody></table>
-${pager('/users', {}, data, 'users')}`,
+${pager('/users', {}, data, ['user'])}`,
   };
 }
 
