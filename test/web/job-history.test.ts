@@ -11,6 +11,7 @@ import { JOB_IDS, seedJobs } from './jobs-fixture';
 import { apiToken, createUser, formToken, signIn, useWebApp, type Agent } from './support';
 
 const NOW = Date.now();
+const LONG_ERROR = `${'x'.repeat(200)} THE-TAIL-OF-A-LONG-ERROR`;
 
 function row(
   jobId: string,
@@ -61,6 +62,12 @@ describe('job history pages', () => {
       ]),
       row(JOB_IDS.failed, 1, { state: 'failed', errorClass: 'Error', errorMessage: 'boom' }),
       row('other-1', 1, { jobClass: 'MailDeliveryJob', queue: 'mail' }, ['hello']),
+      row('long-1', 1, {
+        jobClass: 'ExportJob',
+        state: 'discarded',
+        errorClass: 'Error',
+        errorMessage: LONG_ERROR,
+      }),
     ]);
   });
 
@@ -76,6 +83,14 @@ describe('job history pages', () => {
     expect((api.body.executions as Array<{ jobId: string }>).map((e) => e.jobId).sort()).toEqual(
       [JOB_IDS.failed, 'gone-1'].sort(),
     );
+  });
+
+  it('cuts a long error to its first 200 characters in the table, and shows it whole on the job page', async () => {
+    const list = await moderator.get('/admin/jobs/history?jobId=long-1').expect(200);
+    expect(list.text).toContain(`<code>Error</code> ${'x'.repeat(200)}…</span>`);
+    expect(list.text).not.toContain('THE-TAIL-OF-A-LONG-ERROR');
+    const page = await moderator.get('/admin/jobs/long-1').expect(200);
+    expect(page.text).toContain('THE-TAIL-OF-A-LONG-ERROR');
   });
 
   it('lists live Redis jobs above the executions, filtered by state', async () => {

@@ -30,9 +30,14 @@ function worker(execution: StoredExecution): string {
   return execution.workerHost ? `${execution.workerHost}:${execution.workerPid ?? '?'}` : '';
 }
 
-function error(execution: StoredExecution): SafeHtml {
+/** How much of an error message a table row shows (the dashboard's table cuts as much); the job page shows it all. */
+const ERROR_PREVIEW = 200;
+
+function error(execution: StoredExecution, limit = Infinity): SafeHtml {
   if (!execution.errorClass) return html``;
-  return html`<span><code>${execution.errorClass}</code> ${execution.errorMessage ?? ''}</span>`;
+  const message = execution.errorMessage ?? '';
+  const shown = message.length > limit ? `${message.slice(0, limit)}…` : message;
+  return html`<span><code>${execution.errorClass}</code> ${shown}</span>`;
 }
 
 function inputDate(date: Date | undefined): string {
@@ -90,7 +95,7 @@ function executionsTable(executions: readonly StoredExecution[], admin: boolean)
   }</tr></thead><tbody>
 ${executions.map(
   (e) =>
-    html`<tr data-job-id="${e.jobId}"><td data-label="ID" class="job-id"><a href="${jobHref(e.jobId)}" title="${e.jobId}">${e.jobId}</a></td><td data-label="Class" class="job-class">${e.jobClass}</td><td data-label="Queue">${e.queue}</td><td data-label="State"><span class="state state-${e.state}">${e.state}</span></td><td data-label="Attempt" class="num">${e.attempt}</td><td data-label="Finished" class="when">${time(e.finishedAt, true)}</td><td data-label="Duration" class="num">${durationText(e.durationMs)}</td><td data-label="Worker" class="worker">${worker(e)}</td><td data-label="Error" class="error">${error(e)}</td>${
+    html`<tr data-job-id="${e.jobId}"><td data-label="ID" class="job-id"><a href="${jobHref(e.jobId)}" title="${e.jobId}">${e.jobId}</a></td><td data-label="Class" class="job-class">${e.jobClass}</td><td data-label="Queue">${e.queue}</td><td data-label="State"><span class="state state-${e.state}">${e.state}</span></td><td data-label="Attempt" class="num">${e.attempt}</td><td data-label="Finished" class="when">${time(e.finishedAt, true)}</td><td data-label="Duration" class="num">${durationText(e.durationMs)}</td><td data-label="Worker" class="worker">${worker(e)}</td><td data-label="Error" class="error">${error(e, ERROR_PREVIEW)}</td>${
       admin ? html`<td data-label="Arguments" class="arguments">${argumentList(e.arguments)}</td>` : ''
     }</tr>`,
 )}
