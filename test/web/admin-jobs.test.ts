@@ -86,6 +86,22 @@ describe('the admin jobs page', () => {
     expect(asModerator.text).not.toContain('hello');
   });
 
+  it('retries a failed job from its own page and comes back to that page, saying so', async () => {
+    const page = await admin.get(`/admin/jobs/${JOB_IDS.failed}`).expect(200);
+    expect(page.text).toMatch(
+      new RegExp(
+        `action="/admin/jobs/${JOB_IDS.failed}/retry"[^]*?<input type="hidden" name="back" value="job">`,
+      ),
+    );
+    const retried = await admin
+      .post(`/admin/jobs/${JOB_IDS.failed}/retry`)
+      .type('form')
+      .send({ _csrf: formToken(page.text), back: 'job' })
+      .expect(303);
+    expect(retried.headers.location).toBe(`/admin/jobs/${JOB_IDS.failed}`);
+    expect((await admin.get(`/admin/jobs/${JOB_IDS.failed}`)).text).toContain('will be retried');
+  });
+
   it('retries a failed job and runs a delayed one now, then says so', async () => {
     const queue = web().adapter.queue('default');
     const list = await admin.get('/admin/jobs');

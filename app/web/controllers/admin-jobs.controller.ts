@@ -69,6 +69,11 @@ function actionOf(req: Request): JobAction {
   return action;
 }
 
+/** A non-destructive action sent from the job's own page (back=job) returns there, where it was asked. */
+function backToJob(req: Request): boolean {
+  return (req.body as { back?: unknown } | undefined)?.back === 'job';
+}
+
 function confirmed(req: Request): boolean {
   const value = (req.body as { confirmed?: unknown } | undefined)?.confirmed;
   return value === 'yes' || value === true;
@@ -183,7 +188,7 @@ export function adminJobsController(jobs: JobAdminService, history?: JobHistoryS
       return;
     }
     flash(req, 'notice', await jobs.perform(action, id, actor(res)));
-    res.redirect(303, '/admin/jobs');
+    res.redirect(303, backToJob(req) ? jobPath(id) : '/admin/jobs');
   };
 
   const apiIndex: RequestHandler = async (req, res) => {

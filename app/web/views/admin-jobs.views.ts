@@ -39,11 +39,12 @@ function duration(job: JobSummary): string {
   return durationText(Date.parse(job.finishedAt) - Date.parse(job.startedAt));
 }
 
-function actionControls(ctx: ViewContext, job: JobSummary): SafeHtml {
+/** A job's action buttons; on its own page (`back`: 'job') retry and run-now come back to that page. */
+function actionControls(ctx: ViewContext, job: JobSummary, back: Record<string, string> = {}): SafeHtml {
   return html`${actionsFor(job.state, job.malformed !== undefined).map((action) =>
     DESTRUCTIVE_ACTIONS.includes(action)
       ? html`<a class="action" href="${jobPath(job.id, `/${action}/confirm`)}">${ACTION_LABELS[action]}</a> `
-      : html`${postButton(ctx, jobPath(job.id, `/${action}`), ACTION_LABELS[action])} `,
+      : html`${postButton(ctx, jobPath(job.id, `/${action}`), ACTION_LABELS[action], back)} `,
   )}`;
 }
 
@@ -205,7 +206,7 @@ export function jobPage(job: JobStatus, admin: boolean, timeline?: SafeHtml, lin
 ${!links && job.dependencies.length > 0 ? html`<dt>Waits for</dt><dd>${job.dependencies.join(', ')}</dd>` : ''}
 ${!links && job.dependents.length > 0 ? html`<dt>Awaited by</dt><dd>${job.dependents.join(', ')}</dd>` : ''}
 </dl>
-${admin ? html`<p>${actionControls(ctx, job)}</p>` : ''}
+${admin ? html`<p>${actionControls(ctx, job, { back: 'job' })}</p>` : ''}
 ${links ?? ''}
 <h2>Arguments</h2>
 ${admin ? html`<pre class="arguments">${json(job.arguments)}</pre>` : html`<p class="hidden-args">Arguments are visible to admins only.</p>`}
