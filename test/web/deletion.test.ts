@@ -150,6 +150,7 @@ describe("deleting posts (moderators) and a user's content (admins)", () => {
     expect(after.text).toContain(`Post #${postId} is being deleted`);
     expect(after.text).toContain('being deleted</span></h1>');
     expect(after.text).not.toContain('Edit tags');
+    expect(after.text).not.toContain('action="/favorites"');
     expect(
       (await moderator.patch(`/api/posts/${postId}`).set('X-CSRF-Token', token).send({ tagString: 'x' }))
         .status,

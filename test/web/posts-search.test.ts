@@ -60,6 +60,12 @@ describe('/posts and /api/posts search', () => {
     });
   });
 
+  it('names a post’s rating in words, as the upload form does, with the letter its search takes', async () => {
+    const p = await web().db.post.create({ data: { rating: 'q' } });
+    const res = await request(web().app).get(`/posts/${p.id}`).expect(200);
+    expect(res.text).toContain('<dt>Rating</dt><dd>questionable (q)</dd>');
+  });
+
   it('shows a post’s tags grouped by category in Danbooru’s order, each linking to its search', async () => {
     const p = await post(['smile', 'some_artist', 'touhou', 'reimu', 'highres']);
     const categories = {

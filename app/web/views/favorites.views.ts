@@ -1,4 +1,4 @@
-/** A user's favorites as a grid of thumbnails, newest favorite first, and the favorite / unfavorite button on a post's page. */
+/** A user's favorites as a grid of thumbnails, newest favorite first, and the favorite / unfavorite button on a post's page (only the count on a post being deleted). */
 import { postButton } from './forms';
 import { html, type SafeHtml } from './html';
 import { pager } from './pager';
@@ -9,9 +9,10 @@ export function favoriteButton(
   ctx: ViewContext,
   post: { id: number; favCount: number },
   favorited: boolean,
+  open = true,
 ): SafeHtml {
   return html`<p class="favorite" data-favorited="${favorited ? 'yes' : 'no'}">Favorites: <span data-fav-count>${post.favCount}</span>
-${ctx.user ? (favorited ? postButton(ctx, `/favorites/${post.id}/delete`, 'Unfavorite') : postButton(ctx, '/favorites', 'Favorite', { postId: String(post.id) }, 'primary')) : ''}</p>`;
+${ctx.user && open ? (favorited ? postButton(ctx, `/favorites/${post.id}/delete`, 'Unfavorite') : postButton(ctx, '/favorites', 'Favorite', { postId: String(post.id) }, 'primary')) : ''}</p>`;
 }
 
 export interface FavoritesPageData {

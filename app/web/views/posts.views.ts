@@ -6,6 +6,7 @@
 import type { TagCategory } from '../../db/generated/enums';
 import type { PostTagDetail } from '../../db/post.repository';
 import type { PostsPage, PostWithTags } from '../services/posts.service';
+import { RATING_NAMES } from '../services/uploads.service';
 import { favoriteButton } from './favorites.views';
 import { atLeast } from '../auth/levels';
 import { csrfField } from './forms';
@@ -73,12 +74,12 @@ export function postPage(post: PostView, tags: readonly PostTagDetail[], favorit
 <aside>
 <h2>Tags</h2>${tagGroups(tags)}
 <h2>Information</h2>
-<dl><dt>Rating</dt><dd>${post.rating}</dd><dt>Score</dt><dd>${post.score}</dd>
+<dl><dt>Rating</dt><dd>${RATING_NAMES[post.rating]} (${post.rating})</dd><dt>Score</dt><dd>${post.score}</dd>
 ${post.imageWidth && post.imageHeight ? html`<dt>Size</dt><dd>${post.imageWidth}×${post.imageHeight}${post.fileSize ? html` (${Math.ceil(post.fileSize / 1024)} KB ${post.fileExt ?? ''})` : ''}</dd>` : ''}
 <dt>MD5</dt><dd><code>${post.md5 ?? ''}</code></dd>
 <dt>Uploader</dt><dd>${uploader(post)}</dd><dt>Created</dt><dd>${time(post.createdAt)}</dd>
 <dt>Updated</dt><dd>${time(post.updatedAt)}</dd></dl>
-${favoriteButton(ctx, post, favorited)}
+${favoriteButton(ctx, post, favorited, !post.deletionRequestedAt)}
 ${ctx.user && !post.deletionRequestedAt ? html`<p><a href="/posts/${post.id}/edit">Edit tags</a></p>` : ''}
 ${
   atLeast(ctx.user?.level, 'moderator') && !post.deletionRequestedAt
