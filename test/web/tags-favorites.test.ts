@@ -83,6 +83,21 @@ describe('tags, aliases and implications', () => {
     expect((await request(web().app).get('/tags/999999')).status).toBe(404);
   });
 
+  it('leads from a tag to every post with it: its post count and, past the recent ones, an "All N posts" link', async () => {
+    const few = await web().db.tag.findUniqueOrThrow({ where: { name: 'long_hair' } });
+    const page = await request(web().app).get(`/tags/${few.id}`).expect(200);
+    expect(page.text).toContain('<dt>Posts</dt><dd><a href="/posts?tags=long_hair">2</a></dd>');
+    expect(page.text).not.toContain('All 2 posts');
+
+    await createPostsWithTags(
+      web().db,
+      Array.from({ length: 11 }, () => ['busy_tag']),
+    );
+    const busy = await web().db.tag.findUniqueOrThrow({ where: { name: 'busy_tag' } });
+    const busyPage = await request(web().app).get(`/tags/${busy.id}`).expect(200);
+    expect(busyPage.text).toContain('<a href="/posts?tags=busy_tag">All 11 posts tagged busy_tag</a>');
+  });
+
   it('lists aliases and implications with their status, filtered by status and tag name', async () => {
     const aliases = await request(web().app).get('/api/tag_aliases').expect(200);
     expect(

@@ -2,7 +2,9 @@
 import type { TagCategory, TagRelationshipStatus } from '../../db/generated/enums';
 import { TAG_CATEGORIES } from '../../services/bulk-update-request/index';
 import { TAG_ORDERS, type TagOrder, type TagRow } from '../services/tags.service';
+import { counted } from './counted';
 import { html } from './html';
+import { postSearchPath } from './posts.views';
 import { options, pager } from './pager';
 import { postGrid, type GridPost } from './post-grid';
 import { time } from './time';
@@ -78,10 +80,11 @@ export function tagPage(data: {
     title: `Tag ${tag.name}`,
     body: html`<p><a href="/tags">← Tags</a></p>
 <h1 class="tag-name">${tag.name}</h1>
-<dl><dt>Category</dt><dd>${tag.category}</dd><dt>Posts</dt><dd>${tag.postCount}</dd>
+<dl><dt>Category</dt><dd>${tag.category}</dd><dt>Posts</dt><dd><a href="${postSearchPath(tag.name)}">${tag.postCount}</a></dd>
 <dt>Deprecated</dt><dd>${tag.isDeprecated ? 'yes' : 'no'}</dd><dt>Created</dt><dd>${time(tag.createdAt)}</dd></dl>
 <h2>Aliases</h2>${relationshipList(data.aliases, '→', 'No aliases.')}
 <h2>Implications</h2>${relationshipList(data.implications, '⇒', 'No implications.')}
-<h2>Recent posts</h2>${postGrid(data.posts, 'No posts.')}`,
+<h2>Recent posts</h2>${postGrid(data.posts, 'No posts.')}
+${tag.postCount > data.posts.length ? html`<p><a href="${postSearchPath(tag.name)}">All ${counted(tag.postCount, 'post')} tagged ${tag.name}</a></p>` : ''}`,
   };
 }
