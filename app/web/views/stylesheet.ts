@@ -66,6 +66,7 @@ table.stats td.paused{white-space:nowrap}
 .bulk-actions a.action{margin-right:.75rem}
 main dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 main dd{margin:0;overflow-wrap:anywhere}
+main h1{overflow-wrap:anywhere}
 ul.job-links{padding-left:1.2rem}
 ul.job-links li,ul.retry-plan li,p.retry-of,p.retried-as,p.history-note{overflow-wrap:anywhere}
 .link-source{color:#5a6270;font-size:13px}

@@ -6,7 +6,7 @@
  *   2. an admin filters failed jobs by class and retries all of them in one bulk action, after a
  *      confirmation stating how many; a failed job of another class stays failed;
  *   3. a moderator sees neither arguments nor any action button;
- *   4. /admin/jobs, a job page and the other tables fit 1280 and 375 px without horizontal
+ *   4. /admin/jobs, a job page (a long class name in its heading) and the other tables fit 1280 and 375 px without horizontal
  *      scrolling of the page (document scrollWidth <= clientWidth); screenshots in tmp/screenshots/.
  */
 import { describe, expect, it } from 'vitest';
@@ -66,9 +66,10 @@ describe('the jobs dashboard in a real browser', () => {
     );
     const queue = app.adapter.queue('default');
     await queue.add(
-      'Fixture.NoSuchJob',
+      'Fixture.NoSuchProcessBulkUpdateRequestJob',
       {
-        jobClass: 'Fixture.NoSuchJob',
+        // A long class name: the job page's heading must still fit 375 px.
+        jobClass: 'Fixture.NoSuchProcessBulkUpdateRequestJob',
         jobId: 'other-class',
         queueName: 'default',
         arguments: [SECRET_ARGUMENT],
