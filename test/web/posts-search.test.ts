@@ -52,6 +52,8 @@ describe('/posts and /api/posts search', () => {
     const page = await request(web().app).get('/posts?tags=order:sideways');
     expect(page.status).toBe(422);
     expect(page.text).toContain('&quot;order:sideways&quot; is not an order');
+    expect(page.text).not.toContain('No posts found.');
+    expect(page.text).not.toContain('class="pager"');
     const json = await request(web().app).get('/api/posts?tags=a+b+c+d+e+f+g');
     expect(json.status).toBe(422);
     expect(json.body).toEqual({

@@ -10,7 +10,7 @@ import { RATING_NAMES } from '../services/uploads.service';
 import { favoriteButton } from './favorites.views';
 import { atLeast } from '../auth/levels';
 import { csrfField } from './forms';
-import { html } from './html';
+import { html, type SafeHtml } from './html';
 import type { PageView } from './render';
 import { counted } from './counted';
 import { pageHref } from './pager';
@@ -58,12 +58,21 @@ export function postsPage(data: PostsPage, errors: Record<string, string> = {}):
     title: data.tags ? `${data.tags} · Posts` : 'Posts',
     body: html`<h1>Posts</h1>
 <form method="get" action="/posts" class="search" role="search"><input name="tags" value="${data.tags}" aria-label="Search tags" placeholder="1girl -smile ~cat ~dog long_* rating:g order:score"><button type="submit">Search</button></form>
-${errors.tags ? html`<p class="errors" role="alert">${errors.tags}</p>` : ''}
-${postGrid(data.posts, 'No posts found.')}
+${errors.tags ? html`<p class="errors" role="alert">${errors.tags}</p>` : searchResults(data, pages, hasNext, params)}`,
+  };
+}
+
+/** The grid and its pager, for a search that ran (one it refused shows only the reason). */
+function searchResults(
+  data: PostsPage,
+  pages: number,
+  hasNext: boolean,
+  params: { tags?: string },
+): SafeHtml {
+  return html`${postGrid(data.posts, 'No posts found.')}
 <p class="pager">Page ${data.page}${data.totalIsExact ? html` of ${pages}` : ''} (${data.totalIsExact ? counted(data.total, 'post') : `${data.total}+ posts`})
 ${data.page > 1 ? html` <a href="${pageHref('/posts', params, data.page - 1)}" rel="prev">Previous</a>` : ''}
-${hasNext ? html` <a href="${pageHref('/posts', params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`,
-  };
+${hasNext ? html` <a href="${pageHref('/posts', params, data.page + 1)}" rel="next">Next</a>` : ''}</p>`;
 }
 
 export function postPage(post: PostView, tags: readonly PostTagDetail[], favorited = false): PageView {
