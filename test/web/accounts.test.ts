@@ -25,6 +25,20 @@ describe('accounts: sign up, sign in, sign out', () => {
     expect(session.body.user).toEqual({ id: user.id, name: 'alice', level: 'member' });
   });
 
+  it('lands a new member on their page with a way on: a link to upload their first image, shown to them alone', async () => {
+    const agent = request.agent(web().app);
+    const page = await agent.get('/signup').expect(200);
+    const res = await agent
+      .post('/signup')
+      .type('form')
+      .send({ name: 'newcomer', password: PASSWORD, _csrf: formToken(page.text) })
+      .expect(303);
+    const own = await agent.get(String(res.headers.location)).expect(200);
+    expect(own.text).toContain('<a href="/uploads/new">Upload your first image</a>');
+    const other = await request(web().app).get(String(res.headers.location)).expect(200);
+    expect(other.text).not.toContain('Upload your first image');
+  });
+
   it('gives each user a salt of their own', async () => {
     const agent = request.agent(web().app);
     for (const name of ['bob', 'carol']) {

@@ -52,7 +52,8 @@ ${
     : ''
 }
 <h2>Recent posts</h2>
-${postGrid(user.posts, 'No posts.')}`,
+${postGrid(user.posts, 'No posts.')}
+${ctx.user?.id === user.id && user.posts.length === 0 ? html`<p><a href="/uploads/new">Upload your first image</a></p>` : ''}`,
   });
 }
 
