@@ -7,13 +7,18 @@ import { apiToken, createUser, formToken, PASSWORD, setCookie, signIn, useWebApp
 describe('accounts: sign up, sign in, sign out', () => {
   const web = useWebApp({}, 'web-accounts');
 
-  it('signs up through the form: a member with an scrypt hash, signed in at once', async () => {
-    const agent = request.agent(web().app);
+  /** Fills and sends the sign-up form as a person does. */
+  async function signUpThroughForm(agent: ReturnType<typeof request.agent>, name: string) {
     const page = await agent.get('/signup').expect(200);
-    const res = await agent
+    return agent
       .post('/signup')
       .type('form')
-      .send({ name: 'alice', password: PASSWORD, _csrf: formToken(page.text) });
+      .send({ name, password: PASSWORD, _csrf: formToken(page.text) });
+  }
+
+  it('signs up through the form: a member with an scrypt hash, signed in at once', async () => {
+    const agent = request.agent(web().app);
+    const res = await signUpThroughForm(agent, 'alice');
 
     expect(res.status).toBe(303);
     const user = await web().db.user.findUniqueOrThrow({ where: { name: 'alice' } });
@@ -27,12 +32,8 @@ describe('accounts: sign up, sign in, sign out', () => {
 
   it('lands a new member on their page with a way on: a link to upload their first image, shown to them alone', async () => {
     const agent = request.agent(web().app);
-    const page = await agent.get('/signup').expect(200);
-    const res = await agent
-      .post('/signup')
-      .type('form')
-      .send({ name: 'newcomer', password: PASSWORD, _csrf: formToken(page.text) })
-      .expect(303);
+    const res = await signUpThroughForm(agent, 'newcomer');
+    expect(res.status).toBe(303);
     const own = await agent.get(String(res.headers.location)).expect(200);
     expect(own.text).toContain('<a href="/uploads/new">Upload your first image</a>');
     const other = await request(web().app).get(String(res.headers.location)).expect(200);
