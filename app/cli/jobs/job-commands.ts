@@ -221,10 +221,16 @@ export function registerJobCommands(program: Command): void {
           cls as unknown as { set(opts: JobOptions): { performLater(...a: unknown[]): Promise<Job> } }
         ).set(options);
         const job = await configured.performLater(...values);
+        if (!job.successfullyEnqueued && job.duplicateOf === undefined) {
+          throw new CliFailure(`${jobClass} not enqueued: a beforeEnqueue callback halted it`);
+        }
         print(
           o.json,
-          { id: job.jobId, jobClass, queue: job.queueName },
-          () => `Enqueued ${jobClass} (Job ID: ${job.jobId}) to ${job.queueName}`,
+          { id: job.jobId, jobClass, queue: job.queueName, duplicateOf: job.duplicateOf ?? null },
+          () =>
+            job.duplicateOf === undefined
+              ? `Enqueued ${jobClass} (Job ID: ${job.jobId}) to ${job.queueName}`
+              : `${jobClass} not enqueued: a duplicate of job ${job.duplicateOf} (uniqueBy)`,
         );
       },
     );
