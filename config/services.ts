@@ -226,6 +226,13 @@ export async function checkPostgres(url: string, timeoutMs = SERVICE_CHECK_TIMEO
         `PostgreSQL at ${shown} refused the login (${(error as Error).message}): check the user and password in DATABASE_URL`,
       );
     }
+    if (error instanceof Error && /does not support SSL/.test(error.message)) {
+      throw new ServiceUnavailableError(
+        'PostgreSQL',
+        shown,
+        `PostgreSQL at ${shown} takes no SSL connections (${error.message}): drop sslmode from DATABASE_URL, or turn ssl on in the server's postgresql.conf`,
+      );
+    }
     throw new ServiceUnavailableError(
       'PostgreSQL',
       shown,

@@ -51,6 +51,16 @@ async function fakeRedis(version: string): Promise<number> {
   );
 }
 
+/** A loopback server that answers PostgreSQL's SSLRequest with 'N', as a server with ssl = off does. */
+async function postgresWithoutSsl(): Promise<number> {
+  return listen(
+    net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.write('N'));
+    }),
+  );
+}
+
 async function listen(server: net.Server): Promise<number> {
   servers.push(server);
   server.listen(0, '127.0.0.1');
@@ -159,6 +169,16 @@ describe('checkPostgres', () => {
     expect(error.message).toContain(`PostgreSQL does not answer at ${redactUrl(url)}`);
     expect(error.message).not.toContain('secret');
     expect(error.message).toContain('Debian package postgresql');
+  });
+
+  it('tells a server that takes no SSL apart from one that does not answer, and says what to change', async () => {
+    const url = `postgresql://postgres@127.0.0.1:${await postgresWithoutSsl()}/backlot_development?sslmode=require`;
+
+    const error = await failureOf(checkPostgres(url));
+
+    expect(error.message).toBe(
+      `PostgreSQL at ${url} takes no SSL connections (The server does not support SSL connections): drop sslmode from DATABASE_URL, or turn ssl on in the server's postgresql.conf`,
+    );
   });
 
   it('tells a missing database apart and points at bin/setup', async () => {

@@ -151,12 +151,16 @@ describe('accounts: sign up, sign in, sign out', () => {
     }
   });
 
-  it('returns to a same-site `next` after sign-in, never to another site', async () => {
+  it('returns to a same-site `next` after sign-in, never to another site nor one too long to send back', async () => {
     await createUser(web().db, 'hank');
     for (const [next, expected] of [
       ['/users', '/users'],
       ['//evil.example/x', '/posts'],
       ['https://evil.example/', '/posts'],
+      ['/\\evil.example/x', '/posts'],
+      ['/\t/evil.example/x', '/%09/evil.example/x'],
+      [`/users?q=${'a'.repeat(2000)}`, `/users?q=${'a'.repeat(2000)}`],
+      [`/users?q=${'a'.repeat(20_000)}`, '/posts'],
     ] as const) {
       const agent = request.agent(web().app);
       const page = await agent.get('/login');

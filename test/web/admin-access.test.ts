@@ -230,6 +230,67 @@ describe('admin access by level', () => {
     }
   });
 
+  it('refuses input Bull Board fails on with 400 naming the field, never a 500 with its message', async () => {
+    const queues = `${BOARD}/api/queues?status=failed`;
+    for (const level of ['moderator', 'admin'] as const) {
+      const { agent } = as(level);
+      for (const [query, error] of [
+        ['activeQueue=default&page=99999999999999999999', 'page must be a whole number from 1 to 1000000'],
+        ['page=1000001', 'page must be a whole number from 1 to 1000000'],
+        ['jobsPerPage=1001', 'jobsPerPage must be a whole number from 1 to 1000'],
+        ['page=2&jobsPerPage=99999999999999999999', 'jobsPerPage must be a whole number from 1 to 1000'],
+        ['activeQueue=%25', 'activeQueue has malformed percent-encoding'],
+        ['activeQueue=%25E0%25A4%25A', 'activeQueue has malformed percent-encoding'],
+      ] as const) {
+        const res = await agent.get(`${queues}&${query}`).set('Accept', 'application/json');
+        expect([res.status, res.body], `${level} ${query}`).toEqual([400, { error }]);
+      }
+      const last = await agent.get(`${queues}&activeQueue=default&page=1000000&jobsPerPage=1000`).expect(200);
+      expect(last.body.queues.find((q: { name: string }) => q.name === 'default').jobs).toEqual([]);
+      await agent.get(`${queues}&page=&jobsPerPage=`).expect(200);
+    }
+    const { agent, token } = as('admin');
+    const add = (jobId: unknown) =>
+      agent
+        .post(`${BOARD}/api/queues/default/add`)
+        .set('X-XSRF-Token', token)
+        .set('Accept', 'application/json')
+        .send({ name: 'PingJob', data: {}, options: { jobId } });
+    for (const [jobId, error] of [
+      ['123', 'options.jobId cannot be an integer (BullMQ numbers its own ids)'],
+      ['a:b', 'options.jobId cannot contain ":"'],
+      [42, 'options.jobId must be text'],
+    ] as const)
+      expect([(await add(jobId)).status, (await add(jobId)).body], String(jobId)).toEqual([400, { error }]);
+    const withParent = await agent
+      .post(`${BOARD}/api/queues/default/add`)
+      .set('X-XSRF-Token', token)
+      .set('Accept', 'application/json')
+      .send({ name: 'PingJob', data: {}, options: { parent: { id: 'nope', queue: 'bull:default' } } });
+    expect([withParent.status, withParent.body]).toEqual([
+      400,
+      {
+        error:
+          'options.parent is not taken from the board: a job with dependencies is enqueued with enqueueAfter',
+      },
+    ]);
+    expect((await add('board-added')).status).toBe(200);
+    expect(await web().adapter.queue('default').getJob('board-added')).toBeDefined();
+    const { agent: moderator, token: moderatorToken } = as('moderator');
+    const refused = await moderator
+      .post(`${BOARD}/api/queues/default/add`)
+      .set('X-XSRF-Token', moderatorToken)
+      .send({ name: 'PingJob', options: { jobId: '123' } });
+    expect(refused.status).toBe(403);
+  });
+
+  it("names the path as requested in a board 404, not the read-only or admin board's inner path", async () => {
+    for (const level of ['moderator', 'admin'] as const) {
+      const res = await as(level).agent.get(`${BOARD}/api/nowhere?x=1`).set('Accept', 'application/json');
+      expect([res.status, res.body], level).toEqual([404, { error: `no page at ${BOARD}/api/nowhere` }]);
+    }
+  });
+
   it('serves the board offline: no font or other asset from the internet, its own assets from this app', async () => {
     for (const level of ['moderator', 'admin'] as const) {
       const { agent } = as(level);

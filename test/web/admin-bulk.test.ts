@@ -106,6 +106,32 @@ describe('the admin jobs page: pause and resume, bulk actions', () => {
     expect((await admin.get('/admin/jobs')).text).toContain('3 job(s) retried');
   });
 
+  it('refuses a filter field longer than any name with 422 naming it, not a redirect that carries it', async () => {
+    const long = 'x'.repeat(1000);
+    for (const field of ['queue', 'state', 'class']) {
+      const page = await admin
+        .post('/admin/bulk/retry')
+        .type('form')
+        .send({ _csrf: token, [field]: long });
+      expect(page.status).toBe(422);
+      expect(page.headers.location).toBeUndefined();
+      expect(page.text).toContain(`${field} is at most 200 characters (got 1000)`);
+      const api = await admin
+        .post('/api/admin/bulk/retry')
+        .set('X-CSRF-Token', token)
+        .send({ [field]: long, confirmed: true });
+      expect([api.status, api.body]).toEqual([
+        422,
+        {
+          error: `${field} is at most 200 characters (got 1000)`,
+          fields: { [field]: `${field} is at most 200 characters (got 1000)` },
+        },
+      ]);
+    }
+    expect((await admin.get(`/admin/jobs?class=${long}`)).status).toBe(422);
+    expect(await web().adapter.queue('default').getFailedCount()).toBe(5);
+  });
+
   it('discards and destroys what a filter matches, through the API only when confirmed', async () => {
     const queue = web().adapter.queue('default');
     const refused = await admin

@@ -174,6 +174,18 @@ describe('bad input answers 4xx on every route, never 5xx', () => {
     expect(JSON.stringify(far.body)).toContain('You cannot go beyond page');
   });
 
+  it("answers JSON under /api whatever the path's case (express routes /API/posts there too)", async () => {
+    const agent = request.agent(server);
+    for (const path of ['/API/posts/abc', '/Api/tags/a%00b', '/API/ADMIN/jobs', '/api/POSTS/abc']) {
+      const res = await agent.get(path);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.headers['content-type'], path).toMatch(/^application\/json/);
+      expect(typeof (res.body as { error?: unknown }).error, path).toBe('string');
+    }
+    expect((await agent.get('/API/uploads/1')).status).toBe(401);
+    expect((await agent.get('/Posts/abc')).headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it('as every user level', { timeout: 600_000 }, async () => {
     const routes = routesOf((web().app as unknown as { router: { stack: Layer[] } }).router.stack);
     expect(routes.length).toBeGreaterThan(60);

@@ -31,6 +31,10 @@ describe('deleting a user (admins)', () => {
       .type('form')
       .send({ _csrf: adminToken });
     expect(unconfirmed.headers.location).toBe(`/users/${victim.id}/delete/confirm`);
+    for (const bad of ['abc', '1.5', '-1', '9999999999999999999']) {
+      const refused = await admin.post(`/users/${bad}/delete`).type('form').send({ _csrf: adminToken });
+      expect([refused.status, refused.headers.location], bad).toEqual([404, undefined]);
+    }
     expect(queue.enqueued).toHaveLength(0);
 
     const overlay = await admin.get(`/users/${victim.id}/delete/confirm`).expect(200);
@@ -129,6 +133,10 @@ describe("deleting posts (moderators) and a user's content (admins)", () => {
     expect(page.text).toContain(`href="/posts/${postId}/delete/confirm"`);
     const unconfirmed = await moderator.post(`/posts/${postId}/delete`).type('form').send({ _csrf: token });
     expect(unconfirmed.headers.location).toBe(`/posts/${postId}/delete/confirm`);
+    for (const bad of ['abc', '1.5', '-1', '9999999999999999999']) {
+      const refused = await moderator.post(`/posts/${bad}/delete`).type('form').send({ _csrf: token });
+      expect([refused.status, refused.headers.location], bad).toEqual([404, undefined]);
+    }
     const overlay = await moderator.get(`/posts/${postId}/delete/confirm`).expect(200);
     expect(overlay.text).toContain('class="overlay" role="dialog"');
     await moderator

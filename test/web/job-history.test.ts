@@ -145,6 +145,14 @@ describe('job history pages', () => {
       .send({ _csrf: formToken(confirm.text), state: 'failed', jobId: 'gone-1' });
     expect(unconfirmed.status).toBe(303);
     expect(unconfirmed.headers.location).toBe('/admin/jobs/history/retry/confirm?state=failed&jobId=gone-1');
+    const spaced = await admin
+      .post('/admin/jobs/history/retry')
+      .type('form')
+      .send({ _csrf: formToken(confirm.text), state: 'failed', args: `post=1${' '.repeat(5000)}user=2` });
+    expect(spaced.status).toBe(303);
+    expect(spaced.headers.location).toBe(
+      '/admin/jobs/history/retry/confirm?state=failed&args=post%3D1+user%3D2',
+    );
     const done = await admin
       .post('/admin/jobs/history/retry')
       .type('form')

@@ -93,7 +93,7 @@ describe('uploads through the web', () => {
     expect(shown.body).toMatchObject({ status: 'completed', postId: expect.any(Number) });
   });
 
-  it('refuses, each with a clear 4xx, and keeps no file: too large, not an image type, no file, bad tags, bad rating', async () => {
+  it('refuses, each with a clear 4xx, and keeps no file: too large, not an image type, no file, bad or repeated tags, bad rating', async () => {
     const { agent, token } = await member();
     const post = (contentType: string, bytes: Buffer, fields: Record<string, string> = {}) => {
       let req = agent.post('/api/uploads').set('X-CSRF-Token', token);
@@ -128,6 +128,17 @@ describe('uploads through the web', () => {
       .attach('file', await imageBytes(), { filename: 'a.png', contentType: 'image/png' })
       .attach('file', await imageBytes(), { filename: 'b.png', contentType: 'image/png' });
     expect(twoFiles.status).toBe(422);
+
+    const twoTagStrings = await agent
+      .post('/api/uploads')
+      .set('X-CSRF-Token', token)
+      .field('tagString', 'cat')
+      .field('tagString', 'sky')
+      .attach('file', await imageBytes(), { filename: 'a.png', contentType: 'image/png' });
+    expect([twoTagStrings.status, twoTagStrings.body.fields]).toEqual([
+      422,
+      { tagString: 'Send the tags once, as one text field (tags separated by spaces)' },
+    ]);
 
     // A refused request's file is removed when its response closes.
     await waitUntil('every refused file is removed', () => incoming().length === 0);

@@ -120,7 +120,8 @@ export function parseHistoryQuery(input: Record<string, unknown>, queues: readon
       if (error instanceof ArgumentQueryError) throw new HistoryQueryError('args', error.message);
       throw error;
     }
-    query.argsText = args;
+    // As parsed (terms split on whitespace), so a link or redirect carrying it stays its terms' size.
+    query.argsText = args.split(/\s+/).join(' ');
   }
   const page = text(input, 'page');
   if (page !== undefined) {

@@ -5,9 +5,10 @@
  * sees it; everyone else gets 403 on the page and on every JSON API route alike.
  *
  * Steps per request under `basePath`: require moderator (403), set the XSRF-TOKEN cookie Bull
- * Board's axios client turns into the CSRF header (see middleware/csrf.ts), then hand the request
+ * Board's axios client turns into the CSRF header (see middleware/csrf.ts), then route the request
  * to the admin board (/rw) or, for moderators, to the read-only one (/ro) by rewriting req.url
- * inside one express sub-app; both boards render their links with the public `basePath`. The page
+ * inside one express sub-app, refusing input Bull Board would fail on (400, bull-board-input.ts)
+ * before either board sees it; both boards render their links with the public `basePath`. The page
  * fetches nothing from the internet (bull-board-offline.ts drops its web-font link).
  *
  * Example: app.use('/admin/jobs/board', bullBoard({ queues, basePath: '/admin/jobs/board', secureCookies }))
@@ -21,6 +22,7 @@ import { filterSecrets } from '../../framework/index';
 import { ForbiddenError } from '../errors';
 import { xsrfCookie } from '../middleware/csrf';
 import { withoutWebFonts } from './bull-board-offline';
+import { boardInput } from './bull-board-input';
 import { isAdmin, requireLevel } from '../middleware/require-level';
 
 /** Where the board lives. */
@@ -80,6 +82,7 @@ export function bullBoard(options: BullBoardOptions): Express {
     }
     next();
   });
+  app.use(boardInput);
   app.use('/rw', board(options.queues, basePath, false));
   app.use('/ro', board(options.queues, basePath, true));
   return app;

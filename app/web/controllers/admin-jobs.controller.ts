@@ -31,13 +31,29 @@ export const DEFAULT_JOB_LIMIT = 50;
 /** Hours of throughput the charts show when none are given. @defaultValue 3 */
 export const DEFAULT_CHART_HOURS = 3;
 
-/** queue, state and class from a query string or a form body; empty fields match all. */
+/** Longest queue, state or class name a filter takes. @defaultValue 200 */
+export const MAX_FILTER_FIELD_LENGTH = 200;
+
+/** One filter field: its first value, '' as absent, longer than any name a 422 naming it. */
+function filterField(fields: Record<string, unknown>, field: string): string | undefined {
+  const value = stringParam(fields[field]) || undefined;
+  if (value !== undefined && value.length > MAX_FILTER_FIELD_LENGTH)
+    throw new ValidationError({
+      [field]: `${field} is at most ${MAX_FILTER_FIELD_LENGTH} characters (got ${value.length})`,
+    });
+  return value;
+}
+
+/**
+ * queue, state and class from a query string or a form body; empty fields match all. Each is
+ * bounded, as the unconfirmed bulk action sends it back in its redirect (a Location header).
+ */
 function filterOf(source: unknown): JobFilter {
   const fields = (source ?? {}) as Record<string, unknown>;
   return {
-    queue: stringParam(fields.queue) || undefined,
-    state: stringParam(fields.state) || undefined,
-    jobClass: stringParam(fields.class) || undefined,
+    queue: filterField(fields, 'queue'),
+    state: filterField(fields, 'state'),
+    jobClass: filterField(fields, 'class'),
   };
 }
 

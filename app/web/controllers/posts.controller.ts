@@ -18,6 +18,7 @@ import {
   type PostView,
 } from '../views/posts.views';
 import { sendPage } from '../views/render';
+import { isRecordId } from '../../db/record-id';
 
 export function postJson(post: PostView) {
   return {
@@ -137,6 +138,8 @@ export function postsController(posts: PostsService, favorites: FavoritesService
   };
   const destroy: RequestHandler = async (req, res) => {
     const id = idOf(req);
+    // Checked before the redirect, which would otherwise send a bad id on to /posts/NaN/....
+    if (!isRecordId(id)) throw new NotFoundError(`no post ${String(req.params.id)}`);
     if (!confirmed(req)) {
       res.redirect(303, `/posts/${id}/delete/confirm`);
       return;

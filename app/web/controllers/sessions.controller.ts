@@ -3,7 +3,7 @@
  *
  * Sign-in and sign-up start a new session (session fixation: the id changes) holding only the
  * user id, with a fresh CSRF token. A failed sign-in answers 401 and says only that the name or
- * password is wrong. `next` redirects stay on this site.
+ * password is wrong. `next` redirects stay on this site, and are at most MAX_NEXT_LENGTH long.
  *
  * Example: POST /login name=alice&password=...&_csrf=... -> 303 to next or /posts
  */
@@ -18,10 +18,14 @@ import { sendPage } from '../views/render';
 
 const BAD_LOGIN = 'Wrong name or password';
 
+/** Longest `next` followed; a longer one (it goes back in the Location header) becomes /posts. */
+export const MAX_NEXT_LENGTH = 2048;
+
 /** A same-site path to go to after sign-in; anything else becomes /posts. */
 export function safeNext(value: unknown): string {
   const next = stringParam(value);
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/posts';
+  const sameSite = next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\');
+  return next && sameSite && next.length <= MAX_NEXT_LENGTH ? next : '/posts';
 }
 
 function startSession(req: Request, userId: number): Promise<void> {

@@ -7,7 +7,8 @@
  * for deletion, and returns without waiting for any job (202 in JSON).
  */
 import type { Request, RequestHandler } from 'express';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import { isRecordId } from '../../db/record-id';
 import { flash, intParam } from '../middleware/respond';
 import type { UsersService } from '../services/users.service';
 import { sendPage } from '../views/render';
@@ -39,6 +40,8 @@ export function usersController(users: UsersService) {
   };
   const destroy: RequestHandler = async (req, res) => {
     const id = Number(req.params.id);
+    // Checked before the redirect, which would otherwise send a bad id on to /users/NaN/....
+    if (!isRecordId(id)) throw new NotFoundError(`no user ${String(req.params.id)}`);
     if (!confirmed(req)) {
       res.redirect(303, `/users/${id}/delete/confirm`);
       return;

@@ -14,7 +14,8 @@ import { sendPage } from '../views/render';
 import { wantsJson } from './respond';
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`no page at ${req.path}`));
+  // The path as requested: req.path is what a sub-app last rewrote it to (Bull Board's /rw, /ro).
+  next(new NotFoundError(`no page at ${req.originalUrl.split('?')[0] ?? req.path}`));
 };
 
 function statusOf(error: unknown): number {

@@ -1,7 +1,8 @@
 /**
  * Content negotiation and flash messages shared by controllers and middleware.
  *
- * wantsJson: requests under /api/ and requests that prefer JSON get JSON; everything else HTML.
+ * wantsJson: requests under /api/ (in any case, as express routes them) and requests that prefer
+ * JSON get JSON; everything else HTML.
  * flash/takeFlash: one-time notices stored in the session for the next page.
  *
  * Example: if (wantsJson(req)) res.json(post); else res.redirect(303, `/posts/${post.id}`)
@@ -10,7 +11,8 @@ import type { Request } from 'express';
 import type { FlashMessage } from './session';
 
 export function wantsJson(req: Request): boolean {
-  if (req.originalUrl.startsWith('/api/')) return true;
+  // express routes paths case-insensitively: /API/posts is the API too.
+  if (req.originalUrl.slice(0, 5).toLowerCase() === '/api/') return true;
   const accept = req.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }

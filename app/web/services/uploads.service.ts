@@ -3,7 +3,8 @@
  * one upload to its uploader (and to moderators and admins; anyone else gets 404, as for an
  * upload that does not exist).
  *
- * Steps of create: the rating must be one of g, s, q, e; createUpload (app/services/uploads)
+ * Steps of create: the rating must be one of g, s, q, e and the tags one text field (a field sent
+ * twice is a 422, not tags silently dropped); createUpload (app/services/uploads)
  * checks the tags by the rules of a post edit (InvalidTagEditError -> ValidationError on
  * tagString), records the upload and enqueues ProcessUploadJob.
  *
@@ -57,6 +58,15 @@ export function parseRating(value: unknown): PostRating {
   });
 }
 
+/** The tags as sent: none is '', text is itself; anything else (the field sent twice) is a 422. */
+export function parseTagString(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  throw new ValidationError({
+    tagString: 'Send the tags once, as one text field (tags separated by spaces)',
+  });
+}
+
 export class UploadsService {
   constructor(
     private readonly db: AppPrismaClient,
@@ -69,7 +79,7 @@ export class UploadsService {
   ): Promise<UploadView> {
     if (!input.file) throw new ValidationError({ file: 'Choose an image file to upload' });
     const rating = parseRating(input.rating);
-    const tagString = typeof input.tagString === 'string' ? input.tagString : '';
+    const tagString = parseTagString(input.tagString);
     try {
       const { upload } = await createUpload(this.db, {
         uploaderId: user.id,
