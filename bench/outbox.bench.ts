@@ -245,7 +245,13 @@ export default defineBenchmark({
       ctx.log(`relay: ${fmt(relayJobs)} jobs staged; relaying`);
       ctx.gc();
       const t0 = performance.now();
-      const mover = startOutboxRelay({ openSession, adapter, batchSize: 1000, sweepIntervalMs: 3_600_000 });
+      const mover = startOutboxRelay({
+        openSession,
+        adapter,
+        prefix: adapter.prefix,
+        batchSize: 1000,
+        sweepIntervalMs: 3_600_000,
+      });
       while (mover.relayedCount < relayJobs) await new Promise((resolve) => setTimeout(resolve, 2));
       relaySeconds = (performance.now() - t0) / 1000;
       relayRate = relayJobs / relaySeconds;
@@ -254,7 +260,7 @@ export default defineBenchmark({
 
       // 4. latency
       await adapter.queue('default').obliterate({ force: true });
-      relay = startOutboxRelay({ openSession, adapter, sweepIntervalMs: 3_600_000 });
+      relay = startOutboxRelay({ openSession, adapter, prefix: adapter.prefix, sweepIntervalMs: 3_600_000 });
       const worker = startWorker({ queues: ['default'], connection: connect(benchRedisUrl()), prefix });
       await Promise.all(worker.workers.map((w) => w.waitUntilReady()));
       await new Promise((resolve) => setTimeout(resolve, 500));

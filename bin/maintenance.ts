@@ -6,10 +6,13 @@
  *
  * The jobs get ordinary random ids, not the clock's `cron.<task>.<time>`, so a manual run never
  * collides with a tick and does not change what `bin/jobs cron` shows.
- * Exit codes: 0 every task enqueued; 1 a task failed to enqueue (the others still were), or
+ * A uniqueBy job already queued is not enqueued again: its line says so and names that job.
+ * Exit codes: 0 every task enqueued (or already queued); 1 a task failed to enqueue or a
+ * beforeEnqueue callback halted it (the others still were), or
  * Redis does not answer; 2 usage error.
  */
 import { Argument, Command, CommanderError } from 'commander';
+import { notEnqueued } from '../app/cli/not-enqueued';
 import { enqueueTask, resolveSchedule } from '../app/framework/index';
 import { createBullmqAdapter } from '../config/adapter';
 import { bootBacklot } from '../config/backlot';
@@ -24,6 +27,10 @@ interface Enqueued {
   job: string;
   id?: string;
   queue?: string;
+  /** Set when an equal uniqueBy job was already queued: nothing was added. */
+  duplicateOf?: string;
+  /** Why nothing was added (a duplicate), for the line. */
+  notEnqueued?: string;
   error?: string;
 }
 
@@ -46,15 +53,28 @@ async function run(period: Period, json: boolean): Promise<void> {
     for (const task of tasks) {
       try {
         const job = await enqueueTask(task);
-        results.push({ task: task.name, job: task.jobName, id: job.jobId, queue: job.queueName });
+        const why = notEnqueued(job);
+        if (why !== undefined && job.duplicateOf === undefined) {
+          results.push({ task: task.name, job: task.jobName, error: why });
+          continue;
+        }
+        results.push({
+          task: task.name,
+          job: task.jobName,
+          id: job.jobId,
+          queue: job.queueName,
+          ...(why === undefined ? {} : { duplicateOf: job.duplicateOf, notEnqueued: why }),
+        });
       } catch (error) {
         results.push({ task: task.name, job: task.jobName, error: (error as Error).message });
       }
     }
     const lines = results.map((r) =>
-      r.error === undefined
-        ? `Enqueued ${r.job} (Job ID: ${r.id}) to ${r.queue}`
-        : `Failed to enqueue ${r.job}: ${r.error}`,
+      r.error !== undefined
+        ? `Failed to enqueue ${r.job}: ${r.error}`
+        : r.notEnqueued !== undefined
+          ? `${r.job} not enqueued: ${r.notEnqueued}`
+          : `Enqueued ${r.job} (Job ID: ${r.id}) to ${r.queue}`,
     );
     if (tasks.length === 0) lines.push(`Nothing to enqueue: the ${period} list is empty`);
     process.stdout.write(

@@ -29,6 +29,7 @@ export function startAppOutboxRelay(adapter: QueueAdapter): OutboxRelay | undefi
     openSession: () =>
       new pg.Client({ connectionString: e.DATABASE_URL, application_name: 'backlot outbox relay' }),
     adapter,
+    prefix: adapter.prefix ?? e.QUEUE_PREFIX,
     logger: logger(),
     sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS,
     afterAdd: e.OUTBOX_TEST_KILL_AFTER_ADD ? killOnceAfterAdd(e.OUTBOX_TEST_KILL_AFTER_ADD) : undefined,

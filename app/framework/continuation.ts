@@ -19,7 +19,7 @@
  * cursor) takes effect exactly once.
  *
  * Example:
- *   await this.step('export', async (step) => {
+ *   await this.step<number>('export', async (step) => {
  *     for (let id = step.cursor ?? 0; id < last; id += 1000) { await exportChunk(id); await step.advance(id + 1000) }
  *   });
  */

@@ -118,7 +118,7 @@ export function createApp(options: CreateAppOptions): Express {
   });
   const inspector = new JobInspector(options.queues, options.queueNames);
   const jobAdmin = new JobAdminService(inspector, options.queues, () =>
-    countOutbox(outboxQueryable(options.prisma)),
+    countOutbox(outboxQueryable(options.prisma), options.queues.prefix),
   );
 
   const app = express();

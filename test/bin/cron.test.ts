@@ -166,6 +166,14 @@ describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
     expect(match).not.toBeNull();
     const job = await queue.getJob(match?.[1] ?? '');
     expect(job?.name).toBe('PruneJobsJob');
+    const regenerate = /^Enqueued RegeneratePostCountsJob \(Job ID: (\w+)\)/m.exec(result.stdout)?.[1];
+
+    // RegeneratePostCountsJob is uniqueBy: while the first waits, a second run adds none.
+    const again = await runBin('maintenance', ['hourly'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      `RegeneratePostCountsJob not enqueued: a duplicate of job ${regenerate} (uniqueBy)\n`,
+    );
 
     const json = await runBin('maintenance', ['hourly', '--json'], env);
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -174,7 +182,7 @@ describe('bin/cron, bin/jobs cron and bin/maintenance (real processes)', () => {
         { task: 'prune_jobs', job: 'PruneJobsJob', queue: 'default' },
         { task: 'prune_bans', job: 'PruneBansJob', queue: 'default' },
         { task: 'prune_uploads', job: 'PruneUploadsJob', queue: 'default' },
-        { task: 'regenerate_post_counts', job: 'RegeneratePostCountsJob', queue: 'default' },
+        { task: 'regenerate_post_counts', job: 'RegeneratePostCountsJob', duplicateOf: regenerate },
         { task: 'reconcile_bulk_update_requests', job: 'ReconcileBulkUpdateRequestsJob', queue: 'default' },
       ],
     });

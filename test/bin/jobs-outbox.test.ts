@@ -32,7 +32,7 @@ describe('bin/jobs outbox', () => {
   });
   dead.on('error', () => undefined);
   const adapter = new BullmqAdapter({ connection: dead, prefix: '{jobs-outbox-cli}' });
-  const env = { NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:1' };
+  const env = { NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:1', QUEUE_PREFIX: adapter.prefix };
 
   beforeAll(async () => {
     await truncateAll();
@@ -63,6 +63,7 @@ describe('bin/jobs outbox', () => {
     const relay = startOutboxRelay({
       openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
       adapter,
+      prefix: adapter.prefix,
       name: 'cli-test-relay',
       backoffMs: 50,
       maxBackoffMs: 50,

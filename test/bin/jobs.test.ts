@@ -168,6 +168,18 @@ describe('bin/jobs (a real process against real Redis)', () => {
     expect(badQueue.stderr).toContain('unknown queue "nope"');
   });
 
+  it('enqueue of a uniqueBy duplicate says it was not enqueued and names the job it duplicates', async () => {
+    const first = await jobs('enqueue', 'VacuumDatabaseJob', '--json');
+    const { id } = JSON.parse(first.stdout) as { id: string };
+    const again = await jobs('enqueue', 'VacuumDatabaseJob');
+    expect([again.code, again.stdout.trim()]).toEqual([
+      0,
+      `VacuumDatabaseJob not enqueued: a duplicate of job ${id} (uniqueBy)`,
+    ]);
+    const json = await jobs('enqueue', 'VacuumDatabaseJob', '--json');
+    expect((JSON.parse(json.stdout) as { duplicateOf: string }).duplicateOf).toBe(id);
+  });
+
   it('exits 2 on a usage error', async () => {
     expect((await jobs('frobnicate')).code).toBe(2);
   });

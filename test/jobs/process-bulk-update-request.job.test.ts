@@ -55,7 +55,7 @@ function burStatus(id: number, ...statuses: string[]) {
 describe('ProcessBulkUpdateRequestJob on real workers', () => {
   const scope = useRedisPrefix('bur-job');
   // approveBur stages its job in the outbox: relayed to Redis as bin/worker does.
-  useOutboxRelay(() => adapter);
+  useOutboxRelay(() => adapter, { prefix: scope.prefix });
   let adapter: BullmqAdapter;
   let workers: WorkerProcess[] = [];
   let users: Users;

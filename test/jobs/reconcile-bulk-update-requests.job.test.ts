@@ -60,7 +60,7 @@ class Killed extends Error {}
 describe('ReconcileBulkUpdateRequestsJob (real Redis and PostgreSQL)', () => {
   const scope = useRedisPrefix('bur-reconcile');
   // approveBur stages its job in the outbox: relayed to Redis as bin/worker does.
-  const outbox = useOutboxRelay(() => adapter);
+  const outbox = useOutboxRelay(() => adapter, { prefix: scope.prefix });
   let adapter: BullmqAdapter;
   let users: Users;
   let broker: EventBroker;

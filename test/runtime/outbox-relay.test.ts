@@ -211,12 +211,12 @@ describe('two workers racing to relay', () => {
 
       const [leader] = leading;
       const survivor = leader === first ? second : first;
-      expect(await recordedLeader()).toMatch(new RegExp(`:${leader?.childPid()}$`));
+      expect(await recordedLeader(scope.prefix)).toMatch(new RegExp(`:${leader?.childPid()}$`));
       await leader?.kill9();
       const after = await stage(key, 30, 'commit');
       await waitUntil(
         'the survivor leads',
-        async () => (await recordedLeader())?.endsWith(`:${survivor.childPid()}`),
+        async () => (await recordedLeader(scope.prefix))?.endsWith(`:${survivor.childPid()}`),
         {
           timeoutMs: 30_000,
         },

@@ -80,13 +80,16 @@ export async function outboxRows(): Promise<string[]> {
   }
 }
 
-/** The relay leader recorded in job_outbox_relay. */
-export async function recordedLeader(): Promise<string | undefined> {
+/** The relay leader of `prefix` recorded in job_outbox_relay. */
+export async function recordedLeader(prefix: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {
-    return (await client.query<{ leader: string }>('SELECT leader FROM job_outbox_relay WHERE id = 1'))
-      .rows[0]?.leader;
+    const { rows } = await client.query<{ leader: string }>(
+      'SELECT leader FROM job_outbox_relay WHERE queue_prefix = $1',
+      [prefix],
+    );
+    return rows[0]?.leader;
   } finally {
     await client.end();
   }

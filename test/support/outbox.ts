@@ -11,7 +11,7 @@
  * mailJobClass / uniquePostJobClass: the two job classes those specs stage, named per spec.
  *
  * Example (in a describe block):
- *   const outbox = useOutboxRelay(() => adapter);
+ *   const outbox = useOutboxRelay(() => adapter, { prefix: scope.prefix });
  *   await approveBur(bur, moderator); await outbox.drained();   // the job is in Redis now
  */
 import pg from 'pg';
@@ -41,7 +41,7 @@ export interface TestOutboxRelay {
 
 export function useOutboxRelay(
   adapter: () => QueueAdapter,
-  { sweepIntervalMs = 100 }: { sweepIntervalMs?: number } = {},
+  { prefix, sweepIntervalMs = 100 }: { prefix: string; sweepIntervalMs?: number },
 ): TestOutboxRelay {
   let relay: OutboxRelay | undefined;
   const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 });
@@ -56,6 +56,7 @@ export function useOutboxRelay(
           return current.enqueueStaged(jobs);
         },
       },
+      prefix,
       sweepIntervalMs,
     });
   };
@@ -147,9 +148,12 @@ export function useOutboxAdapter(
       }
     },
     useRelay: (options) =>
-      useOutboxRelay(() => {
-        if (!adapter) throw new Error('useOutboxAdapter: the adapter is made in beforeAll');
-        return adapter;
-      }, options),
+      useOutboxRelay(
+        () => {
+          if (!adapter) throw new Error('useOutboxAdapter: the adapter is made in beforeAll');
+          return adapter;
+        },
+        { ...options, prefix: redis.prefix },
+      ),
   };
 }

@@ -22,6 +22,7 @@ import {
 import { env } from '../../../config/env';
 import { createRedis } from '../../../config/redis';
 import { assertServices } from '../../../config/services';
+import { notEnqueued } from '../not-enqueued';
 import { CliFailure, cliContext, parseJsonArgument, parseNumberOption, print } from './context';
 import { checkArgumentCount } from './perform-arity';
 import { loadRecords, resolveRecords } from './record-arguments';
@@ -221,10 +222,17 @@ export function registerJobCommands(program: Command): void {
           cls as unknown as { set(opts: JobOptions): { performLater(...a: unknown[]): Promise<Job> } }
         ).set(options);
         const job = await configured.performLater(...values);
+        const why = notEnqueued(job);
+        if (why !== undefined && job.duplicateOf === undefined) {
+          throw new CliFailure(`${jobClass} not enqueued: ${why}`);
+        }
         print(
           o.json,
-          { id: job.jobId, jobClass, queue: job.queueName },
-          () => `Enqueued ${jobClass} (Job ID: ${job.jobId}) to ${job.queueName}`,
+          { id: job.jobId, jobClass, queue: job.queueName, duplicateOf: job.duplicateOf ?? null },
+          () =>
+            why === undefined
+              ? `Enqueued ${jobClass} (Job ID: ${job.jobId}) to ${job.queueName}`
+              : `${jobClass} not enqueued: ${why}`,
         );
       },
     );

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { formatDuration, readOutboxStatus, type OutboxStatus } from '../../framework/index';
 import { dbPool } from '../../db/pg-pool';
+import { env } from '../../../config/env';
 import { useCliLogger } from '../../../config/logger';
 import { assertServices } from '../../../config/services';
 import { print } from './context';
@@ -36,7 +37,7 @@ export function registerOutboxCommand(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       useCliLogger();
       await assertServices({ redis: false, postgres: true });
-      const status = await readOutboxStatus(dbPool());
+      const status = await readOutboxStatus(dbPool(), env().QUEUE_PREFIX);
       print(o.json, status, () => describeOutbox(status));
       if (status.waiting > 0 && !status.leader?.alive) {
         process.stderr.write('warning: jobs wait in the outbox and no relay runs: start bin/worker\n');

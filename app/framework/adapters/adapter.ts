@@ -25,6 +25,8 @@ export interface QueueAdapter {
   stagedForm?(job: Job): StagedJob;
   /** The same for a job with dependencies (enqueueAfter in a transaction). */
   stagedFlowForm?(job: Job, dependencies: readonly Job[], ifDependencyFails: 'fail' | 'run'): StagedJob;
+  /** The key prefix of its queues, where it has one (bullmq): the outbox partition it stages into and relays. */
+  readonly prefix?: string;
   /** Adds jobs the outbox relay took from committed rows; adding one twice stores it once. */
   enqueueStaged?(jobs: readonly StagedJob[]): Promise<void>;
   /** Batches' counts and callbacks (batches/store.ts): bullmq only; without it Batch.add fails, saying so. */

@@ -1,8 +1,9 @@
 /**
  * The outbox relay: a long-lived component in every worker process that moves committed outbox
- * rows to the queue. One relay per database leads (runtime/leader-lock.ts: advisory lock on a session of
- * its own); the others stand by and try the lock at each sweep, so leadership moves within one
- * sweep interval when the leader's process dies.
+ * rows to the queue. One relay per database and queue prefix leads (runtime/leader-lock.ts: advisory
+ * lock on a session of its own, its key made from the prefix) and moves only that prefix's rows; the
+ * others stand by and try the lock at each sweep, so leadership moves within one sweep interval when
+ * the leader's process dies.
  *
  * Lifecycle of startOutboxRelay(options):
  *   1. Lead or stand by (the leader's name goes to job_outbox_relay for bin/jobs outbox).
@@ -23,7 +24,7 @@
  * per failed pass.
  *
  * Example (bin/worker, in each pool's child process):
- *   const relay = startOutboxRelay({ openSession: () => new pg.Client(url), adapter, logger });
+ *   const relay = startOutboxRelay({ openSession: () => new pg.Client(url), adapter, prefix: adapter.prefix, logger });
  *   ...; await relay.stop();
  */
 import { hostname } from 'node:os';
@@ -36,7 +37,7 @@ import {
   DELETE_BATCH_SQL,
   NEXT_BATCH_SQL,
   OUTBOX_CHANNEL,
-  OUTBOX_LOCK_KEY,
+  outboxLockKey,
   RECORD_ERROR_SQL,
   RECORD_LEADER_SQL,
 } from './table';
@@ -46,6 +47,11 @@ export interface OutboxRelayOptions {
   openSession: () => LeaderSession;
   /** Where relayed jobs go: the BullMQ adapter (QueueAdapter.enqueueStaged). */
   adapter: { enqueueStaged?(jobs: readonly StagedJob[]): Promise<void> };
+  /**
+   * The queue prefix whose staged jobs this relay moves (the adapter's; StagedJob.prefix). Rows
+   * staged under another prefix are left to that prefix's relay.
+   */
+  prefix: string;
   /** Rows per pass. @defaultValue 1000 */
   batchSize?: number;
   /** The periodic sweep, and a standby's next try for the lock, in ms. @defaultValue 5000 */
@@ -81,6 +87,7 @@ interface OutboxRow {
   id: string;
   job_id: string;
   kind: StagedKind;
+  queue_prefix: string | null;
   queue: string;
   name: string;
   data: unknown;
@@ -88,9 +95,10 @@ interface OutboxRow {
   run_at: number | null;
 }
 
-const toStaged = (row: OutboxRow): StagedJob => ({
+const toStaged = (prefix: string, row: OutboxRow): StagedJob => ({
   jobId: row.job_id,
   kind: row.kind,
+  prefix: row.queue_prefix ?? prefix,
   queue: row.queue,
   name: row.name,
   data: row.data,
@@ -138,7 +146,7 @@ class RelayLoop implements OutboxRelay {
     this.name = options.name ?? `${hostname()}:${process.pid}`;
     this.lock = new LeaderLock(
       options.openSession,
-      { lockKey: OUTBOX_LOCK_KEY, channel: OUTBOX_CHANNEL },
+      { lockKey: outboxLockKey(options.prefix), channel: OUTBOX_CHANNEL },
       {
         notified: () => this.wake(),
         lost: (error) => {
@@ -192,9 +200,9 @@ class RelayLoop implements OutboxRelay {
         this.status = 'standby';
         return false;
       }
-      await this.lock.session?.query(RECORD_LEADER_SQL, [this.name]);
+      await this.lock.session?.query(RECORD_LEADER_SQL, [this.options.prefix, this.name]);
       this.status = 'leading';
-      this.log.info({ relay: this.name }, 'Outbox relay leading');
+      this.log.info({ relay: this.name, prefix: this.options.prefix }, 'Outbox relay leading');
       return true;
     } catch (error) {
       this.status = 'standby';
@@ -208,11 +216,12 @@ class RelayLoop implements OutboxRelay {
     const session = this.lock.session;
     if (!session) return 0;
     const started = performance.now();
-    const { rows } = await session.query<OutboxRow>(NEXT_BATCH_SQL, [this.batchSize]);
+    const { prefix } = this.options;
+    const { rows } = await session.query<OutboxRow>(NEXT_BATCH_SQL, [this.batchSize, prefix]);
     if (rows.length === 0) return 0;
     const { adapter } = this.options;
     if (!adapter.enqueueStaged) throw new OutboxRelayError('the queue adapter cannot take staged jobs');
-    await withTimeout(adapter.enqueueStaged(rows.map(toStaged)), this.addTimeoutMs);
+    await withTimeout(adapter.enqueueStaged(rows.map((row) => toStaged(prefix, row))), this.addTimeoutMs);
     await this.options.afterAdd?.(rows.length);
     await session.query(DELETE_BATCH_SQL, [rows.map((row) => row.id)]);
     this.relayedCount += rows.length;
@@ -231,7 +240,9 @@ class RelayLoop implements OutboxRelay {
       { err: error, failures: this.failures, retryInMs: delay },
       `Outbox relay failed (${error.message}); the rows stay, retrying in ${delay} ms`,
     );
-    await this.lock.session?.query(RECORD_ERROR_SQL, [error.message]).catch(() => undefined);
+    await this.lock.session
+      ?.query(RECORD_ERROR_SQL, [this.options.prefix, error.message])
+      .catch(() => undefined);
     await this.sleep(delay, false);
   }
 

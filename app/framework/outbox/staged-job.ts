@@ -4,8 +4,8 @@
  * supports transactional enqueue builds it at performLater (QueueAdapter.stagedForm) and adds it
  * when relayed (QueueAdapter.enqueueStaged); the outbox treats data and opts as opaque JSON.
  *
- * Example (BullMQ): { jobId: 'a1..', kind: 'job', queue: 'default', name: 'ResizeJob',
- *                     data: <JobPayload>, opts: <JobsOptions without delay>, runAt: null }
+ * Example (BullMQ): { jobId: 'a1..', kind: 'job', prefix: '{backlot}', queue: 'default',
+ *                     name: 'ResizeJob', data: <JobPayload>, opts: <JobsOptions without delay>, runAt: null }
  */
 export type StagedKind = 'job' | 'flow';
 
@@ -14,6 +14,11 @@ export interface StagedJob {
   jobId: string;
   /** 'job': one job; 'flow': a job with its dependencies (enqueueAfter), as one tree. */
   kind: StagedKind;
+  /**
+   * The key prefix of the queues it goes to (QUEUE_PREFIX): the outbox is partitioned by it, and
+   * only a relay of that prefix moves the job.
+   */
+  prefix: string;
   queue: string;
   /** The stored job name (the class's jobName). */
   name: string;

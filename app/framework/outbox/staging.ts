@@ -34,6 +34,7 @@ export async function stageJobs(tx: unknown, jobs: readonly StagedJob[]): Promis
       JSON.stringify(job.data),
       JSON.stringify(job.opts),
       job.runAt === null ? null : new Date(job.runAt).toISOString(),
+      job.prefix,
     ]);
     if (isPrisma(tx)) notified.add(tx);
     return;
@@ -46,6 +47,7 @@ export async function stageJobs(tx: unknown, jobs: readonly StagedJob[]): Promis
     data: job.data,
     opts: job.opts,
     run_at: job.runAt === null ? null : new Date(job.runAt).toISOString(),
+    queue_prefix: job.prefix,
   }));
   await executeIn(tx, STAGE_SQL, [JSON.stringify(rows)]);
 }

@@ -1,9 +1,9 @@
 /**
- * What the outbox holds and who relays it, for bin/jobs outbox, the admin jobs page and /metrics:
- * rows waiting, the oldest row's age, the relay leader (its name, since when, and whether a session
- * holds the leader's lock right now) and the last relay error with its time.
+ * What the outbox holds for one queue prefix and who relays it, for bin/jobs outbox, the admin jobs
+ * page and /metrics: rows waiting, the oldest row's age, the relay leader (its name, since when, and
+ * whether a session holds the leader's lock right now) and the last relay error with its time.
  *
- * Example: const status = await readOutboxStatus(pool); status.waiting
+ * Example: const status = await readOutboxStatus(pool, '{backlot}'); status.waiting
  */
 import { COUNT_SQL, STATUS_SQL } from './table';
 
@@ -31,8 +31,8 @@ interface StatusRow {
   leader_alive: boolean;
 }
 
-export async function readOutboxStatus(db: OutboxQueryable): Promise<OutboxStatus> {
-  const { rows } = await db.query<StatusRow>(STATUS_SQL);
+export async function readOutboxStatus(db: OutboxQueryable, prefix: string): Promise<OutboxStatus> {
+  const { rows } = await db.query<StatusRow>(STATUS_SQL, [prefix]);
   const row = rows[0];
   if (!row) return { waiting: 0, oldestAgeMs: null, leader: null, lastError: null };
   return {
@@ -47,8 +47,8 @@ export async function readOutboxStatus(db: OutboxQueryable): Promise<OutboxStatu
   };
 }
 
-/** Rows waiting in the outbox. */
-export async function countOutbox(db: OutboxQueryable): Promise<number> {
-  const { rows } = await db.query<{ waiting: number }>(COUNT_SQL);
+/** Rows of a prefix waiting in the outbox. */
+export async function countOutbox(db: OutboxQueryable, prefix: string): Promise<number> {
+  const { rows } = await db.query<{ waiting: number }>(COUNT_SQL, [prefix]);
   return rows[0]?.waiting ?? 0;
 }

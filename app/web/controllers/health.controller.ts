@@ -84,7 +84,7 @@ export function healthController(deps: HealthDeps) {
       return;
     }
     const { contentType, body } = await prometheusMetrics(deps.queues, deps.queueNames, () =>
-      readOutboxStatus(outboxQueryable(deps.prisma)),
+      readOutboxStatus(outboxQueryable(deps.prisma), deps.queues.prefix),
     );
     res.type(contentType).send(body);
   };

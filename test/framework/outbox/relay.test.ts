@@ -1,8 +1,9 @@
 /**
  * The outbox relay in this process, on the real test database and Redis: it wakes on the commit's
  * NOTIFY (no timer involved), moves rows in batches (one SELECT and one DELETE per batch, never a
- * statement per row), keeps the rows and backs off while the queue refuses them, and
- * readOutboxStatus reports what waits, the leader and the last error.
+ * statement per row), keeps the rows and backs off while the queue refuses them, moves only the rows
+ * of its own queue prefix (two stacks may share one database), and readOutboxStatus reports what
+ * waits, the leader and the last error.
  */
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -49,6 +50,7 @@ function recordingSession(statements: string[]): () => RelaySession {
 
 describe('startOutboxRelay', () => {
   const redis = useRedisPrefix('outbox-relay');
+  const otherStack = useRedisPrefix('outbox-relay-other');
   let adapter: BullmqAdapter;
 
   beforeAll(() => {
@@ -66,6 +68,7 @@ describe('startOutboxRelay', () => {
     const relay = startOutboxRelay({
       openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
       adapter,
+      prefix: adapter.prefix,
       sweepIntervalMs: 3_600_000,
     });
     try {
@@ -92,7 +95,12 @@ describe('startOutboxRelay', () => {
     await db.$transaction((tx) => Job.performAllLater(jobs, { transaction: tx }));
     const logs = captureLogs('debug');
     const statements: string[] = [];
-    const relay = startOutboxRelay({ openSession: recordingSession(statements), adapter, batchSize: 1000 });
+    const relay = startOutboxRelay({
+      openSession: recordingSession(statements),
+      adapter,
+      prefix: adapter.prefix,
+      batchSize: 1000,
+    });
     try {
       await waitUntil('the outbox is empty', async () => (await waiting()) === 0);
       await waitUntil('the relay is idle', () => statements.filter((s) => s === 'SELECT').length >= 5);
@@ -120,6 +128,7 @@ describe('startOutboxRelay', () => {
     const relay = startOutboxRelay({
       openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
       adapter: away,
+      prefix: away.prefix,
       backoffMs: 20,
       maxBackoffMs: 80,
       name: 'relay-under-test',
@@ -129,7 +138,10 @@ describe('startOutboxRelay', () => {
       expect(await waiting()).toBe(1);
       const retries = logs.lines.filter((l) => l.level === 40).map((l) => l.retryInMs);
       expect(retries.slice(0, 4)).toEqual([20, 40, 80, 80]);
-      const status = await readOutboxStatus(new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 }));
+      const status = await readOutboxStatus(
+        new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 }),
+        redis.prefix,
+      );
       expect(status).toMatchObject({ waiting: 1, leader: { name: 'relay-under-test', alive: true } });
       expect(status.lastError?.message).toMatch(/./);
       expect(status.oldestAgeMs).toBeGreaterThanOrEqual(0);
@@ -138,7 +150,50 @@ describe('startOutboxRelay', () => {
       await away.close().catch(() => undefined);
       dead.disconnect();
     }
-    const after = await readOutboxStatus(new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 }));
+    const after = await readOutboxStatus(
+      new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 }),
+      redis.prefix,
+    );
     expect(after.leader?.alive, 'no session holds the lock once the relay stopped').toBe(false);
+  });
+  it("moves only its own prefix's rows (and rows staged before prefixes), so two stacks share a database", async () => {
+    const other = new BullmqAdapter({ connection: otherStack.connection(), prefix: otherStack.prefix });
+    configureBacklot({ adapter: other, queues: ['default'] });
+    const theirs = await db.$transaction((tx) => RelayedJob.inTransaction(tx).performLater(2));
+    configureBacklot({ adapter, queues: ['default'] });
+    const ours = await db.$transaction((tx) => RelayedJob.inTransaction(tx).performLater(1));
+    const legacy = await db.$transaction((tx) => RelayedJob.inTransaction(tx).performLater(3));
+    await db.$executeRawUnsafe('UPDATE job_outbox SET queue_prefix = NULL WHERE job_id = $1', legacy.jobId);
+    const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 1 });
+    const start = (on: BullmqAdapter) =>
+      startOutboxRelay({
+        openSession: () => new pg.Client({ connectionString: testDatabaseUrl() }),
+        adapter: on,
+        prefix: on.prefix,
+        sweepIntervalMs: 50,
+      });
+    const ourRelay = start(adapter);
+    let theirRelay: ReturnType<typeof start> | undefined;
+    try {
+      await waitUntil('our job and the legacy one are relayed', async () => (await waiting()) === 1);
+      expect(await adapter.queue('default').getJob(ours.jobId)).toBeDefined();
+      expect(await adapter.queue('default').getJob(legacy.jobId)).toBeDefined();
+      expect(await adapter.queue('default').getJob(theirs.jobId)).toBeUndefined();
+      expect(await readOutboxStatus(pool, other.prefix)).toMatchObject({ waiting: 1, leader: null });
+      expect((await readOutboxStatus(pool, adapter.prefix)).leader?.alive).toBe(true);
+
+      theirRelay = start(other);
+      await waitUntil('their relay leads beside ours', () => theirRelay?.status === 'leading');
+      await waitUntil('their job is relayed', async () => (await waiting()) === 0);
+      expect(await other.queue('default').getJob(theirs.jobId)).toBeDefined();
+      expect(await other.queue('default').getJob(ours.jobId)).toBeUndefined();
+      expect([ourRelay.relayedCount, theirRelay.relayedCount]).toEqual([2, 1]);
+      expect((await readOutboxStatus(pool, other.prefix)).leader?.alive).toBe(true);
+    } finally {
+      await ourRelay.stop();
+      await theirRelay?.stop();
+      await other.close();
+      await pool.end();
+    }
   });
 });

@@ -233,7 +233,7 @@ describe('the web app in a real browser', () => {
     await Promise.all([app.page.waitForURL(/\/tags\/\d+$/), link.click()]);
     expect(await app.page.locator('h1.tag-name').textContent()).toBe(EVIL_TAG);
     await noInjectedMarkup();
-    await app.page.click('ul.posts a');
+    await app.page.click('ul.post-grid a');
     expect(await app.page.locator('.tag-group a').filter({ hasText: 'onerror' }).textContent()).toBe(
       EVIL_TAG,
     );

@@ -17,6 +17,8 @@ import type { StagedJob } from '../../outbox/staged-job';
 
 /** What stagedJob needs of the adapter. */
 export interface StagingAdapter {
+  /** The adapter's key prefix (the outbox partition its staged jobs belong to). */
+  readonly prefix: string;
   jobOptions(job: Job, delayMs?: number): JobsOptions;
   /** The BullMQ key prefix of a queue. */
   queuePrefix(name: string): string;
@@ -41,6 +43,7 @@ export function stagedJob(adapter: StagingAdapter, job: Job): StagedJob {
   return {
     jobId: job.jobId,
     kind: 'job',
+    prefix: adapter.prefix,
     queue: job.queueName,
     name: job.jobClassName,
     data: job.serialize(),
