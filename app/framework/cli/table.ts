@@ -30,10 +30,14 @@ export function formatTable(objects: readonly object[], columns?: readonly strin
   ].join('\n');
 }
 
-/** A text's first line, cut to `width` characters with "…" when longer (or when more lines follow). */
+/**
+ * A text's first line that is not blank (Prisma's errors start with a newline), cut to `width`
+ * characters with "…" when longer (or when more lines follow).
+ */
 export function firstLine(text: string, width: number): string {
-  const [head = ''] = text.split('\n', 1);
-  const more = head.length < text.trimEnd().length;
+  const rest = text.replace(/^\s*\n/, '');
+  const [head = ''] = rest.split('\n', 1);
+  const more = head.length < rest.trimEnd().length;
   if (head.length <= width && !more) return head;
   return `${head.slice(0, Math.max(0, width - 1)).trimEnd()}…`;
 }

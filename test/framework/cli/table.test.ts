@@ -22,4 +22,10 @@ describe('firstLine', () => {
   it('shows only the first line, marking that more follows', () => {
     expect(firstLine('disk full\n    at write (fs.js:1)', 20)).toBe('disk full…');
   });
+
+  it("skips the blank lines a message starts with (as Prisma's do)", () => {
+    expect(firstLine('\n  \nInvalid `prisma.post.findUnique()` invocation:\n\nRecord not found', 60)).toBe(
+      'Invalid `prisma.post.findUnique()` invocation:…',
+    );
+  });
 });
