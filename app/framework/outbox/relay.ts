@@ -87,7 +87,6 @@ interface OutboxRow {
   id: string;
   job_id: string;
   kind: StagedKind;
-  queue_prefix: string | null;
   queue: string;
   name: string;
   data: unknown;
@@ -95,10 +94,11 @@ interface OutboxRow {
   run_at: number | null;
 }
 
+/** A row of the relay's prefix (NEXT_BATCH_SQL takes no other, and a legacy row has none) as a staged job. */
 const toStaged = (prefix: string, row: OutboxRow): StagedJob => ({
   jobId: row.job_id,
   kind: row.kind,
-  prefix: row.queue_prefix ?? prefix,
+  prefix,
   queue: row.queue,
   name: row.name,
   data: row.data,

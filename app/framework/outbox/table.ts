@@ -65,7 +65,7 @@ SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM (SELECT 1 FROM staged LIMIT 1) AS
 const OF_PREFIX = (param: string) => `(queue_prefix = ${param} OR queue_prefix IS NULL)`;
 
 /** The oldest rows of a prefix first; $1: how many, $2: the prefix. */
-export const NEXT_BATCH_SQL = `SELECT id, job_id, kind, queue, name, data, opts, queue_prefix,
+export const NEXT_BATCH_SQL = `SELECT id, job_id, kind, queue, name, data, opts,
   (extract(epoch FROM run_at) * 1000)::float8 AS run_at
 FROM ${OUTBOX_TABLE} WHERE ${OF_PREFIX('$2')} ORDER BY id LIMIT $1`;
 
