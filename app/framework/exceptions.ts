@@ -13,6 +13,7 @@
  * Example: static { this.retryOn(TimeoutError, { attempts: 8, wait: 'polynomiallyLonger' }) }
  */
 import { JobOptionsError } from './errors';
+import { unknownOptionNames } from './job-options';
 
 export type ErrorClass = abstract new (...args: any[]) => Error;
 
@@ -75,11 +76,9 @@ export function checkFunction(value: unknown, what: string): void {
 function checkRetryOptions(options: unknown): asserts options is RetryOnOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new JobOptionsError(`retryOn options must be an object ({ attempts, wait, jitter, onExhausted })`);
-  const unknown = Object.keys(options).filter((key) => !RETRY_OPTIONS.includes(key));
-  if (unknown.length > 0)
-    throw new JobOptionsError(
-      `retryOn has no option ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${RETRY_OPTIONS.join(', ')})`,
-    );
+  const unknown = unknownOptionNames(options, RETRY_OPTIONS);
+  if (unknown)
+    throw new JobOptionsError(`retryOn has no option ${unknown} (options: ${RETRY_OPTIONS.join(', ')})`);
 }
 
 function checkWait(wait: unknown): RetryWait {

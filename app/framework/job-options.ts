@@ -26,6 +26,12 @@ export const MAX_PRIORITY = 2_097_152;
 
 const OPTION_NAMES = ['wait', 'waitUntil', 'queue', 'priority', 'jobId'];
 
+/** The keys of `options` not in `known`, quoted and joined ('"delay", "attempts"'), or undefined. */
+export function unknownOptionNames(options: object, known: readonly string[]): string | undefined {
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  return unknown.length > 0 ? unknown.map((key) => `"${key}"`).join(', ') : undefined;
+}
+
 /**
  * Refuses what is not an options object, and any option Backlot does not know: a BullMQ name
  * (`delay`, `attempts`) would otherwise be dropped silently and the job run at once, with defaults.
@@ -35,10 +41,10 @@ export function checkOptionNames(options: unknown): asserts options is JobOption
     throw new JobOptionsError(
       `job options must be an object such as { wait: 60 } (got ${options === null ? 'null' : typeof options})`,
     );
-  const unknown = Object.keys(options).filter((key) => !OPTION_NAMES.includes(key));
-  if (unknown.length > 0)
+  const unknown = unknownOptionNames(options, OPTION_NAMES);
+  if (unknown)
     throw new JobOptionsError(
-      `unknown job option ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${OPTION_NAMES.join(', ')}; attempts come from retryOn)`,
+      `unknown job option ${unknown} (options: ${OPTION_NAMES.join(', ')}; attempts come from retryOn)`,
     );
 }
 const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;

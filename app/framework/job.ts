@@ -31,7 +31,7 @@ import {
 import { JobOptionsError } from './errors';
 import { performNow } from './execution';
 import { emitJobEvent } from './instrumentation';
-import type { JobOptions } from './job-options';
+import { unknownOptionNames, type JobOptions } from './job-options';
 import { JobRuntime } from './job-runtime';
 import type { JobClass, PerformArgs, PerformResult } from './job-types';
 
@@ -63,10 +63,10 @@ export abstract class Job extends JobRuntime {
   ): Promise<void> {
     checkBuiltJobs(dependencies, 'enqueueAfter');
     if (dependencies.includes(this)) throw new JobOptionsError('enqueueAfter: a job cannot depend on itself');
-    const unknown = Object.keys(options).filter((key) => !AFTER_OPTIONS.includes(key));
-    if (unknown.length > 0)
+    const unknown = unknownOptionNames(options, AFTER_OPTIONS);
+    if (unknown)
       throw new JobOptionsError(
-        `enqueueAfter has no option ${unknown.map((key) => `"${key}"`).join(', ')} (options: ${AFTER_OPTIONS.join(', ')})`,
+        `enqueueAfter has no option ${unknown} (options: ${AFTER_OPTIONS.join(', ')})`,
       );
     await enqueueFlow(this, dependencies, options.ifDependencyFails ?? 'fail', options);
   }
