@@ -54,8 +54,8 @@ async function run(period: Period, json: boolean): Promise<void> {
       try {
         const job = await enqueueTask(task);
         const why = notEnqueued(job);
-        if (why !== undefined && job.duplicateOf === undefined) {
-          results.push({ task: task.name, job: task.jobName, error: why });
+        if (why?.failed) {
+          results.push({ task: task.name, job: task.jobName, error: why.reason });
           continue;
         }
         results.push({
@@ -63,7 +63,7 @@ async function run(period: Period, json: boolean): Promise<void> {
           job: task.jobName,
           id: job.jobId,
           queue: job.queueName,
-          ...(why === undefined ? {} : { duplicateOf: job.duplicateOf, notEnqueued: why }),
+          ...(why === undefined ? {} : { duplicateOf: job.duplicateOf, notEnqueued: why.reason }),
         });
       } catch (error) {
         results.push({ task: task.name, job: task.jobName, error: (error as Error).message });

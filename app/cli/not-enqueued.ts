@@ -3,12 +3,22 @@
  * bin/maintenance: performLater resolves a job either way, and printing "Enqueued X (Job ID: …)"
  * for one that was never added names an id Redis does not know.
  *
- * Example: notEnqueued(job) -> 'a duplicate of job 2401b8… (uniqueBy)' | 'a beforeEnqueue callback halted it' | undefined
+ * A duplicate is no failure (an equal job is queued); a halted enqueue is.
+ *
+ * Example: notEnqueued(job) -> { reason: 'a duplicate of job 2401b8… (uniqueBy)', failed: false }
+ *                            | { reason: 'a beforeEnqueue callback halted it', failed: true } | undefined
  */
 import type { Job } from '../framework/index';
 
-export function notEnqueued(job: Job): string | undefined {
-  if (job.duplicateOf !== undefined) return `a duplicate of job ${job.duplicateOf} (uniqueBy)`;
-  if (!job.successfullyEnqueued) return 'a beforeEnqueue callback halted it';
+export interface NotEnqueued {
+  reason: string;
+  /** True when nothing equal is queued either (a beforeEnqueue callback halted it). */
+  failed: boolean;
+}
+
+export function notEnqueued(job: Job): NotEnqueued | undefined {
+  if (job.duplicateOf !== undefined)
+    return { reason: `a duplicate of job ${job.duplicateOf} (uniqueBy)`, failed: false };
+  if (!job.successfullyEnqueued) return { reason: 'a beforeEnqueue callback halted it', failed: true };
   return undefined;
 }

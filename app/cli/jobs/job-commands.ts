@@ -223,16 +223,14 @@ export function registerJobCommands(program: Command): void {
         ).set(options);
         const job = await configured.performLater(...values);
         const why = notEnqueued(job);
-        if (why !== undefined && job.duplicateOf === undefined) {
-          throw new CliFailure(`${jobClass} not enqueued: ${why}`);
-        }
+        if (why?.failed) throw new CliFailure(`${jobClass} not enqueued: ${why.reason}`);
         print(
           o.json,
           { id: job.jobId, jobClass, queue: job.queueName, duplicateOf: job.duplicateOf ?? null },
           () =>
             why === undefined
               ? `Enqueued ${jobClass} (Job ID: ${job.jobId}) to ${job.queueName}`
-              : `${jobClass} not enqueued: ${why}`,
+              : `${jobClass} not enqueued: ${why.reason}`,
         );
       },
     );
