@@ -10,7 +10,7 @@ import { addFavorite, removeFavorite } from '../../db/favorite.repository';
 import { NotFoundError } from '../errors';
 import { PUBLIC_USER_FIELDS } from './users.service';
 import { isRecordId } from '../../db/record-id';
-import { postCards } from './post-cards';
+import { POST_CARD_FIELDS, toPostCards } from './post-cards';
 
 /** Favorites on one page of a user's list. @defaultValue 20 */
 export const FAVORITES_PER_PAGE = 20;
@@ -56,21 +56,16 @@ export class FavoritesService {
         orderBy: { id: 'desc' },
         skip: (current - 1) * perPage,
         take: perPage,
-        select: { createdAt: true, postId: true },
+        select: { createdAt: true, post: { select: POST_CARD_FIELDS } },
       }),
       this.db.favorite.count({ where: { userId } }),
     ]);
-    const cards = await postCards(
-      this.db,
-      favorites.map((f) => f.postId),
-    );
-    const byId = new Map(cards.map((card) => [card.id, card]));
     return {
       user,
-      posts: favorites.flatMap((f) => {
-        const card = byId.get(f.postId);
-        return card ? [{ ...card, favoritedAt: f.createdAt }] : [];
-      }),
+      posts: await toPostCards(
+        this.db,
+        favorites.map((f) => ({ ...f.post, favoritedAt: f.createdAt })),
+      ),
       total,
       page: current,
       perPage,

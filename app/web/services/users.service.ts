@@ -15,7 +15,7 @@
  * Example: const { jobId } = await usersService.delete(7, currentUser)
  */
 import type { AppPrismaClient } from '../../db/client';
-import { postCards } from './post-cards';
+import { POST_CARD_FIELDS, toPostCards } from './post-cards';
 import {
   announceUserContentMarks,
   MARK_TRANSACTION_TIMEOUT_MS,
@@ -72,16 +72,13 @@ export class UsersService {
           select: {
             ...WITH_DELETION,
             _count: { select: { posts: true, favorites: true } },
-            posts: { orderBy: { id: 'desc' }, take: 10, select: { id: true } },
+            posts: { orderBy: { id: 'desc' }, take: 10, select: POST_CARD_FIELDS },
           },
         })
       : null;
     if (!user) throw new NotFoundError(`no user ${id}`);
     const { _count, posts, ...rest } = user;
-    const cards = await postCards(
-      this.db,
-      posts.map((p) => p.id),
-    );
+    const cards = await toPostCards(this.db, posts);
     return {
       ...publicUser(rest),
       postCount: _count.posts,
