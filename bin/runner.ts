@@ -11,7 +11,7 @@
  * function; shut the framework down (queues, Prisma, the pg pool) and exit 0, or print the
  * error's stack and exit 1. Logs go to stderr (warn, or LOG_LEVEL), stdout is the script's own.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
@@ -47,8 +47,9 @@ async function importScript(file: string): Promise<unknown> {
 await boot(async () => {
   program.parse();
   const [file, args] = program.processedArgs as [string, string[]];
-  if (!existsSync(file)) program.error(`bin/runner: no such file: ${file}`);
-  if (!statSync(file).isFile())
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (!stat) return program.error(`bin/runner: no such file: ${file}`);
+  if (!stat.isFile())
     program.error(`bin/runner: not a file: ${file} (give a script, e.g. scripts/enqueue-ping.ts)`);
   env();
   useCliLogger();

@@ -123,6 +123,6 @@ export function redisTopology(e: RedisEnv): RedisTopology {
       layout: e.REDIS_KEY_LAYOUT ?? 'single',
     };
   }
-  redisDb(e.REDIS_URL);
+  redisDb(e.REDIS_URL); // a db path that is no number fails here, at start, not at the first connection
   return { kind: 'single', url: e.REDIS_URL, layout: e.REDIS_KEY_LAYOUT ?? 'single' };
 }
